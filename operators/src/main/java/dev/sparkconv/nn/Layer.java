@@ -17,7 +17,10 @@ public interface Layer {
   /** Output shape for a per-sample input shape; throws {@link ShapeException} naming this layer. */
   int[] outputShape(int[] inputShape);
 
-  /** Runs a batch. {@code out} is preallocated with the shape {@link #outputShape} gives. */
+  /**
+   * Runs a batch. {@code out} is preallocated with the shape {@link #outputShape} gives; both
+   * tensors may be views over longer per-task buffers ({@link Tensor#view}).
+   */
   void forward(Tensor in, Tensor out, ExecutionContext ctx);
 
   default long parameterCount() {

@@ -6,10 +6,12 @@ import java.util.Arrays;
 public final class Tensor {
   private final int[] shape;
   private final float[] data;
+  private final int size;
 
   private Tensor(int[] shape, float[] data) {
     this.shape = shape;
     this.data = data;
+    this.size = Shapes.size(shape);
   }
 
   public static Tensor zeros(int... shape) {
@@ -38,18 +40,40 @@ public final class Tensor {
     return shape[axis];
   }
 
+  /** Number of elements, the product of the shape. */
   public int size() {
-    return data.length;
+    return size;
   }
 
-  /** The backing array (not a copy): kernels read and write it directly. */
+  /**
+   * A tensor over the first elements of {@code data}, which may be longer: per-task buffers only
+   * grow, so a smaller batch runs in a larger buffer without copying.
+   */
+  public static Tensor view(float[] data, int... shape) {
+    int size = Shapes.size(shape);
+    if (data.length < size) {
+      throw new IllegalArgumentException(
+          "data has " + data.length + " elements but shape " + Shapes.format(shape) + " needs " + size);
+    }
+    return new Tensor(shape.clone(), data);
+  }
+
+  /** The logical elements as a new exact-size array. */
+  public float[] toArray() {
+    return Arrays.copyOf(data, size);
+  }
+
+  /** The backing array (not a copy), possibly longer than {@link #size()}: kernels read and write it directly. */
   public float[] data() {
     return data;
   }
 
-  /** A view with another shape over the same data. */
+  /** A view with another shape of the same size over the same data. */
   public Tensor reshape(int... newShape) {
-    return wrap(data, newShape);
+    if (Shapes.size(newShape) != size) {
+      throw new IllegalArgumentException("cannot reshape " + this + " to " + Shapes.format(newShape));
+    }
+    return new Tensor(newShape.clone(), data);
   }
 
   @Override
@@ -59,11 +83,12 @@ public final class Tensor {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Tensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    return o instanceof Tensor t && Arrays.equals(shape, t.shape)
+        && Arrays.equals(data, 0, size, t.data, 0, t.size);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+    return 31 * Arrays.hashCode(shape) + Arrays.hashCode(toArray());
   }
 }

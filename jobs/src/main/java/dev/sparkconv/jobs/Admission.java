@@ -1,0 +1,44 @@
+package dev.sparkconv.jobs;
+
+import dev.sparkconv.io.BadRecordException;
+import dev.sparkconv.io.TensorRows;
+import dev.sparkconv.nn.Network;
+import java.util.Arrays;
+import org.apache.spark.sql.Row;
+
+/**
+ * Decides, per row, whether the network can take it. The inference pass and the quarantine
+ * pass both ask this, so every input row lands in exactly one of the two outputs.
+ */
+final class Admission {
+  private final Network network;
+  private int[] lastAcceptedShape; // shape inference runs once per distinct shape, not per row
+
+  Admission(Network network) {
+    this.network = network;
+  }
+
+  /** The decoded sample, or a {@link BadRecordException} naming the record and the reason. */
+  TensorRows.Sample admit(Row row) {
+    TensorRows.Sample sample = TensorRows.decode(row);
+    if (!Arrays.equals(sample.shape(), lastAcceptedShape)) {
+      try {
+        network.outputShape(sample.shape());
+      } catch (IllegalArgumentException e) {
+        throw new BadRecordException(sample.id(), "shape", "does not fit the model: " + e.getMessage());
+      }
+      lastAcceptedShape = sample.shape();
+    }
+    return sample;
+  }
+
+  /** The reason a row is refused, or null when it is admitted. */
+  String refusal(Row row) {
+    try {
+      admit(row);
+      return null;
+    } catch (RuntimeException e) {
+      return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+  }
+}

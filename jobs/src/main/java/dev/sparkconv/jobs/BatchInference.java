@@ -1,0 +1,102 @@
+package dev.sparkconv.jobs;
+
+import dev.sparkconv.io.TensorRows;
+import dev.sparkconv.nn.ExecutionContext;
+import dev.sparkconv.nn.Network;
+import dev.sparkconv.tensor.Shapes;
+import dev.sparkconv.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.Row;
+
+/**
+ * Streams one partition through the network: admitted rows are gathered into batches of equal
+ * shape (at most {@code batchSize}), each batch runs once, and one output row per input row
+ * comes out with the same id. Refused rows are skipped here; the quarantine pass writes them.
+ * The batch buffer and the execution context belong to this task and are reused for every batch.
+ */
+final class BatchInference implements Iterator<Row> {
+  private final Iterator<Row> input;
+  private final Network network;
+  private final Admission admission;
+  private final ExecutionContext ctx = new ExecutionContext();
+  private final int batchSize;
+  private final String[] ids;
+  private final ArrayDeque<Row> ready = new ArrayDeque<>();
+  private float[] batch = new float[0];
+  private int[] batchShape;
+  private int count;
+  private TensorRows.Sample carried; // first sample of the next batch when the shape changed
+
+  BatchInference(Iterator<Row> input, Network network, int batchSize) {
+    this.input = input;
+    this.network = network;
+    this.admission = new Admission(network);
+    this.batchSize = batchSize;
+    this.ids = new String[batchSize];
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (ready.isEmpty() && (carried != null || input.hasNext())) {
+      fillAndRun();
+    }
+    return !ready.isEmpty();
+  }
+
+  @Override
+  public Row next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return ready.poll();
+  }
+
+  private void fillAndRun() {
+    count = 0;
+    batchShape = null;
+    if (carried != null) {
+      add(carried);
+      carried = null;
+    }
+    while (count < batchSize && input.hasNext()) {
+      TensorRows.Sample sample;
+      try {
+        sample = admission.admit(input.next());
+      } catch (RuntimeException refused) {
+        continue;
+      }
+      if (batchShape != null && !Arrays.equals(sample.shape(), batchShape)) {
+        carried = sample;
+        break;
+      }
+      add(sample);
+    }
+    if (count > 0) {
+      run();
+    }
+  }
+
+  private void add(TensorRows.Sample sample) {
+    if (batchShape == null) {
+      batchShape = sample.shape();
+      int needed = batchSize * sample.data().length;
+      if (batch.length < needed) {
+        batch = new float[needed];
+      }
+    }
+    System.arraycopy(sample.data(), 0, batch, count * sample.data().length, sample.data().length);
+    ids[count++] = sample.id();
+  }
+
+  private void run() {
+    Tensor out = network.forward(Tensor.view(batch, Shapes.batched(count, batchShape)), ctx);
+    int[] outShape = Shapes.sample(out.shape());
+    int outSize = Shapes.size(outShape);
+    for (int i = 0; i < count; i++) {
+      ready.add(TensorRows.toRow(ids[i], outShape, out.data(), i * outSize));
+    }
+  }
+}

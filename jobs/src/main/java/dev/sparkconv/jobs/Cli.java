@@ -1,0 +1,131 @@
+package dev.sparkconv.jobs;
+
+import dev.sparkconv.io.model.ModelLoader;
+import dev.sparkconv.nn.Network;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code sparkconv} command line: ingest, infer, export and demo. */
+@Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
+    description = "Convolutional-network batch inference on Apache Spark.",
+    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Export.class, Demo.class})
+public final class Cli {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Cli())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println(cmd.getColorScheme().errorText("sparkconv " + cmd.getCommandName() + ": " + message(e)));
+          return 1;
+        });
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+
+  /** Options every Spark command shares. */
+  static class SparkOptions {
+    @Option(names = "--master", description = "Spark master, e.g. local[2] or spark://host:7077 "
+        + "(default: spark-submit's, or the launcher's local[*])")
+    String master;
+
+    @Option(names = "--overwrite", description = "Replace existing outputs (default: fail if they exist).")
+    boolean overwrite;
+  }
+
+  @Command(name = "ingest", mixinStandardHelpOptions = true,
+      description = "Convert a folder of .npy files (one sample each, no batch dimension) to Parquet tensor rows; "
+          + "id = file stem. Unreadable files go to OUTPUT.quarantine.")
+  static final class Ingest implements Callable<Integer> {
+    @Option(names = "--format", defaultValue = "npy", description = "Input format: ${COMPLETION-CANDIDATES}.")
+    InputFormat format;
+
+    @Option(names = "--input", required = true, description = "Folder of input files (searched recursively).")
+    String input;
+
+    @Option(names = "--output", required = true, description = "Output Parquet path.")
+    String output;
+
+    @CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      try (SparkSession session = Sessions.open("ingest", spark.master)) {
+        System.out.println(NpyIngest.run(session, input, output, spark.overwrite));
+      }
+      return 0;
+    }
+  }
+
+  enum InputFormat { npy }
+
+  @Command(name = "infer", mixinStandardHelpOptions = true,
+      description = "Run a model over Parquet tensor rows; one output row per input row, same ids. "
+          + "Rows the model cannot take go to the quarantine output with the reason.")
+  static final class Infer implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model file: a native .json spec (see conf/models/).")
+    Path model;
+
+    @Option(names = "--input", required = true, description = "Input Parquet tensor rows.")
+    String input;
+
+    @Option(names = "--output", required = true, description = "Output Parquet path.")
+    String output;
+
+    @Option(names = "--quarantine", description = "Quarantine Parquet path (default: OUTPUT.quarantine).")
+    String quarantine;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Samples per network call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--partitions", defaultValue = "0",
+        description = "Partitions to run (default: the cluster's default parallelism, at least the input's).")
+    int partitions;
+
+    @CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      Network network = ModelLoader.load(model); // fail on a bad model before starting Spark
+      try (SparkSession session = Sessions.open("infer", spark.master)) {
+        var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, spark.overwrite);
+        System.out.println(InferenceJob.run(session, network, opts));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write Parquet tensor rows out as one <id>.npy file per row.")
+  static final class Export implements Callable<Integer> {
+    @Option(names = "--format", defaultValue = "npy", description = "Output format: ${COMPLETION-CANDIDATES}.")
+    InputFormat format;
+
+    @Option(names = "--input", required = true, description = "Input Parquet tensor rows.")
+    String input;
+
+    @Option(names = "--output", required = true, description = "Output folder.")
+    Path output;
+
+    @Option(names = "--master", description = "Spark master (default: spark-submit's, or the launcher's local[*]).")
+    String master;
+
+    @Override
+    public Integer call() throws Exception {
+      try (SparkSession session = Sessions.open("export", master)) {
+        System.out.println(NpyExport.run(session, input, output));
+      }
+      return 0;
+    }
+  }
+}

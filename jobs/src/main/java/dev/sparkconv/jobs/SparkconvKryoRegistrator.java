@@ -1,0 +1,45 @@
+package dev.sparkconv.jobs;
+
+import com.esotericsoftware.kryo.Kryo;
+import dev.sparkconv.nn.Layer;
+import dev.sparkconv.nn.Network;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Registers every class a broadcast network holds, so that Spark can run with
+ * {@code spark.kryo.registrationRequired=true} (tests do) and Kryo writes class ids, not names.
+ */
+public final class SparkconvKryoRegistrator implements KryoRegistrator {
+  /** The layer classes of the operator set: one list, also checked by the tests. */
+  static final Class<?>[] LAYERS = {
+      dev.sparkconv.nn.Conv2d.class, dev.sparkconv.nn.Relu.class, dev.sparkconv.nn.MaxPool2d.class,
+      dev.sparkconv.nn.AvgPool2d.class, dev.sparkconv.nn.GlobalAvgPool.class, dev.sparkconv.nn.Flatten.class,
+      dev.sparkconv.nn.Linear.class, dev.sparkconv.nn.Softmax.class,
+  };
+
+  @Override
+  public void registerClasses(Kryo kryo) {
+    kryo.register(Network.class);
+    kryo.register(Layer[].class);
+    kryo.register(int[].class);
+    kryo.register(int[][].class);
+    kryo.register(float[].class);
+    kryo.register(String[].class);
+    for (Class<?> layer : LAYERS) {
+      kryo.register(layer);
+    }
+    // Parquet schema inference ships the tensor schema between tasks and the driver.
+    for (Class<?> type : new Class<?>[] {StructType.class, StructType[].class, StructField.class,
+        StructField[].class, ArrayType.class, Metadata.class, DataTypes.StringType.getClass(),
+        DataTypes.IntegerType.getClass(), DataTypes.BinaryType.getClass()}) {
+      kryo.register(type);
+    }
+    // toLocalIterator (export) returns each partition as chunked buffers.
+    kryo.register(org.apache.spark.util.io.ChunkedByteBuffer[].class);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.sparkconv.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkconv.io.Npy;
+import dev.sparkconv.io.TensorRows;
+import dev.sparkconv.io.model.ModelLoader;
+import dev.sparkconv.nn.ExecutionContext;
+import dev.sparkconv.nn.Network;
+import dev.sparkconv.tensor.Shapes;
+import dev.sparkconv.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ingest -> infer -> export in local mode against the same network run in this JVM. */
+class PipelineTest {
+  private static final int SAMPLES = 37; // not a multiple of the batch size or the partition count
+  private static SparkSession spark;
+  private static Network lenet;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start("PipelineTest");
+    lenet = ModelLoader.load(Path.of(System.getProperty("sparkconv.root"), "conf/models/lenet5.json"));
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void everyIdMatchesTheSingleJvmRunAndBadFilesAreQuarantined() throws Exception {
+    Path npyIn = Files.createDirectories(tmp.resolve("npy-in"));
+    Map<String, Tensor> inputs = new HashMap<>();
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < SAMPLES; i++) {
+      float[] data = new float[32 * 32];
+      for (int j = 0; j < data.length; j++) {
+        data[j] = (float) random.nextDouble();
+      }
+      Tensor sample = Tensor.wrap(data, 1, 32, 32);
+      inputs.put("s" + i, sample);
+      Npy.write(npyIn.resolve("s" + i + ".npy"), sample);
+    }
+    Files.write(npyIn.resolve("truncated.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1});
+
+    String parquet = tmp.resolve("in.parquet").toString();
+    RunSummary ingest = NpyIngest.run(spark, npyIn.toString(), parquet, false);
+    assertEquals(SAMPLES + 1, ingest.in());
+    assertEquals(SAMPLES, ingest.ok());
+    assertEquals(1, ingest.quarantined());
+    Row bad = spark.read().parquet(InferenceJob.defaultQuarantine(parquet)).first();
+    assertEquals("truncated", bad.getString(bad.fieldIndex("id")));
+    assertTrue(bad.getString(bad.fieldIndex("error")).contains("truncated.npy"), bad.toString());
+
+    String out = tmp.resolve("out.parquet").toString();
+    RunSummary infer = InferenceJob.run(spark, lenet, new InferenceJob.Options(parquet, out, null, 4, 3, false));
+    assertEquals(SAMPLES, infer.ok());
+    assertEquals(0, infer.quarantined());
+
+    Path npyOut = tmp.resolve("npy-out");
+    NpyExport.run(spark, out, npyOut);
+    ExecutionContext ctx = new ExecutionContext();
+    for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+      Tensor expected = lenet.forward(e.getValue().reshape(1, 1, 32, 32), ctx);
+      Tensor actual = Npy.readTensor(npyOut.resolve(e.getKey() + ".npy"));
+      assertArrayEquals(new int[] {10}, actual.shape(), e.getKey());
+      assertArrayEquals(expected.toArray(), actual.toArray(), 1e-6f, e.getKey());
+    }
+    try (var files = Files.list(npyOut)) {
+      assertEquals(SAMPLES, files.count());
+    }
+  }
+
+  @Test
+  void rowsThatDoNotFitGoToQuarantineAndTheRestComplete() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      rows.add(TensorRows.toRow("good" + i, Tensor.zeros(1, 32, 32)));
+    }
+    rows.add(RowFactory.create("short-data", List.of(1, 32, 32), "float32", new byte[100]));
+    rows.add(RowFactory.create("wrong-shape", List.of(3, 32, 32), "float32", new byte[3 * 32 * 32 * 4]));
+    rows.add(RowFactory.create("bad-dtype", List.of(1, 32, 32), "float64", new byte[32 * 32 * 8]));
+    String in = tmp.resolve("mixed.parquet").toString();
+    spark.createDataFrame(rows, TensorRows.SCHEMA).repartition(3).write().parquet(in);
+
+    String out = tmp.resolve("mixed-out.parquet").toString();
+    RunSummary summary = InferenceJob.run(spark, lenet, new InferenceJob.Options(in, out, null, 8, 0, false));
+    assertEquals(13, summary.in());
+    assertEquals(10, summary.ok());
+    assertEquals(3, summary.quarantined());
+
+    List<String> okIds = spark.read().parquet(out).select("id").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList().stream().sorted().collect(Collectors.toList());
+    assertEquals(10, okIds.size());
+    assertTrue(okIds.stream().allMatch(id -> id.startsWith("good")));
+    Map<String, Row> quarantined = spark.read().parquet(summary.quarantine()).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("id")), r -> r));
+    assertTrue(error(quarantined, "short-data").contains("data"), error(quarantined, "short-data"));
+    assertTrue(error(quarantined, "wrong-shape").contains("c1"), error(quarantined, "wrong-shape"));
+    assertTrue(error(quarantined, "bad-dtype").contains("float64"), error(quarantined, "bad-dtype"));
+    Row original = quarantined.get("wrong-shape");
+    assertEquals(3 * 32 * 32 * 4, ((byte[]) original.get(original.fieldIndex("data"))).length);
+  }
+
+  private static String error(Map<String, Row> rows, String id) {
+    Row row = rows.get(id);
+    return row.getString(row.fieldIndex("error"));
+  }
+
+  @Test
+  void batchesOfMixedShapesAreSplitByShape() {
+    // A fully convolutional net takes any spatial size; rows of two sizes interleave in one partition.
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      int side = i % 2 == 0 ? 32 : 36;
+      rows.add(TensorRows.toRow("r" + i, Tensor.zeros(1, side, side)));
+    }
+    Network conv = new Network("fcn", new int[] {1, 32, 32}, List.of(lenet.layers().get(0), lenet.layers().get(1)));
+    String in = tmp.resolve("shapes.parquet").toString();
+    spark.createDataFrame(rows, TensorRows.SCHEMA).coalesce(1).write().parquet(in);
+    String out = tmp.resolve("shapes-out.parquet").toString();
+    RunSummary summary = InferenceJob.run(spark, conv, new InferenceJob.Options(in, out, null, 4, 1, false));
+    assertEquals(6, summary.ok());
+    for (Row row : spark.read().parquet(out).collectAsList()) {
+      TensorRows.Sample s = TensorRows.decode(row);
+      int side = Integer.parseInt(s.id().substring(1)) % 2 == 0 ? 28 : 32;
+      assertArrayEquals(new int[] {6, side, side}, s.shape(), s.id());
+      assertEquals(Shapes.size(6, side, side), s.data().length);
+    }
+  }
+}

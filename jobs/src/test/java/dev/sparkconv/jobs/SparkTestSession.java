@@ -1,0 +1,20 @@
+package dev.sparkconv.jobs;
+
+import org.apache.spark.sql.SparkSession;
+
+/** The one local SparkSession configuration tests use: Kryo with every class registered. */
+final class SparkTestSession {
+  private SparkTestSession() {}
+
+  static SparkSession start(String name) {
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName(name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
+        .config("spark.kryo.registrationRequired", "true")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+  }
+}

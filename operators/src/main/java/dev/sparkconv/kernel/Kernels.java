@@ -1,0 +1,90 @@
+package dev.sparkconv.kernel;
+
+import java.lang.System.Logger.Level;
+import java.util.Locale;
+
+/**
+ * Picks the micro-kernel once per JVM and logs one line saying which and why.
+ *
+ * <p>The vector kernel is used when module {@code jdk.incubator.vector} is in the boot layer
+ * (the JVM was started with {@code --add-modules jdk.incubator.vector}); it is loaded by name so
+ * that no class touching the incubator API is loaded when the module is absent. Otherwise the
+ * scalar kernel runs. {@code -Dsparkconv.kernel=scalar|vector} forces one; forcing vector
+ * without the module is an error, not a silent fallback.
+ */
+public final class Kernels {
+
+  /** System property that forces a kernel: {@code scalar} or {@code vector}. */
+  public static final String PROPERTY = "sparkconv.kernel";
+
+  static final String VECTOR_MODULE = "jdk.incubator.vector";
+  private static final String VECTOR_CLASS = "dev.sparkconv.kernel.VectorMicroKernel";
+
+  private Kernels() {}
+
+  /** The selected micro-kernel (stateless, shared). Selects and logs on first use. */
+  public static MicroKernel selected() {
+    return Holder.SELECTED.kernel();
+  }
+
+  /** Why {@link #selected()} chose its kernel, e.g. "jdk.incubator.vector in boot layer". */
+  public static String reason() {
+    return Holder.SELECTED.reason();
+  }
+
+  /** A kernel and the reason it was chosen. */
+  record Selection(MicroKernel kernel, String reason) {}
+
+  private static final class Holder {
+    static final Selection SELECTED = choose(
+        System.getProperty(PROPERTY),
+        ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
+
+    static {
+      System.getLogger(Kernels.class.getName()).log(Level.INFO,
+          "sparkconv kernel: " + SELECTED.kernel().describe() + " (" + SELECTED.reason() + ")");
+    }
+  }
+
+  /** The decision itself, free of global state so tests can drive it. */
+  static Selection choose(String forced, boolean vectorModulePresent) {
+    String mode = forced == null ? "" : forced.trim().toLowerCase(Locale.ROOT);
+    switch (mode) {
+      case "":
+        break;
+      case "scalar":
+        return new Selection(new ScalarMicroKernel(), "forced by -D" + PROPERTY + "=scalar");
+      case "vector":
+        if (!vectorModulePresent) {
+          throw new IllegalStateException("-D" + PROPERTY + "=vector but module " + VECTOR_MODULE
+              + " is not in the boot layer: start the JVM with --add-modules " + VECTOR_MODULE);
+        }
+        return new Selection(loadVector(), "forced by -D" + PROPERTY + "=vector");
+      default:
+        throw new IllegalArgumentException(
+            "-D" + PROPERTY + " must be 'scalar' or 'vector', got '" + forced + "'");
+    }
+    if (!vectorModulePresent) {
+      return new Selection(new ScalarMicroKernel(), VECTOR_MODULE + " not in boot layer");
+    }
+    MicroKernel vector;
+    try {
+      vector = loadVector();
+    } catch (IllegalStateException e) {
+      return new Selection(new ScalarMicroKernel(), e.getMessage());
+    }
+    if (vector.nr() < 8) {
+      return new Selection(new ScalarMicroKernel(),
+          "preferred vector species too narrow for " + vector.describe());
+    }
+    return new Selection(vector, VECTOR_MODULE + " in boot layer");
+  }
+
+  private static MicroKernel loadVector() {
+    try {
+      return (MicroKernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("cannot load " + VECTOR_CLASS + ": " + e, e);
+    }
+  }
+}

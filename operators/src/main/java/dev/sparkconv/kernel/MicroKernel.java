@@ -1,0 +1,29 @@
+package dev.sparkconv.kernel;
+
+/**
+ * The BLIS micro-kernel contract: one full MR x NR tile of C.
+ *
+ * <pre>
+ *   C = alpha * Apanel * Bpanel + beta * C
+ *   Apanel: MR x kc, packed column by column: a[aOff + p*MR + i]
+ *   Bpanel: kc x NR, packed row by row:       b[bOff + p*NR + j]
+ *   C:      c[cOff + i*ldc + j], i &lt; MR, j &lt; NR
+ * </pre>
+ *
+ * When {@code beta == 0} C is never read (it may hold NaN). Implementations do no argument
+ * checks: {@link Gemm} validates at the door and only passes in-range panels and tiles.
+ */
+public interface MicroKernel {
+
+  void compute(int kc, float[] a, int aOff, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta);
+
+  /** Rows of the C tile (and of each packed A panel). */
+  int mr();
+
+  /** Columns of the C tile (and of each packed B panel). */
+  int nr();
+
+  /** One short line for logs and benchmarks, e.g. "vector FloatVector 512-bit, MR=6 NR=32". */
+  String describe();
+}

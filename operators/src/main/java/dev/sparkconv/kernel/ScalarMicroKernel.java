@@ -1,0 +1,66 @@
+package dev.sparkconv.kernel;
+
+/**
+ * Plain-Java twin of {@link VectorMicroKernel}: the same outer-product contract on a 4 x 4 tile
+ * held in sixteen local accumulators (few enough to stay in registers on any x86-64 or AArch64).
+ * Used when {@code jdk.incubator.vector} is absent or {@code -Dsparkconv.kernel=scalar}.
+ */
+public final class ScalarMicroKernel implements MicroKernel {
+
+  private static final int MR = 4;
+  private static final int NR = 4;
+
+  @Override
+  public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta) {
+    float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+    float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+    float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+    float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+    int ai = aOff;
+    int bi = bOff;
+    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+      float b0 = b[bi], b1 = b[bi + 1], b2 = b[bi + 2], b3 = b[bi + 3];
+      float a0 = a[ai], a1 = a[ai + 1], a2 = a[ai + 2], a3 = a[ai + 3];
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    }
+    store(c00, c01, c02, c03, c, cOff, alpha, beta);
+    store(c10, c11, c12, c13, c, cOff + ldc, alpha, beta);
+    store(c20, c21, c22, c23, c, cOff + 2 * ldc, alpha, beta);
+    store(c30, c31, c32, c33, c, cOff + 3 * ldc, alpha, beta);
+  }
+
+  /** One row of the tile: c = alpha * acc + beta * c, without reading c when beta is 0. */
+  private static void store(float s0, float s1, float s2, float s3, float[] c, int off,
+      float alpha, float beta) {
+    if (beta == 0f) {
+      c[off] = alpha * s0;
+      c[off + 1] = alpha * s1;
+      c[off + 2] = alpha * s2;
+      c[off + 3] = alpha * s3;
+    } else {
+      c[off] = alpha * s0 + beta * c[off];
+      c[off + 1] = alpha * s1 + beta * c[off + 1];
+      c[off + 2] = alpha * s2 + beta * c[off + 2];
+      c[off + 3] = alpha * s3 + beta * c[off + 3];
+    }
+  }
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public String describe() {
+    return "scalar, MR=" + MR + " NR=" + NR;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.sparkconv.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Outer-product micro-kernel on the JDK Vector API: a 6 x (2 vectors) tile of C held in twelve
+ * FloatVector accumulators. Each k step loads two vectors of the B row, broadcasts one A value
+ * per row and issues twelve FMAs. NR = 2 * lanes of {@link FloatVector#SPECIES_PREFERRED}
+ * (32 with AVX-512, 16 with AVX2), so the tile fits 16 vector registers as well as 32.
+ *
+ * <p>Only loaded (reflectively, by {@link Kernels}) when {@code jdk.incubator.vector} is in the
+ * boot layer.
+ */
+public final class VectorMicroKernel implements MicroKernel {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final int MR = 6;
+  private static final int NR = 2 * L;
+
+  @Override
+  public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    int ai = aOff;
+    int bi = bOff;
+    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector av = FloatVector.broadcast(S, a[ai]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(S, a[ai + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(S, a[ai + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(S, a[ai + 3]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(S, a[ai + 4]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(S, a[ai + 5]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+    }
+    // Epilogue written out in full, and with a receiver whose exact type C2 knows (va, not the
+    // loop-carried accumulators): if C2 cannot prove an accumulator's concrete vector class
+    // (a helper it declines to inline, or a type profile polluted by another species such as
+    // FloatMaxVector elsewhere in the JVM), it boxes the accumulators inside the k loop and the
+    // kernel runs ~5x slower.
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    int o0 = cOff, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
+    if (beta == 0f) {
+      va.mul(c00).intoArray(c, o0);
+      va.mul(c01).intoArray(c, o0 + L);
+      va.mul(c10).intoArray(c, o1);
+      va.mul(c11).intoArray(c, o1 + L);
+      va.mul(c20).intoArray(c, o2);
+      va.mul(c21).intoArray(c, o2 + L);
+      va.mul(c30).intoArray(c, o3);
+      va.mul(c31).intoArray(c, o3 + L);
+      va.mul(c40).intoArray(c, o4);
+      va.mul(c41).intoArray(c, o4 + L);
+      va.mul(c50).intoArray(c, o5);
+      va.mul(c51).intoArray(c, o5 + L);
+    } else {
+      FloatVector vb = FloatVector.broadcast(S, beta);
+      va.fma(c00, FloatVector.fromArray(S, c, o0).mul(vb)).intoArray(c, o0);
+      va.fma(c01, FloatVector.fromArray(S, c, o0 + L).mul(vb)).intoArray(c, o0 + L);
+      va.fma(c10, FloatVector.fromArray(S, c, o1).mul(vb)).intoArray(c, o1);
+      va.fma(c11, FloatVector.fromArray(S, c, o1 + L).mul(vb)).intoArray(c, o1 + L);
+      va.fma(c20, FloatVector.fromArray(S, c, o2).mul(vb)).intoArray(c, o2);
+      va.fma(c21, FloatVector.fromArray(S, c, o2 + L).mul(vb)).intoArray(c, o2 + L);
+      va.fma(c30, FloatVector.fromArray(S, c, o3).mul(vb)).intoArray(c, o3);
+      va.fma(c31, FloatVector.fromArray(S, c, o3 + L).mul(vb)).intoArray(c, o3 + L);
+      va.fma(c40, FloatVector.fromArray(S, c, o4).mul(vb)).intoArray(c, o4);
+      va.fma(c41, FloatVector.fromArray(S, c, o4 + L).mul(vb)).intoArray(c, o4 + L);
+      va.fma(c50, FloatVector.fromArray(S, c, o5).mul(vb)).intoArray(c, o5);
+      va.fma(c51, FloatVector.fromArray(S, c, o5 + L).mul(vb)).intoArray(c, o5 + L);
+    }
+  }
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public String describe() {
+    return "vector FloatVector " + S.vectorBitSize() + "-bit, MR=" + MR + " NR=" + NR;
+  }
+}

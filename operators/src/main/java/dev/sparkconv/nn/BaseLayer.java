@@ -1,0 +1,83 @@
+package dev.sparkconv.nn;
+
+import dev.sparkconv.tensor.Shapes;
+import dev.sparkconv.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Shared plumbing of the built-in layers: the name, constructor checks whose errors name the
+ * operator, the layer and the parameter, and the tensor entry point that checks shapes once and
+ * hands the raw arrays to {@link #run}.
+ */
+abstract class BaseLayer implements Layer {
+  private final String name;
+
+  BaseLayer(String op, String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException(op + ": parameter 'name' must be a non-empty string but is "
+          + (name == null ? "null" : "\"\""));
+    }
+    this.name = name;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final void forward(Tensor in, Tensor out, ExecutionContext ctx) {
+    if (in.rank() < 1) {
+      throw new IllegalArgumentException(where() + ": input tensor needs a batch dimension but has shape "
+          + Shapes.format(in.shape()));
+    }
+    int batch = in.dim(0);
+    int[] sample = Shapes.sample(in.shape());
+    int[] expected = Shapes.batched(batch, outputShape(sample));
+    if (!Arrays.equals(expected, out.shape())) {
+      throw new IllegalArgumentException(where() + ": output tensor must have shape " + Shapes.format(expected)
+          + " but has " + Shapes.format(out.shape()));
+    }
+    run(in.data(), out.data(), batch, sample, ctx);
+  }
+
+  /**
+   * The operator on raw arrays: {@code batch} samples of per-sample shape {@code inShape} read from
+   * the start of {@code in}, written from the start of {@code out}; both may be longer than needed.
+   */
+  abstract void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx);
+
+  /** "layer 'c1' (conv2d)", the prefix ShapeException also uses. */
+  final String where() {
+    return "layer '" + name + "' (" + op() + ")";
+  }
+
+  final IllegalArgumentException badParameter(String parameter, String rule, String actual) {
+    return new IllegalArgumentException(op() + " '" + name + "': parameter '" + parameter + "' " + rule
+        + " but is " + actual);
+  }
+
+  /** A defensive copy of a {h, w} pair whose entries are all at least {@code min}. */
+  final int[] pair(String parameter, int[] value, int min) {
+    if (value == null || value.length != 2) {
+      throw badParameter(parameter, "must be an {h, w} pair",
+          value == null ? "null" : Shapes.format(value));
+    }
+    if (value[0] < min || value[1] < min) {
+      throw badParameter(parameter, "must have entries >= " + min, Shapes.format(value));
+    }
+    return value.clone();
+  }
+
+  final int positive(String parameter, int value) {
+    if (value < 1) {
+      throw badParameter(parameter, "must be positive", Integer.toString(value));
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return op() + " '" + name + "'";
+  }
+}

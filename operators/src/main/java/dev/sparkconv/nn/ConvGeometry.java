@@ -1,0 +1,49 @@
+package dev.sparkconv.nn;
+
+/**
+ * The one place for the sliding-window output-size formula shared by convolution and pooling,
+ * with PyTorch's rules (floor division, and ceil mode's "the last window must start inside the
+ * input or the left padding").
+ */
+public final class ConvGeometry {
+  private ConvGeometry() {}
+
+  /** {@code dilation * (kernel - 1) + 1}: the span one window covers. */
+  public static int effectiveKernel(int kernel, int dilation) {
+    return dilation * (kernel - 1) + 1;
+  }
+
+  /**
+   * floor-or-ceil((in + padBegin + padEnd - effectiveKernel) / stride) + 1.
+   *
+   * @throws IllegalArgumentException when no window fits (output &lt; 1)
+   */
+  public static int outputSize(int in, int kernel, int stride, int padBegin, int padEnd, int dilation,
+      boolean ceilMode) {
+    int out = rawOutputSize(in, kernel, stride, padBegin, padEnd, dilation, ceilMode);
+    if (out < 1) {
+      throw new IllegalArgumentException("input size " + in + " with padding (" + padBegin + ", " + padEnd
+          + ") is smaller than the effective kernel " + effectiveKernel(kernel, dilation)
+          + " (kernel " + kernel + ", dilation " + dilation + ", stride " + stride + "): output size " + out);
+    }
+    return out;
+  }
+
+  /** The smallest input size that gives at least one output. */
+  public static int minInputSize(int kernel, int stride, int padBegin, int padEnd, int dilation, boolean ceilMode) {
+    int min = effectiveKernel(kernel, dilation) - padBegin - padEnd - (ceilMode ? stride - 1 : 0);
+    return Math.max(1, min);
+  }
+
+  /** The formula without the check; may be &lt; 1. */
+  static int rawOutputSize(int in, int kernel, int stride, int padBegin, int padEnd, int dilation,
+      boolean ceilMode) {
+    long span = (long) in + padBegin + padEnd - effectiveKernel(kernel, dilation);
+    // Floor division like PyTorch's div_rtn: a negative span must not round up to a window.
+    long out = Math.floorDiv(span + (ceilMode ? stride - 1 : 0), (long) stride) + 1;
+    if (ceilMode && (out - 1) * stride >= (long) in + padBegin) {
+      out--; // the last window would start in the right padding
+    }
+    return (int) Math.max(Math.min(out, Integer.MAX_VALUE), Integer.MIN_VALUE);
+  }
+}

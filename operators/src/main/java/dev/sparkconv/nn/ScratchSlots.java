@@ -1,0 +1,18 @@
+package dev.sparkconv.nn;
+
+/**
+ * Who owns which {@link ExecutionContext#scratch} slot, in one place, so that an operator never
+ * overwrites a buffer its caller still reads. Slots are per task; any number of layers reuse them
+ * one after another.
+ */
+final class ScratchSlots {
+  private ScratchSlots() {}
+
+  /** Network: the two ping-pong activation buffers between layers. */
+  static final int NETWORK_PING = 0;
+  static final int NETWORK_PONG = 1;
+  /** Network: the buffer behind the returned output tensor. */
+  static final int NETWORK_OUT = 2;
+  /** Conv2d: the im2col matrix of one sample and group. */
+  static final int CONV_COLUMNS = 3;
+}

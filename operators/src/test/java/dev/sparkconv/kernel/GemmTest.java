@@ -1,0 +1,199 @@
+package dev.sparkconv.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Gemm against an independent naive triple loop (double accumulation), for both kernels. */
+class GemmTest {
+
+  private static final MicroKernel[] KERNELS = {new ScalarMicroKernel(), new VectorMicroKernel()};
+
+  /** One sgemm call: shape, transposes, scalars, storage layout and blocking. */
+  record Case(MicroKernel kernel, int m, int n, int k, boolean transA, boolean transB,
+      float alpha, float beta, boolean padded, boolean smallBlocks) {
+
+    /** Tiny blocks (rounded up to MR/NR multiples by Gemm) so every loop runs several times. */
+    Gemm gemm() {
+      return smallBlocks
+          ? new Gemm(kernel, new BlockSizes(2 * kernel.mr() + 1, 7, 2 * kernel.nr() + 1))
+          : new Gemm(kernel);
+    }
+
+    @Override
+    public String toString() {
+      return (kernel instanceof ScalarMicroKernel ? "scalar" : "vector")
+          + "/m" + m + "/n" + n + "/k" + k + "/" + (transA ? "T" : "N") + (transB ? "T" : "N")
+          + "/alpha" + alpha + "/beta" + beta + (padded ? "/padded" : "/tight")
+          + (smallBlocks ? "/smallBlocks" : "/defaultBlocks");
+    }
+  }
+
+  private static final int[][] SMALL_SHAPES = {
+      {1, 1, 1}, {1, 7, 13}, {7, 1, 13}, {13, 13, 1}, {7, 13, 7}, {13, 7, 0}, {0, 5, 3}};
+  // m crosses MC=192 and n, k cross NR, KC=256 with default blocks.
+  private static final int[][] LARGE_SHAPES = {
+      {255, 257, 13}, {257, 33, 257}, {37, 255, 255}, {200, 71, 300}};
+  private static final float[][] SCALARS = {
+      {1f, 0f}, {1f, 1f}, {1f, -0.3f}, {0.5f, 0f}, {0.5f, 1f}, {0.5f, -0.3f}};
+
+  static Stream<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    int rotate = 0;
+    for (MicroKernel kernel : KERNELS) {
+      for (int t = 0; t < 4; t++) {
+        boolean transA = (t & 2) != 0;
+        boolean transB = (t & 1) != 0;
+        for (int[] s : SMALL_SHAPES) {
+          for (float[] ab : SCALARS) {
+            cases.add(new Case(kernel, s[0], s[1], s[2], transA, transB, ab[0], ab[1],
+                (rotate++ & 1) == 0, false));
+          }
+        }
+        for (int[] s : LARGE_SHAPES) {
+          for (boolean small : new boolean[] {false, true}) {
+            float[] ab = SCALARS[rotate++ % SCALARS.length];
+            cases.add(new Case(kernel, s[0], s[1], s[2], transA, transB, ab[0], ab[1],
+                (rotate & 1) == 0, small));
+          }
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void matchesNaiveReference(Case tc) {
+    SplittableRandom rnd = new SplittableRandom(tc.toString().hashCode());
+    int pad = tc.padded() ? 5 : 0;
+    int off = tc.padded() ? 3 : 0;
+    int aRows = tc.transA() ? tc.k() : tc.m();
+    int aCols = tc.transA() ? tc.m() : tc.k();
+    int bRows = tc.transB() ? tc.n() : tc.k();
+    int bCols = tc.transB() ? tc.k() : tc.n();
+    int lda = Math.max(1, aCols + pad);
+    int ldb = Math.max(1, bCols + pad);
+    int ldc = Math.max(1, tc.n() + pad);
+    float[] a = random(rnd, off + aRows * lda + pad);
+    float[] b = random(rnd, off + bRows * ldb + pad);
+    float[] c = random(rnd, off + tc.m() * ldc + pad);
+    if (tc.beta() == 0f) {
+      for (int i = 0; i < tc.m(); i++) {
+        Arrays.fill(c, off + i * ldc, off + i * ldc + tc.n(), Float.NaN);
+      }
+    }
+    float[] before = c.clone();
+
+    tc.gemm().sgemm(tc.transA(), tc.transB(), tc.m(), tc.n(), tc.k(), tc.alpha(),
+        a, off, lda, b, off, ldb, tc.beta(), c, off, ldc);
+
+    for (int x = 0; x < c.length; x++) {
+      int i = (x - off) / ldc;
+      int j = (x - off) % ldc;
+      boolean inside = x >= off && i < tc.m() && j < tc.n();
+      if (!inside) {
+        assertEquals(before[x], c[x], "element outside C changed at index " + x);
+        continue;
+      }
+      double sum = 0;
+      for (int p = 0; p < tc.k(); p++) {
+        double av = tc.transA() ? a[off + p * lda + i] : a[off + i * lda + p];
+        double bv = tc.transB() ? b[off + j * ldb + p] : b[off + p * ldb + j];
+        sum += av * bv;
+      }
+      double expected = tc.alpha() * sum + (tc.beta() == 0f ? 0 : tc.beta() * before[x]);
+      double tol = 1e-5 * Math.max(1, tc.k()) * (1 + Math.abs(expected));
+      if (!(Math.abs(c[x] - expected) <= tol)) { // also catches NaN
+        fail("C[" + i + "][" + j + "] = " + c[x] + ", expected " + expected + " +- " + tol);
+      }
+    }
+  }
+
+  @Test
+  void betaZeroWithAlphaZeroOverwritesNaN() {
+    for (MicroKernel kernel : KERNELS) {
+      float[] c = new float[12];
+      Arrays.fill(c, Float.NaN);
+      new Gemm(kernel).sgemm(false, false, 3, 4, 2, 0f, new float[6], 0, 2, new float[8], 0, 4,
+          0f, c, 0, 4);
+      for (float v : c) {
+        assertEquals(0f, v, kernel.describe());
+      }
+    }
+  }
+
+  /** A bad argument, the name the message must start with, and the call that passes it. */
+  record BadArgument(String name, Consumer<Gemm> call) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<BadArgument> badArguments() {
+    // A valid call is m=2, n=3, k=4: A 2x4 (lda 4), B 4x3 (ldb 3), C 2x3 (ldc 3).
+    float[] a = new float[8];
+    float[] b = new float[12];
+    float[] c = new float[6];
+    return Stream.of(
+        new BadArgument("m", g -> g.sgemm(false, false, -1, 3, 4, 1, a, 0, 4, b, 0, 3, 0, c, 0, 3)),
+        new BadArgument("n", g -> g.sgemm(false, false, 2, -1, 4, 1, a, 0, 4, b, 0, 3, 0, c, 0, 3)),
+        new BadArgument("k", g -> g.sgemm(false, false, 2, 3, -1, 1, a, 0, 4, b, 0, 3, 0, c, 0, 3)),
+        new BadArgument("lda", g -> g.sgemm(false, false, 2, 3, 4, 1, a, 0, 3, b, 0, 3, 0, c, 0, 3)),
+        new BadArgument("lda", g -> g.sgemm(true, false, 2, 3, 4, 1, a, 0, 1, b, 0, 3, 0, c, 0, 3)),
+        new BadArgument("ldb", g -> g.sgemm(false, false, 2, 3, 4, 1, a, 0, 4, b, 0, 2, 0, c, 0, 3)),
+        new BadArgument("ldb", g -> g.sgemm(false, true, 2, 3, 4, 1, a, 0, 4, b, 0, 3, 0, c, 0, 3)),
+        new BadArgument("ldc", g -> g.sgemm(false, false, 2, 3, 4, 1, a, 0, 4, b, 0, 3, 0, c, 0, 2)),
+        new BadArgument("aOff", g -> g.sgemm(false, false, 2, 3, 4, 1, a, -1, 4, b, 0, 3, 0, c, 0, 3)),
+        new BadArgument("a", g -> g.sgemm(false, false, 2, 3, 4, 1, a, 1, 4, b, 0, 3, 0, c, 0, 3)),
+        new BadArgument("b", g -> g.sgemm(false, false, 2, 3, 4, 1, a, 0, 4, b, 0, 4, 0, c, 0, 3)),
+        new BadArgument("c", g -> g.sgemm(false, false, 2, 3, 4, 1, a, 0, 4, b, 0, 3, 0, c, 1, 3)),
+        new BadArgument("c", g -> g.sgemm(false, false, 2, 3, 4, 1, a, 0, 4, b, 0, 3, 0, null, 0, 3)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badArguments")
+  void badArgumentIsNamed(BadArgument bad) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> bad.call().accept(new Gemm(new ScalarMicroKernel())));
+    assertTrue(e.getMessage().startsWith(bad.name() + " "), e.getMessage());
+  }
+
+  @Test
+  void selectionHonoursPropertyAndModule() {
+    assertInstanceOf(ScalarMicroKernel.class, Kernels.choose("scalar", true).kernel());
+    Kernels.Selection absent = Kernels.choose(null, false);
+    assertInstanceOf(ScalarMicroKernel.class, absent.kernel());
+    assertTrue(absent.reason().contains("not in boot layer"), absent.reason());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> Kernels.choose("vector", false));
+    assertTrue(e.getMessage().contains("jdk.incubator.vector"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Kernels.choose("gpu", true));
+    // Surefire runs with --add-modules jdk.incubator.vector (conf/jvm.options).
+    assertInstanceOf(VectorMicroKernel.class, Kernels.choose(null, true).kernel());
+    assertFalse(Kernels.selected().describe().isEmpty());
+  }
+
+  private static float[] random(SplittableRandom rnd, int length) {
+    float[] x = new float[length];
+    for (int i = 0; i < length; i++) {
+      x[i] = (float) (rnd.nextDouble() * 2 - 1);
+    }
+    return x;
+  }
+}

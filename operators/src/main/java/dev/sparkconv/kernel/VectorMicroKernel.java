@@ -28,9 +28,12 @@ public final class VectorMicroKernel implements MicroKernel {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    int ai = aOff;
-    int bi = bOff;
-    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+    // Indices linear in the loop counter let C2 hoist every bounds check out of the loop
+    // (separately incremented offsets left them in, and the extra live registers made it spill
+    // an accumulator to the stack).
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * MR;
+      int bi = bOff + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, b, bi);
       FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
       FloatVector av = FloatVector.broadcast(S, a[ai]);

@@ -26,10 +26,10 @@ public final class Init {
   }
 
   /**
-   * The seed of one tensor of one layer: tensor 0 is the weight, 1 the bias. The same mixing as the
-   * native model spec's seeded weights, so a spec and the Java builder of the same model agree.
+   * The seed of one named tensor ("weight", "bias", ...) of one layer. String.hashCode is fixed by
+   * the language specification, so the same spec gives the same weights on every JVM.
    */
-  public static long tensorSeed(long modelSeed, int layerIndex, int tensor) {
-    return modelSeed * 1_000_003L + layerIndex * 2L + tensor;
+  public static long tensorSeed(long modelSeed, int layerIndex, String tensor) {
+    return (modelSeed * 1_000_003L + layerIndex) * 31L + tensor.hashCode();
   }
 }

@@ -1,25 +1,16 @@
 package dev.sparkconv.io.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkconv.io.Npy;
-import dev.sparkconv.nn.AvgPool2d;
-import dev.sparkconv.nn.Conv2d;
+import dev.sparkconv.io.model.NativeSpec;
+import dev.sparkconv.io.model.Ops;
+import dev.sparkconv.io.model.Weights;
 import dev.sparkconv.nn.ExecutionContext;
-import dev.sparkconv.nn.Flatten;
-import dev.sparkconv.nn.GlobalAvgPool;
 import dev.sparkconv.nn.Layer;
-import dev.sparkconv.nn.LeNet5;
-import dev.sparkconv.nn.Linear;
-import dev.sparkconv.nn.MaxPool2d;
 import dev.sparkconv.nn.Network;
-import dev.sparkconv.nn.Relu;
-import dev.sparkconv.nn.Softmax;
 import dev.sparkconv.tensor.Shapes;
 import dev.sparkconv.tensor.Tensor;
 import java.io.IOException;
@@ -27,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,84 +28,59 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every operator against PyTorch: one case per folder under fixtures/ (written by scripts/gen_fixtures.py),
- * each with params.json, input.npy, the weights and expected.npy. Tolerance |a - e| <= atol + rtol * |e|.
+ * Every operator against PyTorch, built through the model spec's op registry: one case per folder
+ * under fixtures/ (written by scripts/gen_fixtures.py). An operator case has params.json (a layer
+ * entry), input.npy, its tensors as <tensor>.npy and expected.npy; a network case has model.json
+ * and <layer>.<tensor>.npy. Tolerance |a - e| <= atol + rtol * |e| elementwise.
  */
 class OperatorConformanceTest {
   private static final double RTOL = 1e-4;
   private static final double ATOL = 1e-4;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  static Stream<String> operatorCases() throws IOException {
-    return caseFolders().stream().filter(id -> !id.startsWith("lenet5/"));
+  static Stream<String> operatorCases() {
+    return cases("params.json");
+  }
+
+  static Stream<String> networkCases() {
+    return cases("model.json");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("operatorCases")
   void operatorMatchesPyTorch(String id) throws IOException {
     Path dir = root().resolve(id);
-    String op = dir.getParent().getFileName().toString();
-    Layer layer = layer(op, dir.getFileName().toString(), params(dir), dir, "");
     Tensor input = Npy.readTensor(dir.resolve("input.npy"));
+    Weights weights = (layer, tensor, count, fanIn) -> floats(dir.resolve(tensor + ".npy"));
+    Layer layer = NativeSpec.layer(NativeSpec.read(dir.resolve("params.json")), Shapes.sample(input.shape()),
+        weights, id);
     Tensor out = Tensor.zeros(Shapes.batched(input.dim(0), layer.outputShape(Shapes.sample(input.shape()))));
     layer.forward(input, out, new ExecutionContext());
     assertMatches(Npy.readTensor(dir.resolve("expected.npy")), out, id);
   }
 
-  /** LeNet-5 with PyTorch's torch.manual_seed(0) weights, run through Network, batch 3. */
-  @Test
-  void lenet5MatchesPyTorch() throws IOException {
-    Path dir = root().resolve("lenet5/seed0");
-    JsonNode params = params(dir);
-    List<Layer> layers = new ArrayList<>();
-    for (JsonNode node : params.get("layers")) {
-      String name = node.get("name").asText();
-      layers.add(layer(node.get("op").asText(), name, node, dir, name + "."));
-    }
-    Network net = new Network("lenet5", ints(params.get("input_shape")), layers);
-
-    // The fixture's architecture is the one LeNet5.build makes: same layers, shapes and parameter count.
-    Network ours = LeNet5.build(0);
-    assertEquals(describe(ours), describe(net));
-    assertEquals(ours.parameterCount(), net.parameterCount());
-
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("networkCases")
+  void networkMatchesPyTorch(String id) throws IOException {
+    Path dir = root().resolve(id);
+    Weights weights = (layer, tensor, count, fanIn) -> floats(dir.resolve(layer.name() + "." + tensor + ".npy"));
+    Network net = NativeSpec.load(dir.resolve("model.json"), weights);
     Tensor input = Npy.readTensor(dir.resolve("input.npy"));
-    ExecutionContext ctx = new ExecutionContext();
     Tensor expected = Npy.readTensor(dir.resolve("expected.npy"));
-    assertMatches(expected, net.forward(input, ctx), "lenet5/seed0");
-    assertMatches(expected, net.forward(input, ctx), "lenet5/seed0, second run on the same context");
+    ExecutionContext ctx = new ExecutionContext();
+    assertMatches(expected, net.forward(input, ctx), id);
+    assertMatches(expected, net.forward(input, ctx), id + ", second run on the same context");
   }
 
   /** Guards against a vanished or partial fixtures folder passing as "nothing to compare". */
   @Test
-  void everyOperatorHasCases() throws IOException {
-    Map<String, Long> perOp = caseFolders().stream()
+  void everyRegisteredOpHasCases() {
+    Map<String, Long> perOp = Stream.concat(operatorCases(), networkCases())
         .collect(Collectors.groupingBy(id -> id.substring(0, id.indexOf('/')), TreeMap::new, Collectors.counting()));
-    assertTrue(perOp.getOrDefault("conv2d", 0L) >= 12, "conv2d cases: " + perOp);
-    for (String op : List.of("maxpool2d", "avgpool2d", "global_avgpool", "linear", "softmax", "relu", "lenet5")) {
-      assertTrue(perOp.containsKey(op), "no fixtures for " + op + ": " + perOp);
+    for (String op : Ops.names()) {
+      assertTrue(perOp.containsKey(op), "no fixtures for op " + op + ": " + perOp);
     }
-  }
-
-  private static Layer layer(String op, String name, JsonNode p, Path dir, String weightPrefix) throws IOException {
-    return switch (op) {
-      case "conv2d" -> new Conv2d(name, p.get("in_channels").asInt(), p.get("out_channels").asInt(),
-          ints(p.get("kernel")), ints(p.get("stride")), ints(p.get("padding")), ints(p.get("dilation")),
-          p.get("groups").asInt(), floats(dir, weightPrefix + "weight.npy"),
-          p.get("bias").asBoolean() ? floats(dir, weightPrefix + "bias.npy") : null);
-      case "linear" -> new Linear(name, p.get("in_features").asInt(), p.get("out_features").asInt(),
-          floats(dir, weightPrefix + "weight.npy"),
-          p.get("bias").asBoolean() ? floats(dir, weightPrefix + "bias.npy") : null);
-      case "maxpool2d" -> new MaxPool2d(name, ints(p.get("kernel")), ints(p.get("stride")), ints(p.get("padding")),
-          p.get("ceil_mode").asBoolean());
-      case "avgpool2d" -> new AvgPool2d(name, ints(p.get("kernel")), ints(p.get("stride")), ints(p.get("padding")),
-          p.get("ceil_mode").asBoolean(), p.get("count_include_pad").asBoolean());
-      case "global_avgpool" -> new GlobalAvgPool(name);
-      case "relu" -> new Relu(name);
-      case "softmax" -> new Softmax(name);
-      case "flatten" -> new Flatten(name);
-      default -> throw new IllegalArgumentException("fixture uses unknown op '" + op + "'");
-    };
+    assertTrue(perOp.getOrDefault("conv2d", 0L) >= 12, "conv2d cases: " + perOp);
+    assertTrue(perOp.containsKey("lenet5"), "no whole-network case: " + perOp);
   }
 
   /** Elementwise |a - e| <= ATOL + RTOL * |e|; the failure reports the worst element and its index. */
@@ -125,7 +90,7 @@ class OperatorConformanceTest {
     float[] a = actual.data();
     int worst = -1;
     double worstRatio = 1;
-    for (int i = 0; i < e.length; i++) {
+    for (int i = 0; i < expected.size(); i++) {
       double ratio = Math.abs(a[i] - e[i]) / (ATOL + RTOL * Math.abs(e[i]));
       if (!(ratio <= worstRatio)) { // NaN counts as a mismatch
         worst = i;
@@ -133,29 +98,22 @@ class OperatorConformanceTest {
       }
     }
     if (worst >= 0) {
-      fail(what + ": element " + worst + " of " + e.length + " is " + a[worst] + " but PyTorch gives " + e[worst]
-          + " (|diff| " + Math.abs(a[worst] - e[worst]) + " is " + String.format("%.1f", worstRatio)
+      fail(what + ": element " + worst + " of " + expected.size() + " is " + a[worst] + " but PyTorch gives "
+          + e[worst] + " (|diff| " + Math.abs(a[worst] - e[worst]) + " is " + String.format("%.1f", worstRatio)
           + "x the tolerance)");
     }
   }
 
-  private static String describe(Network net) {
-    StringBuilder s = new StringBuilder(Shapes.format(net.inputShape()));
-    int[] shape = net.inputShape();
-    for (Layer layer : net.layers()) {
-      shape = layer.outputShape(shape);
-      s.append(" -> ").append(layer.name()).append(':').append(layer.op()).append(Shapes.format(shape));
-    }
-    return s.toString();
-  }
-
-  private static List<String> caseFolders() throws IOException {
+  private static Stream<String> cases(String marker) {
     Path root = root();
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(f -> f.getFileName().toString().equals("params.json"))
+      List<String> ids = files.filter(f -> f.getFileName().toString().equals(marker))
           .map(f -> root.relativize(f.getParent()).toString().replace('\\', '/'))
           .sorted()
           .toList();
+      return ids.stream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -171,23 +129,11 @@ class OperatorConformanceTest {
     }
   }
 
-  private static JsonNode params(Path dir) {
+  private static float[] floats(Path file) {
     try {
-      return JSON.readTree(dir.resolve("params.json").toFile());
+      return Npy.readTensor(file).data();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static float[] floats(Path dir, String file) throws IOException {
-    return Npy.readTensor(dir.resolve(file)).data();
-  }
-
-  private static int[] ints(JsonNode array) {
-    int[] out = new int[array.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = array.get(i).asInt();
-    }
-    return out;
   }
 }

@@ -32,13 +32,13 @@ public final class LeNet5 {
     int fanIn = in * 5 * 5;
     float bound = (float) (1 / Math.sqrt(fanIn));
     return new Conv2d(name, in, out, new int[] {5, 5}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1,
-        Init.uniform(Init.tensorSeed(seed, index, 0), out * fanIn, bound),
-        Init.uniform(Init.tensorSeed(seed, index, 1), out, bound));
+        Init.uniform(Init.tensorSeed(seed, index, "weight"), out * fanIn, bound),
+        Init.uniform(Init.tensorSeed(seed, index, "bias"), out, bound));
   }
 
   private static Linear linear(long seed, int index, String name, int in, int out) {
     float bound = (float) (1 / Math.sqrt(in));
-    return new Linear(name, in, out, Init.uniform(Init.tensorSeed(seed, index, 0), out * in, bound),
-        Init.uniform(Init.tensorSeed(seed, index, 1), out, bound));
+    return new Linear(name, in, out, Init.uniform(Init.tensorSeed(seed, index, "weight"), out * in, bound),
+        Init.uniform(Init.tensorSeed(seed, index, "bias"), out, bound));
   }
 }

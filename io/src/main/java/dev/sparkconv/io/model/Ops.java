@@ -1,0 +1,46 @@
+package dev.sparkconv.io.model;
+
+import dev.sparkconv.nn.Flatten;
+import dev.sparkconv.nn.GlobalAvgPool;
+import dev.sparkconv.nn.Layer;
+import dev.sparkconv.nn.Relu;
+import dev.sparkconv.nn.Softmax;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The op registry: every op name a model spec may use, and its builder. */
+public final class Ops {
+  private static final Map<String, OpBuilder> BUILDERS = new TreeMap<>();
+
+  static {
+    BUILDERS.put("conv2d", CoreOps::conv2d);
+    BUILDERS.put("linear", CoreOps::linear);
+    BUILDERS.put("maxpool2d", CoreOps::maxpool2d);
+    BUILDERS.put("avgpool2d", CoreOps::avgpool2d);
+    BUILDERS.put("global_avgpool", s -> new GlobalAvgPool(s.allow().name()));
+    BUILDERS.put("relu", s -> new Relu(s.allow().name()));
+    BUILDERS.put("flatten", s -> new Flatten(s.allow().name()));
+    BUILDERS.put("softmax", s -> new Softmax(s.allow().name()));
+  }
+
+  private Ops() {}
+
+  public static java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(BUILDERS.keySet());
+  }
+
+  /** Builds one layer; an unknown op or a bad parameter is a {@link ModelFormatException} naming the layer. */
+  public static Layer build(LayerSpec spec) {
+    OpBuilder builder = BUILDERS.get(spec.op());
+    if (builder == null) {
+      throw spec.error("has unknown op '" + spec.op() + "' (known: " + String.join(", ", BUILDERS.keySet()) + ")");
+    }
+    try {
+      return builder.build(spec);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) { // operator constructors name the parameter
+      throw spec.error("is invalid: " + e.getMessage());
+    }
+  }
+}

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * stride 1 and no padding is already that matrix, so the GEMM reads the input directly.
  * Weight layout (outC, inC/groups, kH, kW); padding is symmetric; bias may be null.
  */
-public final class Conv2d extends BaseLayer {
+public final class Conv2d extends BaseLayer implements Windowed {
   private final int inChannels;
   private final int outChannels;
   private final int[] kernel;

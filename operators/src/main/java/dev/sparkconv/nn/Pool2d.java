@@ -3,7 +3,7 @@ package dev.sparkconv.nn;
 import dev.sparkconv.tensor.Shapes;
 
 /** Window geometry shared by max and average pooling (PyTorch rules: pad &lt;= kernel/2, ceil mode). */
-abstract class Pool2d extends BaseLayer {
+abstract class Pool2d extends BaseLayer implements Windowed {
   final int[] kernel;
   final int[] stride;
   final int[] padding;
@@ -28,6 +28,11 @@ abstract class Pool2d extends BaseLayer {
 
   public final int[] stride() {
     return stride.clone();
+  }
+
+  @Override
+  public int[] dilation() {
+    return new int[] {1, 1};
   }
 
   public final int[] padding() {

@@ -9,6 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
  * per row and issues twelve FMAs. NR = 2 * lanes of {@link FloatVector#SPECIES_PREFERRED}
  * (32 with AVX-512, 16 with AVX2), so the tile fits 16 vector registers as well as 32.
  *
+ * <p>JDK 17 C2 only keeps FloatVector values in registers while it can prove their concrete
+ * class; when it cannot, it allocates a box per vector op and the kernel runs 2-6x slower.
+ * Hence the shape of this class: no helper taking vectors as arguments, no vector merged at an
+ * if/else, and epilogue operations whose receiver is a fresh broadcast. The proof leans on type
+ * profiles inside the shared Vector API code, so other code in the same JVM using a different
+ * species (netlib's VectorBLAS uses SPECIES_MAX) can still degrade a later recompilation of this
+ * method: use SPECIES_PREFERRED everywhere in this project.
+ *
  * <p>Only loaded (reflectively, by {@link Kernels}) when {@code jdk.incubator.vector} is in the
  * boot layer.
  */
@@ -28,9 +36,8 @@ public final class VectorMicroKernel implements MicroKernel {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    // Indices linear in the loop counter let C2 hoist every bounds check out of the loop
-    // (separately incremented offsets left them in, and the extra live registers made it spill
-    // an accumulator to the stack).
+    // Offsets computed from p (not incremented alongside it) let C2 hoist the B-panel bounds
+    // checks out of the loop.
     for (int p = 0; p < kc; p++) {
       int ai = aOff + p * MR;
       int bi = bOff + p * NR;
@@ -55,11 +62,7 @@ public final class VectorMicroKernel implements MicroKernel {
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
-    // Epilogue written out in full, and with a receiver whose exact type C2 knows (va, not the
-    // loop-carried accumulators): if C2 cannot prove an accumulator's concrete vector class
-    // (a helper it declines to inline, or a type profile polluted by another species such as
-    // FloatMaxVector elsewhere in the JVM), it boxes the accumulators inside the k loop and the
-    // kernel runs ~5x slower.
+    // Written out row by row, with the broadcast va as receiver (see the class comment).
     FloatVector va = FloatVector.broadcast(S, alpha);
     int o0 = cOff, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
     if (beta == 0f) {

@@ -13,17 +13,18 @@ import java.util.concurrent.Future;
 
 /**
  * Square SGEMM throughput of sparkconv's {@link Gemm} against two peers run in the same JVM on the
- * same seeded data: a naive i-k-j loop and netlib's pure-Java BLAS. Not a test; run it with
- * {@code scripts/bench gemm [--sizes 256,512,1024] [--threads 1] [--reps 5]}.
+ * same seeded data: a naive i-k-j loop and netlib's pure-Java BLAS (dev.ludovic.netlib). Not a
+ * test; run it with {@code scripts/bench gemm [--sizes 256,512,1024] [--threads 1] [--reps 5]}.
  *
- * <p>Each rep repeats the call until it has run at least {@value #MIN_REP_SECONDS} s; the best
- * rep is reported. With several threads, C's columns are split across a fixed pool, one Gemm per
- * thread (each owns its workspaces).
+ * <p>Each implementation warms up for {@value #WARMUP_SECONDS} s per size, then each of the reps
+ * repeats the call for at least {@value #MIN_REP_SECONDS} s; the best rep is reported. With
+ * several threads, C's columns (the naive loop: rows) are split across a fixed pool, one Gemm per
+ * thread (each owns its workspaces). Results are checked against both peers.
  */
 public final class GemmBench {
 
   private static final double MIN_REP_SECONDS = 0.1;
-  private static final double WARMUP_SECONDS = 1.0;
+  private static final double WARMUP_SECONDS = 2.0;
 
   public static void main(String[] args) throws Exception {
     int[] sizes = {256, 512, 1024};
@@ -41,47 +42,73 @@ public final class GemmBench {
     if (threads < 1 || reps < 1) {
       throw new IllegalArgumentException("--threads and --reps must be >= 1");
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    final int nThreads = threads;
+    ExecutorService pool = Executors.newFixedThreadPool(nThreads);
     try {
-      Gemm[] gemms = new Gemm[threads];
-      for (int t = 0; t < threads; t++) {
+      Gemm[] gemms = new Gemm[nThreads];
+      for (int t = 0; t < nThreads; t++) {
         gemms[t] = new Gemm();
       }
       BLAS netlib = JavaBLAS.getInstance();
       System.err.println("# sparkconv kernel: " + gemms[0].kernel().describe()
           + "; netlib-java: " + netlib.getClass().getSimpleName());
-      for (int n : sizes) {
-        run(n, threads, reps, pool, gemms, netlib);
+      // One implementation at a time over all sizes: sparkconv first, then the peers. Vector API
+      // code of another species in the same JVM (netlib's VectorBLAS uses SPECIES_MAX) pollutes
+      // the JIT profiles of the shared Vector API methods, and JDK 17 C2 may then box the
+      // accumulators of a kernel it recompiles afterwards (see VectorMicroKernel).
+      Problem[] problems = new Problem[sizes.length];
+      for (int s = 0; s < sizes.length; s++) {
+        Problem p = problems[s] = new Problem(sizes[s]);
+        p.ours = p.gflops(reps, () -> split(pool, nThreads, p.n, (t, j0, j1) -> gemms[t].sgemm(
+            false, false, p.n, j1 - j0, p.n, 1f, p.a, 0, p.n, p.b, j0, p.n, 0f, p.cOurs, j0, p.n)));
+      }
+      for (Problem p : problems) {
+        p.naive = p.gflops(p.n >= 1024 ? Math.min(reps, 2) : reps, () -> split(pool, nThreads, p.n,
+            (t, i0, i1) -> naive(p.n, p.a, p.b, p.cNaive, i0, i1)));
+      }
+      for (Problem p : problems) {
+        // Column-major peer: row-major C = A*B is column-major C^T = B^T * A^T; a column split
+        // of C is a row split of C^T.
+        p.netlib = p.gflops(reps, () -> split(pool, nThreads, p.n, (t, j0, j1) -> netlib.sgemm(
+            "N", "N", j1 - j0, p.n, p.n, 1f, p.b, j0, p.n, p.a, 0, p.n, 0f, p.cNetlib, j0, p.n)));
+      }
+      for (Problem p : problems) {
+        checkClose("naive", p.cNaive, p.cOurs, p.n);
+        checkClose("netlib-java", p.cNetlib, p.cOurs, p.n);
+        System.out.printf("gemm n=%d threads=%d sparkconv=%.1f GFLOPS naive=%.1f GFLOPS"
+                + " ratio=%.2f netlib-java=%.1f GFLOPS ratio_netlib=%.2f%n",
+            p.n, nThreads, p.ours, p.naive, p.ours / p.naive, p.netlib, p.ours / p.netlib);
       }
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private static void run(int n, int threads, int reps, ExecutorService pool, Gemm[] gemms,
-      BLAS netlib) throws Exception {
-    SplittableRandom rnd = new SplittableRandom(42 + n);
-    float[] a = random(rnd, n * n);
-    float[] b = random(rnd, n * n);
-    float[] cOurs = new float[n * n];
-    float[] cNaive = new float[n * n];
-    float[] cNetlib = new float[n * n];
-    double flops = 2.0 * n * n * n;
+  /** One square size: seeded inputs, one output per implementation, measured GFLOPS. */
+  private static final class Problem {
+    final int n;
+    final float[] a;
+    final float[] b;
+    final float[] cOurs;
+    final float[] cNaive;
+    final float[] cNetlib;
+    double ours;
+    double naive;
+    double netlib;
 
-    double ours = flops / best(reps, () -> split(pool, threads, n, (t, j0, j1) ->
-        gemms[t].sgemm(false, false, n, j1 - j0, n, 1f, a, 0, n, b, j0, n, 0f, cOurs, j0, n))) / 1e9;
-    double naive = flops / best(n >= 1024 ? Math.min(reps, 2) : reps,
-        () -> split(pool, threads, n, (t, i0, i1) -> naive(n, a, b, cNaive, i0, i1))) / 1e9;
-    // Column-major peer: row-major C = A*B is column-major C^T = B^T * A^T; a column split of C
-    // is a row split of C^T.
-    double net = flops / best(reps, () -> split(pool, threads, n, (t, j0, j1) ->
-        netlib.sgemm("N", "N", j1 - j0, n, n, 1f, b, j0, n, a, 0, n, 0f, cNetlib, j0, n))) / 1e9;
+    Problem(int n) {
+      this.n = n;
+      SplittableRandom rnd = new SplittableRandom(42 + n);
+      a = random(rnd, n * n);
+      b = random(rnd, n * n);
+      cOurs = new float[n * n];
+      cNaive = new float[n * n];
+      cNetlib = new float[n * n];
+    }
 
-    checkClose("naive", cNaive, cOurs, n);
-    checkClose("netlib-java", cNetlib, cOurs, n);
-    System.out.printf("gemm n=%d threads=%d sparkconv=%.1f GFLOPS naive=%.1f GFLOPS ratio=%.2f"
-            + " netlib-java=%.1f GFLOPS ratio_netlib=%.2f%n",
-        n, threads, ours, naive, ours / naive, net, ours / net);
+    double gflops(int reps, Runnable op) {
+      return 2.0 * n * n * n / best(reps, op) / 1e9;
+    }
   }
 
   /** i-k-j triple loop over rows [i0, i1): the simple loop C2 auto-vectorizes. */

@@ -1,0 +1,25 @@
+# Shared by the sparkconv launcher scripts: the repo root, the build when sources changed, and the
+# Maven-resolved classpath (Spark included, so no Spark distribution is needed). Source it.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+classpath_file=$root/jobs/target/classpath.txt
+
+app_jar() {
+  ls "$root"/jobs/target/sparkconv-jobs-*-all.jar 2>/dev/null | head -n 1
+}
+
+# Builds (tests skipped) when the shaded jar or the classpath is missing or older than a source file.
+ensure_built() {
+  local jar
+  jar=$(app_jar)
+  if [ -n "$jar" ] && [ -s "$classpath_file" ] && [ -z "$(find "$root"/pom.xml "$root"/operators "$root"/io "$root"/jobs \
+      -newer "$jar" \( -name '*.java' -o -name 'pom.xml' \) -not -path '*/target/*' -print -quit)" ]; then
+    return
+  fi
+  echo "sparkconv: building (mvn install, tests skipped)..." >&2
+  (cd "$root" && mvn -q -B -DskipTests install \
+    && mvn -q -B -pl jobs dependency:build-classpath -Dmdep.includeScope=compile \
+         -Dmdep.outputFile="$classpath_file") >&2
+}
+
+# Keep Spark's driver, master and workers on loopback unless told otherwise.
+export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}

@@ -16,9 +16,7 @@ ensure_built() {
     return
   fi
   echo "sparkconv: building (mvn install, tests skipped)..." >&2
-  (cd "$root" && mvn -q -B -DskipTests install \
-    && mvn -q -B -pl jobs dependency:build-classpath -Dmdep.includeScope=compile \
-         -Dmdep.outputFile="$classpath_file") >&2
+  (cd "$root" && mvn -q -B -DskipTests install) >&2 # jobs writes its classpath.txt while building
 }
 
 # Keep Spark's driver, master and workers on loopback unless told otherwise.

@@ -22,28 +22,32 @@ public final class Kernels {
 
   private Kernels() {}
 
+  private static Selection selection;
+
   /** The selected micro-kernel (stateless, shared). Selects and logs on first use. */
   public static MicroKernel selected() {
-    return Holder.SELECTED.kernel();
+    return selection().kernel();
   }
 
   /** Why {@link #selected()} chose its kernel, e.g. "jdk.incubator.vector in boot layer". */
   public static String reason() {
-    return Holder.SELECTED.reason();
+    return selection().reason();
   }
 
   /** A kernel and the reason it was chosen. */
   record Selection(MicroKernel kernel, String reason) {}
 
-  private static final class Holder {
-    static final Selection SELECTED = choose(
-        System.getProperty(PROPERTY),
-        ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
-
-    static {
+  // Not a holder class: an invalid -Dsparkconv.kernel must surface as its own exception on every
+  // call, not as ExceptionInInitializerError and then NoClassDefFoundError.
+  private static synchronized Selection selection() {
+    if (selection == null) {
+      Selection chosen = choose(System.getProperty(PROPERTY),
+          ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
       System.getLogger(Kernels.class.getName()).log(Level.INFO,
-          "sparkconv kernel: " + SELECTED.kernel().describe() + " (" + SELECTED.reason() + ")");
+          "sparkconv kernel: " + chosen.kernel().describe() + " (" + chosen.reason() + ")");
+      selection = chosen;
     }
+    return selection;
   }
 
   /** The decision itself, free of global state so tests can drive it. */

@@ -1,0 +1,180 @@
+package dev.sparkconv.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkconv.io.TensorRows;
+import dev.sparkconv.io.model.ModelLoader;
+import dev.sparkconv.nn.ExecutionContext;
+import dev.sparkconv.nn.Network;
+import dev.sparkconv.tensor.Tensor;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job on a real standalone cluster: scripts/cluster starts a master and two workers (separate
+ * JVMs), this JVM is the driver, the executors load the shaded jar. Runs after `package`.
+ */
+class ClusterIT {
+  private static final Path ROOT = Path.of(System.getProperty("sparkconv.root"));
+  private static final int SAMPLES = 400;
+  private static Path work;
+  private static Map<String, String> clusterEnv;
+  private static SparkSession spark;
+  private static Network lenet;
+  private static String input;
+  private static final Map<String, float[]> expected = new HashMap<>();
+
+  @BeforeAll
+  static void up() throws Exception {
+    work = Files.createTempDirectory("sparkconv-cluster-it");
+    clusterEnv = Map.of("SPARKCONV_CLUSTER_DIR", work.resolve("cluster").toString());
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    try {
+      script("up", "--workers", "2", "--cores", "1", "--memory", "1g", "--port", Integer.toString(port));
+      SparkSession.Builder builder = SparkSession.builder()
+          .master("spark://127.0.0.1:" + port)
+          .appName("ClusterIT")
+          .config("spark.ui.enabled", "false")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.jars", shadedJar().toString())
+          .config("spark.executor.memory", "1g")
+          .config("spark.kryo.registrationRequired", "true");
+      sparkDefaults().forEach(builder::config);
+      spark = builder.getOrCreate();
+    } catch (Exception | Error e) {
+      down();
+      throw e;
+    }
+    lenet = ModelLoader.load(ROOT.resolve("conf/models/lenet5.json"));
+    input = work.resolve("in.parquet").toString();
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(11);
+    ExecutionContext ctx = new ExecutionContext();
+    for (int i = 0; i < SAMPLES; i++) {
+      float[] data = new float[32 * 32];
+      for (int j = 0; j < data.length; j++) {
+        data[j] = (float) random.nextDouble();
+      }
+      rows.add(TensorRows.toRow("s" + i, Tensor.wrap(data, 1, 32, 32)));
+      expected.put("s" + i, lenet.forward(Tensor.wrap(data, 1, 1, 32, 32), ctx).toArray());
+    }
+    spark.createDataFrame(rows, TensorRows.SCHEMA).repartition(4).write().parquet(input);
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    try {
+      if (spark != null) {
+        spark.stop();
+      }
+    } finally {
+      script("down");
+    }
+  }
+
+  @Test
+  void clusterOutputEqualsTheSingleJvmRun() {
+    String out = work.resolve("out.parquet").toString();
+    RunSummary summary = InferenceJob.run(spark, lenet, new InferenceJob.Options(input, out, null, 16, 8, false));
+    assertEquals(SAMPLES, summary.ok());
+    assertEquals(0, summary.quarantined());
+    assertEveryIdOnceAndExact(out);
+  }
+
+  @Test
+  void survivesAnExecutorKilledMidJob() {
+    AtomicInteger tasksEnded = new AtomicInteger();
+    AtomicLong killed = new AtomicLong(-1);
+    SparkListener killer = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+        if (tasksEnded.incrementAndGet() == 3) {
+          ProcessHandle.allProcesses()
+              .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+              .findFirst()
+              .ifPresent(p -> {
+                killed.set(p.pid());
+                p.destroyForcibly();
+              });
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(killer);
+    try {
+      String out = work.resolve("out-fault.parquet").toString();
+      RunSummary summary = InferenceJob.run(spark, lenet, new InferenceJob.Options(input, out, null, 4, 16, false));
+      assertTrue(killed.get() > 0, "no executor was killed");
+      assertEquals(SAMPLES, summary.ok());
+      assertEveryIdOnceAndExact(out);
+    } finally {
+      spark.sparkContext().removeSparkListener(killer);
+    }
+  }
+
+  private static void assertEveryIdOnceAndExact(String out) {
+    List<Row> rows = spark.read().parquet(out).collectAsList();
+    assertEquals(SAMPLES, rows.size());
+    Map<String, float[]> seen = new HashMap<>();
+    for (Row row : rows) {
+      TensorRows.Sample s = TensorRows.decode(row);
+      assertEquals(null, seen.put(s.id(), s.data()), "id " + s.id() + " written twice");
+      assertArrayEquals(expected.get(s.id()), s.data(), 1e-6f, s.id());
+    }
+  }
+
+  private static Path shadedJar() throws IOException {
+    try (var jars = Files.list(ROOT.resolve("jobs/target"))) {
+      return jars.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no shaded jar in jobs/target: run mvn package first"));
+    }
+  }
+
+  /** conf/spark-defaults.conf, as spark-submit would apply it. */
+  private static Map<String, String> sparkDefaults() throws IOException {
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(ROOT.resolve("conf/spark-defaults.conf"))) {
+      props.load(reader);
+    }
+    Map<String, String> conf = new HashMap<>();
+    props.stringPropertyNames().forEach(k -> conf.put(k, props.getProperty(k).trim()));
+    return conf;
+  }
+
+  private static void script(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/cluster").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(work.resolve("cluster-" + args[0] + ".log").toFile());
+    pb.environment().putAll(clusterEnv);
+    Process p = pb.start();
+    if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("scripts/cluster " + String.join(" ", args) + " failed: "
+          + Files.readString(work.resolve("cluster-" + args[0] + ".log")));
+    }
+  }
+}

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Streams one partition through the network: admitted rows are gathered into batches of equal
@@ -23,6 +24,7 @@ final class BatchInference implements Iterator<Row> {
   private final Admission admission;
   private final ExecutionContext ctx = new ExecutionContext();
   private final int batchSize;
+  private final LongAccumulator rowsDone;
   private final String[] ids;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private float[] batch = new float[0];
@@ -30,8 +32,9 @@ final class BatchInference implements Iterator<Row> {
   private int count;
   private TensorRows.Sample carried; // first sample of the next batch when the shape changed
 
-  BatchInference(Iterator<Row> input, Network network, int batchSize) {
+  BatchInference(Iterator<Row> input, Network network, int batchSize, LongAccumulator rowsDone) {
     this.input = input;
+    this.rowsDone = rowsDone;
     this.network = network;
     this.admission = new Admission(network);
     this.batchSize = batchSize;
@@ -98,5 +101,6 @@ final class BatchInference implements Iterator<Row> {
     for (int i = 0; i < count; i++) {
       ready.add(TensorRows.toRow(ids[i], outShape, out.data(), i * outSize));
     }
+    rowsDone.add(count);
   }
 }

@@ -91,15 +91,36 @@ public final class Cli {
         description = "Partitions to run (default: the cluster's default parallelism, at least the input's).")
     int partitions;
 
+    @Option(names = "--incremental", description = "Compute only ids not yet in OUTPUT (which must hold this "
+        + "model's outputs) and append them; a re-run after a crash completes the output exactly once.")
+    boolean incremental;
+
+    @Option(names = "--recompute", description = "Replace OUTPUT even if it holds another model's outputs.")
+    boolean recompute;
+
+    @Option(names = "--summary", description = "Also write the run summary as JSON to this file.")
+    Path summary;
+
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
     @Override
     public Integer call() throws Exception {
       Network network = ModelLoader.load(model); // fail on a bad model before starting Spark
+      if (incremental && (recompute || spark.overwrite)) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--incremental appends to OUTPUT: it cannot be combined with --recompute or --overwrite");
+      }
+      InferenceJob.Mode mode = incremental ? InferenceJob.Mode.INCREMENTAL
+          : recompute || spark.overwrite ? InferenceJob.Mode.OVERWRITE : InferenceJob.Mode.CREATE;
+      var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, mode,
+          ModelLoader.fingerprint(model));
       try (SparkSession session = Sessions.open("infer", spark.master)) {
-        var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, spark.overwrite);
-        System.out.println(InferenceJob.run(session, network, opts));
+        RunSummary result = InferenceJob.run(session, network, opts);
+        System.out.println(result);
+        if (summary != null) {
+          result.writeJson(summary);
+        }
       }
       return 0;
     }

@@ -1,5 +1,7 @@
 package dev.sparkconv.jobs;
 
+import static org.apache.spark.sql.functions.lit;
+
 import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.nn.Network;
 import java.util.ArrayList;
@@ -13,17 +15,30 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The inference job: Parquet tensor rows in, one output row per admitted input row, one
  * quarantine row (id, original bytes, error) per refused row. The network is broadcast once and
- * every executor keeps one deserialized copy for all its tasks.
+ * every executor keeps one deserialized copy for all its tasks. Output rows carry the model's
+ * fingerprint in a {@code model} column, which incremental runs check before appending.
  */
 public final class InferenceJob {
+  public static final String MODEL = "model";
+
+  /** What to do with an existing output. */
+  public enum Mode {
+    /** Refuse to run when the output exists. */
+    CREATE,
+    /** Replace the output. */
+    OVERWRITE,
+    /** Compute only ids not yet in the output, for the same model, and append them. */
+    INCREMENTAL
+  }
 
   /** What to run. {@code partitions} <= 0 means the cluster's default parallelism. */
   public record Options(String input, String output, String quarantine, int batchSize, int partitions,
-      boolean overwrite) {
+      Mode mode, String fingerprint) {
     public Options {
       if (batchSize < 1) {
         throw new IllegalArgumentException("batch size must be at least 1 but is " + batchSize);
@@ -31,6 +46,10 @@ public final class InferenceJob {
       if (quarantine == null) {
         quarantine = defaultQuarantine(output);
       }
+    }
+
+    public Options(String input, String output, String quarantine, int batchSize, int partitions, boolean overwrite) {
+      this(input, output, quarantine, batchSize, partitions, overwrite ? Mode.OVERWRITE : Mode.CREATE, "unversioned");
     }
   }
 
@@ -43,32 +62,68 @@ public final class InferenceJob {
   public static RunSummary run(SparkSession spark, Network network, Options opts) {
     long start = System.nanoTime();
     Dataset<Row> input = spark.read().parquet(opts.input());
+    long in = input.count();
+    long before = 0;
+    SaveMode save = opts.mode() == Mode.CREATE ? SaveMode.ErrorIfExists : SaveMode.Overwrite;
+    if (opts.mode() == Mode.INCREMENTAL && exists(spark, opts.output())) {
+      Dataset<Row> done = spark.read().parquet(opts.output());
+      requireSameModel(done, opts);
+      before = done.count();
+      input = input.join(done.select(TensorRows.ID), TensorRows.ID, "left_anti");
+      save = SaveMode.Append;
+    }
     int target = opts.partitions() > 0 ? opts.partitions() : spark.sparkContext().defaultParallelism();
     if (input.rdd().getNumPartitions() < target || opts.partitions() > 0) {
       input = input.repartition(target);
     }
     Broadcast<Network> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
     int batchSize = opts.batchSize();
-    SaveMode mode = opts.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
+    LongAccumulator rowsDone = spark.sparkContext().longAccumulator("sparkconv rows done");
 
-    input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows, model.value(), batchSize),
-            Encoders.row(TensorRows.SCHEMA))
-        .write().mode(mode).parquet(opts.output());
-    input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> refusals(rows, model.value()),
-            Encoders.row(TensorRows.QUARANTINE_SCHEMA))
-        .write().mode(mode).parquet(opts.quarantine());
+    try (Progress progress = Progress.start("infer", in, rowsDone)) {
+      input.mapPartitions(
+              (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows, model.value(), batchSize, rowsDone),
+              Encoders.row(TensorRows.SCHEMA))
+          .withColumn(MODEL, lit(opts.fingerprint()))
+          .write().mode(save).parquet(opts.output());
+      input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> refusals(rows, model.value()),
+              Encoders.row(TensorRows.QUARANTINE_SCHEMA))
+          .write().mode(save == SaveMode.Append ? SaveMode.Overwrite : save).parquet(opts.quarantine());
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     model.destroy();
 
     // Counts come from what was written, so they are exact even when tasks were retried.
-    long in = spark.read().parquet(opts.input()).count();
-    long ok = spark.read().parquet(opts.output()).count();
+    long ok = spark.read().parquet(opts.output()).count() - before;
     long quarantined = spark.read().parquet(opts.quarantine()).count();
-    if (ok + quarantined != in) {
-      throw new IllegalStateException("row count mismatch: " + in + " rows in but " + ok + " written and "
-          + quarantined + " quarantined");
+    if (ok + quarantined + before < in) {
+      throw new IllegalStateException("row count mismatch: " + in + " rows in but " + ok + " written, "
+          + quarantined + " quarantined and " + before + " already present");
     }
-    return new RunSummary("infer", in, ok, quarantined, seconds, opts.output(), opts.quarantine());
+    long skipped = in - ok - quarantined;
+    return new RunSummary("infer", in, ok, quarantined, skipped, seconds, opts.output(), opts.quarantine(),
+        opts.fingerprint());
+  }
+
+  private static void requireSameModel(Dataset<Row> done, Options opts) {
+    if (!java.util.Arrays.asList(done.columns()).contains(MODEL)) {
+      throw new IllegalArgumentException("output " + opts.output() + " has no '" + MODEL
+          + "' column, so its model is unknown: pass --recompute to replace it");
+    }
+    List<String> models = done.select(MODEL).distinct().as(Encoders.STRING()).collectAsList();
+    if (!models.stream().allMatch(opts.fingerprint()::equals)) {
+      throw new IllegalArgumentException("output " + opts.output() + " holds outputs of model " + models
+          + " but this model is " + opts.fingerprint() + ": pass --recompute to replace them");
+    }
+  }
+
+  private static boolean exists(SparkSession spark, String path) {
+    try {
+      var hadoopPath = new org.apache.hadoop.fs.Path(path);
+      return hadoopPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(hadoopPath);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static Iterator<Row> refusals(Iterator<Row> rows, Network network) {

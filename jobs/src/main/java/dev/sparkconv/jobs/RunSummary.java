@@ -1,19 +1,34 @@
 package dev.sparkconv.jobs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
-/** What a run did: counts that always add up (in = ok + quarantined) and how fast it went. */
-public record RunSummary(String command, long in, long ok, long quarantined, double seconds,
-    String output, String quarantine) {
+/**
+ * What a run did: counts that always add up (in = ok + quarantined + skipped), the model's
+ * fingerprint and how fast it went. Printed for people, written as JSON for schedulers.
+ */
+public record RunSummary(String command, long in, long ok, long quarantined, long skipped, double seconds,
+    String output, String quarantine, String model) {
 
+  @com.fasterxml.jackson.annotation.JsonProperty("rowsPerSecond")
   public double rowsPerSecond() {
     return seconds > 0 ? ok / seconds : 0;
+  }
+
+  public void writeJson(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
   }
 
   @Override
   public String toString() {
     return String.format(Locale.ROOT,
-        "%s: %d rows in, %d ok, %d quarantined in %.2f s (%.1f rows/s)%n  output:     %s%n  quarantine: %s",
-        command, in, ok, quarantined, seconds, rowsPerSecond(), output, quarantine);
+        "%s: %d rows in, %d ok, %d quarantined, %d skipped in %.2f s (%.1f rows/s)%n  output:     %s%n  quarantine: %s",
+        command, in, ok, quarantined, skipped, seconds, rowsPerSecond(), output, quarantine);
   }
 }

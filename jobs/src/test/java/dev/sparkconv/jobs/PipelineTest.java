@@ -122,6 +122,59 @@ class PipelineTest {
     assertEquals(3 * 32 * 32 * 4, ((byte[]) original.get(original.fieldIndex("data"))).length);
   }
 
+  @Test
+  void incrementalRunsComputeOnlyNewIdsAndRefuseAnotherModel() throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      float[] data = new float[32 * 32];
+      java.util.Arrays.fill(data, i / 30f);
+      rows.add(TensorRows.toRow("r" + i, Tensor.wrap(data, 1, 32, 32)));
+    }
+    String firstHalf = tmp.resolve("first.parquet").toString();
+    String all = tmp.resolve("all.parquet").toString();
+    spark.createDataFrame(rows.subList(0, 12), TensorRows.SCHEMA).write().parquet(firstHalf);
+    spark.createDataFrame(rows, TensorRows.SCHEMA).repartition(3).write().parquet(all);
+    String out = tmp.resolve("features.parquet").toString();
+    var incremental = InferenceJob.Mode.INCREMENTAL;
+
+    RunSummary first = InferenceJob.run(spark, lenet,
+        new InferenceJob.Options(firstHalf, out, null, 5, 2, incremental, "sha256:a"));
+    assertEquals(12, first.ok());
+    RunSummary second = InferenceJob.run(spark, lenet,
+        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a"));
+    assertEquals(30, second.in());
+    assertEquals(18, second.ok());
+    assertEquals(12, second.skipped());
+    RunSummary third = InferenceJob.run(spark, lenet,
+        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a"));
+    assertEquals(0, third.ok());
+    assertEquals(30, third.skipped());
+
+    List<Row> written = spark.read().parquet(out).collectAsList();
+    assertEquals(30, written.stream().map(r -> r.getString(r.fieldIndex("id"))).distinct().count());
+    assertEquals(30, written.size());
+    ExecutionContext ctx = new ExecutionContext();
+    for (Row row : written) {
+      TensorRows.Sample s = TensorRows.decode(row);
+      float[] in = TensorRows.decode(rows.get(Integer.parseInt(s.id().substring(1)))).data();
+      assertArrayEquals(lenet.forward(Tensor.wrap(in, 1, 1, 32, 32), ctx).toArray(), s.data(), 1e-6f, s.id());
+      assertEquals("sha256:a", row.getString(row.fieldIndex(InferenceJob.MODEL)));
+    }
+
+    IllegalArgumentException changed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> InferenceJob.run(spark, lenet, new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:b")));
+    assertTrue(changed.getMessage().contains("--recompute") && changed.getMessage().contains("sha256:a"),
+        changed.getMessage());
+
+    Path json = tmp.resolve("summary.json");
+    second.writeJson(json);
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertEquals(18, tree.get("ok").asLong());
+    assertEquals(12, tree.get("skipped").asLong());
+    assertEquals("sha256:a", tree.get("model").asText());
+    assertTrue(tree.has("rowsPerSecond"), tree.toString());
+  }
+
   private static String error(Map<String, Row> rows, String id) {
     Row row = rows.get(id);
     return row.getString(row.fieldIndex("error"));

@@ -21,4 +21,21 @@ public final class ModelLoader {
     }
     throw new ModelFormatException("model file " + model + ": unknown format (expected a .json native spec)");
   }
+
+  /**
+   * A short hash of everything that decides a model's outputs: for a native spec its canonical JSON
+   * (graph, seeded weights); weight files will join it. Outputs carry it so that features of
+   * different models are never mixed.
+   */
+  public static String fingerprint(Path model) {
+    try {
+      var canonical = new com.fasterxml.jackson.databind.ObjectMapper()
+          .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+      Object tree = canonical.treeToValue(NativeSpec.read(model), Object.class);
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.writeValueAsBytes(tree));
+      return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 12);
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new ModelFormatException("cannot fingerprint " + model + ": " + e.getMessage(), e);
+    }
+  }
 }

@@ -93,6 +93,9 @@ class ClusterIT {
       }
     } finally {
       script("down");
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 

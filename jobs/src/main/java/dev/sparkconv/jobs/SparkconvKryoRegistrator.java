@@ -20,6 +20,8 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.Conv2d.class, dev.sparkconv.nn.Relu.class, dev.sparkconv.nn.MaxPool2d.class,
       dev.sparkconv.nn.AvgPool2d.class, dev.sparkconv.nn.GlobalAvgPool.class, dev.sparkconv.nn.Flatten.class,
       dev.sparkconv.nn.Linear.class, dev.sparkconv.nn.Softmax.class,
+      dev.sparkconv.nn.ConvTranspose.class, dev.sparkconv.nn.DeformConv2d.class,
+      dev.sparkconv.nn.LocallyConnected2d.class, dev.sparkconv.nn.TiledConv2d.class,
   };
 
   @Override

@@ -15,4 +15,14 @@ final class ScratchSlots {
   static final int NETWORK_OUT = 2;
   /** Conv2d: the im2col matrix of one sample and group. */
   static final int CONV_COLUMNS = 3;
+  /** ConvTranspose: the W^T X column matrix of one sample and group, before col2im. */
+  static final int CONV_TRANSPOSE_COLUMNS = 8;
+  /** DeformConv2d: the offset conv's output (offsets, then mask) of one sample. */
+  static final int DEFORM_OFFSETS = 9;
+  /** DeformConv2d: the regular, then the bilinearly sampled column matrix of one sample. */
+  static final int DEFORM_COLUMNS = 10;
+  /** LocallyConnected2d, TiledConv2d: the columns of the positions that share one weight tile. */
+  static final int UNSHARED_COLUMNS = 11;
+  /** LocallyConnected2d, TiledConv2d: the GEMM result for those positions, before it is scattered. */
+  static final int UNSHARED_RESULT = 12;
 }

@@ -21,6 +21,12 @@ public final class Ops {
     BUILDERS.put("relu", s -> new Relu(s.allow().name()));
     BUILDERS.put("flatten", s -> new Flatten(s.allow().name()));
     BUILDERS.put("softmax", s -> new Softmax(s.allow().name()));
+    BUILDERS.put("conv_transpose1d", ExtraConvOps::convTranspose1d);
+    BUILDERS.put("conv_transpose2d", ExtraConvOps::convTranspose2d);
+    BUILDERS.put("conv_transpose3d", ExtraConvOps::convTranspose3d);
+    BUILDERS.put("deform_conv2d", ExtraConvOps::deformConv2d);
+    BUILDERS.put("locally_connected2d", ExtraConvOps::locallyConnected2d);
+    BUILDERS.put("tiled_conv2d", ExtraConvOps::tiledConv2d);
   }
 
   private Ops() {}

@@ -1,0 +1,376 @@
+package dev.sparkconv.nn;
+
+import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.tensor.Shapes;
+import java.util.Arrays;
+
+/**
+ * Transposed convolution over 1, 2 or 3 spatial axes, like PyTorch's ConvTranspose1d/2d/3d: input
+ * (C, L), (C, H, W) or (C, T, H, W) per sample. Input element x of channel ci adds
+ * {@code in[ci][x] * W[ci][oc][k]} to output element {@code y = x * stride - padding + k * dilation}
+ * of every output channel oc of its group; outputs outside [0, out) are dropped. Along each axis
+ * {@code out = (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1}.
+ *
+ * <p>Lowered to GEMM: per sample and group the columns {@code W_g^T (outC/g * K x inC/g) . X_g
+ * (inC/g x L)} land in task scratch, then col2im scatter-adds each column row into the output, which
+ * was prefilled with the bias. A 1-tap kernel with stride 1 and no padding is that product already,
+ * so the GEMM writes the output directly. Weight layout PyTorch's: (inC, outC/groups, k...).
+ *
+ * <p>Output size: either {@code outputPadding} (each entry smaller than the stride or the dilation
+ * of its axis, PyTorch's rule) or an explicit {@code outputSize} (PyTorch's {@code output_size}
+ * argument: per axis within [min, min + stride - 1], min being the size without output padding,
+ * which fixes the output padding and so admits exactly one input size per axis). Unlike PyTorch,
+ * which ignores output_padding when output_size is given, stating both is an error.
+ *
+ * <p>Not {@link Windowed}: seen from the output, a transposed convolution moves by 1/stride input
+ * elements per output element, a fractional jump the integer receptive-field arithmetic of that
+ * contract cannot express. Each output element reads at most ceil(kernel / stride) inputs per axis.
+ * Internally every axis list is widened to three (depth, height, width) with size-1 leading axes.
+ */
+public final class ConvTranspose extends BaseLayer {
+  private final int rank;
+  private final int inChannels;
+  private final int outChannels;
+  private final int[] kernel;
+  private final int[] stride;
+  private final int[] padding;
+  private final int[] outputPadding;
+  private final int[] dilation;
+  private final int groups;
+  private final float[] weight;
+  private final float[] bias;
+  /** Null when the output size follows from {@link #outputPadding}. */
+  private final int[] outputSize;
+  /** The axis lists widened to (depth, height, width): size-1, stride-1 leading axes. */
+  private final int[] kernel3;
+  private final int[] stride3;
+  private final int[] padding3;
+  private final int[] dilation3;
+
+  public ConvTranspose(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
+      int[] outputPadding, int[] dilation, int groups, float[] weight, float[] bias, int[] outputSize) {
+    super(opName(kernel), name);
+    if (kernel == null || kernel.length < 1 || kernel.length > 3) {
+      throw badParameter("kernel", "must have 1, 2 or 3 entries (one per spatial axis)",
+          kernel == null ? "null" : Shapes.format(kernel));
+    }
+    this.rank = kernel.length;
+    this.inChannels = positive("inChannels", inChannels);
+    this.outChannels = positive("outChannels", outChannels);
+    this.kernel = axes("kernel", kernel, 1);
+    this.stride = axes("stride", stride, 1);
+    this.padding = axes("padding", padding, 0);
+    this.outputPadding = axes("outputPadding", outputPadding, 0);
+    this.dilation = axes("dilation", dilation, 1);
+    this.groups = positive("groups", groups);
+    for (int a = 0; a < rank; a++) {
+      if (this.outputPadding[a] >= this.stride[a] && this.outputPadding[a] >= this.dilation[a]) {
+        throw badParameter("outputPadding", "must be smaller than the stride " + Shapes.format(this.stride)
+            + " or the dilation " + Shapes.format(this.dilation) + " on every axis", Shapes.format(outputPadding));
+      }
+    }
+    if (inChannels % groups != 0 || outChannels % groups != 0) {
+      throw badParameter("groups", "must divide inChannels " + inChannels + " and outChannels " + outChannels,
+          Integer.toString(groups));
+    }
+    long taps = 1;
+    for (int k : this.kernel) {
+      taps *= k;
+    }
+    long weightSize = (long) inChannels * (outChannels / groups) * taps;
+    if (weight == null || weight.length != weightSize) {
+      throw badParameter("weight", "must hold inC*(outC/groups)*prod(kernel) = " + weightSize
+          + " values (layout (inC, outC/groups, k...))",
+          weight == null ? "null" : weight.length + " values");
+    }
+    if (bias != null && bias.length != outChannels) {
+      throw badParameter("bias", "must be null or hold outChannels = " + outChannels + " values",
+          bias.length + " values");
+    }
+    if (outputSize != null) {
+      axes("outputSize", outputSize, 1);
+      if (Arrays.stream(this.outputPadding).anyMatch(p -> p != 0)) {
+        throw badParameter("outputPadding", "must be 0 when outputSize " + Shapes.format(outputSize)
+            + " is given (the output size fixes it)", Shapes.format(outputPadding));
+      }
+    }
+    this.outputSize = outputSize == null ? null : outputSize.clone();
+    this.weight = weight.clone();
+    this.bias = bias == null ? null : bias.clone();
+    this.kernel3 = widen(this.kernel, 1);
+    this.stride3 = widen(this.stride, 1);
+    this.padding3 = widen(this.padding, 0);
+    this.dilation3 = widen(this.dilation, 1);
+  }
+
+  private static String opName(int[] kernel) {
+    return kernel != null && kernel.length >= 1 && kernel.length <= 3
+        ? "conv_transpose" + kernel.length + "d" : "conv_transpose";
+  }
+
+  @Override
+  public String op() {
+    return opName(kernel);
+  }
+
+  /** Spatial axes: 1, 2 or 3. */
+  public int rank() {
+    return rank;
+  }
+
+  public int inChannels() {
+    return inChannels;
+  }
+
+  public int outChannels() {
+    return outChannels;
+  }
+
+  public int[] kernel() {
+    return kernel.clone();
+  }
+
+  public int[] stride() {
+    return stride.clone();
+  }
+
+  public int[] padding() {
+    return padding.clone();
+  }
+
+  public int[] outputPadding() {
+    return outputPadding.clone();
+  }
+
+  public int[] dilation() {
+    return dilation.clone();
+  }
+
+  public int groups() {
+    return groups;
+  }
+
+  /** A copy, or null when the output size follows from the output padding. */
+  public int[] outputSize() {
+    return outputSize == null ? null : outputSize.clone();
+  }
+
+  /** A copy, (inC, outC/groups, k...): the layer is shared, so its arrays never leave it. */
+  public float[] weight() {
+    return weight.clone();
+  }
+
+  /** A copy, or null when the layer has no bias. */
+  public float[] bias() {
+    return bias == null ? null : bias.clone();
+  }
+
+  @Override
+  public int[] outputShape(int[] in) {
+    if (in.length != rank + 1 || in[0] != inChannels) {
+      throw new ShapeException(this, expectedInput(), in);
+    }
+    int[] out = new int[rank + 1];
+    out[0] = outChannels;
+    for (int a = 0; a < rank; a++) {
+      int size = in[a + 1];
+      long o;
+      if (outputSize != null) {
+        boolean fits = size >= 1
+            && TransposedGeometry.outputPaddingFor(outputSize[a], size, kernel[a], stride[a], padding[a],
+                dilation[a]) >= 0;
+        if (!fits) {
+          throw new ShapeException(this, expectedInput() + " (the only size with outputSize "
+              + Shapes.format(outputSize) + ")", in);
+        }
+        o = outputSize[a];
+      } else {
+        o = size < 1 ? 0 : TransposedGeometry.outputSize(size, kernel[a], stride[a], padding[a], dilation[a],
+            outputPadding[a]);
+      }
+      if (o < 1 || o > Integer.MAX_VALUE) {
+        throw new ShapeException(this, expectedInput(), in);
+      }
+      out[a + 1] = (int) o;
+    }
+    return out;
+  }
+
+  /** "(4, L>=2)", or with an explicit output size the one input that fits: "(4, 5, 7)". */
+  private String expectedInput() {
+    String[] names = {"T", "H", "W"};
+    StringBuilder s = new StringBuilder("(").append(inChannels);
+    for (int a = 0; a < rank; a++) {
+      s.append(", ");
+      if (outputSize != null) {
+        int only = TransposedGeometry.inputSizeFor(outputSize[a], kernel[a], stride[a], padding[a], dilation[a]);
+        s.append(only >= 1 ? Integer.toString(only) : "none");
+      } else {
+        s.append(rank == 1 ? "L" : names[a + 3 - rank]).append(">=").append(
+            TransposedGeometry.minInputSize(kernel[a], stride[a], padding[a], dilation[a], outputPadding[a]));
+      }
+    }
+    return s.append(")").toString();
+  }
+
+  @Override
+  public long parameterCount() {
+    return weight.length + (bias == null ? 0 : bias.length);
+  }
+
+  /** Every input element meets every tap of every output channel of its group. */
+  @Override
+  public long macs(int[] in) {
+    outputShape(in);
+    long volume = 1;
+    for (int a = 1; a < in.length; a++) {
+      volume *= in[a];
+    }
+    return volume * weight.length;
+  }
+
+  @Override
+  void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
+    // forward() has checked the shapes with outputShape; the sizes are recomputed here without allocating.
+    int inD = spatial(inShape, 0);
+    int inH = spatial(inShape, 1);
+    int inW = spatial(inShape, 2);
+    int outD = outSize(inD, 0);
+    int outH = outSize(inH, 1);
+    int outW = outSize(inW, 2);
+    int inVolume = inD * inH * inW;
+    int outVolume = outD * outH * outW;
+    int taps = kernel3[0] * kernel3[1] * kernel3[2];
+    int inPerGroup = inChannels / groups;
+    int outPerGroup = outChannels / groups;
+    int rows = outPerGroup * taps;
+    boolean direct = taps == 1 && outVolume == inVolume && stride3[0] == 1 && stride3[1] == 1 && stride3[2] == 1
+        && padding3[0] == 0 && padding3[1] == 0 && padding3[2] == 0;
+    float[] cols = direct ? null : ctx.scratch(ScratchSlots.CONV_TRANSPOSE_COLUMNS, rows * inVolume);
+    Gemm gemm = ctx.gemm();
+    for (int n = 0; n < batch; n++) {
+      int sampleOut = n * outChannels * outVolume;
+      if (bias != null) {
+        for (int o = 0; o < outChannels; o++) {
+          Arrays.fill(out, sampleOut + o * outVolume, sampleOut + (o + 1) * outVolume, bias[o]);
+        }
+      } else if (!direct) {
+        Arrays.fill(out, sampleOut, sampleOut + outChannels * outVolume, 0f);
+      }
+      for (int g = 0; g < groups; g++) {
+        int inOff = (n * inChannels + g * inPerGroup) * inVolume;
+        int outOff = sampleOut + g * outPerGroup * outVolume;
+        int wOff = g * inPerGroup * rows;
+        if (direct) {
+          gemm.sgemm(true, false, outPerGroup, inVolume, inPerGroup, 1f, weight, wOff, rows,
+              in, inOff, inVolume, bias == null ? 0f : 1f, out, outOff, outVolume);
+        } else {
+          gemm.sgemm(true, false, rows, inVolume, inPerGroup, 1f, weight, wOff, rows,
+              in, inOff, inVolume, 0f, cols, 0, inVolume);
+          col2im(cols, outPerGroup, inD, inH, inW, out, outOff, outD, outH, outW);
+        }
+      }
+    }
+  }
+
+  /**
+   * Row (oc, kd, kh, kw), column (id, ih, iw) of {@code cols} is added to output
+   * (oc, id*sD - pD + kd*dD, ih*sH - pH + kh*dH, iw*sW - pW + kw*dW) when that lies inside the output.
+   */
+  private void col2im(float[] cols, int channels, int inD, int inH, int inW, float[] out, int outOff,
+      int outD, int outH, int outW) {
+    int inVolume = inD * inH * inW;
+    int outVolume = outD * outH * outW;
+    int sw = stride3[2];
+    int row = 0;
+    for (int c = 0; c < channels; c++) {
+      int plane = outOff + c * outVolume;
+      for (int kd = 0; kd < kernel3[0]; kd++) {
+        for (int kh = 0; kh < kernel3[1]; kh++) {
+          for (int kw = 0; kw < kernel3[2]; kw++, row++) {
+            int shiftW = kw * dilation3[2] - padding3[2];
+            // Input columns whose output column lies inside [0, outW).
+            int lo = Math.min(inW, Math.max(0, ceilDiv(-shiftW, sw)));
+            int hi = Math.max(lo, Math.min(inW, Math.floorDiv(outW - 1 - shiftW, sw) + 1));
+            if (lo == hi) {
+              continue;
+            }
+            for (int id = 0; id < inD; id++) {
+              int od = id * stride3[0] - padding3[0] + kd * dilation3[0];
+              if (od < 0 || od >= outD) {
+                continue;
+              }
+              for (int ih = 0; ih < inH; ih++) {
+                int oh = ih * stride3[1] - padding3[1] + kh * dilation3[1];
+                if (oh < 0 || oh >= outH) {
+                  continue;
+                }
+                int src = row * inVolume + (id * inH + ih) * inW;
+                int dst = plane + (od * outH + oh) * outW + shiftW;
+                if (sw == 1) {
+                  for (int iw = lo; iw < hi; iw++) {
+                    out[dst + iw] += cols[src + iw];
+                  }
+                } else {
+                  for (int iw = lo; iw < hi; iw++) {
+                    out[dst + iw * sw] += cols[src + iw];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Size of widened axis {@code axis3} (0 depth, 1 height, 2 width) of a per-sample input shape. */
+  private int spatial(int[] inShape, int axis3) {
+    int a = axis3 - (3 - rank);
+    return a < 0 ? 1 : inShape[a + 1];
+  }
+
+  private int outSize(int in, int axis3) {
+    int a = axis3 - (3 - rank);
+    if (a < 0) {
+      return 1;
+    }
+    if (outputSize != null) {
+      return outputSize[a];
+    }
+    return (int) TransposedGeometry.outputSize(in, kernel[a], stride[a], padding[a], dilation[a], outputPadding[a]);
+  }
+
+  private int[] widen(int[] values, int fill) {
+    int[] wide = new int[3];
+    Arrays.fill(wide, fill);
+    System.arraycopy(values, 0, wide, 3 - rank, rank);
+    return wide;
+  }
+
+  /** A defensive copy of a per-axis list with {@link #rank} entries, all at least {@code min}. */
+  private int[] axes(String parameter, int[] value, int min) {
+    if (value == null || value.length != rank) {
+      throw badParameter(parameter, "must have " + rank + " entries (one per spatial axis)",
+          value == null ? "null" : Shapes.format(value));
+    }
+    for (int v : value) {
+      if (v < min) {
+        throw badParameter(parameter, "must have entries >= " + min, Shapes.format(value));
+      }
+    }
+    return value.clone();
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  @Override
+  public String toString() {
+    return super.toString() + " " + inChannels + "->" + outChannels + " k" + Shapes.format(kernel)
+        + " s" + Shapes.format(stride) + " p" + Shapes.format(padding) + " op" + Shapes.format(outputPadding)
+        + " d" + Shapes.format(dilation) + " g" + groups
+        + (outputSize == null ? "" : " out" + Shapes.format(outputSize));
+  }
+}

@@ -75,6 +75,10 @@ public final class Cli {
     @Option(names = "--model", required = true, description = "Model file: a native .json spec (see conf/models/).")
     Path model;
 
+    @Option(names = "--weights", description = "Weights as safetensors, tensors named <layer>.<tensor> "
+        + "(PyTorch state_dict names); default: the spec's own \"weights\" field.")
+    Path weights;
+
     @Option(names = "--input", required = true, description = "Input Parquet tensor rows.")
     String input;
 
@@ -106,7 +110,7 @@ public final class Cli {
 
     @Override
     public Integer call() throws Exception {
-      Network network = ModelLoader.load(model); // fail on a bad model before starting Spark
+      Network network = ModelLoader.load(model, weights); // fail on a bad model before starting Spark
       if (incremental && (recompute || spark.overwrite)) {
         throw new CommandLine.ParameterException(new CommandLine(this),
             "--incremental appends to OUTPUT: it cannot be combined with --recompute or --overwrite");
@@ -114,7 +118,7 @@ public final class Cli {
       InferenceJob.Mode mode = incremental ? InferenceJob.Mode.INCREMENTAL
           : recompute || spark.overwrite ? InferenceJob.Mode.OVERWRITE : InferenceJob.Mode.CREATE;
       var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, mode,
-          ModelLoader.fingerprint(model));
+          ModelLoader.fingerprint(model, weights));
       try (SparkSession session = Sessions.open("infer", spark.master)) {
         RunSummary result = InferenceJob.run(session, network, opts);
         System.out.println(result);

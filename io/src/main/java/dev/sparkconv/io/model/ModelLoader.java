@@ -12,27 +12,45 @@ public final class ModelLoader {
   private ModelLoader() {}
 
   public static Network load(Path model) {
+    return load(model, null);
+  }
+
+  /** A model with its weights from a safetensors file, or (null) as the spec describes them. */
+  public static Network load(Path model, Path weights) {
     if (!Files.isRegularFile(model)) {
       throw new ModelFormatException("model file " + model + " does not exist");
     }
     String file = model.getFileName().toString();
     if (file.endsWith(".json")) {
-      return NativeSpec.load(model);
+      return NativeSpec.load(model, weights == null ? null : safetensors(weights));
     }
     throw new ModelFormatException("model file " + model + ": unknown format (expected a .json native spec)");
   }
 
+  private static Weights safetensors(Path weights) {
+    try {
+      return Weights.named(dev.sparkconv.io.Safetensors.read(weights), weights.toString());
+    } catch (java.io.IOException e) {
+      throw new ModelFormatException("cannot read weights: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * A short hash of everything that decides a model's outputs: for a native spec its canonical JSON
-   * (graph, seeded weights); weight files will join it. Outputs carry it so that features of
+   * (graph, seeded weights) and the bytes of its weight file. Outputs carry it so that features of
    * different models are never mixed.
    */
-  public static String fingerprint(Path model) {
+  public static String fingerprint(Path model, Path weights) {
     try {
       var canonical = new com.fasterxml.jackson.databind.ObjectMapper()
           .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
       Object tree = canonical.treeToValue(NativeSpec.read(model), Object.class);
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.writeValueAsBytes(tree));
+      var sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(canonical.writeValueAsBytes(tree));
+      if (weights != null) {
+        sha.update(Files.readAllBytes(weights));
+      }
+      byte[] digest = sha.digest();
       return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 12);
     } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
       throw new ModelFormatException("cannot fingerprint " + model + ": " + e.getMessage(), e);

@@ -74,6 +74,7 @@ public final class NativeSpec {
       }
       built.add(layer);
     }
+    source0.finish(source);
     try {
       return new Network(name.asText(), inputShape, built);
     } catch (IllegalArgumentException e) {
@@ -101,6 +102,9 @@ public final class NativeSpec {
   }
 
   private static Weights weightSource(String source, JsonNode v) {
+    if (v == null) {
+      throw new ModelFormatException(source + ": no field 'weights' and no weight file given (--weights)");
+    }
     boolean seeded = v != null && v.isObject() && v.size() == 2 && v.path("init").asText().equals("seeded")
         && v.path("seed").isIntegralNumber();
     if (!seeded) {

@@ -10,6 +10,36 @@ public interface Weights {
    */
   float[] tensor(LayerSpec layer, String tensor, int count, int fanIn);
 
+  /** Called once the whole model is built: a file-backed source rejects tensors no layer took. */
+  default void finish(String source) {}
+
+  /**
+   * Named tensors, e.g. from a safetensors file: layer L's tensor T is "L.T" (PyTorch's state_dict
+   * naming). Like load_state_dict(strict=True), a missing or an unused tensor is an error.
+   */
+  static Weights named(java.util.Map<String, dev.sparkconv.tensor.Tensor> tensors, String file) {
+    java.util.Set<String> unused = new java.util.TreeSet<>(tensors.keySet());
+    return new Weights() {
+      @Override
+      public float[] tensor(LayerSpec layer, String tensor, int count, int fanIn) {
+        String key = layer.name() + "." + tensor;
+        dev.sparkconv.tensor.Tensor t = tensors.get(key);
+        if (t == null) {
+          throw layer.error("needs tensor '" + key + "', which " + file + " does not have");
+        }
+        unused.remove(key);
+        return t.toArray();
+      }
+
+      @Override
+      public void finish(String source) {
+        if (!unused.isEmpty()) {
+          throw new ModelFormatException(source + ": " + file + " has tensors no layer uses: " + unused);
+        }
+      }
+    };
+  }
+
   /** Uniform values from a model seed, the layer's position and the tensor's name: the same on every JVM. */
   static Weights seeded(long seed) {
     return (layer, tensor, count, fanIn) ->

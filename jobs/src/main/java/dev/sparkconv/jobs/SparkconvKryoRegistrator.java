@@ -17,7 +17,8 @@ import org.apache.spark.sql.types.StructType;
 public final class SparkconvKryoRegistrator implements KryoRegistrator {
   /** The layer classes of the operator set: one list, also checked by the tests. */
   static final Class<?>[] LAYERS = {
-      dev.sparkconv.nn.Conv2d.class, dev.sparkconv.nn.Relu.class, dev.sparkconv.nn.MaxPool2d.class,
+      dev.sparkconv.nn.Conv.class, dev.sparkconv.nn.ChannelShuffle.class, dev.sparkconv.nn.SeparableConv2d.class,
+      dev.sparkconv.nn.FlattenedConv2d.class, dev.sparkconv.nn.Relu.class, dev.sparkconv.nn.MaxPool2d.class,
       dev.sparkconv.nn.AvgPool2d.class, dev.sparkconv.nn.GlobalAvgPool.class, dev.sparkconv.nn.Flatten.class,
       dev.sparkconv.nn.Linear.class, dev.sparkconv.nn.Softmax.class,
       dev.sparkconv.nn.ConvTranspose.class, dev.sparkconv.nn.DeformConv2d.class,
@@ -35,6 +36,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
     for (Class<?> layer : LAYERS) {
       kryo.register(layer);
     }
+    kryo.register(dev.sparkconv.nn.PaddingMode.class); // a field of Conv
     // Parquet schema inference ships the tensor schema between tasks and the driver.
     for (Class<?> type : new Class<?>[] {StructType.class, StructType[].class, StructField.class,
         StructField[].class, ArrayType.class, Metadata.class, DataTypes.StringType.getClass(),

@@ -1,9 +1,10 @@
 package dev.sparkconv.nn;
 
 /**
- * The one place for the sliding-window output-size formula shared by convolution and pooling,
- * with PyTorch's rules (floor division, and ceil mode's "the last window must start inside the
- * input or the left padding").
+ * The one place for the sliding-window formulas shared by convolution and pooling: effective
+ * (dilated) kernel, output size with PyTorch's rules (floor division, and ceil mode's "the last
+ * window must start inside the input or the left padding"), and the named paddings
+ * 'valid' / 'same' / 'full'.
  */
 public final class ConvGeometry {
   private ConvGeometry() {}
@@ -45,5 +46,38 @@ public final class ConvGeometry {
       out--; // the last window would start in the right padding
     }
     return (int) Math.max(Math.min(out, Integer.MAX_VALUE), Integer.MIN_VALUE);
+  }
+
+  /**
+   * The padding a named mode stands for, as {begin..., end...} over the axes (length 2 * rank):
+   * 'valid' none; 'same' (stride 1 only) d*(k-1) in total with the odd one at the end, exactly
+   * PyTorch's padding='same' (even kernels too), so that out = in; 'full' d*(k-1) on both sides,
+   * so that out = in + d*(k-1) and every window that touches the input is kept.
+   *
+   * @throws IllegalArgumentException for an unknown name, or 'same' with a stride other than 1
+   */
+  public static int[] namedPadding(String name, int[] kernel, int[] stride, int[] dilation) {
+    int rank = kernel.length;
+    int[] pad = new int[2 * rank];
+    for (int axis = 0; axis < rank; axis++) {
+      int total = effectiveKernel(kernel[axis], dilation[axis]) - 1;
+      switch (name) {
+        case "valid" -> { }
+        case "same" -> {
+          if (stride[axis] != 1) {
+            throw new IllegalArgumentException("'same' needs stride 1 on every axis (as in PyTorch) but stride is "
+                + java.util.Arrays.toString(stride));
+          }
+          pad[axis] = total / 2;
+          pad[rank + axis] = total - total / 2;
+        }
+        case "full" -> {
+          pad[axis] = total;
+          pad[rank + axis] = total;
+        }
+        default -> throw new IllegalArgumentException("must be 'valid', 'same' or 'full' but is '" + name + "'");
+      }
+    }
+    return pad;
   }
 }

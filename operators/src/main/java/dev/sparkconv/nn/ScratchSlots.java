@@ -13,8 +13,13 @@ final class ScratchSlots {
   static final int NETWORK_PONG = 1;
   /** Network: the buffer behind the returned output tensor. */
   static final int NETWORK_OUT = 2;
-  /** Conv2d: the im2col matrix of one sample and group. */
+  /** Conv: the im2col matrix of one sample and group. */
   static final int CONV_COLUMNS = 3;
+  /** Conv: one sample padded by a non-zero padding mode (reflect, replicate, circular). */
+  static final int CONV_PADDED = 4;
+  /** Separable and flattened convolution blocks: the activations between their stages. */
+  static final int BLOCK_FIRST = 5;
+  static final int BLOCK_SECOND = 6;
   /** ConvTranspose: the W^T X column matrix of one sample and group, before col2im. */
   static final int CONV_TRANSPOSE_COLUMNS = 8;
   /** DeformConv2d: the offset conv's output (offsets, then mask) of one sample. */

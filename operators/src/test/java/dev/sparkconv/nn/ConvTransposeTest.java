@@ -168,23 +168,23 @@ class ConvTransposeTest {
   @Test
   void constructorErrorsNameOperatorLayerAndParameter() {
     // Output padding must be below the stride or the dilation (PyTorch's rule), on every axis.
-    Conv2dTest.assertParam("outputPadding", () -> conv2(2, 2, 1, a(2, 0), null, new float[36]));
-    Conv2dTest.assertParam("outputPadding", () -> new ConvTranspose("t", 2, 2, a(3), a(2), a(1), a(2), a(2), 1,
+    ConvTest.assertParam("outputPadding", () -> conv2(2, 2, 1, a(2, 0), null, new float[36]));
+    ConvTest.assertParam("outputPadding", () -> new ConvTranspose("t", 2, 2, a(3), a(2), a(1), a(2), a(2), 1,
         new float[12], null, null));
-    Conv2dTest.assertParam("outputPadding", () -> conv2(2, 2, 1, a(1, 0), a(5, 5), new float[36]));
-    Conv2dTest.assertParam("groups", () -> conv2(4, 6, 4, a(0, 0), null, new float[4 * 1 * 9]));
-    Conv2dTest.assertParam("groups", () -> conv2(6, 4, 4, a(0, 0), null, new float[6 * 1 * 9]));
-    Conv2dTest.assertParam("weight", () -> conv2(2, 4, 2, a(0, 0), null, new float[4 * 2 * 9]));
-    Conv2dTest.assertParam("weight", () -> conv2(2, 2, 1, a(0, 0), null, null));
-    Conv2dTest.assertParam("kernel", () -> new ConvTranspose("t", 1, 1, a(1, 1, 1, 1), a(1, 1, 1, 1),
+    ConvTest.assertParam("outputPadding", () -> conv2(2, 2, 1, a(1, 0), a(5, 5), new float[36]));
+    ConvTest.assertParam("groups", () -> conv2(4, 6, 4, a(0, 0), null, new float[4 * 1 * 9]));
+    ConvTest.assertParam("groups", () -> conv2(6, 4, 4, a(0, 0), null, new float[6 * 1 * 9]));
+    ConvTest.assertParam("weight", () -> conv2(2, 4, 2, a(0, 0), null, new float[4 * 2 * 9]));
+    ConvTest.assertParam("weight", () -> conv2(2, 2, 1, a(0, 0), null, null));
+    ConvTest.assertParam("kernel", () -> new ConvTranspose("t", 1, 1, a(1, 1, 1, 1), a(1, 1, 1, 1),
         a(0, 0, 0, 0), a(0, 0, 0, 0), a(1, 1, 1, 1), 1, new float[1], null, null));
-    Conv2dTest.assertParam("stride", () -> new ConvTranspose("t", 1, 1, a(3, 3), a(1), a(0, 0), a(0, 0),
+    ConvTest.assertParam("stride", () -> new ConvTranspose("t", 1, 1, a(3, 3), a(1), a(0, 0), a(0, 0),
         a(1, 1), 1, new float[9], null, null));
-    Conv2dTest.assertParam("dilation", () -> new ConvTranspose("t", 1, 1, a(3), a(1), a(0), a(0), a(0), 1,
+    ConvTest.assertParam("dilation", () -> new ConvTranspose("t", 1, 1, a(3), a(1), a(0), a(0), a(0), 1,
         new float[3], null, null));
-    Conv2dTest.assertParam("bias", () -> new ConvTranspose("t", 1, 2, a(3), a(1), a(0), a(0), a(1), 1,
+    ConvTest.assertParam("bias", () -> new ConvTranspose("t", 1, 2, a(3), a(1), a(0), a(0), a(1), 1,
         new float[6], new float[1], null));
-    Conv2dTest.assertParam("outputSize", () -> new ConvTranspose("t", 1, 1, a(3), a(1), a(0), a(0), a(1), 1,
+    ConvTest.assertParam("outputSize", () -> new ConvTranspose("t", 1, 1, a(3), a(1), a(0), a(0), a(1), 1,
         new float[3], null, a(4, 4)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> conv2(2, 2, 1, a(2, 0), null,
         new float[36]));

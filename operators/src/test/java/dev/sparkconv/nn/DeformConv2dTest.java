@@ -175,13 +175,13 @@ class DeformConv2dTest {
 
   @Test
   void constructorErrorsNameOperatorLayerAndParameter() {
-    Conv2dTest.assertParam("offsetGroups", () -> dcn(4, 4, 1, 3, false, new float[4 * 4 * 9],
+    ConvTest.assertParam("offsetGroups", () -> dcn(4, 4, 1, 3, false, new float[4 * 4 * 9],
         new float[2 * 3 * 9 * 4 * 9]));
-    Conv2dTest.assertParam("groups", () -> dcn(4, 6, 4, 1, false, new float[6 * 9], new float[2 * 9 * 4 * 9]));
-    Conv2dTest.assertParam("weight", () -> dcn(4, 4, 2, 1, false, new float[4 * 4 * 9], new float[2 * 9 * 4 * 9]));
-    Conv2dTest.assertParam("offsetWeight", () -> dcn(4, 4, 1, 1, true, new float[4 * 4 * 9],
+    ConvTest.assertParam("groups", () -> dcn(4, 6, 4, 1, false, new float[6 * 9], new float[2 * 9 * 4 * 9]));
+    ConvTest.assertParam("weight", () -> dcn(4, 4, 2, 1, false, new float[4 * 4 * 9], new float[2 * 9 * 4 * 9]));
+    ConvTest.assertParam("offsetWeight", () -> dcn(4, 4, 1, 1, true, new float[4 * 4 * 9],
         new float[2 * 9 * 4 * 9]));
-    Conv2dTest.assertParam("offsetWeight", () -> dcn(4, 4, 1, 1, false, new float[4 * 4 * 9], null));
+    ConvTest.assertParam("offsetWeight", () -> dcn(4, 4, 1, 1, false, new float[4 * 4 * 9], null));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> dcn(4, 4, 1, 2, true, new float[4 * 4 * 9], new float[2 * 2 * 9 * 4 * 9]));
     assertEquals("deform_conv2d 'd': parameter 'offsetWeight' must hold (3*offsetGroups*kH*kW)*inC*kH*kW = 1944 "

@@ -100,8 +100,8 @@ class LayersTest {
     assertEquals(outF * in, fc.macs(new int[] {in}));
     ShapeException e = assertThrows(ShapeException.class, () -> fc.outputShape(new int[] {8}));
     assertEquals("layer 'fc' (linear): expected input (7) but got (8)", e.getMessage());
-    Conv2dTest.assertParam("weight", () -> new Linear("fc", in, outF, new float[34], null));
-    Conv2dTest.assertParam("outFeatures", () -> new Linear("fc", in, 0, new float[0], null));
+    ConvTest.assertParam("weight", () -> new Linear("fc", in, outF, new float[34], null));
+    ConvTest.assertParam("outFeatures", () -> new Linear("fc", in, 0, new float[0], null));
   }
 
   @Test
@@ -130,8 +130,8 @@ class LayersTest {
   @Test
   void layersHoldOnlyFinalPlainFields() {
     List<Class<?>> allowed = List.of(int.class, long.class, float.class, boolean.class, String.class,
-        int[].class, float[].class, int[][].class, Layer[].class);
-    for (Class<?> type : List.of(Conv2d.class, MaxPool2d.class, AvgPool2d.class, GlobalAvgPool.class,
+        int[].class, float[].class, int[][].class, Layer[].class, Conv.class, PaddingMode.class);
+    for (Class<?> type : List.of(Conv.class, ChannelShuffle.class, SeparableConv2d.class, FlattenedConv2d.class, MaxPool2d.class, AvgPool2d.class, GlobalAvgPool.class,
         Relu.class, Flatten.class, Linear.class, Softmax.class, Network.class)) {
       for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {

@@ -28,10 +28,10 @@ public final class LeNet5 {
     return new Network("lenet5", new int[] {1, 32, 32}, layers);
   }
 
-  private static Conv2d conv(long seed, int index, String name, int in, int out) {
+  private static Conv conv(long seed, int index, String name, int in, int out) {
     int fanIn = in * 5 * 5;
     float bound = (float) (1 / Math.sqrt(fanIn));
-    return new Conv2d(name, in, out, new int[] {5, 5}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1,
+    return new Conv(name, in, out, new int[] {5, 5}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1,
         Init.uniform(Init.tensorSeed(seed, index, "weight"), out * fanIn, bound),
         Init.uniform(Init.tensorSeed(seed, index, "bias"), out, bound));
   }

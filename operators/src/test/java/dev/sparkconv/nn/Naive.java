@@ -55,6 +55,93 @@ final class Naive {
     return out;
   }
 
+  /**
+   * Direct N-d convolution over any number of spatial axes, as the definition reads: out[b][oc][y...]
+   * = bias + sum over ci and taps j... of in[b][g*cg + ci][y*s - pBegin + j*d ...] * w[oc][ci][j...],
+   * with w read at k-1-j on every axis when {@code flip} (true convolution) and out-of-range input
+   * coordinates resolved by {@link #border}. {@code pad} is {begin..., end...}.
+   */
+  static float[] conv(float[] in, int n, int c, int[] dims, float[] weight, float[] bias, int o, int[] k, int[] s,
+      int[] pad, int[] d, int groups, String mode, boolean flip) {
+    int r = dims.length;
+    int[] outDims = new int[r];
+    for (int a = 0; a < r; a++) {
+      outDims[a] = (dims[a] + pad[a] + pad[r + a] - d[a] * (k[a] - 1) - 1) / s[a] + 1;
+    }
+    int inPlane = product(dims);
+    int outPlane = product(outDims);
+    int taps = product(k);
+    int cg = c / groups;
+    int og = o / groups;
+    float[] out = new float[n * o * outPlane];
+    for (int b = 0; b < n; b++) {
+      for (int oc = 0; oc < o; oc++) {
+        int g = oc / og;
+        for (int y = 0; y < outPlane; y++) {
+          int[] pos = unravel(y, outDims);
+          double sum = bias == null ? 0 : bias[oc];
+          for (int ci = 0; ci < cg; ci++) {
+            for (int t = 0; t < taps; t++) {
+              int[] tap = unravel(t, k);
+              int index = 0;
+              int wIndex = 0;
+              for (int a = 0; a < r && index >= 0; a++) {
+                int coord = border(pos[a] * s[a] - pad[a] + tap[a] * d[a], dims[a], mode);
+                index = coord < 0 ? -1 : index * dims[a] + coord;
+                wIndex = wIndex * k[a] + (flip ? k[a] - 1 - tap[a] : tap[a]);
+              }
+              if (index >= 0) {
+                sum += (double) in[(b * c + g * cg + ci) * inPlane + index] * weight[(oc * cg + ci) * taps + wIndex];
+              }
+            }
+          }
+          out[(b * o + oc) * outPlane + y] = (float) sum;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Where coordinate i of an axis of size n reads under a padding mode; -1 for a zero. */
+  static int border(int i, int n, String mode) {
+    if (i >= 0 && i < n) {
+      return i;
+    }
+    switch (mode) {
+      case "zeros":
+        return -1;
+      case "replicate":
+        return i < 0 ? 0 : n - 1;
+      case "circular":
+        return ((i % n) + n) % n;
+      case "reflect": // mirror at the edge elements until inside
+        while (i < 0 || i >= n) {
+          i = i < 0 ? -i : 2 * (n - 1) - i;
+        }
+        return i;
+      default:
+        throw new IllegalArgumentException(mode);
+    }
+  }
+
+  static int product(int[] v) {
+    int p = 1;
+    for (int x : v) {
+      p *= x;
+    }
+    return p;
+  }
+
+  /** C-order coordinates of flat index i in shape dims. */
+  static int[] unravel(int i, int[] dims) {
+    int[] pos = new int[dims.length];
+    for (int a = dims.length - 1; a >= 0; a--) {
+      pos[a] = i % dims[a];
+      i /= dims[a];
+    }
+    return pos;
+  }
+
   /** Windows along one axis, by enumeration: floor mode keeps windows inside the padded input; ceil mode
    * also keeps a partial one that starts inside the input or the left padding. */
   static int windows(int in, int k, int s, int p, boolean ceil) {

@@ -89,7 +89,7 @@ class NetworkTest {
   @Test
   void acceptsOtherInputSizesWhereEveryLayerDoes() {
     Network fcn = new Network("fcn", new int[] {2, 8, 8}, List.of(
-        new Conv2d("c", 2, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
+        new Conv("c", 2, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
             Naive.random(1, 54), Naive.random(2, 3)),
         new Relu("r"),
         new GlobalAvgPool("gap"),

@@ -97,11 +97,11 @@ class PoolTest {
 
   @Test
   void errorsNameTheParameterAndTheMinimumInput() {
-    Conv2dTest.assertParam("padding",
+    ConvTest.assertParam("padding",
         () -> new MaxPool2d("s2", new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 0}, false));
-    Conv2dTest.assertParam("stride",
+    ConvTest.assertParam("stride",
         () -> new AvgPool2d("s2", new int[] {2, 2}, new int[] {2, -1}, new int[] {0, 0}, false, true));
-    Conv2dTest.assertParam("kernel",
+    ConvTest.assertParam("kernel",
         () -> new AvgPool2d("s2", new int[] {2, 2, 2}, new int[] {2, 2}, new int[] {0, 0}, false, true));
     MaxPool2d s2 = new MaxPool2d("s2", new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0}, false);
     ShapeException e = assertThrows(ShapeException.class, () -> s2.outputShape(new int[] {6, 2, 9}));

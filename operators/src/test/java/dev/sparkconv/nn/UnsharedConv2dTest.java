@@ -162,19 +162,19 @@ class UnsharedConv2dTest {
 
   @Test
   void constructorErrorsNameOperatorLayerAndParameter() {
-    Conv2dTest.assertParam("weight", () -> new LocallyConnected2d("l", 2, 3, a(5, 5), a(3, 3), a(1, 1), a(0, 0),
+    ConvTest.assertParam("weight", () -> new LocallyConnected2d("l", 2, 3, a(5, 5), a(3, 3), a(1, 1), a(0, 0),
         a(1, 1), new float[3 * 2 * 9], null));
-    Conv2dTest.assertParam("bias", () -> new LocallyConnected2d("l", 2, 3, a(5, 5), a(3, 3), a(1, 1), a(0, 0),
+    ConvTest.assertParam("bias", () -> new LocallyConnected2d("l", 2, 3, a(5, 5), a(3, 3), a(1, 1), a(0, 0),
         a(1, 1), new float[9 * 3 * 2 * 9], new float[3]));
-    Conv2dTest.assertParam("inputSize", () -> new LocallyConnected2d("l", 2, 3, a(2, 5), a(3, 3), a(1, 1),
+    ConvTest.assertParam("inputSize", () -> new LocallyConnected2d("l", 2, 3, a(2, 5), a(3, 3), a(1, 1),
         a(0, 0), a(1, 1), new float[0], null));
-    Conv2dTest.assertParam("inputSize", () -> new LocallyConnected2d("l", 2, 3, null, a(3, 3), a(1, 1), a(0, 0),
+    ConvTest.assertParam("inputSize", () -> new LocallyConnected2d("l", 2, 3, null, a(3, 3), a(1, 1), a(0, 0),
         a(1, 1), new float[0], null));
-    Conv2dTest.assertParam("tile", () -> new TiledConv2d("t", 2, 3, a(3, 3), a(1, 1), a(0, 0), a(1, 1), a(0, 2),
+    ConvTest.assertParam("tile", () -> new TiledConv2d("t", 2, 3, a(3, 3), a(1, 1), a(0, 0), a(1, 1), a(0, 2),
         new float[0], null));
-    Conv2dTest.assertParam("tile", () -> new TiledConv2d("t", 2, 3, a(3, 3), a(1, 1), a(0, 0), a(1, 1), null,
+    ConvTest.assertParam("tile", () -> new TiledConv2d("t", 2, 3, a(3, 3), a(1, 1), a(0, 0), a(1, 1), null,
         new float[0], null));
-    Conv2dTest.assertParam("stride", () -> new TiledConv2d("t", 2, 3, a(3, 3), a(0, 1), a(0, 0), a(1, 1), a(1, 1),
+    ConvTest.assertParam("stride", () -> new TiledConv2d("t", 2, 3, a(3, 3), a(0, 1), a(0, 0), a(1, 1), a(1, 1),
         new float[54], null));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TiledConv2d("t", 2, 3,
         a(3, 3), a(1, 1), a(0, 0), a(1, 1), a(2, 2), new float[54], null));

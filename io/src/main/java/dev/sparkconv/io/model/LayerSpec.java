@@ -70,6 +70,16 @@ public final class LayerSpec {
     return node.has(field);
   }
 
+  /** Whether the field is present and a string (fields that take a name or numbers, e.g. padding). */
+  public boolean isText(String field) {
+    return node.has(field) && node.get(field).isTextual();
+  }
+
+  /** Whether the field is present and an array. */
+  public boolean isArray(String field) {
+    return node.has(field) && node.get(field).isArray();
+  }
+
   public int integer(String field) {
     JsonNode v = required(field);
     if (!v.isInt()) {

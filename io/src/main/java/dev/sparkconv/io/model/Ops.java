@@ -13,7 +13,12 @@ public final class Ops {
   private static final Map<String, OpBuilder> BUILDERS = new TreeMap<>();
 
   static {
-    BUILDERS.put("conv2d", CoreOps::conv2d);
+    BUILDERS.put("conv1d", s -> ConvOps.conv(s, 1));
+    BUILDERS.put("conv2d", s -> ConvOps.conv(s, 2));
+    BUILDERS.put("conv3d", s -> ConvOps.conv(s, 3));
+    BUILDERS.put("channel_shuffle", ConvOps::channelShuffle);
+    BUILDERS.put("separable_conv2d", ConvOps::separable);
+    BUILDERS.put("flattened_conv2d", ConvOps::flattened);
     BUILDERS.put("linear", CoreOps::linear);
     BUILDERS.put("maxpool2d", CoreOps::maxpool2d);
     BUILDERS.put("avgpool2d", CoreOps::avgpool2d);

@@ -79,7 +79,9 @@ class OperatorConformanceTest {
     for (String op : Ops.names()) {
       assertTrue(perOp.containsKey(op), "no fixtures for op " + op + ": " + perOp);
     }
-    assertTrue(perOp.getOrDefault("conv2d", 0L) >= 12, "conv2d cases: " + perOp);
+    assertTrue(perOp.getOrDefault("conv2d", 0L) >= 25, "conv2d cases: " + perOp);
+    assertTrue(perOp.getOrDefault("conv1d", 0L) >= 10, "conv1d cases: " + perOp);
+    assertTrue(perOp.getOrDefault("conv3d", 0L) >= 10, "conv3d cases: " + perOp);
     assertTrue(perOp.containsKey("lenet5"), "no whole-network case: " + perOp);
   }
 

@@ -39,9 +39,9 @@ class NativeSpecTest {
     Path other = tmp.resolve("other.json");
     Files.writeString(other, Files.readString(LENET).replace("\"seed\": 42", "\"seed\": 43"));
     Network c = ModelLoader.load(other);
-    float[] wa = ((dev.sparkconv.nn.Conv2d) a.layers().get(0)).weight();
-    assertArrayEquals(wa, ((dev.sparkconv.nn.Conv2d) b.layers().get(0)).weight());
-    assertNotEquals(wa[0], ((dev.sparkconv.nn.Conv2d) c.layers().get(0)).weight()[0]);
+    float[] wa = ((dev.sparkconv.nn.Conv) a.layers().get(0)).weight();
+    assertArrayEquals(wa, ((dev.sparkconv.nn.Conv) b.layers().get(0)).weight());
+    assertNotEquals(wa[0], ((dev.sparkconv.nn.Conv) c.layers().get(0)).weight()[0]);
     float bound = (float) (1 / Math.sqrt(25));
     for (float w : wa) {
       assertTrue(Math.abs(w) <= bound, "weight " + w + " beyond the 1/sqrt(fan_in) bound");

@@ -1,0 +1,326 @@
+package dev.sparkconv.nn;
+
+import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.tensor.Shapes;
+import java.util.Arrays;
+
+/**
+ * N-d convolution (1-d, 2-d, 3-d: input (C, L), (C, H, W), (C, T, H, W)) like PyTorch's nn.ConvNd:
+ * per-axis kernel, stride and dilation, padding begin/end per axis in one of the {@link PaddingMode}s,
+ * groups, optional bias. Cross-correlation by default; {@code flip} makes it a true convolution (the
+ * kernel flipped on every spatial axis). Weight layout (outC, inC/groups, k...).
+ *
+ * <p>Lowering, chosen per call from the geometry (ONNX Runtime MLAS's order): a 1x1 stride-1 unpadded
+ * convolution is one GEMM per group straight on the input; depthwise (groups == inC > 1, any channel
+ * multiplier) runs a direct kernel; everything else is im2col per sample and group into scratch, then
+ * GEMM into the output. The bias is prefilled and the GEMM accumulates onto it (beta = 1). Modes
+ * other than zeros pad each sample into scratch first, so the kernels only ever see zero padding.
+ */
+public final class Conv extends BaseLayer implements Windowed {
+  private static final String[] AXES = {"T", "H", "W"};
+  private static final int[] NO_PADDING = {0, 0, 0};
+
+  private final int rank;
+  private final int inChannels;
+  private final int outChannels;
+  private final int groups;
+  /** Normalised to three axes (T, H, W) for {@link ConvKernels}; the declared ones are the last {@code rank}. */
+  private final int[] kernel;
+  private final int[] stride;
+  private final int[] dilation;
+  private final int[] padBegin;
+  private final int[] padEnd;
+  private final PaddingMode paddingMode;
+  private final boolean flip;
+  /** Always the cross-correlation kernel: a flipped one is flipped once here, not per call. */
+  private final float[] weight;
+  private final float[] bias;
+
+  /** Zero padding, cross-correlation. {@code padding}: one entry per axis (both sides) or {begin..., end...}. */
+  public Conv(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
+      int[] dilation, int groups, float[] weight, float[] bias) {
+    this(name, inChannels, outChannels, kernel, stride, padding, dilation, groups, PaddingMode.ZEROS, false,
+        weight, bias);
+  }
+
+  public Conv(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
+      int[] dilation, int groups, PaddingMode paddingMode, boolean flip, float[] weight, float[] bias) {
+    super(op(kernel == null ? 0 : kernel.length), name);
+    this.rank = kernel != null && kernel.length >= 1 && kernel.length <= 3 ? kernel.length : 0;
+    if (rank == 0) {
+      throw badParameter("kernel", "must have 1, 2 or 3 entries (one per spatial axis)", format(kernel));
+    }
+    this.inChannels = positive("inChannels", inChannels);
+    this.outChannels = positive("outChannels", outChannels);
+    this.kernel = axes("kernel", kernel, 1, 1);
+    this.stride = axes("stride", stride, 1, 1);
+    this.dilation = axes("dilation", dilation, 1, 1);
+    if (padding == null || (padding.length != rank && padding.length != 2 * rank)) {
+      throw badParameter("padding", "must have " + rank + " entries (one per axis) or " + 2 * rank
+          + " ({begin..., end...})", format(padding));
+    }
+    this.padBegin = axes("padding", Arrays.copyOfRange(padding, 0, rank), 0, 0);
+    this.padEnd = axes("padding", Arrays.copyOfRange(padding, padding.length - rank, padding.length), 0, 0);
+    if (paddingMode == null) {
+      throw badParameter("paddingMode", "must be one of " + Arrays.toString(PaddingMode.values()), "null");
+    }
+    this.paddingMode = paddingMode;
+    this.groups = positive("groups", groups);
+    if (inChannels % groups != 0 || outChannels % groups != 0) {
+      throw badParameter("groups", "must divide inChannels " + inChannels + " and outChannels " + outChannels,
+          Integer.toString(groups));
+    }
+    int taps = this.kernel[0] * this.kernel[1] * this.kernel[2];
+    long weightSize = (long) outChannels * (inChannels / groups) * taps;
+    if (weight == null || weight.length != weightSize) {
+      throw badParameter("weight", "must hold outC*inC/groups*" + String.join("*", kernelNames()) + " = "
+          + weightSize + " values", weight == null ? "null" : weight.length + " values");
+    }
+    if (bias != null && bias.length != outChannels) {
+      throw badParameter("bias", "must be null or hold outChannels = " + outChannels + " values",
+          bias.length + " values");
+    }
+    this.flip = flip;
+    this.weight = flip ? flipped(weight, taps) : weight.clone();
+    this.bias = bias == null ? null : bias.clone();
+  }
+
+  private static String op(int rank) {
+    return rank >= 1 && rank <= 3 ? "conv" + rank + "d" : "conv";
+  }
+
+  @Override
+  public String op() {
+    return op(rank);
+  }
+
+  public int rank() {
+    return rank;
+  }
+
+  public int inChannels() {
+    return inChannels;
+  }
+
+  public int outChannels() {
+    return outChannels;
+  }
+
+  public int groups() {
+    return groups;
+  }
+
+  @Override
+  public int[] kernel() {
+    return declared(kernel);
+  }
+
+  @Override
+  public int[] stride() {
+    return declared(stride);
+  }
+
+  @Override
+  public int[] dilation() {
+    return declared(dilation);
+  }
+
+  /** {begin..., end...} per declared axis, after any named padding was resolved. */
+  public int[] padding() {
+    int[] p = Arrays.copyOf(declared(padBegin), 2 * rank);
+    System.arraycopy(declared(padEnd), 0, p, rank, rank);
+    return p;
+  }
+
+  public PaddingMode paddingMode() {
+    return paddingMode;
+  }
+
+  public boolean flip() {
+    return flip;
+  }
+
+  /** A copy as given to the constructor (unflipped), (outC, inC/groups, k...). */
+  public float[] weight() {
+    return flip ? flipped(weight, kernel[0] * kernel[1] * kernel[2]) : weight.clone();
+  }
+
+  /** A copy, or null when the layer has no bias. */
+  public float[] bias() {
+    return bias == null ? null : bias.clone();
+  }
+
+  @Override
+  public int[] outputShape(int[] in) {
+    StringBuilder expected = new StringBuilder("(").append(inChannels);
+    boolean ok = in.length == rank + 1 && in[0] == inChannels;
+    for (int axis = 0; axis < rank; axis++) {
+      int min = minInputSize(axis);
+      expected.append(", ").append(axisName(axis)).append(">=").append(min);
+      ok = ok && in[axis + 1] >= min;
+    }
+    if (!ok) {
+      throw new ShapeException(this, expected.append(')').toString(), in);
+    }
+    int[] out = new int[rank + 1];
+    out[0] = outChannels;
+    for (int axis = 0; axis < rank; axis++) {
+      int a = 3 - rank + axis;
+      out[axis + 1] = ConvGeometry.outputSize(in[axis + 1], kernel[a], stride[a], padBegin[a], padEnd[a],
+          dilation[a], false);
+    }
+    return out;
+  }
+
+  /** Smallest input size along declared axis {@code axis}: one window must fit and the padding mode must work. */
+  int minInputSize(int axis) {
+    int a = 3 - rank + axis;
+    return Math.max(ConvGeometry.minInputSize(kernel[a], stride[a], padBegin[a], padEnd[a], dilation[a], false),
+        paddingMode.minInputSize(padBegin[a], padEnd[a]));
+  }
+
+  @Override
+  public long parameterCount() {
+    return weight.length + (bias == null ? 0 : bias.length);
+  }
+
+  @Override
+  public long macs(int[] in) {
+    int[] out = outputShape(in);
+    return (long) Shapes.size(out) * weight.length / outChannels;
+  }
+
+  @Override
+  void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
+    int[] dims = normalised(inShape);
+    int[] outDims = normalised(outputShape(inShape));
+    int inSize = inChannels * dims[0] * dims[1] * dims[2];
+    int outPlane = outDims[0] * outDims[1] * outDims[2];
+    boolean padded = paddingMode != PaddingMode.ZEROS && !allZero(padBegin, padEnd);
+    int[] srcDims = padded ? new int[3] : dims;
+    for (int a = 0; padded && a < 3; a++) {
+      srcDims[a] = dims[a] + padBegin[a] + padEnd[a];
+    }
+    int[] pad = padded ? NO_PADDING : padBegin;
+    float[] paddedInput = padded ? ctx.scratch(ScratchSlots.CONV_PADDED, inChannels * Shapes.size(srcDims)) : null;
+    boolean depthwise = groups == inChannels && groups > 1;
+    boolean pointwise = !depthwise && allOne(kernel) && allOne(stride) && allZero(padBegin, padEnd);
+    int rows = inChannels / groups * kernel[0] * kernel[1] * kernel[2];
+    float[] cols = depthwise || pointwise ? null : ctx.scratch(ScratchSlots.CONV_COLUMNS, rows * outPlane);
+    for (int n = 0; n < batch; n++) {
+      float[] src = in;
+      int srcOff = n * inSize;
+      if (padded) {
+        paddingMode.pad(in, srcOff, inChannels, dims, padBegin, padEnd, paddedInput);
+        src = paddedInput;
+        srcOff = 0;
+      }
+      int outOff = n * outChannels * outPlane;
+      if (depthwise) {
+        ConvKernels.depthwise(src, srcOff, inChannels, outChannels / groups, srcDims, outDims, kernel, stride,
+            dilation, pad, weight, bias, out, outOff);
+      } else {
+        gemmSample(src, srcOff, srcDims, outDims, pad, pointwise, cols, out, outOff, ctx.gemm());
+      }
+    }
+  }
+
+  /** One sample through im2col (or straight from the input when pointwise) and one GEMM per group. */
+  private void gemmSample(float[] src, int srcOff, int[] srcDims, int[] outDims, int[] pad, boolean pointwise,
+      float[] cols, float[] out, int outOff, Gemm gemm) {
+    int outPlane = outDims[0] * outDims[1] * outDims[2];
+    int inPerGroup = inChannels / groups;
+    int outPerGroup = outChannels / groups;
+    int rows = inPerGroup * kernel[0] * kernel[1] * kernel[2];
+    float beta = 0f;
+    if (bias != null) {
+      for (int o = 0; o < outChannels; o++) {
+        Arrays.fill(out, outOff + o * outPlane, outOff + (o + 1) * outPlane, bias[o]);
+      }
+      beta = 1f;
+    }
+    for (int g = 0; g < groups; g++) {
+      int groupIn = srcOff + g * inPerGroup * srcDims[0] * srcDims[1] * srcDims[2];
+      float[] b = src;
+      int bOff = groupIn;
+      if (!pointwise) {
+        ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, kernel, stride, dilation, pad, cols);
+        b = cols;
+        bOff = 0;
+      }
+      gemm.sgemm(false, false, outPerGroup, outPlane, rows, 1f, weight, g * outPerGroup * rows, rows,
+          b, bOff, outPlane, beta, out, outOff + g * outPerGroup * outPlane, outPlane);
+    }
+  }
+
+  /** A per-axis parameter checked against the kernel's rank, left-padded to three axes with {@code fill}. */
+  private int[] axes(String parameter, int[] value, int min, int fill) {
+    if (value == null || value.length != rank) {
+      throw badParameter(parameter, "must have " + rank + " entries like the kernel (one per spatial axis)",
+          format(value));
+    }
+    for (int v : value) {
+      if (v < min) {
+        throw badParameter(parameter, "must have entries >= " + min, format(value));
+      }
+    }
+    int[] three = {fill, fill, fill};
+    System.arraycopy(value, 0, three, 3 - rank, rank);
+    return three;
+  }
+
+  /** L for a 1-d convolution; (H, W) and (T, H, W) otherwise. */
+  private String axisName(int axis) {
+    return rank == 1 ? "L" : AXES[3 - rank + axis];
+  }
+
+  private int[] declared(int[] three) {
+    return Arrays.copyOfRange(three, 3 - rank, 3);
+  }
+
+  /** (C, d...) to the three spatial axes (T, H, W), leading ones of size 1. */
+  private int[] normalised(int[] sample) {
+    int[] three = {1, 1, 1};
+    System.arraycopy(sample, 1, three, 3 - rank, rank);
+    return three;
+  }
+
+  private String[] kernelNames() {
+    String[] names = new String[rank];
+    for (int axis = 0; axis < rank; axis++) {
+      names[axis] = "k" + axisName(axis);
+    }
+    return names;
+  }
+
+  /** Flipping every spatial axis of a C-order kernel reverses each (o, c) block of taps. */
+  private static float[] flipped(float[] weight, int taps) {
+    float[] f = new float[weight.length];
+    for (int block = 0; block < weight.length; block += taps) {
+      for (int t = 0; t < taps; t++) {
+        f[block + t] = weight[block + taps - 1 - t];
+      }
+    }
+    return f;
+  }
+
+  private static boolean allOne(int[] v) {
+    return v[0] == 1 && v[1] == 1 && v[2] == 1;
+  }
+
+  private static boolean allZero(int[] a, int[] b) {
+    return a[0] == 0 && a[1] == 0 && a[2] == 0 && b[0] == 0 && b[1] == 0 && b[2] == 0;
+  }
+
+  private static String format(int[] v) {
+    return v == null ? "null" : Shapes.format(v);
+  }
+
+  @Override
+  public String toString() {
+    return super.toString() + " " + inChannels + "->" + outChannels + " k" + Shapes.format(kernel())
+        + " s" + Shapes.format(stride()) + " p" + Shapes.format(padding()) + " d" + Shapes.format(dilation())
+        + " g" + groups + (paddingMode == PaddingMode.ZEROS ? "" : " " + paddingMode.specName())
+        + (flip ? " flip" : "");
+  }
+}

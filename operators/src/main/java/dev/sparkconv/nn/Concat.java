@@ -29,14 +29,14 @@ public final class Concat extends BaseJoin {
     int rank = checkInputs(shapes, 2, Integer.MAX_VALUE);
     int a = resolveAxis(axis, rank);
     if (a < 0 || a >= rank) {
-      throw new ShapeException(this, "of a rank that has per-sample axis " + axis, shapes);
+      throw new ShapeException(this, "inputs of a rank that has per-sample axis " + axis, shapes);
     }
     int[] out = shapes[0].clone();
     out[a] = 0;
     for (int[] s : shapes) {
       for (int d = 0; d < rank; d++) {
         if (d != a && s[d] != out[d]) {
-          throw new ShapeException(this, "of equal sizes except along axis " + axis, shapes);
+          throw new ShapeException(this, "inputs of equal sizes except along axis " + axis, shapes);
         }
       }
       out[a] += s[a];

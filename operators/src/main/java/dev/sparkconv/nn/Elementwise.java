@@ -27,7 +27,7 @@ abstract class Elementwise extends BaseJoin {
     for (int[] s : shapes) {
       for (int a = 0; a < rank; a++) {
         if (s[a] != out[a] && s[a] != 1 && out[a] != 1) {
-          throw new ShapeException(this, "whose sizes are equal or 1 along each axis (broadcasting)", shapes);
+          throw new ShapeException(this, "inputs whose sizes are equal or 1 along each axis (broadcasting)", shapes);
         }
         out[a] = Math.max(out[a], s[a]);
       }

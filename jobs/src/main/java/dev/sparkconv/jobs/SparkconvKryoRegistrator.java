@@ -20,6 +20,13 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.Conv2d.class, dev.sparkconv.nn.Relu.class, dev.sparkconv.nn.MaxPool2d.class,
       dev.sparkconv.nn.AvgPool2d.class, dev.sparkconv.nn.GlobalAvgPool.class, dev.sparkconv.nn.Flatten.class,
       dev.sparkconv.nn.Linear.class, dev.sparkconv.nn.Softmax.class,
+      dev.sparkconv.nn.Split.class,
+  };
+
+  /** The multi-input operators (graph nodes that are not layers). */
+  static final Class<?>[] JOINS = {
+      dev.sparkconv.nn.Add.class, dev.sparkconv.nn.Sub.class, dev.sparkconv.nn.Mul.class,
+      dev.sparkconv.nn.Concat.class,
   };
 
   @Override
@@ -30,6 +37,11 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
     kryo.register(int[][].class);
     kryo.register(float[].class);
     kryo.register(String[].class);
+    kryo.register(dev.sparkconv.nn.Node.class);
+    kryo.register(dev.sparkconv.nn.Node[].class);
+    for (Class<?> join : JOINS) {
+      kryo.register(join);
+    }
     for (Class<?> layer : LAYERS) {
       kryo.register(layer);
     }

@@ -23,6 +23,13 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.Linear.class, dev.sparkconv.nn.Softmax.class,
       dev.sparkconv.nn.ConvTranspose.class, dev.sparkconv.nn.DeformConv2d.class,
       dev.sparkconv.nn.LocallyConnected2d.class, dev.sparkconv.nn.TiledConv2d.class,
+      dev.sparkconv.nn.Split.class,
+  };
+
+  /** The multi-input operators (graph nodes that are not layers). */
+  static final Class<?>[] JOINS = {
+      dev.sparkconv.nn.Add.class, dev.sparkconv.nn.Sub.class, dev.sparkconv.nn.Mul.class,
+      dev.sparkconv.nn.Concat.class,
   };
 
   @Override
@@ -33,6 +40,11 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
     kryo.register(int[][].class);
     kryo.register(float[].class);
     kryo.register(String[].class);
+    kryo.register(dev.sparkconv.nn.Node.class);
+    kryo.register(dev.sparkconv.nn.Node[].class);
+    for (Class<?> join : JOINS) {
+      kryo.register(join);
+    }
     for (Class<?> layer : LAYERS) {
       kryo.register(layer);
     }

@@ -4,9 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sparkconv.io.model.ModelLoader;
+import dev.sparkconv.nn.Add;
+import dev.sparkconv.nn.Concat;
+import dev.sparkconv.nn.Conv;
 import dev.sparkconv.nn.ExecutionContext;
+import dev.sparkconv.nn.GlobalAvgPool;
+import dev.sparkconv.nn.Init;
 import dev.sparkconv.nn.Layer;
+import dev.sparkconv.nn.Mul;
 import dev.sparkconv.nn.Network;
+import dev.sparkconv.nn.Split;
+import dev.sparkconv.nn.Sub;
 import dev.sparkconv.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.Set;
@@ -38,6 +46,51 @@ class KryoRegistrationTest {
     float[] actual = copy.forward(Tensor.wrap(input.clone(), 2, 1, 32, 32), new ExecutionContext()).toArray();
     assertArrayEquals(expected, actual);
     assertEquals(lenet.parameterCount(), copy.parameterCount());
+  }
+
+  /** Every graph class (node, joins, split) crosses Kryo; the copy plans and runs like the original. */
+  @Test
+  void graphNetworkRoundTripsWithRegistrationRequired() {
+    int[] k3 = {3, 3};
+    int[] one = {1, 1};
+    Network graph = Network.builder("graph", new int[] {4, 6, 6})
+        .add(new Split("lo", 0, new int[] {2, 2}, 0), Network.INPUT)
+        .add(new Split("hi", 0, new int[] {2, 2}, 1), Network.INPUT)
+        .add(new Conv("conv", 2, 2, k3, one, one, one, 1, Init.uniform(1, 36, 0.3f), Init.uniform(2, 2, 0.3f)), "hi")
+        .add(new Add("sum"), "conv", "lo")
+        .add(new GlobalAvgPool("squeeze"), "sum")
+        .add(new Mul("scale"), "sum", "squeeze")
+        .add(new Sub("diff"), "scale", "lo")
+        .add(new Concat("cat", 0), "diff", "hi")
+        .outputs("cat", "sum")
+        .build();
+    SerializerInstance kryo = new KryoSerializer(new SparkConf()
+        .set("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
+        .set("spark.kryo.registrationRequired", "true")).newInstance();
+    var tag = ClassTag$.MODULE$.<Network>apply(Network.class);
+    Network copy = kryo.deserialize(kryo.serialize(graph, tag), tag);
+
+    float[] input = new float[2 * 4 * 36];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (i % 13) / 13f - 0.5f;
+    }
+    Tensor batch = Tensor.wrap(input, 2, 4, 6, 6);
+    assertArrayEquals(graph.forward(batch, new ExecutionContext()).toArray(),
+        copy.forward(batch, new ExecutionContext()).toArray());
+    Tensor[] a = graph.forward(batch, new ExecutionContext(), "squeeze", "diff");
+    Tensor[] b = copy.forward(batch, new ExecutionContext(), "squeeze", "diff");
+    assertArrayEquals(a[0].toArray(), b[0].toArray());
+    assertArrayEquals(a[1].toArray(), b[1].toArray());
+    assertArrayEquals(graph.outputs(), copy.outputs());
+    assertEquals(graph.bufferCount(), copy.bufferCount());
+    assertEquals(graph.summary().toTable(), copy.summary().toTable());
+
+    Set<Class<?>> registered = Stream.concat(Stream.of(SparkconvKryoRegistrator.LAYERS),
+        Stream.of(SparkconvKryoRegistrator.JOINS)).collect(Collectors.toSet());
+    for (var node : graph.nodes()) {
+      Object op = node.layer() != null ? node.layer() : node.join();
+      assertEquals(true, registered.contains(op.getClass()), op.getClass() + " is not registered");
+    }
   }
 
   @Test

@@ -8,11 +8,12 @@ package dev.sparkconv.nn;
 final class ScratchSlots {
   private ScratchSlots() {}
 
-  /** Network: the two ping-pong activation buffers between layers. */
-  static final int NETWORK_PING = 0;
-  static final int NETWORK_PONG = 1;
-  /** Network: the buffer behind the returned output tensor. */
-  static final int NETWORK_OUT = 2;
+  /**
+   * Network: activation buffer b of the network's buffer plan is slot NETWORK_BUFFERS + b, for b from
+   * 0 to the plan's buffer count (2 for a chain, a few for most graphs; the count is unbounded, so
+   * the range is open-ended). Operators use slots below NETWORK_BUFFERS only.
+   */
+  static final int NETWORK_BUFFERS = 64;
   /** Conv: the im2col matrix of one sample and group. */
   static final int CONV_COLUMNS = 3;
   /** Conv: one sample padded by a non-zero padding mode (reflect, replicate, circular). */

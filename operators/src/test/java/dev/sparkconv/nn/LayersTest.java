@@ -130,7 +130,7 @@ class LayersTest {
   @Test
   void layersHoldOnlyFinalPlainFields() {
     List<Class<?>> allowed = List.of(int.class, long.class, float.class, boolean.class, String.class,
-        int[].class, float[].class, int[][].class, Layer[].class, Conv.class, PaddingMode.class);
+        int[].class, float[].class, int[][].class, Layer[].class, Conv.class, PaddingMode.class, Node[].class, String[].class);
     for (Class<?> type : List.of(Conv.class, ChannelShuffle.class, SeparableConv2d.class, FlattenedConv2d.class, MaxPool2d.class, AvgPool2d.class, GlobalAvgPool.class,
         Relu.class, Flatten.class, Linear.class, Softmax.class, Network.class)) {
       for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {

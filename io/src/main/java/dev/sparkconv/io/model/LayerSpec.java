@@ -15,14 +15,22 @@ public final class LayerSpec {
   private final String source;
   private final int index;
   private final JsonNode node;
-  private final int[] inputShape;
+  private final int[][] inputShapes;
   private final Weights weights;
 
   LayerSpec(String source, int index, JsonNode node, int[] inputShape, Weights weights) {
+    this(source, index, node, new int[][] {inputShape}, weights);
+  }
+
+  /** An entry that reads several tensors (a join), their shapes in input order. */
+  LayerSpec(String source, int index, JsonNode node, int[][] inputShapes, Weights weights) {
     this.source = source;
     this.index = index;
     this.node = node;
-    this.inputShape = inputShape.clone();
+    this.inputShapes = new int[inputShapes.length][];
+    for (int i = 0; i < inputShapes.length; i++) {
+      this.inputShapes[i] = inputShapes[i].clone();
+    }
     this.weights = weights;
   }
 
@@ -39,24 +47,59 @@ public final class LayerSpec {
     return text("op");
   }
 
-  /** The per-sample shape this layer receives. */
+  /** The per-sample shape this layer receives; an error when the entry reads several tensors. */
   public int[] inputShape() {
-    return inputShape.clone();
+    if (inputShapes.length != 1) {
+      throw error("takes one input but reads " + inputShapes.length);
+    }
+    return inputShapes[0].clone();
+  }
+
+  /** The per-sample shapes of every tensor this entry reads, in the order of its "inputs". */
+  public int[][] inputShapes() {
+    int[][] copy = new int[inputShapes.length][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = inputShapes[i].clone();
+    }
+    return copy;
   }
 
   /** The input shape, checked to have {@code rank} dimensions described as {@code what}, e.g. "(C, H, W)". */
   public int[] inputShape(int rank, String what) {
+    int[] inputShape = inputShape();
     if (inputShape.length != rank) {
       throw error("needs a " + what + " input but gets " + Shapes.format(inputShape));
     }
-    return inputShape();
+    return inputShape;
   }
 
-  /** Rejects fields other than {@code op}, {@code name} and these. */
+  /**
+   * The names in the "inputs" field (a non-empty array of non-empty strings), or {@code previous}
+   * when the entry has none.
+   */
+  public String[] inputNames(String previous) {
+    JsonNode v = node.get("inputs");
+    if (v == null) {
+      return new String[] {previous};
+    }
+    boolean ok = v.isArray() && !v.isEmpty();
+    String[] names = new String[ok ? v.size() : 0];
+    for (int i = 0; ok && i < names.length; i++) {
+      ok = v.get(i).isTextual() && !v.get(i).asText().isEmpty();
+      names[i] = v.get(i).asText();
+    }
+    if (!ok) {
+      throw fieldError("inputs", "must be a non-empty array of layer names", v);
+    }
+    return names;
+  }
+
+  /** Rejects fields other than {@code op}, {@code name}, {@code inputs} and these. */
   public LayerSpec allow(String... fields) {
     Set<String> known = new TreeSet<>(Arrays.asList(fields));
     known.add("op");
     known.add("name");
+    known.add("inputs");
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!known.contains(field)) {

@@ -2,23 +2,33 @@ package dev.sparkconv.io.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkconv.nn.Join;
 import dev.sparkconv.nn.Layer;
 import dev.sparkconv.nn.Network;
+import dev.sparkconv.nn.Node;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The native JSON model spec: a name, a per-sample input shape, a weight source and a list of
  * layers, each built by the op registry ({@link Ops}). Input channels and features are inferred
  * from the running shape, so a spec states only what a user would choose.
+ *
+ * <p>A layer reads the previous layer (the first one the network input, named "input") unless it
+ * lists {@code "inputs": ["a", "b"]}: "input" or earlier layers, so that every spec is a DAG in a
+ * topological order. The optional top-level {@code "outputs": ["name", ...]} designates the
+ * network's outputs (default: the last layer); the first is what inference returns.
  */
 public final class NativeSpec {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> TOP_FIELDS = Set.of("name", "input_shape", "weights", "layers");
+  private static final Set<String> TOP_FIELDS = Set.of("name", "input_shape", "weights", "layers", "outputs");
 
   private NativeSpec() {}
 
@@ -62,29 +72,106 @@ public final class NativeSpec {
     if (layers == null || !layers.isArray() || layers.isEmpty()) {
       throw new ModelFormatException(source + ": field 'layers' must be a non-empty array");
     }
-    List<Layer> built = new ArrayList<>();
-    int[] shape = inputShape;
+    List<Node> built = new ArrayList<>();
+    Map<String, int[]> shapes = new HashMap<>();
+    shapes.put(Network.INPUT, inputShape);
+    Set<String> declared = new HashSet<>();
     for (int i = 0; i < layers.size(); i++) {
-      LayerSpec spec = new LayerSpec(source, i, layers.get(i), shape, source0);
-      Layer layer = Ops.build(spec);
+      declared.add(layers.get(i).path("name").asText());
+    }
+    String previous = Network.INPUT;
+    for (int i = 0; i < layers.size(); i++) {
+      JsonNode entry = layers.get(i);
+      String[] inputs = new LayerSpec(source, i, entry, new int[0][], source0).inputNames(previous);
+      LayerSpec spec = new LayerSpec(source, i, entry, resolve(source, i, entry, inputs, shapes, declared, source0),
+          source0);
+      String layerName = spec.name();
+      if (shapes.containsKey(layerName)) {
+        throw spec.error(layerName.equals(Network.INPUT) ? "is named '" + Network.INPUT + "', the network input"
+            : "reuses the name of an earlier layer");
+      }
+      Node node;
+      if (Ops.isJoin(spec.op())) {
+        node = Node.of(Ops.buildJoin(spec), inputs);
+      } else if (inputs.length != 1) {
+        throw spec.error("takes one input but field 'inputs' names " + inputs.length);
+      } else {
+        node = Node.of(Ops.build(spec), inputs[0]);
+      }
       try {
-        shape = layer.outputShape(shape);
+        shapes.put(layerName, node.outputShape(spec.inputShapes()));
       } catch (IllegalArgumentException e) {
         throw new ModelFormatException(source + ": " + e.getMessage(), e);
       }
-      built.add(layer);
+      built.add(node);
+      previous = layerName;
     }
     source0.finish(source);
+    String[] outputs = outputs(source, root.get("outputs"), shapes);
     try {
-      return new Network(name.asText(), inputShape, built);
+      return new Network(name.asText(), inputShape, built.toArray(new Node[0]), outputs);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * The shapes of the tensors entry {@code index} reads: the network input or earlier layers. A
+   * later layer (a forward reference, the only way to write a cycle) or an unknown name is an error.
+   */
+  private static int[][] resolve(String source, int index, JsonNode entry, String[] inputs,
+      Map<String, int[]> shapes, Set<String> declared, Weights weights) {
+    LayerSpec spec = new LayerSpec(source, index, entry, new int[0][], weights);
+    int[][] result = new int[inputs.length][];
+    for (int i = 0; i < inputs.length; i++) {
+      result[i] = shapes.get(inputs[i]);
+      if (result[i] != null) {
+        continue;
+      }
+      if (inputs[i].equals(entry.path("name").asText())) {
+        throw spec.error("reads its own output '" + inputs[i] + "': a cycle");
+      }
+      if (declared.contains(inputs[i])) {
+        throw spec.error("reads '" + inputs[i] + "', a later layer: inputs must be '" + Network.INPUT
+            + "' or earlier layers, so that the graph has no cycle");
+      }
+      throw spec.error("reads '" + inputs[i] + "', which is neither '" + Network.INPUT + "' nor a layer of the spec");
+    }
+    return result;
+  }
+
+  /** The optional "outputs": a non-empty array of layer names; null when absent (the last layer). */
+  private static String[] outputs(String source, JsonNode v, Map<String, int[]> shapes) {
+    if (v == null) {
+      return null;
+    }
+    boolean ok = v.isArray() && !v.isEmpty();
+    String[] names = new String[ok ? v.size() : 0];
+    for (int i = 0; ok && i < names.length; i++) {
+      ok = v.get(i).isTextual() && !v.get(i).asText().isEmpty();
+      names[i] = v.get(i).asText();
+    }
+    if (!ok) {
+      throw new ModelFormatException(source + ": field 'outputs' must be a non-empty array of layer names but is "
+          + v);
+    }
+    for (String output : names) {
+      if (output.equals(Network.INPUT) || !shapes.containsKey(output)) {
+        throw new ModelFormatException(source + ": field 'outputs' names '" + output + "', which is not a layer "
+            + "of the spec");
+      }
+    }
+    return names;
+  }
+
   /** One layer on its own, e.g. a conformance case: {@code node} is a layer entry of a spec. */
   public static Layer layer(JsonNode node, int[] inputShape, Weights weights, String source) {
     return Ops.build(new LayerSpec(source, 0, node, inputShape, weights));
+  }
+
+  /** One join on its own: {@code node} is a layer entry of a spec with a multi-input op. */
+  public static Join join(JsonNode node, int[][] inputShapes, Weights weights, String source) {
+    return Ops.buildJoin(new LayerSpec(source, 0, node, inputShapes, weights));
   }
 
   private static int[] inputShape(String source, JsonNode v) {

@@ -2,6 +2,7 @@ package dev.sparkconv.io.model;
 
 import dev.sparkconv.nn.Flatten;
 import dev.sparkconv.nn.GlobalAvgPool;
+import dev.sparkconv.nn.Join;
 import dev.sparkconv.nn.Layer;
 import dev.sparkconv.nn.Relu;
 import dev.sparkconv.nn.Softmax;
@@ -11,6 +12,8 @@ import java.util.TreeMap;
 /** The op registry: every op name a model spec may use, and its builder. */
 public final class Ops {
   private static final Map<String, OpBuilder> BUILDERS = new TreeMap<>();
+  /** Ops that read several tensors (a spec entry's "inputs"). */
+  private static final Map<String, JoinBuilder> JOINS = new TreeMap<>();
 
   static {
     BUILDERS.put("conv1d", s -> ConvOps.conv(s, 1));
@@ -34,23 +37,55 @@ public final class Ops {
     BUILDERS.put("tiled_conv2d", ExtraConvOps::tiledConv2d);
   }
 
+  static {
+    BUILDERS.put("split", GraphOps::split);
+    JOINS.put("add", GraphOps::add);
+    JOINS.put("sub", GraphOps::sub);
+    JOINS.put("mul", GraphOps::mul);
+    JOINS.put("concat", GraphOps::concat);
+  }
+
   private Ops() {}
 
   public static java.util.Set<String> names() {
-    return java.util.Collections.unmodifiableSet(BUILDERS.keySet());
+    java.util.Set<String> names = new java.util.TreeSet<>(BUILDERS.keySet());
+    names.addAll(JOINS.keySet());
+    return java.util.Collections.unmodifiableSet(names);
+  }
+
+  /** Whether {@code op} reads several tensors, so that {@link #buildJoin} builds it. */
+  public static boolean isJoin(String op) {
+    return JOINS.containsKey(op);
   }
 
   /** Builds one layer; an unknown op or a bad parameter is a {@link ModelFormatException} naming the layer. */
   public static Layer build(LayerSpec spec) {
     OpBuilder builder = BUILDERS.get(spec.op());
     if (builder == null) {
-      throw spec.error("has unknown op '" + spec.op() + "' (known: " + String.join(", ", BUILDERS.keySet()) + ")");
+      throw spec.error(isJoin(spec.op()) ? "is a join of several inputs, not a single-input layer"
+          : "has unknown op '" + spec.op() + "' (known: " + String.join(", ", names()) + ")");
     }
     try {
       return builder.build(spec);
     } catch (ModelFormatException e) {
       throw e;
     } catch (IllegalArgumentException e) { // operator constructors name the parameter
+      throw spec.error("is invalid: " + e.getMessage());
+    }
+  }
+
+  /** Builds one join, with the same errors as {@link #build}. */
+  public static Join buildJoin(LayerSpec spec) {
+    JoinBuilder builder = JOINS.get(spec.op());
+    if (builder == null) {
+      throw spec.error(BUILDERS.containsKey(spec.op()) ? "is a single-input layer, not a join"
+          : "has unknown op '" + spec.op() + "' (known: " + String.join(", ", names()) + ")");
+    }
+    try {
+      return builder.build(spec);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
       throw spec.error("is invalid: " + e.getMessage());
     }
   }

@@ -9,6 +9,7 @@ import dev.sparkconv.io.model.NativeSpec;
 import dev.sparkconv.io.model.Ops;
 import dev.sparkconv.io.model.Weights;
 import dev.sparkconv.nn.ExecutionContext;
+import dev.sparkconv.nn.Join;
 import dev.sparkconv.nn.Layer;
 import dev.sparkconv.nn.Network;
 import dev.sparkconv.tensor.Shapes;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,15 +32,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every operator against PyTorch, built through the model spec's op registry: one case per folder
  * under fixtures/ (written by scripts/gen_fixtures.py). An operator case has params.json (a layer
- * entry), input.npy, its tensors as <tensor>.npy and expected.npy; a network case has model.json
- * and <layer>.<tensor>.npy. Tolerance |a - e| <= atol + rtol * |e| elementwise.
+ * entry), input.npy, its tensors as <tensor>.npy and expected.npy; a join case has input0.npy,
+ * input1.npy, ... instead of input.npy; a network case has model.json and <layer>.<tensor>.npy. Tolerance |a - e| <= atol + rtol * |e| elementwise.
  */
 class OperatorConformanceTest {
   private static final double RTOL = 1e-4;
   private static final double ATOL = 1e-4;
 
   static Stream<String> operatorCases() {
-    return cases("params.json");
+    return cases("params.json").filter(id -> Files.exists(root().resolve(id).resolve("input.npy")));
+  }
+
+  /** A join case has input0.npy, input1.npy, ... instead of input.npy. */
+  static Stream<String> joinCases() {
+    return cases("params.json").filter(id -> Files.exists(root().resolve(id).resolve("input0.npy")));
   }
 
   static Stream<String> networkCases() {
@@ -59,6 +66,22 @@ class OperatorConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @MethodSource("joinCases")
+  void joinMatchesPyTorch(String id) throws IOException {
+    Path dir = root().resolve(id);
+    List<Tensor> inputs = new ArrayList<>();
+    for (int i = 0; Files.exists(dir.resolve("input" + i + ".npy")); i++) {
+      inputs.add(Npy.readTensor(dir.resolve("input" + i + ".npy")));
+    }
+    int[][] shapes = inputs.stream().map(t -> Shapes.sample(t.shape())).toArray(int[][]::new);
+    Weights weights = (layer, tensor, count, fanIn) -> floats(dir.resolve(tensor + ".npy"));
+    Join join = NativeSpec.join(NativeSpec.read(dir.resolve("params.json")), shapes, weights, id);
+    Tensor out = Tensor.zeros(Shapes.batched(inputs.get(0).dim(0), join.outputShape(shapes)));
+    join.forward(inputs.toArray(new Tensor[0]), out, new ExecutionContext());
+    assertMatches(Npy.readTensor(dir.resolve("expected.npy")), out, id);
+  }
+
+  @ParameterizedTest(name = "{0}")
   @MethodSource("networkCases")
   void networkMatchesPyTorch(String id) throws IOException {
     Path dir = root().resolve(id);
@@ -74,7 +97,7 @@ class OperatorConformanceTest {
   /** Guards against a vanished or partial fixtures folder passing as "nothing to compare". */
   @Test
   void everyRegisteredOpHasCases() {
-    Map<String, Long> perOp = Stream.concat(operatorCases(), networkCases())
+    Map<String, Long> perOp = Stream.of(operatorCases(), joinCases(), networkCases()).flatMap(c -> c)
         .collect(Collectors.groupingBy(id -> id.substring(0, id.indexOf('/')), TreeMap::new, Collectors.counting()));
     for (String op : Ops.names()) {
       assertTrue(perOp.containsKey(op), "no fixtures for op " + op + ": " + perOp);

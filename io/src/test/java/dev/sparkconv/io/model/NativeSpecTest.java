@@ -66,6 +66,92 @@ class NativeSpecTest {
     assertTrue(e.getMessage().contains(model.toString()), e.getMessage());
   }
 
+  private static final String RESIDUAL = "{\"name\":\"res\",\"input_shape\":[2,6,6],"
+      + "\"weights\":{\"init\":\"seeded\",\"seed\":3},\"layers\":["
+      + "{\"name\":\"stem\",\"op\":\"conv2d\",\"out_channels\":4,\"kernel\":3,\"padding\":1},"
+      + "{\"name\":\"c1\",\"op\":\"conv2d\",\"out_channels\":4,\"kernel\":3,\"padding\":1},"
+      + "{\"name\":\"r1\",\"op\":\"relu\"},"
+      + "{\"name\":\"c2\",\"op\":\"conv2d\",\"out_channels\":4,\"kernel\":3,\"padding\":1},"
+      + "{\"name\":\"sum\",\"op\":\"add\",\"inputs\":[\"c2\",\"stem\"]},"
+      + "{\"name\":\"out\",\"op\":\"relu\"}]";
+
+  @Test
+  void graphSpecsNameTheirInputsAndOutputs() throws Exception {
+    Path model = tmp.resolve("res.json");
+    Files.writeString(model, RESIDUAL + "}");
+    Network net = ModelLoader.load(model);
+    assertEquals(6, net.nodes().size());
+    assertEquals(5, net.layers().size());
+    assertArrayEquals(new String[] {"c2", "stem"}, net.nodes().get(4).inputs());
+    assertArrayEquals(new String[] {"stem"}, net.nodes().get(1).inputs());
+    assertArrayEquals(new String[] {"out"}, net.outputs());
+    assertEquals(3, net.bufferCount());
+    assertEquals(76 + 148 + 148, net.parameterCount()); // 2*4*9 + 4, then 4*4*9 + 4 twice
+
+    Files.writeString(model, RESIDUAL + ",\"outputs\":[\"sum\",\"c1\"]}");
+    Network two = ModelLoader.load(model);
+    assertArrayEquals(new String[] {"sum", "c1"}, two.outputs());
+    assertArrayEquals(new int[] {4, 6, 6}, two.outputShape());
+    float[] input = new float[2 * 36];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (i % 7) / 7f - 0.5f;
+    }
+    var ctx = new dev.sparkconv.nn.ExecutionContext();
+    var batch = dev.sparkconv.tensor.Tensor.wrap(input, 1, 2, 6, 6);
+    float[] sum = two.forward(batch, ctx).toArray();
+    float[] relu = net.forward(batch, ctx).toArray();
+    for (int i = 0; i < sum.length; i++) {
+      assertEquals(Math.max(0, sum[i]), relu[i], 1e-6);
+    }
+  }
+
+  @Test
+  void graphSummaryIsPlainJson() throws Exception {
+    Path model = tmp.resolve("res.json");
+    Files.writeString(model, RESIDUAL + "}");
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(ModelLoader.load(model)
+        .summary());
+    assertTrue(json.contains("\"name\":\"sum\",\"op\":\"add\",\"inputs\":[\"c2\",\"stem\"],\"outputShape\":[4,6,6]"),
+        json);
+    assertTrue(json.contains("\"receptiveField\":[7,7],\"jump\":[1,1]"), json);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown input     | {\"name\":\"x\",\"op\":\"add\",\"inputs\":[\"a\",\"ghost\"]}   | neither",
+      "forward reference | {\"name\":\"x\",\"op\":\"add\",\"inputs\":[\"a\",\"z\"]}       | later layer",
+      "self reference    | {\"name\":\"x\",\"op\":\"relu\",\"inputs\":[\"x\"]}             | cycle",
+      "two into a layer  | {\"name\":\"x\",\"op\":\"relu\",\"inputs\":[\"a\",\"a\"]}        | one input",
+      "inputs not names  | {\"name\":\"x\",\"op\":\"relu\",\"inputs\":\"a\"}                 | inputs",
+      "shape mismatch    | {\"name\":\"x\",\"op\":\"add\",\"inputs\":[\"a\",\"input\"]}    | (2, 8, 8)",
+      "concat axis       | {\"name\":\"x\",\"op\":\"concat\",\"axis\":3,\"inputs\":[\"a\",\"a\"]} | axis 3",
+      "split sizes       | {\"name\":\"x\",\"op\":\"split\",\"sizes\":[1,1],\"part\":0}         | size 2",
+      "duplicate name    | {\"name\":\"a\",\"op\":\"relu\"}                                  | earlier layer",
+      "join as layer     | {\"name\":\"x\",\"op\":\"add\"}                                   | at least 2 inputs",
+  })
+  void badGraphsAreRejectedNamingTheLayer(String label, String layer, String mentioned) throws Exception {
+    Path model = tmp.resolve("g.json");
+    String a = "{\"name\":\"a\",\"op\":\"conv2d\",\"out_channels\":3,\"kernel\":3,\"padding\":1}";
+    String z = "{\"name\":\"z\",\"op\":\"relu\",\"inputs\":[\"a\"]}";
+    Files.writeString(model, "{\"name\":\"m\",\"input_shape\":[2,8,8],\"weights\":{\"init\":\"seeded\","
+        + "\"seed\":1},\"layers\":[" + a + "," + layer + "," + z + "]}");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelLoader.load(model));
+    String name = layer.contains("\"name\":\"a\"") ? "'a'" : "'x'";
+    assertTrue(e.getMessage().contains(name), e.getMessage());
+    assertTrue(e.getMessage().contains(mentioned), e.getMessage());
+    assertTrue(e.getMessage().contains(model.toString()), e.getMessage());
+  }
+
+  @Test
+  void badOutputsAreRejected() throws Exception {
+    Path model = tmp.resolve("o.json");
+    for (String outputs : new String[] {"[\"nope\"]", "[\"input\"]", "[]", "\"out\""}) {
+      Files.writeString(model, RESIDUAL + ",\"outputs\":" + outputs + "}");
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelLoader.load(model));
+      assertTrue(e.getMessage().contains("'outputs'"), e.getMessage());
+    }
+  }
+
   @Test
   void notJsonAndMissingFilesAreNamed() throws Exception {
     Path broken = tmp.resolve("broken.json");

@@ -12,10 +12,13 @@ import org.apache.spark.sql.Row;
  */
 final class Admission {
   private final Network network;
+  private final String[] nodes;
   private int[] lastAcceptedShape; // shape inference runs once per distinct shape, not per row
 
-  Admission(Network network) {
+  /** {@code nodes}: the nodes whose outputs are wanted (empty: the network's output). */
+  Admission(Network network, String[] nodes) {
     this.network = network;
+    this.nodes = nodes;
   }
 
   /** The decoded sample, or a {@link BadRecordException} naming the record and the reason. */
@@ -23,7 +26,11 @@ final class Admission {
     TensorRows.Sample sample = TensorRows.decode(row);
     if (!Arrays.equals(sample.shape(), lastAcceptedShape)) {
       try {
-        network.outputShape(sample.shape());
+        if (nodes.length == 0) {
+          network.outputShape(sample.shape());
+        } else {
+          network.outputShapes(sample.shape(), nodes); // only the layers these nodes depend on are asked
+        }
       } catch (IllegalArgumentException e) {
         throw new BadRecordException(sample.id(), "shape", "does not fit the model: " + e.getMessage());
       }

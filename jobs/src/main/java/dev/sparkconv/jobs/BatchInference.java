@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -21,6 +22,7 @@ import org.apache.spark.util.LongAccumulator;
 final class BatchInference implements Iterator<Row> {
   private final Iterator<Row> input;
   private final Network network;
+  private final String[] nodes;
   private final Admission admission;
   private final ExecutionContext ctx = new ExecutionContext();
   private final int batchSize;
@@ -32,11 +34,12 @@ final class BatchInference implements Iterator<Row> {
   private int count;
   private TensorRows.Sample carried; // first sample of the next batch when the shape changed
 
-  BatchInference(Iterator<Row> input, Network network, int batchSize, LongAccumulator rowsDone) {
+  BatchInference(Iterator<Row> input, Network network, String[] nodes, int batchSize, LongAccumulator rowsDone) {
     this.input = input;
     this.rowsDone = rowsDone;
     this.network = network;
-    this.admission = new Admission(network);
+    this.nodes = nodes;
+    this.admission = new Admission(network, nodes);
     this.batchSize = batchSize;
     this.ids = new String[batchSize];
   }
@@ -95,12 +98,25 @@ final class BatchInference implements Iterator<Row> {
   }
 
   private void run() {
-    Tensor out = network.forward(Tensor.view(batch, Shapes.batched(count, batchShape)), ctx);
+    Tensor in = Tensor.view(batch, Shapes.batched(count, batchShape));
+    if (nodes.length == 0) {
+      emit(network.forward(in, ctx), null);
+    } else {
+      Tensor[] outs = network.forward(in, ctx, nodes);
+      for (int k = 0; k < nodes.length; k++) {
+        emit(outs[k], nodes[k]);
+      }
+    }
+    rowsDone.add(count);
+  }
+
+  /** One row per sample of {@code out}; with a node name, the row carries it in a {@code node} column. */
+  private void emit(Tensor out, String node) {
     int[] outShape = Shapes.sample(out.shape());
     int outSize = Shapes.size(outShape);
     for (int i = 0; i < count; i++) {
-      ready.add(TensorRows.toRow(ids[i], outShape, out.data(), i * outSize));
+      Row row = TensorRows.toRow(ids[i], outShape, out.data(), i * outSize);
+      ready.add(node == null ? row : RowFactory.create(row.get(0), row.get(1), row.get(2), row.get(3), node));
     }
-    rowsDone.add(count);
   }
 }

@@ -105,6 +105,11 @@ public final class Cli {
     @Option(names = "--summary", description = "Also write the run summary as JSON to this file.")
     Path summary;
 
+    @Option(names = "--output-node", paramLabel = "NAME", description = "Write this node's output (e.g. a "
+        + "feature layer) instead of the network's; repeatable. Rows then carry a 'node' column and OUTPUT is "
+        + "partitioned by it (OUTPUT/node=NAME/).")
+    String[] outputNodes = new String[0];
+
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
@@ -117,8 +122,11 @@ public final class Cli {
       }
       InferenceJob.Mode mode = incremental ? InferenceJob.Mode.INCREMENTAL
           : recompute || spark.overwrite ? InferenceJob.Mode.OVERWRITE : InferenceJob.Mode.CREATE;
+      if (outputNodes.length > 0) {
+        network.outputShapes(network.inputShape(), outputNodes); // an unknown node fails here, before Spark
+      }
       var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, mode,
-          ModelLoader.fingerprint(model, weights));
+          ModelLoader.fingerprint(model, weights), outputNodes);
       try (SparkSession session = Sessions.open("infer", spark.master)) {
         RunSummary result = InferenceJob.run(session, network, opts);
         System.out.println(result);

@@ -15,6 +15,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -25,6 +27,7 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class InferenceJob {
   public static final String MODEL = "model";
+  public static final String NODE = "node";
 
   /** What to do with an existing output. */
   public enum Mode {
@@ -38,8 +41,9 @@ public final class InferenceJob {
 
   /** What to run. {@code partitions} <= 0 means the cluster's default parallelism. */
   public record Options(String input, String output, String quarantine, int batchSize, int partitions,
-      Mode mode, String fingerprint) {
+      Mode mode, String fingerprint, String[] outputNodes) {
     public Options {
+      outputNodes = outputNodes == null ? new String[0] : outputNodes.clone();
       if (batchSize < 1) {
         throw new IllegalArgumentException("batch size must be at least 1 but is " + batchSize);
       }
@@ -49,7 +53,8 @@ public final class InferenceJob {
     }
 
     public Options(String input, String output, String quarantine, int batchSize, int partitions, boolean overwrite) {
-      this(input, output, quarantine, batchSize, partitions, overwrite ? Mode.OVERWRITE : Mode.CREATE, "unversioned");
+      this(input, output, quarantine, batchSize, partitions, overwrite ? Mode.OVERWRITE : Mode.CREATE, "unversioned",
+          null);
     }
   }
 
@@ -68,7 +73,7 @@ public final class InferenceJob {
     if (opts.mode() == Mode.INCREMENTAL && exists(spark, opts.output())) {
       Dataset<Row> done = spark.read().parquet(opts.output());
       requireSameModel(done, opts);
-      before = done.count();
+      before = done.count() / Math.max(1, opts.outputNodes().length);
       input = input.join(done.select(TensorRows.ID), TensorRows.ID, "left_anti");
       save = SaveMode.Append;
     }
@@ -80,13 +85,18 @@ public final class InferenceJob {
     int batchSize = opts.batchSize();
     LongAccumulator rowsDone = spark.sparkContext().longAccumulator("sparkconv rows done");
 
+    String[] nodes = opts.outputNodes();
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
-      input.mapPartitions(
-              (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows, model.value(), batchSize, rowsDone),
-              Encoders.row(TensorRows.SCHEMA))
+      // With output nodes every row names its node and the output is partitioned by it (node=NAME/).
+      StructType schema = nodes.length == 0 ? TensorRows.SCHEMA : TensorRows.SCHEMA.add(NODE, DataTypes.StringType, false);
+      var writer = input.mapPartitions(
+              (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows, model.value(), nodes, batchSize,
+                  rowsDone),
+              Encoders.row(schema))
           .withColumn(MODEL, lit(opts.fingerprint()))
-          .write().mode(save).parquet(opts.output());
-      input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> refusals(rows, model.value()),
+          .write().mode(save);
+      (nodes.length == 0 ? writer : writer.partitionBy(NODE)).parquet(opts.output());
+      input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> refusals(rows, model.value(), nodes),
               Encoders.row(TensorRows.QUARANTINE_SCHEMA))
           .write().mode(save == SaveMode.Append ? SaveMode.Overwrite : save).parquet(opts.quarantine());
     }
@@ -94,7 +104,7 @@ public final class InferenceJob {
     model.destroy();
 
     // Counts come from what was written, so they are exact even when tasks were retried.
-    long ok = spark.read().parquet(opts.output()).count() - before;
+    long ok = (spark.read().parquet(opts.output()).count() - before) / Math.max(1, nodes.length);
     long quarantined = spark.read().parquet(opts.quarantine()).count();
     if (ok + quarantined + before < in) {
       throw new IllegalStateException("row count mismatch: " + in + " rows in but " + ok + " written, "
@@ -126,8 +136,8 @@ public final class InferenceJob {
     }
   }
 
-  private static Iterator<Row> refusals(Iterator<Row> rows, Network network) {
-    Admission admission = new Admission(network);
+  private static Iterator<Row> refusals(Iterator<Row> rows, Network network, String[] nodes) {
+    Admission admission = new Admission(network, nodes);
     List<Row> refused = new ArrayList<>();
     while (rows.hasNext()) {
       Row row = rows.next();

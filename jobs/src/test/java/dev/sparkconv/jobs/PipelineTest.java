@@ -138,15 +138,15 @@ class PipelineTest {
     var incremental = InferenceJob.Mode.INCREMENTAL;
 
     RunSummary first = InferenceJob.run(spark, lenet,
-        new InferenceJob.Options(firstHalf, out, null, 5, 2, incremental, "sha256:a"));
+        new InferenceJob.Options(firstHalf, out, null, 5, 2, incremental, "sha256:a", null));
     assertEquals(12, first.ok());
     RunSummary second = InferenceJob.run(spark, lenet,
-        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a"));
+        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a", null));
     assertEquals(30, second.in());
     assertEquals(18, second.ok());
     assertEquals(12, second.skipped());
     RunSummary third = InferenceJob.run(spark, lenet,
-        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a"));
+        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a", null));
     assertEquals(0, third.ok());
     assertEquals(30, third.skipped());
 
@@ -162,7 +162,7 @@ class PipelineTest {
     }
 
     IllegalArgumentException changed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> InferenceJob.run(spark, lenet, new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:b")));
+        () -> InferenceJob.run(spark, lenet, new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:b", null)));
     assertTrue(changed.getMessage().contains("--recompute") && changed.getMessage().contains("sha256:a"),
         changed.getMessage());
 
@@ -173,6 +173,40 @@ class PipelineTest {
     assertEquals(12, tree.get("skipped").asLong());
     assertEquals("sha256:a", tree.get("model").asText());
     assertTrue(tree.has("rowsPerSecond"), tree.toString());
+  }
+
+  /** Feature extraction: intermediate nodes come out partitioned by node, for any size they accept. */
+  @Test
+  void outputNodesAreWrittenPerNodeAndOnlyTheirLayersJudgeTheShape() {
+    List<Row> rows = new ArrayList<>();
+    Map<String, Tensor> inputs = new HashMap<>();
+    for (int i = 0; i < 7; i++) {
+      int side = i < 5 ? 32 : 40; // 40x40 reaches c1 and s2 fine; only f5 needs 32x32
+      float[] data = new float[side * side];
+      java.util.Arrays.fill(data, (i + 1) / 8f);
+      data[i] = -1;
+      inputs.put("n" + i, Tensor.wrap(data, 1, 1, side, side));
+      rows.add(TensorRows.toRow("n" + i, Tensor.wrap(data, 1, side, side)));
+    }
+    String in = tmp.resolve("nodes-in.parquet").toString();
+    spark.createDataFrame(rows, TensorRows.SCHEMA).write().parquet(in);
+    String out = tmp.resolve("nodes-out.parquet").toString();
+    String[] nodes = {"c1", "s2"};
+    RunSummary summary = InferenceJob.run(spark, lenet, new InferenceJob.Options(in, out, null, 3, 2,
+        InferenceJob.Mode.CREATE, "sha256:n", nodes));
+    assertEquals(7, summary.ok());
+    assertEquals(0, summary.quarantined());
+    ExecutionContext ctx = new ExecutionContext();
+    for (String node : nodes) {
+      List<Row> written = spark.read().parquet(out).where("node = '" + node + "'").collectAsList();
+      assertEquals(7, written.size(), node);
+      for (Row row : written) {
+        TensorRows.Sample s = TensorRows.decode(row);
+        Tensor expected = lenet.forward(inputs.get(s.id()), ctx, node)[0];
+        assertArrayEquals(Shapes.sample(expected.shape()), s.shape(), node + " " + s.id());
+        assertArrayEquals(expected.toArray(), s.data(), 1e-6f, node + " " + s.id());
+      }
+    }
   }
 
   private static String error(Map<String, Row> rows, String id) {

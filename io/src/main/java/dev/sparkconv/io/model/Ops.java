@@ -1,10 +1,6 @@
 package dev.sparkconv.io.model;
 
-import dev.sparkconv.nn.Flatten;
-import dev.sparkconv.nn.GlobalAvgPool;
 import dev.sparkconv.nn.Layer;
-import dev.sparkconv.nn.Relu;
-import dev.sparkconv.nn.Softmax;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,12 +11,42 @@ public final class Ops {
   static {
     BUILDERS.put("conv2d", CoreOps::conv2d);
     BUILDERS.put("linear", CoreOps::linear);
-    BUILDERS.put("maxpool2d", CoreOps::maxpool2d);
-    BUILDERS.put("avgpool2d", CoreOps::avgpool2d);
-    BUILDERS.put("global_avgpool", s -> new GlobalAvgPool(s.allow().name()));
-    BUILDERS.put("relu", s -> new Relu(s.allow().name()));
-    BUILDERS.put("flatten", s -> new Flatten(s.allow().name()));
-    BUILDERS.put("softmax", s -> new Softmax(s.allow().name()));
+    BUILDERS.put("maxpool1d", PoolOps::maxpool1d);
+    BUILDERS.put("maxpool2d", PoolOps::maxpool2d);
+    BUILDERS.put("maxpool3d", PoolOps::maxpool3d);
+    BUILDERS.put("avgpool1d", PoolOps::avgpool1d);
+    BUILDERS.put("avgpool2d", PoolOps::avgpool2d);
+    BUILDERS.put("avgpool3d", PoolOps::avgpool3d);
+    BUILDERS.put("global_avgpool", PoolOps::globalAvgpool);
+    BUILDERS.put("global_maxpool", PoolOps::globalMaxpool);
+    BUILDERS.put("adaptive_avgpool", PoolOps::adaptiveAvgpool);
+    BUILDERS.put("adaptive_maxpool", PoolOps::adaptiveMaxpool);
+    BUILDERS.put("mixed_pool", PoolOps::mixedPool);
+    BUILDERS.put("spp", PoolOps::spp);
+    BUILDERS.put("lp_pool", PoolOps::lpPool);
+    BUILDERS.put("relu", ElementOps::relu);
+    BUILDERS.put("relu6", ElementOps::relu6);
+    BUILDERS.put("clip", ElementOps::clip);
+    BUILDERS.put("leaky_relu", ElementOps::leakyRelu);
+    BUILDERS.put("prelu", ElementOps::prelu);
+    BUILDERS.put("elu", ElementOps::elu);
+    BUILDERS.put("sigmoid", ElementOps::sigmoid);
+    BUILDERS.put("tanh", ElementOps::tanh);
+    BUILDERS.put("hard_sigmoid", ElementOps::hardSigmoid);
+    BUILDERS.put("hard_swish", ElementOps::hardSwish);
+    BUILDERS.put("silu", ElementOps::silu);
+    BUILDERS.put("gelu", ElementOps::gelu);
+    BUILDERS.put("softmax", ElementOps::softmax);
+    BUILDERS.put("log_softmax", ElementOps::logSoftmax);
+    BUILDERS.put("flatten", ShapeOps::flatten);
+    BUILDERS.put("reshape", ShapeOps::reshape);
+    BUILDERS.put("permute", ShapeOps::permute);
+    BUILDERS.put("pad", ShapeOps::pad);
+    BUILDERS.put("slice", ShapeOps::slice);
+    BUILDERS.put("dropout", ShapeOps::dropout);
+    BUILDERS.put("upsample", ShapeOps::upsample);
+    BUILDERS.put("batch_norm", NormOps::batchNorm);
+    BUILDERS.put("lrn", NormOps::lrn);
   }
 
   private Ops() {}

@@ -21,6 +21,19 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.FlattenedConv2d.class, dev.sparkconv.nn.Relu.class, dev.sparkconv.nn.MaxPool2d.class,
       dev.sparkconv.nn.AvgPool2d.class, dev.sparkconv.nn.GlobalAvgPool.class, dev.sparkconv.nn.Flatten.class,
       dev.sparkconv.nn.Linear.class, dev.sparkconv.nn.Softmax.class,
+      // single-input operators: pooling
+      dev.sparkconv.nn.MaxPool.class, dev.sparkconv.nn.AvgPool.class, dev.sparkconv.nn.MixedPool.class,
+      dev.sparkconv.nn.LpPool.class, dev.sparkconv.nn.GlobalMaxPool.class, dev.sparkconv.nn.AdaptivePool.class,
+      dev.sparkconv.nn.SpatialPyramidPool.class,
+      // activations
+      dev.sparkconv.nn.Clip.class, dev.sparkconv.nn.LeakyRelu.class, dev.sparkconv.nn.PRelu.class,
+      dev.sparkconv.nn.Elu.class, dev.sparkconv.nn.Sigmoid.class, dev.sparkconv.nn.Tanh.class,
+      dev.sparkconv.nn.HardSigmoid.class, dev.sparkconv.nn.HardSwish.class, dev.sparkconv.nn.Silu.class,
+      dev.sparkconv.nn.Gelu.class,
+      // shape ops and normalization
+      dev.sparkconv.nn.Reshape.class, dev.sparkconv.nn.Permute.class, dev.sparkconv.nn.Pad.class,
+      dev.sparkconv.nn.Slice.class, dev.sparkconv.nn.Dropout.class, dev.sparkconv.nn.Upsample.class,
+      dev.sparkconv.nn.BatchNorm.class, dev.sparkconv.nn.LocalResponseNorm.class,
       dev.sparkconv.nn.ConvTranspose.class, dev.sparkconv.nn.DeformConv2d.class,
       dev.sparkconv.nn.LocallyConnected2d.class, dev.sparkconv.nn.TiledConv2d.class,
       dev.sparkconv.nn.Split.class,
@@ -39,6 +52,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
     kryo.register(int[].class);
     kryo.register(int[][].class);
     kryo.register(float[].class);
+    kryo.register(double[].class);
     kryo.register(String[].class);
     kryo.register(dev.sparkconv.nn.Node.class);
     kryo.register(dev.sparkconv.nn.Node[].class);

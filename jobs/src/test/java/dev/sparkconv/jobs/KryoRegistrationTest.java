@@ -2,6 +2,7 @@ package dev.sparkconv.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.Add;
@@ -15,6 +16,7 @@ import dev.sparkconv.nn.Mul;
 import dev.sparkconv.nn.Network;
 import dev.sparkconv.nn.Split;
 import dev.sparkconv.nn.Sub;
+import dev.sparkconv.tensor.Shapes;
 import dev.sparkconv.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.Set;
@@ -91,6 +93,43 @@ class KryoRegistrationTest {
       Object op = node.layer() != null ? node.layer() : node.join();
       assertEquals(true, registered.contains(op.getClass()), op.getClass() + " is not registered");
     }
+  }
+
+  /**
+   * A chain through every single-input operator (seeded weights): each layer, deserialized, computes
+   * exactly what the original does on the input the original chain gives it.
+   */
+  @Test
+  void everySingleInputOperatorRoundTripsLayerByLayer() {
+    Network net = ModelLoader.load(Path.of(System.getProperty("sparkconv.root"),
+        "jobs/src/test/resources/models/single_input_ops.json"));
+    SerializerInstance kryo = new KryoSerializer(new SparkConf()
+        .set("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
+        .set("spark.kryo.registrationRequired", "true")).newInstance();
+    var tag = ClassTag$.MODULE$.<Network>apply(Network.class);
+    Network copy = kryo.deserialize(kryo.serialize(net, tag), tag);
+    Set<Class<?>> registered = Stream.of(SparkconvKryoRegistrator.LAYERS).collect(Collectors.toSet());
+    int[] shape = net.inputShape();
+    float[] data = new float[2 * Shapes.size(shape)];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (i % 23) / 7f - 1.5f;
+    }
+    Tensor in = Tensor.wrap(data, Shapes.batched(2, shape));
+    ExecutionContext ctx = new ExecutionContext();
+    for (int i = 0; i < net.layers().size(); i++) {
+      Layer original = net.layers().get(i);
+      Layer restored = copy.layers().get(i);
+      assertTrue(registered.contains(original.getClass()), original.getClass() + " is not registered");
+      assertEquals(original.getClass(), restored.getClass());
+      int[] outShape = Shapes.batched(2, original.outputShape(Shapes.sample(in.shape())));
+      Tensor expected = Tensor.zeros(outShape);
+      Tensor actual = Tensor.zeros(outShape);
+      original.forward(in, expected, ctx);
+      restored.forward(in, actual, ctx);
+      assertArrayEquals(expected.toArray(), actual.toArray(), original.toString());
+      in = expected;
+    }
+    assertEquals(net.parameterCount(), copy.parameterCount());
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.sparkconv.nn;
 
 /** The sum of two or more inputs (a residual connection), broadcasting size-1 axes. */
-public final class Add extends Elementwise {
+public final class Add extends ElementwiseJoin {
   public Add(String name) {
     super("add", name, Integer.MAX_VALUE);
   }

@@ -1,6 +1,11 @@
 package dev.sparkconv.nn;
 
-/** Mean of each channel plane: (C, H, W) to (C, 1, 1), like PyTorch nn.AdaptiveAvgPool2d(1). */
+import dev.sparkconv.tensor.Shapes;
+
+/**
+ * Mean of each channel over all its spatial axes, any number of them: (C, d1, ..., dk) to
+ * (C, 1, ..., 1), like PyTorch's AdaptiveAvgPool{1,2,3}d(1) (Lin et al.'s global average pooling).
+ */
 public final class GlobalAvgPool extends BaseLayer {
   public GlobalAvgPool(String name) {
     super("global_avgpool", name);
@@ -13,15 +18,27 @@ public final class GlobalAvgPool extends BaseLayer {
 
   @Override
   public int[] outputShape(int[] in) {
-    if (in.length != 3 || in[1] < 1 || in[2] < 1) {
-      throw new ShapeException(this, "(C, H>=1, W>=1)", in);
+    return globalShape(this, in);
+  }
+
+  /** (C, 1, ..., 1) of an input (C, d1, ..., dk) with k >= 1 and every dimension >= 1. */
+  static int[] globalShape(Layer layer, int[] in) {
+    boolean ok = in.length >= 2;
+    for (int d : in) {
+      ok &= d >= 1;
     }
-    return new int[] {in[0], 1, 1};
+    if (!ok) {
+      throw new ShapeException(layer, "(C, d1, ..., dk) with k >= 1 spatial axes, all >= 1", in);
+    }
+    int[] out = new int[in.length];
+    java.util.Arrays.fill(out, 1);
+    out[0] = in[0];
+    return out;
   }
 
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
-    int plane = inShape[1] * inShape[2];
+    int plane = Shapes.size(inShape) / inShape[0];
     int planes = batch * inShape[0];
     for (int p = 0; p < planes; p++) {
       double sum = 0; // large planes: float accumulation would drift

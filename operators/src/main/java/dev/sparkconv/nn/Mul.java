@@ -4,7 +4,7 @@ package dev.sparkconv.nn;
  * The elementwise product of two or more inputs, broadcasting size-1 axes: a (C, 1, 1) gate times
  * (C, H, W) features is squeeze-and-excitation.
  */
-public final class Mul extends Elementwise {
+public final class Mul extends ElementwiseJoin {
   public Mul(String name) {
     super("mul", name, Integer.MAX_VALUE);
   }

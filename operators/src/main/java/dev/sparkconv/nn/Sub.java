@@ -1,7 +1,7 @@
 package dev.sparkconv.nn;
 
 /** The difference in0 - in1 of exactly two inputs, broadcasting size-1 axes. */
-public final class Sub extends Elementwise {
+public final class Sub extends ElementwiseJoin {
   public Sub(String name) {
     super("sub", name, 2);
   }

@@ -56,7 +56,8 @@ class LayersTest {
         assertEquals(expected, out.data()[n * 3 + i], 1e-6);
       }
     }
-    assertThrows(ShapeException.class, () -> new Softmax("sm").outputShape(new int[] {2, 3}));
+    assertThrows(ShapeException.class, () -> new Softmax("sm").outputShape(new int[] {}));
+    assertThrows(ShapeException.class, () -> new Softmax("sm", 2, false).outputShape(new int[] {2, 3}));
   }
 
   @Test
@@ -130,9 +131,12 @@ class LayersTest {
   @Test
   void layersHoldOnlyFinalPlainFields() {
     List<Class<?>> allowed = List.of(int.class, long.class, float.class, boolean.class, String.class,
-        int[].class, float[].class, int[][].class, Layer[].class, Conv.class, PaddingMode.class, Node[].class, String[].class);
-    for (Class<?> type : List.of(Conv.class, ChannelShuffle.class, SeparableConv2d.class, FlattenedConv2d.class, MaxPool2d.class, AvgPool2d.class, GlobalAvgPool.class,
-        Relu.class, Flatten.class, Linear.class, Softmax.class, Network.class)) {
+        int[].class, float[].class, double[].class, int[][].class, Layer[].class, Conv.class, PaddingMode.class,
+        Node[].class, String[].class);
+    List<Class<?>> types = new java.util.ArrayList<>(List.of(Conv.class, ChannelShuffle.class, SeparableConv2d.class,
+        FlattenedConv2d.class, Linear.class, Relu.class, Network.class));
+    types.addAll(SingleInputLayers.CLASSES);
+    for (Class<?> type : types) {
       for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
           if (Modifier.isStatic(f.getModifiers())) {

@@ -135,6 +135,14 @@ public final class LayerSpec {
     return node.has(field) ? integer(field) : dflt;
   }
 
+  public double number(String field) {
+    JsonNode v = required(field);
+    if (!v.isNumber()) {
+      throw fieldError(field, "must be a number", v);
+    }
+    return v.asDouble();
+  }
+
   public double number(String field, double dflt) {
     JsonNode v = node.get(field);
     if (v == null) {
@@ -199,6 +207,39 @@ public final class LayerSpec {
       throw fieldError(field, "must be a non-empty array of integers", v);
     }
     return intArray(field, v);
+  }
+
+  /** A number (repeated {@code rank} times) or an array of {@code rank} numbers. */
+  public double[] numbers(String field, int rank) {
+    JsonNode v = required(field);
+    double[] out = new double[rank];
+    if (v.isNumber()) {
+      Arrays.fill(out, v.asDouble());
+      return out;
+    }
+    if (!v.isArray() || v.size() != rank) {
+      throw fieldError(field, "must be a number or an array of " + rank + " numbers", v);
+    }
+    for (int i = 0; i < rank; i++) {
+      if (!v.get(i).isNumber()) {
+        throw fieldError(field, "must hold numbers", v);
+      }
+      out[i] = v.get(i).asDouble();
+    }
+    return out;
+  }
+
+  /**
+   * Tensor {@code tensor} of this layer whose PyTorch initialisation is the constant {@code init}
+   * (batch-norm statistics and affine terms, PReLU slopes): seeded weights give that constant,
+   * weight files their stored values.
+   */
+  public float[] constantWeight(String tensor, int count, float init) {
+    float[] values = weights.constant(this, tensor, count, init);
+    if (values.length != count) {
+      throw error("tensor '" + tensor + "' has " + values.length + " values but the layer needs " + count);
+    }
+    return values;
   }
 
   /** Tensor {@code tensor} of this layer, {@code count} values, from the model's weight source. */

@@ -54,6 +54,15 @@ public final class BatchNorm extends BaseLayer {
     return scale.length;
   }
 
+  /** Per channel, y = x * scale + shift: what folding into a preceding convolution multiplies in. */
+  public float[] scale() {
+    return scale.clone();
+  }
+
+  public float[] shift() {
+    return shift.clone();
+  }
+
   public float eps() {
     return eps;
   }

@@ -150,6 +150,28 @@ public final class Conv extends BaseLayer implements Windowed {
     return bias == null ? null : bias.clone();
   }
 
+  /**
+   * This convolution followed by y = x * scale[o] + shift[o] per output channel (a batch norm at
+   * inference), as one convolution named {@code name}: w'[o] = w[o] * scale[o], b'[o] = b[o] * scale[o] + shift[o].
+   */
+  public Conv withChannelAffine(String name, float[] scale, float[] shift) {
+    if (scale.length != outChannels || shift.length != outChannels) {
+      throw badParameter("scale", "must hold one value per output channel (" + outChannels + ")",
+          scale.length + " and " + shift.length + " values");
+    }
+    float[] w = weight();
+    int perChannel = w.length / outChannels;
+    float[] b = new float[outChannels];
+    for (int o = 0; o < outChannels; o++) {
+      for (int i = o * perChannel; i < (o + 1) * perChannel; i++) {
+        w[i] *= scale[o];
+      }
+      b[o] = (bias == null ? 0 : bias[o]) * scale[o] + shift[o];
+    }
+    return new Conv(name, inChannels, outChannels, kernel(), stride(), padding(), dilation(), groups, paddingMode,
+        flip, w, b);
+  }
+
   @Override
   public int[] outputShape(int[] in) {
     StringBuilder expected = new StringBuilder("(").append(inChannels);

@@ -109,7 +109,8 @@ public final class NativeSpec {
     source0.finish(source);
     String[] outputs = outputs(source, root.get("outputs"), shapes);
     try {
-      return new Network(name.asText(), inputShape, built.toArray(new Node[0]), outputs);
+      return new Network(name.asText(), inputShape, BatchNormFolding.fold(built, outputs == null ? new String[0] : outputs).toArray(new Node[0]),
+          outputs);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": " + e.getMessage(), e);
     }

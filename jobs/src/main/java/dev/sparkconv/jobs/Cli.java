@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The {@code sparkconv} command line: ingest, infer, export and demo. */
 @Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
     description = "Convolutional-network batch inference on Apache Spark.",
-    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Export.class, Demo.class})
+    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Export.class, Cli.Summary.class, Demo.class})
 public final class Cli {
 
   public static void main(String[] args) {
@@ -161,4 +161,38 @@ public final class Cli {
       return 0;
     }
   }
+
+  @Command(name = "summary", mixinStandardHelpOptions = true,
+      description = "Print a model's per-layer table: output shape, parameters, MACs, receptive field and jump "
+          + "(cumulative stride), with totals. Runs no Spark.")
+  static final class Summary implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model file: a native .json spec.")
+    Path model;
+
+    @Option(names = "--weights", description = "Weights as safetensors (default: the spec's own).")
+    Path weights;
+
+    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W",
+        description = "Per-sample input shape (default: the model's input_shape).")
+    int[] inputShape;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    SummaryFormat format;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Network network = ModelLoader.load(model, weights);
+      var summary = inputShape == null ? network.summary() : network.summary(inputShape);
+      spec.commandLine().getOut().println(format == SummaryFormat.json
+          ? new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary)
+          : summary.toTable());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  enum SummaryFormat { text, json }
 }

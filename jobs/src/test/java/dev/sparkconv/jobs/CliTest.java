@@ -30,7 +30,7 @@ class CliTest {
   }
 
   @ParameterizedTest(name = "{0} --help")
-  @CsvSource({"ingest,--input", "infer,--batch-size", "export,--output", "demo,--workdir"})
+  @CsvSource({"ingest,--input", "infer,--batch-size", "export,--output", "demo,--workdir", "summary,--input-shape"})
   void everyCommandHasHelp(String command, String option) {
     Result r = run(command, "--help");
     assertEquals(0, r.code());
@@ -44,6 +44,28 @@ class CliTest {
     for (String command : new String[] {"ingest", "infer", "export", "demo"}) {
       assertTrue(r.out().contains(command), r.out());
     }
+  }
+
+  @Test
+  void summaryPrintsLenetsTableAndJson() throws Exception {
+    String lenet = Path.of(System.getProperty("sparkconv.root"), "conf/models/lenet5.json").toString();
+    Result text = run("summary", "--model", lenet);
+    assertEquals(0, text.code(), text.err());
+    // c1: 6 * (1*5*5) + 6 parameters, 6*28*28*25 MACs; after s4 the receptive field is 16 with jump 4.
+    assertTrue(text.out().matches("(?s).*c1 +conv2d +input +\\(6, 28, 28\\) +156 +117600 +5x5 +1x1.*"), text.out());
+    assertTrue(text.out().matches("(?s).*s4 +maxpool2d +relu3 +\\(16, 5, 5\\) +0 +0 +16x16 +4x4.*"), text.out());
+    assertTrue(text.out().matches("(?s).*total +61706 +416520.*"), text.out());
+
+    Result json = run("summary", "--model", lenet, "--format", "json", "--input-shape", "1,32,32");
+    assertEquals(0, json.code(), json.err());
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertEquals(6, tree.get("rows").get(1).get("outputShape").get(0).asInt());
+    assertEquals(28, tree.get("rows").get(1).get("outputShape").get(1).asInt());
+    assertEquals(61706, tree.get("parameters").asLong());
+
+    Result tooBig = run("summary", "--model", lenet, "--input-shape", "1,40,40");
+    assertEquals(1, tooBig.code());
+    assertTrue(tooBig.err().contains("'f5'") && tooBig.err().contains("(784)"), tooBig.err());
   }
 
   @Test

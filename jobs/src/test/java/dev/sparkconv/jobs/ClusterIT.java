@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
@@ -100,12 +102,35 @@ class ClusterIT {
   }
 
   @Test
-  void clusterOutputEqualsTheSingleJvmRun() {
+  void clusterOutputEqualsTheSingleJvmRun() throws IOException {
     String out = work.resolve("out.parquet").toString();
     RunSummary summary = InferenceJob.run(spark, lenet, new InferenceJob.Options(input, out, null, 16, 8, false));
     assertEquals(SAMPLES, summary.ok());
     assertEquals(0, summary.quarantined());
     assertEveryIdOnceAndExact(out);
+    assertNoBroadcastFetchedTwiceByOneExecutor();
+  }
+
+  /**
+   * Eight tasks on two executors: each executor logs every broadcast it fetches, and none, the
+   * model included, may be fetched twice by one executor (once per executor, not once per task).
+   */
+  private static void assertNoBroadcastFetchedTwiceByOneExecutor() throws IOException {
+    Pattern fetch = Pattern.compile("Started reading broadcast variable (\\d+)");
+    List<Path> logs;
+    try (var files = Files.walk(work.resolve("cluster"))) {
+      logs = files.filter(f -> f.getFileName().toString().equals("stderr")).toList();
+    }
+    assertTrue(logs.size() >= 2, "executor logs: " + logs);
+    for (Path log : logs) {
+      Map<String, Integer> fetches = new HashMap<>();
+      Matcher m = fetch.matcher(Files.readString(log));
+      while (m.find()) {
+        fetches.merge(m.group(1), 1, Integer::sum);
+      }
+      assertTrue(!fetches.isEmpty(), log + " shows no broadcast fetch");
+      fetches.forEach((id, n) -> assertEquals(1, n, log + ": broadcast " + id + " fetched " + n + " times"));
+    }
   }
 
   @Test

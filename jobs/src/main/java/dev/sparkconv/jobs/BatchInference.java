@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -23,6 +22,7 @@ final class BatchInference implements Iterator<Row> {
   private final Iterator<Row> input;
   private final Network network;
   private final String[] nodes;
+  private final OutputFormat format;
   private final Admission admission;
   private final ExecutionContext ctx = new ExecutionContext();
   private final int batchSize;
@@ -34,8 +34,10 @@ final class BatchInference implements Iterator<Row> {
   private int count;
   private TensorRows.Sample carried; // first sample of the next batch when the shape changed
 
-  BatchInference(Iterator<Row> input, Network network, String[] nodes, int batchSize, LongAccumulator rowsDone) {
+  BatchInference(Iterator<Row> input, Network network, String[] nodes, OutputFormat format, int batchSize,
+      LongAccumulator rowsDone) {
     this.input = input;
+    this.format = format;
     this.rowsDone = rowsDone;
     this.network = network;
     this.nodes = nodes;
@@ -110,13 +112,12 @@ final class BatchInference implements Iterator<Row> {
     rowsDone.add(count);
   }
 
-  /** One row per sample of {@code out}; with a node name, the row carries it in a {@code node} column. */
+  /** One row per sample of {@code out} in the output format; with a node name, the row carries it. */
   private void emit(Tensor out, String node) {
     int[] outShape = Shapes.sample(out.shape());
     int outSize = Shapes.size(outShape);
     for (int i = 0; i < count; i++) {
-      Row row = TensorRows.toRow(ids[i], outShape, out.data(), i * outSize);
-      ready.add(node == null ? row : RowFactory.create(row.get(0), row.get(1), row.get(2), row.get(3), node));
+      ready.add(format.row(ids[i], outShape, out.data(), i * outSize, outSize, node));
     }
   }
 }

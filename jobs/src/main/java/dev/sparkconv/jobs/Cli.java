@@ -110,6 +110,11 @@ public final class Cli {
         + "partitioned by it (OUTPUT/node=NAME/).")
     String[] outputNodes = new String[0];
 
+    @Option(names = "--format", defaultValue = "tensor", description = "Output rows: tensor (id, shape, dtype, "
+        + "data), array (id, features array<float>) or vector (id, features as a Spark ML vector). "
+        + "Default: ${DEFAULT-VALUE}.")
+    OutputFormat format;
+
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
@@ -126,7 +131,7 @@ public final class Cli {
         network.outputShapes(network.inputShape(), outputNodes); // an unknown node fails here, before Spark
       }
       var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, mode,
-          ModelLoader.fingerprint(model, weights), outputNodes);
+          ModelLoader.fingerprint(model, weights), outputNodes, format);
       try (SparkSession session = Sessions.open("infer", spark.master)) {
         RunSummary result = InferenceJob.run(session, network, opts);
         System.out.println(result);

@@ -15,7 +15,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
@@ -41,8 +40,9 @@ public final class InferenceJob {
 
   /** What to run. {@code partitions} <= 0 means the cluster's default parallelism. */
   public record Options(String input, String output, String quarantine, int batchSize, int partitions,
-      Mode mode, String fingerprint, String[] outputNodes) {
+      Mode mode, String fingerprint, String[] outputNodes, OutputFormat format) {
     public Options {
+      format = format == null ? OutputFormat.tensor : format;
       outputNodes = outputNodes == null ? new String[0] : outputNodes.clone();
       if (batchSize < 1) {
         throw new IllegalArgumentException("batch size must be at least 1 but is " + batchSize);
@@ -54,7 +54,7 @@ public final class InferenceJob {
 
     public Options(String input, String output, String quarantine, int batchSize, int partitions, boolean overwrite) {
       this(input, output, quarantine, batchSize, partitions, overwrite ? Mode.OVERWRITE : Mode.CREATE, "unversioned",
-          null);
+          null, null);
     }
   }
 
@@ -88,10 +88,11 @@ public final class InferenceJob {
     String[] nodes = opts.outputNodes();
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
       // With output nodes every row names its node and the output is partitioned by it (node=NAME/).
-      StructType schema = nodes.length == 0 ? TensorRows.SCHEMA : TensorRows.SCHEMA.add(NODE, DataTypes.StringType, false);
+      OutputFormat format = opts.format();
+      StructType schema = format.schema(nodes.length > 0);
       var writer = input.mapPartitions(
-              (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows, model.value(), nodes, batchSize,
-                  rowsDone),
+              (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows, model.value(), nodes, format,
+                  batchSize, rowsDone),
               Encoders.row(schema))
           .withColumn(MODEL, lit(opts.fingerprint()))
           .write().mode(save);

@@ -63,10 +63,12 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       kryo.register(layer);
     }
     kryo.register(dev.sparkconv.nn.PaddingMode.class); // a field of Conv
-    // Parquet schema inference ships the tensor schema between tasks and the driver.
+    // Parquet schema inference ships the output schemas (tensor, array, ML vector) between tasks and the driver.
     for (Class<?> type : new Class<?>[] {StructType.class, StructType[].class, StructField.class,
         StructField[].class, ArrayType.class, Metadata.class, DataTypes.StringType.getClass(),
-        DataTypes.IntegerType.getClass(), DataTypes.BinaryType.getClass()}) {
+        DataTypes.IntegerType.getClass(), DataTypes.BinaryType.getClass(), DataTypes.FloatType.getClass(),
+        DataTypes.DoubleType.getClass(), DataTypes.ByteType.getClass(),
+        org.apache.spark.ml.linalg.SQLDataTypes.VectorType().getClass()}) {
       kryo.register(type);
     }
     // toLocalIterator (export) returns each partition as chunked buffers.

@@ -138,15 +138,15 @@ class PipelineTest {
     var incremental = InferenceJob.Mode.INCREMENTAL;
 
     RunSummary first = InferenceJob.run(spark, lenet,
-        new InferenceJob.Options(firstHalf, out, null, 5, 2, incremental, "sha256:a", null));
+        new InferenceJob.Options(firstHalf, out, null, 5, 2, incremental, "sha256:a", null, null));
     assertEquals(12, first.ok());
     RunSummary second = InferenceJob.run(spark, lenet,
-        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a", null));
+        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a", null, null));
     assertEquals(30, second.in());
     assertEquals(18, second.ok());
     assertEquals(12, second.skipped());
     RunSummary third = InferenceJob.run(spark, lenet,
-        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a", null));
+        new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:a", null, null));
     assertEquals(0, third.ok());
     assertEquals(30, third.skipped());
 
@@ -162,7 +162,7 @@ class PipelineTest {
     }
 
     IllegalArgumentException changed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> InferenceJob.run(spark, lenet, new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:b", null)));
+        () -> InferenceJob.run(spark, lenet, new InferenceJob.Options(all, out, null, 5, 2, incremental, "sha256:b", null, null)));
     assertTrue(changed.getMessage().contains("--recompute") && changed.getMessage().contains("sha256:a"),
         changed.getMessage());
 
@@ -193,7 +193,7 @@ class PipelineTest {
     String out = tmp.resolve("nodes-out.parquet").toString();
     String[] nodes = {"c1", "s2"};
     RunSummary summary = InferenceJob.run(spark, lenet, new InferenceJob.Options(in, out, null, 3, 2,
-        InferenceJob.Mode.CREATE, "sha256:n", nodes));
+        InferenceJob.Mode.CREATE, "sha256:n", nodes, null));
     assertEquals(7, summary.ok());
     assertEquals(0, summary.quarantined());
     ExecutionContext ctx = new ExecutionContext();
@@ -205,6 +205,48 @@ class PipelineTest {
         Tensor expected = lenet.forward(inputs.get(s.id()), ctx, node)[0];
         assertArrayEquals(Shapes.sample(expected.shape()), s.shape(), node + " " + s.id());
         assertArrayEquals(expected.toArray(), s.data(), 1e-6f, node + " " + s.id());
+      }
+    }
+  }
+
+  /** Features as array<float> for SQL and as ML vectors for MLlib hold the same values as the tensor rows. */
+  @Test
+  void arrayAndVectorFormatsHoldTheSameFeatures() {
+    List<Row> rows = new ArrayList<>();
+    Map<String, float[]> expected = new HashMap<>();
+    ExecutionContext ctx = new ExecutionContext();
+    for (int i = 0; i < 5; i++) {
+      float[] data = new float[32 * 32];
+      java.util.Arrays.fill(data, i / 5f);
+      data[100 + i] = 2;
+      rows.add(TensorRows.toRow("f" + i, Tensor.wrap(data, 1, 32, 32)));
+      expected.put("f" + i, lenet.forward(Tensor.wrap(data, 1, 1, 32, 32), ctx).toArray());
+    }
+    String in = tmp.resolve("formats-in.parquet").toString();
+    spark.createDataFrame(rows, TensorRows.SCHEMA).write().parquet(in);
+
+    String arrays = tmp.resolve("arrays.parquet").toString();
+    InferenceJob.run(spark, lenet, new InferenceJob.Options(in, arrays, null, 2, 2, InferenceJob.Mode.CREATE,
+        "sha256:f", null, OutputFormat.array));
+    for (Row row : spark.read().parquet(arrays).selectExpr("id", "features", "features[9] AS last").collectAsList()) {
+      float[] want = expected.get(row.getString(0));
+      List<Float> got = row.getList(1);
+      assertEquals(10, got.size());
+      for (int k = 0; k < 10; k++) {
+        assertEquals(want[k], got.get(k), 1e-6f);
+      }
+      assertEquals(want[9], row.getFloat(2), 1e-6f);
+    }
+
+    String vectors = tmp.resolve("vectors.parquet").toString();
+    InferenceJob.run(spark, lenet, new InferenceJob.Options(in, vectors, null, 2, 2, InferenceJob.Mode.CREATE,
+        "sha256:f", null, OutputFormat.vector));
+    for (Row row : spark.read().parquet(vectors).collectAsList()) {
+      float[] want = expected.get(row.getString(row.fieldIndex("id")));
+      org.apache.spark.ml.linalg.Vector got = row.getAs(OutputFormat.FEATURES);
+      assertEquals(10, got.size());
+      for (int k = 0; k < 10; k++) {
+        assertEquals(want[k], got.apply(k), 1e-6);
       }
     }
   }

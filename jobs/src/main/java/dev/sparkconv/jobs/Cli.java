@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The {@code sparkconv} command line: ingest, infer, export and demo. */
 @Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
     description = "Convolutional-network batch inference on Apache Spark.",
-    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Export.class, Cli.Summary.class, Demo.class})
+    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Export.class, Cli.Summary.class, Synth.class, Demo.class})
 public final class Cli {
 
   public static void main(String[] args) {

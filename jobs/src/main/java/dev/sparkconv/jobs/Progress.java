@@ -16,6 +16,8 @@ final class Progress implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
   /** Seconds between lines; the system property is for runs that want more or fewer. */
   static final long INTERVAL_SECONDS = Long.getLong("sparkconv.progress.seconds", 10);
+  /** For soak runs: collect garbage before each line and report the live heap (off by default: it stalls the JVM). */
+  static final boolean LIVE_HEAP = Boolean.getBoolean("sparkconv.progress.liveHeap");
 
   private final ScheduledExecutorService timer;
 
@@ -26,7 +28,8 @@ final class Progress implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleAtFixedRate(() -> LOG.info(line(what, done.value(), total, (System.nanoTime() - start) / 1e9)),
+    timer.scheduleAtFixedRate(() -> LOG.info(line(what, done.value(), total, (System.nanoTime() - start) / 1e9)
+            + (LIVE_HEAP ? liveHeap() : "")),
         INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -39,6 +42,12 @@ final class Progress implements AutoCloseable {
     String eta = rate > 0 && done < total ? String.format(Locale.ROOT, "%.0f s", (total - done) / rate) : "-";
     return String.format(Locale.ROOT, "%s: %d / %d rows (%.0f%%), %.1f rows/s, ETA %s", what, done, total,
         total > 0 ? 100.0 * done / total : 100.0, rate, eta);
+  }
+
+  private static String liveHeap() {
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    return String.format(Locale.ROOT, ", live heap %d MiB", (rt.totalMemory() - rt.freeMemory()) >> 20);
   }
 
   @Override

@@ -27,6 +27,8 @@ final class BatchInference implements Iterator<Row> {
   private final ExecutionContext ctx = new ExecutionContext();
   private final int batchSize;
   private final LongAccumulator rowsDone;
+  private final LayerTimes layerTimes;
+  private boolean timesReported;
   private final String[] ids;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private float[] batch = new float[0];
@@ -35,8 +37,9 @@ final class BatchInference implements Iterator<Row> {
   private TensorRows.Sample carried; // first sample of the next batch when the shape changed
 
   BatchInference(Iterator<Row> input, Network network, String[] nodes, OutputFormat format, int batchSize,
-      LongAccumulator rowsDone) {
+      LongAccumulator rowsDone, LayerTimes layerTimes) {
     this.input = input;
+    this.layerTimes = layerTimes;
     this.format = format;
     this.rowsDone = rowsDone;
     this.network = network;
@@ -50,6 +53,10 @@ final class BatchInference implements Iterator<Row> {
   public boolean hasNext() {
     while (ready.isEmpty() && (carried != null || input.hasNext())) {
       fillAndRun();
+    }
+    if (ready.isEmpty() && !timesReported) { // the partition is done
+      layerTimes.add(ctx.nodeNanos());
+      timesReported = true;
     }
     return !ready.isEmpty();
   }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The {@code sparkconv} command line: ingest, infer, export and demo. */
 @Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
     description = "Convolutional-network batch inference on Apache Spark.",
-    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Export.class, Cli.Summary.class, Synth.class, Demo.class})
+    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Extract.class, Cli.Export.class, Cli.Summary.class, Synth.class, Demo.class})
 public final class Cli {
 
   public static void main(String[] args) {
@@ -71,7 +71,7 @@ public final class Cli {
   @Command(name = "infer", mixinStandardHelpOptions = true,
       description = "Run a model over Parquet tensor rows; one output row per input row, same ids. "
           + "Rows the model cannot take go to the quarantine output with the reason.")
-  static final class Infer implements Callable<Integer> {
+  static class Infer implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model file: a native .json spec (see conf/models/).")
     Path model;
 
@@ -120,9 +120,12 @@ public final class Cli {
 
     @Override
     public Integer call() throws Exception {
+      if (requiresOutputNode() && outputNodes.length == 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "extract needs at least one --output-node");
+      }
       Network network = ModelLoader.load(model, weights); // fail on a bad model before starting Spark
       if (incremental && (recompute || spark.overwrite)) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(spec.commandLine(),
             "--incremental appends to OUTPUT: it cannot be combined with --recompute or --overwrite");
       }
       InferenceJob.Mode mode = incremental ? InferenceJob.Mode.INCREMENTAL
@@ -140,6 +143,24 @@ public final class Cli {
         }
       }
       return 0;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    boolean requiresOutputNode() {
+      return false;
+    }
+  }
+
+  @Command(name = "extract", mixinStandardHelpOptions = true,
+      description = "Feature extraction for scheduled pipelines: infer with one or more --output-node, usually "
+          + "with --incremental (only ids not yet in OUTPUT for this model are computed and appended) and "
+          + "--summary run.json; a changed model is refused unless --recompute.")
+  static final class Extract extends Infer {
+    @Override
+    boolean requiresOutputNode() {
+      return true;
     }
   }
 

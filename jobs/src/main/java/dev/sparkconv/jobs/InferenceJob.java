@@ -84,6 +84,8 @@ public final class InferenceJob {
     Broadcast<Network> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
     int batchSize = opts.batchSize();
     LongAccumulator rowsDone = spark.sparkContext().longAccumulator("sparkconv rows done");
+    LayerTimes layerTimes = new LayerTimes();
+    spark.sparkContext().register(layerTimes, "sparkconv layer nanoseconds");
 
     String[] nodes = opts.outputNodes();
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
@@ -92,7 +94,7 @@ public final class InferenceJob {
       StructType schema = format.schema(nodes.length > 0);
       var writer = input.mapPartitions(
               (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows, model.value(), nodes, format,
-                  batchSize, rowsDone),
+                  batchSize, rowsDone, layerTimes),
               Encoders.row(schema))
           .withColumn(MODEL, lit(opts.fingerprint()))
           .write().mode(save);
@@ -113,7 +115,17 @@ public final class InferenceJob {
     }
     long skipped = in - ok - quarantined;
     return new RunSummary("infer", in, ok, quarantined, skipped, seconds, opts.output(), opts.quarantine(),
-        opts.fingerprint());
+        opts.fingerprint(), shares(network, layerTimes.value()));
+  }
+
+  /** Each node's share of the time spent in the network, largest first (a retried task counts twice). */
+  private static java.util.Map<String, Double> shares(Network network, long[] nanos) {
+    double total = java.util.Arrays.stream(nanos).sum();
+    java.util.Map<String, Double> shares = new java.util.LinkedHashMap<>();
+    java.util.stream.IntStream.range(0, nanos.length).boxed()
+        .sorted((a, b) -> Long.compare(nanos[b], nanos[a]))
+        .forEach(i -> shares.put(network.nodes().get(i).name(), total > 0 ? nanos[i] / total : 0));
+    return shares;
   }
 
   private static void requireSameModel(Dataset<Row> done, Options opts) {

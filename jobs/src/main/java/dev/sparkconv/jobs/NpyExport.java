@@ -23,7 +23,8 @@ public final class NpyExport {
       Npy.write(outputDir.resolve(fileName(sample.id())), dev.sparkconv.tensor.Tensor.wrap(sample.data(), sample.shape()));
       rows++;
     }
-    return new RunSummary("export", rows, rows, 0, 0, (System.nanoTime() - start) / 1e9, outputDir.toString(), "-", null);
+    return new RunSummary("export", rows, rows, 0, 0, (System.nanoTime() - start) / 1e9, outputDir.toString(), "-", null,
+        null);
   }
 
   /** Ids become file names, so they must not climb out of the folder or be hidden files. */

@@ -41,7 +41,7 @@ public final class NpyIngest {
     long in = files.count();
     long ok = spark.read().parquet(output).count();
     long quarantined = spark.read().parquet(quarantine).count();
-    return new RunSummary("ingest", in, ok, quarantined, 0, seconds, output, quarantine, null);
+    return new RunSummary("ingest", in, ok, quarantined, 0, seconds, output, quarantine, null, null);
   }
 
   /** A good file as a tensor row, or (with {@code refusedOnly}) a bad file as a quarantine row. */

@@ -9,10 +9,15 @@ import java.util.Locale;
 
 /**
  * What a run did: counts that always add up (in = ok + quarantined + skipped), the model's
- * fingerprint and how fast it went. Printed for people, written as JSON for schedulers.
+ * fingerprint, how fast it went and where the network spent its time (share per layer). Printed for people, written as JSON for schedulers.
  */
 public record RunSummary(String command, long in, long ok, long quarantined, long skipped, double seconds,
-    String output, String quarantine, String model) {
+    String output, String quarantine, String model, java.util.Map<String, Double> layerTimeShares) {
+
+  public RunSummary {
+    layerTimeShares = layerTimeShares == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(layerTimeShares));
+  }
 
   @com.fasterxml.jackson.annotation.JsonProperty("rowsPerSecond")
   public double rowsPerSecond() {
@@ -27,8 +32,14 @@ public record RunSummary(String command, long in, long ok, long quarantined, lon
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT,
+    String text = String.format(Locale.ROOT,
         "%s: %d rows in, %d ok, %d quarantined, %d skipped in %.2f s (%.1f rows/s)%n  output:     %s%n  quarantine: %s",
         command, in, ok, quarantined, skipped, seconds, rowsPerSecond(), output, quarantine);
+    if (!layerTimeShares.isEmpty()) {
+      text += layerTimeShares.entrySet().stream().limit(5)
+          .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100 * e.getValue()))
+          .collect(java.util.stream.Collectors.joining(", ", String.format("%n  layer time: "), ""));
+    }
+    return text;
   }
 }

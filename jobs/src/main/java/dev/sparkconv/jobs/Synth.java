@@ -60,7 +60,7 @@ final class Synth implements Callable<Integer> {
           }, Encoders.row(TensorRows.SCHEMA))
           .write().mode(SaveMode.Overwrite).parquet(output);
       System.out.println(new RunSummary("synth", count, count, 0, 0, (System.nanoTime() - start) / 1e9, output, "-",
-          null));
+          null, null));
     }
     return 0;
   }

@@ -30,7 +30,7 @@ class CliTest {
   }
 
   @ParameterizedTest(name = "{0} --help")
-  @CsvSource({"ingest,--input", "infer,--batch-size", "export,--output", "demo,--workdir", "summary,--input-shape"})
+  @CsvSource({"ingest,--input", "infer,--batch-size", "export,--output", "demo,--workdir", "summary,--input-shape", "extract,--incremental"})
   void everyCommandHasHelp(String command, String option) {
     Result r = run(command, "--help");
     assertEquals(0, r.code());
@@ -66,6 +66,17 @@ class CliTest {
     Result tooBig = run("summary", "--model", lenet, "--input-shape", "1,40,40");
     assertEquals(1, tooBig.code());
     assertTrue(tooBig.err().contains("'f5'") && tooBig.err().contains("(784)"), tooBig.err());
+  }
+
+  @Test
+  void extractNeedsAnOutputNode() {
+    String lenet = Path.of(System.getProperty("sparkconv.root"), "conf/models/lenet5.json").toString();
+    Result r = run("extract", "--model", lenet, "--input", "in", "--output", "out");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--output-node"), r.err());
+    Result unknown = run("extract", "--model", lenet, "--input", "in", "--output", "out", "--output-node", "c9");
+    assertEquals(1, unknown.code());
+    assertTrue(unknown.err().contains("c9"), unknown.err());
   }
 
   @Test

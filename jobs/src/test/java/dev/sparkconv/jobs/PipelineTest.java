@@ -173,6 +173,14 @@ class PipelineTest {
     assertEquals(12, tree.get("skipped").asLong());
     assertEquals("sha256:a", tree.get("model").asText());
     assertTrue(tree.has("rowsPerSecond"), tree.toString());
+    // Per-layer time shares name the network's layers and add up to one.
+    var shares = tree.get("layerTimeShares");
+    assertTrue(shares.has("c1") && shares.has("f7"), shares.toString());
+    double sum = 0;
+    for (var share : shares) {
+      sum += share.asDouble();
+    }
+    assertEquals(1.0, sum, 1e-9);
   }
 
   /** Feature extraction: intermediate nodes come out partitioned by node, for any size they accept. */

@@ -9,6 +9,7 @@ import dev.sparkconv.kernel.Gemm;
 public final class ExecutionContext {
   private final Gemm gemm = new Gemm();
   private float[][] scratch = new float[8][];
+  private long[] nodeNanos = new long[0];
 
   public Gemm gemm() {
     return gemm;
@@ -28,5 +29,18 @@ public final class ExecutionContext {
       scratch[slot] = buf;
     }
     return buf;
+  }
+
+  /** Adds the time a network node (by its index in {@link Network#nodes()}) took in one run. */
+  void addNodeTime(int node, long nanos) {
+    if (node >= nodeNanos.length) {
+      nodeNanos = java.util.Arrays.copyOf(nodeNanos, node + 1);
+    }
+    nodeNanos[node] += nanos;
+  }
+
+  /** Nanoseconds spent in each network node so far, by node index (a copy). */
+  public long[] nodeNanos() {
+    return nodeNanos.clone();
   }
 }

@@ -255,7 +255,9 @@ public final class Network {
         in[i] = from[i] == FROM_INPUT ? batch : values[from[i]];
       }
       Tensor out = Tensor.view(buffers[plan[v]], Shapes.batched(n, run[v]));
+      long start = System.nanoTime();
       nodes[v].forward(in, out, ctx);
+      ctx.addNodeTime(v, System.nanoTime() - start); // per-layer time shares for run summaries
       values[v] = out;
     }
     Tensor[] result = new Tensor[targets.length];

@@ -70,7 +70,7 @@ public final class InferenceJob {
     long in = input.count();
     long before = 0;
     SaveMode save = opts.mode() == Mode.CREATE ? SaveMode.ErrorIfExists : SaveMode.Overwrite;
-    if (opts.mode() == Mode.INCREMENTAL && exists(spark, opts.output())) {
+    if (opts.mode() == Mode.INCREMENTAL && hasData(spark, opts.output())) {
       Dataset<Row> done = spark.read().parquet(opts.output());
       requireSameModel(done, opts);
       before = done.count() / Math.max(1, opts.outputNodes().length);
@@ -140,10 +140,25 @@ public final class InferenceJob {
     }
   }
 
-  private static boolean exists(SparkSession spark, String path) {
+  /**
+   * Whether a committed data file lies under {@code path}: a job that crashed before its commit
+   * leaves at most an empty folder (and Spark's _temporary), which counts as no output yet.
+   */
+  private static boolean hasData(SparkSession spark, String path) {
     try {
-      var hadoopPath = new org.apache.hadoop.fs.Path(path);
-      return hadoopPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(hadoopPath);
+      var dir = new org.apache.hadoop.fs.Path(path);
+      var fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return false;
+      }
+      var files = fs.listFiles(dir, true);
+      while (files.hasNext()) {
+        var file = files.next().getPath();
+        if (file.getName().endsWith(".parquet") && !file.toString().contains("/_temporary/")) {
+          return true;
+        }
+      }
+      return false;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

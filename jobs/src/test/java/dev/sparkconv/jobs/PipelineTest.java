@@ -259,6 +259,73 @@ class PipelineTest {
     }
   }
 
+  /** An identity layer that fails the task once armed: a crash in the middle of a job. */
+  static final class Tripwire implements dev.sparkconv.nn.Layer {
+    static final java.util.concurrent.atomic.AtomicInteger CALLS_UNTIL_CRASH = new java.util.concurrent.atomic.AtomicInteger(-1);
+
+    @Override
+    public String name() {
+      return "tripwire";
+    }
+
+    @Override
+    public String op() {
+      return "tripwire";
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+      return in.clone();
+    }
+
+    @Override
+    public void forward(Tensor in, Tensor out, ExecutionContext ctx) {
+      if (CALLS_UNTIL_CRASH.getAndDecrement() == 0) {
+        throw new IllegalStateException("tripwire: simulated executor crash");
+      }
+      System.arraycopy(in.data(), 0, out.data(), 0, in.size());
+    }
+  }
+
+  @Test
+  void aRerunAfterACrashCompletesTheOutputExactlyOnce() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      float[] data = new float[32 * 32];
+      java.util.Arrays.fill(data, (i % 7) / 7f);
+      data[i] = 1;
+      rows.add(TensorRows.toRow("c" + i, Tensor.wrap(data, 1, 32, 32)));
+    }
+    String in = tmp.resolve("crash-in.parquet").toString();
+    spark.createDataFrame(rows, TensorRows.SCHEMA).write().parquet(in);
+    List<dev.sparkconv.nn.Layer> layers = new ArrayList<>(lenet.layers());
+    layers.add(1, new Tripwire());
+    Network wired = new Network("lenet5", new int[] {1, 32, 32}, layers);
+    var incremental = InferenceJob.Mode.INCREMENTAL;
+    String reference = tmp.resolve("uninterrupted.parquet").toString();
+    String out = tmp.resolve("crashed.parquet").toString();
+
+    Tripwire.CALLS_UNTIL_CRASH.set(-1);
+    InferenceJob.run(spark, wired, new InferenceJob.Options(in, reference, null, 4, 4, incremental, "m", null, null));
+    Tripwire.CALLS_UNTIL_CRASH.set(5); // the sixth batch of the run fails its task, and with it the job
+    org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> InferenceJob.run(spark, wired,
+        new InferenceJob.Options(in, out, null, 4, 4, incremental, "m", null, null)));
+    Tripwire.CALLS_UNTIL_CRASH.set(-1);
+    RunSummary rerun = InferenceJob.run(spark, wired,
+        new InferenceJob.Options(in, out, null, 4, 4, incremental, "m", null, null));
+    assertEquals(40, rerun.in());
+
+    Map<String, float[]> want = new HashMap<>();
+    spark.read().parquet(reference).collectAsList()
+        .forEach(r -> want.put(r.getString(r.fieldIndex("id")), TensorRows.decode(r).data()));
+    List<Row> got = spark.read().parquet(out).collectAsList();
+    assertEquals(40, got.size());
+    for (Row r : got) {
+      assertArrayEquals(want.remove(r.getString(r.fieldIndex("id"))), TensorRows.decode(r).data(), 0f);
+    }
+    assertTrue(want.isEmpty(), "missing ids " + want.keySet());
+  }
+
   private static String error(Map<String, Row> rows, String id) {
     Row row = rows.get(id);
     return row.getString(row.fieldIndex("error"));

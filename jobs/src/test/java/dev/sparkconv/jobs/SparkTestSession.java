@@ -14,6 +14,7 @@ final class SparkTestSession {
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
         .config("spark.kryo.registrationRequired", "true")
+        .config("spark.kryo.classesToRegister", PipelineTest.Tripwire.class.getName())
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
   }

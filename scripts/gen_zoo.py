@@ -26,6 +26,18 @@ def main():
             print("%s matches torchvision (max |diff| %.2g)" % (name, diff))
         params = zoo.write_conf()
     print(json.dumps(params, indent=1))
+    print()
+    print(readme_table(params))
+
+
+def readme_table(params):
+    """The README's model zoo table."""
+    rows = ["| model | input | output | parameters (PyTorch) | after batch-norm folding |", "|---|---|---|---:|---:|"]
+    for name, p in params.items():
+        rows.append("| `%s` | %s | %s | %s | %s |" % (
+            name, "x".join(map(str, p["input_shape"])), "x".join(map(str, p["output_shape"])),
+            format(p["parameters"], ","), format(p["folded_parameters"], ",")))
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":

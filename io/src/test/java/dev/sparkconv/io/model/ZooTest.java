@@ -91,6 +91,43 @@ class ZooTest {
     assertTrue(summary.toTable().contains("total"), model + ": summary table");
   }
 
+  /** Widths, class counts and the VGG pool size are what a reduced fixture may change. */
+  private static final Set<String> SIZE_FIELDS = Set.of("out_channels", "out_features", "groups", "output_size");
+
+  /**
+   * The reduced fixture checked against PyTorch has the full-size spec's structure: the same layers,
+   * ops, inputs and fields, with the same values except for the sizes.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void reducedFixtureHasTheFullSpecsStructure(String model) throws Exception {
+    if (model.equals("lenet5")) {
+      return; // written by hand; its fixture (fixtures/lenet5) is full size
+    }
+    Path group = Path.of(ZooTest.class.getResource("/fixtures/zoo_" + model).toURI());
+    Path reducedSpec;
+    try (Stream<Path> cases = Files.list(group)) {
+      reducedSpec = cases.map(c -> c.resolve("model.json")).filter(Files::exists).findFirst().orElseThrow();
+    }
+    JsonNode full = NativeSpec.read(MODELS.resolve(model + ".json")).get("layers");
+    JsonNode reduced = NativeSpec.read(reducedSpec).get("layers");
+    assertEquals(full.size(), reduced.size(), model + ": layer count");
+    for (int i = 0; i < full.size(); i++) {
+      JsonNode a = full.get(i);
+      JsonNode b = reduced.get(i);
+      Set<String> fields = new TreeSet<>();
+      a.fieldNames().forEachRemaining(fields::add);
+      Set<String> reducedFields = new TreeSet<>();
+      b.fieldNames().forEachRemaining(reducedFields::add);
+      assertEquals(fields, reducedFields, model + ": fields of layer " + a.path("name"));
+      for (String field : fields) {
+        if (!SIZE_FIELDS.contains(field)) {
+          assertEquals(a.get(field), b.get(field), model + ": field '" + field + "' of layer " + a.path("name"));
+        }
+      }
+    }
+  }
+
   @Test
   void loadsThroughTheCliLoaderWithItsOwnSeededWeights() throws IOException {
     // The path `sparkconv infer` / `summary` take: the spec's own "weights" field.

@@ -68,6 +68,25 @@ class CliTest {
     assertTrue(tooBig.err().contains("'f5'") && tooBig.err().contains("(784)"), tooBig.err());
   }
 
+  /** Every model of the zoo (conf/models/, numbers from scripts/gen_zoo.py) through `sparkconv summary`. */
+  @ParameterizedTest(name = "summary {0}")
+  @CsvSource({"lenet5", "alexnet_two_tower", "vgg11", "resnet18", "mobilenet_v2", "shufflenet_v1_g3", "c3d", "fcn",
+      "deformable_block"})
+  void summaryOfEveryZooModel(String model) throws Exception {
+    Path models = Path.of(System.getProperty("sparkconv.root"), "conf/models");
+    var expected = new com.fasterxml.jackson.databind.ObjectMapper().readTree(models.resolve("zoo-params.json").toFile())
+        .get(model);
+    Result json = run("summary", "--model", models.resolve(model + ".json").toString(), "--format", "json");
+    assertEquals(0, json.code(), json.err());
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertEquals(expected.get("folded_parameters").asLong(), tree.get("parameters").asLong(), model);
+    var rows = tree.get("rows");
+    assertEquals(expected.get("output_shape"), rows.get(rows.size() - 1).get("outputShape"), model);
+    Result text = run("summary", "--model", models.resolve(model + ".json").toString());
+    assertEquals(0, text.code(), text.err());
+    assertTrue(text.out().contains("total"), text.out());
+  }
+
   @Test
   void extractNeedsAnOutputNode() {
     String lenet = Path.of(System.getProperty("sparkconv.root"), "conf/models/lenet5.json").toString();

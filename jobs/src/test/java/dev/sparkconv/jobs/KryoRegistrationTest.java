@@ -132,12 +132,41 @@ class KryoRegistrationTest {
     assertEquals(net.parameterCount(), copy.parameterCount());
   }
 
-  @Test
-  void everyLayerClassOfTheZooModelIsRegistered() {
-    Network lenet = ModelLoader.load(Path.of(System.getProperty("sparkconv.root"), "conf/models/lenet5.json"));
-    Set<Class<?>> registered = Stream.of(SparkconvKryoRegistrator.LAYERS).collect(Collectors.toSet());
-    for (Layer layer : lenet.layers()) {
-      assertEquals(true, registered.contains(layer.getClass()), layer.getClass() + " is not registered");
+  /** Every model of the zoo (conf/models/*.json) consists of registered classes only. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"lenet5", "alexnet_two_tower", "vgg11", "resnet18",
+      "mobilenet_v2", "shufflenet_v1_g3", "c3d", "fcn", "deformable_block"})
+  void everyLayerClassOfTheZooModelsIsRegistered(String model) {
+    Network net = ModelLoader.load(Path.of(System.getProperty("sparkconv.root"), "conf/models", model + ".json"));
+    Set<Class<?>> registered = Stream.concat(Stream.of(SparkconvKryoRegistrator.LAYERS),
+        Stream.of(SparkconvKryoRegistrator.JOINS)).collect(Collectors.toSet());
+    for (var node : net.nodes()) {
+      Object op = node.layer() != null ? node.layer() : node.join();
+      assertEquals(true, registered.contains(op.getClass()), model + ": " + op.getClass() + " is not registered");
     }
+  }
+
+  /** The small zoo graphs (depthwise, shuffle, residual adds, concat, deformable) survive Kryo and run the same. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"mobilenet_v2", "shufflenet_v1_g3", "deformable_block"})
+  void smallZooModelsRoundTripAndRunTheSame(String model) {
+    Network net = ModelLoader.load(Path.of(System.getProperty("sparkconv.root"), "conf/models", model + ".json"));
+    SerializerInstance kryo = new KryoSerializer(new SparkConf()
+        .set("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
+        .set("spark.kryo.registrationRequired", "true")).newInstance();
+    var tag = ClassTag$.MODULE$.<Network>apply(Network.class);
+    Network copy = kryo.deserialize(kryo.serialize(net, tag), tag);
+    assertEquals(net.parameterCount(), copy.parameterCount());
+    // A small input: the zoo's convolutional parts take any size that survives their strides.
+    int[] shape = net.inputShape().clone();
+    shape[1] = Math.min(shape[1], 32);
+    shape[2] = Math.min(shape[2], 32);
+    float[] data = new float[Shapes.size(shape)];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (i % 29) / 9f - 1.5f;
+    }
+    Tensor in = Tensor.wrap(data, Shapes.batched(1, shape));
+    assertArrayEquals(net.forward(in, new ExecutionContext()).toArray(),
+        copy.forward(in, new ExecutionContext()).toArray(), model);
   }
 }

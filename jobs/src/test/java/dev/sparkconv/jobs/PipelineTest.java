@@ -91,6 +91,38 @@ class PipelineTest {
     }
   }
 
+  /** Zoo graphs (shuffle, concat and add shortcuts, depthwise; modulated deformable) through the Spark job. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"shufflenet_v1_g3", "deformable_block"})
+  void zooModelsRunInTheJobAsInOneJvm(String model) {
+    Network net = ModelLoader.load(Path.of(System.getProperty("sparkconv.root"), "conf/models", model + ".json"));
+    SplittableRandom random = new SplittableRandom(11);
+    List<Row> rows = new ArrayList<>();
+    Map<String, Tensor> inputs = new HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      float[] data = new float[Shapes.size(net.inputShape())];
+      for (int j = 0; j < data.length; j++) {
+        data[j] = (float) random.nextGaussian();
+      }
+      Tensor sample = Tensor.wrap(data, net.inputShape());
+      inputs.put("z" + i, sample);
+      rows.add(TensorRows.toRow("z" + i, sample));
+    }
+    String in = tmp.resolve(model + ".parquet").toString();
+    spark.createDataFrame(rows, TensorRows.SCHEMA).repartition(2).write().parquet(in);
+    String out = tmp.resolve(model + "-out.parquet").toString();
+    RunSummary summary = InferenceJob.run(spark, net, new InferenceJob.Options(in, out, null, 2, 2, false));
+    assertEquals(3, summary.ok());
+    ExecutionContext ctx = new ExecutionContext();
+    for (Row row : spark.read().parquet(out).collectAsList()) {
+      String id = row.getString(row.fieldIndex("id"));
+      TensorRows.Sample actual = TensorRows.decode(row);
+      Tensor expected = net.forward(inputs.get(id).reshape(Shapes.batched(1, net.inputShape())), ctx);
+      assertArrayEquals(net.outputShape(), actual.shape(), id);
+      assertArrayEquals(expected.toArray(), actual.data(), 1e-6f, model + " " + id);
+    }
+  }
+
   @Test
   void rowsThatDoNotFitGoToQuarantineAndTheRestComplete() {
     List<Row> rows = new ArrayList<>();

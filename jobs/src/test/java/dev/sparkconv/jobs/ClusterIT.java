@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkconv.io.Npy;
 import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.ExecutionContext;
@@ -72,8 +73,8 @@ class ClusterIT {
       throw e;
     }
     lenet = ModelLoader.load(ROOT.resolve("conf/models/lenet5.json"));
-    input = work.resolve("in.parquet").toString();
-    List<Row> rows = new ArrayList<>();
+    // The samples arrive as .npy files and are ingested by the cluster's executors.
+    Path npy = Files.createDirectories(work.resolve("npy"));
     SplittableRandom random = new SplittableRandom(11);
     ExecutionContext ctx = new ExecutionContext();
     for (int i = 0; i < SAMPLES; i++) {
@@ -81,10 +82,12 @@ class ClusterIT {
       for (int j = 0; j < data.length; j++) {
         data[j] = (float) random.nextDouble();
       }
-      rows.add(TensorRows.toRow("s" + i, Tensor.wrap(data, 1, 32, 32)));
+      Npy.write(npy.resolve("s" + i + ".npy"), Tensor.wrap(data, 1, 32, 32));
       expected.put("s" + i, lenet.forward(Tensor.wrap(data, 1, 1, 32, 32), ctx).toArray());
     }
-    spark.createDataFrame(rows, TensorRows.SCHEMA).repartition(4).write().parquet(input);
+    input = work.resolve("in.parquet").toString();
+    RunSummary ingest = NpyIngest.run(spark, npy.toString(), input, false);
+    assertEquals(SAMPLES, ingest.ok());
   }
 
   @AfterAll

@@ -80,4 +80,20 @@ public final class ConvGeometry {
     }
     return pad;
   }
+
+  /**
+   * The (outC, outH, outW) of a 2-D window over a (C, H, W) input with symmetric padding; a
+   * {@link ShapeException} naming {@code layer} when the channels differ or the input is too small.
+   */
+  static int[] outputShape2d(Layer layer, int inChannels, int outChannels, int[] in, int[] kernel, int[] stride,
+      int[] padding, int[] dilation) {
+    int minH = minInputSize(kernel[0], stride[0], padding[0], padding[0], dilation[0], false);
+    int minW = minInputSize(kernel[1], stride[1], padding[1], padding[1], dilation[1], false);
+    if (in.length != 3 || in[0] != inChannels || in[1] < minH || in[2] < minW) {
+      throw new ShapeException(layer, "(" + inChannels + ", H>=" + minH + ", W>=" + minW + ")", in);
+    }
+    return new int[] {outChannels,
+        outputSize(in[1], kernel[0], stride[0], padding[0], padding[0], dilation[0], false),
+        outputSize(in[2], kernel[1], stride[1], padding[1], padding[1], dilation[1], false)};
+  }
 }

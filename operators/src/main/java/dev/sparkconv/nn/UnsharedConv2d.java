@@ -125,12 +125,7 @@ abstract class UnsharedConv2d extends BaseLayer implements Windowed {
       }
       return new int[] {outChannels, tile[0], tile[1]};
     }
-    int minH = ConvGeometry.minInputSize(kernel[0], stride[0], padding[0], padding[0], dilation[0], false);
-    int minW = ConvGeometry.minInputSize(kernel[1], stride[1], padding[1], padding[1], dilation[1], false);
-    if (in.length != 3 || in[0] != inChannels || in[1] < minH || in[2] < minW) {
-      throw new ShapeException(this, "(" + inChannels + ", H>=" + minH + ", W>=" + minW + ")", in);
-    }
-    return new int[] {outChannels, outSize(in[1], 0), outSize(in[2], 1)};
+    return ConvGeometry.outputShape2d(this, inChannels, outChannels, in, kernel, stride, padding, dilation);
   }
 
   private int outSize(int in, int axis) {

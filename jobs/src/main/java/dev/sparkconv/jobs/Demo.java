@@ -38,7 +38,7 @@ final class Demo implements Callable<Integer> {
           + " parameters, " + network.macs() + " MACs per sample) on " + spark.sparkContext().master());
       System.out.println(ingest);
       System.out.println(infer);
-      System.out.println("first predictions (class: probability):");
+      System.out.println("first predictions, class: probability (seeded untrained weights, so the classes are arbitrary):");
       List<Row> rows = spark.read().parquet(output).orderBy("id").limit(5).collectAsList();
       for (Row row : rows) {
         TensorRows.Sample s = TensorRows.decode(row);

@@ -21,16 +21,13 @@ import java.util.concurrent.Future;
  * {@code scripts/bench gemm [--sizes 256,512,1024] [--shapes resnet18] [--threads 1] [--reps 5]},
  * which also pins and reports OpenBLAS's threads and core type.
  *
- * <p>Each implementation warms up for {@value #WARMUP_SECONDS} s per size, then each of the reps
- * repeats the call for at least {@value #MIN_REP_SECONDS} s; the best rep is reported. With
+ * <p>Each implementation warms up for {@value Timing#WARMUP_SECONDS} s per size, then each of the reps
+ * repeats the call for at least {@value Timing#MIN_REP_SECONDS} s; the best rep is reported. With
  * several threads, C's columns (the naive loop: rows) are split across a fixed pool, one Gemm per
  * thread (each owns its workspaces); OpenBLAS gets the whole call and runs its own threads
  * (OPENBLAS_NUM_THREADS, set by the script). Results are checked against every peer.
  */
 public final class GemmBench {
-
-  private static final double MIN_REP_SECONDS = 0.1;
-  private static final double WARMUP_SECONDS = 2.0;
 
   public static void main(String[] args) throws Exception {
     int[] sizes = null;
@@ -156,7 +153,7 @@ public final class GemmBench {
     }
 
     double gflops(int reps, Runnable op) {
-      return flops() / best(reps, op) / 1e9;
+      return flops() / Timing.best(reps, Timing.WARMUP_SECONDS, op) / 1e9;
     }
   }
 
@@ -214,30 +211,6 @@ public final class GemmBench {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * Best seconds per call over reps. Warms up for WARMUP_SECONDS (at least 3 calls) so the JIT
-   * has compiled the hot loops, then sizes each rep from one post-warm-up call.
-   */
-  private static double best(int reps, Runnable op) {
-    long start = System.nanoTime();
-    for (int calls = 0; calls < 3 || System.nanoTime() - start < WARMUP_SECONDS * 1e9; calls++) {
-      op.run();
-    }
-    long t = System.nanoTime();
-    op.run();
-    double perCall = (System.nanoTime() - t) / 1e9;
-    int inner = (int) Math.max(1, Math.ceil(MIN_REP_SECONDS / perCall));
-    double best = Double.MAX_VALUE;
-    for (int r = 0; r < reps; r++) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < inner; i++) {
-        op.run();
-      }
-      best = Math.min(best, (System.nanoTime() - t0) / 1e9 / inner);
-    }
-    return best;
   }
 
   private static void checkClose(String peer, float[] expected, float[] actual, int n) {

@@ -64,9 +64,9 @@ public final class GemmBench {
           + (openblas == null ? "not available" : "NativeBLAS ("
           + System.getProperty("dev.ludovic.netlib.blas.nativeLibPath", "libblas.so.3")
           + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS") + ")"));
-      // One implementation at a time over all sizes: sparkconv first, then the peers. Vector API
-      // code of another species in the same JVM (netlib's VectorBLAS uses SPECIES_MAX) pollutes
-      // the JIT profiles of the shared Vector API methods, and JDK 17 C2 may then box the
+      // One Java implementation at a time over all sizes: sparkconv first, then the Java peers.
+      // Vector API code of another species in the same JVM (netlib's VectorBLAS uses SPECIES_MAX)
+      // pollutes the JIT profiles of the shared Vector API methods, and JDK 17 C2 may then box the
       // accumulators of a kernel it recompiles afterwards (see VectorMicroKernel).
       List<Problem> problems = new ArrayList<>();
       for (int n : sizes) {
@@ -75,9 +75,18 @@ public final class GemmBench {
       for (int[] mkn : shapes) {
         problems.add(new Problem(mkn[0], mkn[1], mkn[2], false));
       }
+      // sparkconv and OpenBLAS (native: no JIT profile to pollute) with their reps interleaved.
       for (Problem p : problems) {
-        p.ours = p.gflops(reps, () -> split(pool, nThreads, p.n, (t, j0, j1) -> gemms[t].sgemm(
-            false, false, p.m, j1 - j0, p.k, 1f, p.a, 0, p.k, p.b, j0, p.n, 0f, p.cOurs, j0, p.n)));
+        Runnable ours = () -> split(pool, nThreads, p.n, (t, j0, j1) -> gemms[t].sgemm(
+            false, false, p.m, j1 - j0, p.k, 1f, p.a, 0, p.k, p.b, j0, p.n, 0f, p.cOurs, j0, p.n));
+        if (openblas == null) {
+          p.ours = p.gflops(reps, ours);
+        } else {
+          double[] seconds = Timing.best(reps, Timing.WARMUP_SECONDS, ours, () -> openblas.sgemm(
+              "N", "N", p.n, p.m, p.k, 1f, p.b, 0, p.n, p.a, 0, p.k, 0f, p.cOpenblas, 0, p.n));
+          p.ours = p.flops() / seconds[0] / 1e9;
+          p.openblas = p.flops() / seconds[1] / 1e9;
+        }
       }
       for (Problem p : problems) {
         p.naive = p.gflops(p.flops() >= 2e9 ? Math.min(reps, 2) : reps, () -> split(pool, nThreads,
@@ -88,12 +97,6 @@ public final class GemmBench {
         // of C is a row split of C^T.
         p.netlib = p.gflops(reps, () -> split(pool, nThreads, p.n, (t, j0, j1) -> netlib.sgemm(
             "N", "N", j1 - j0, p.m, p.k, 1f, p.b, j0, p.n, p.a, 0, p.k, 0f, p.cNetlib, j0, p.n)));
-      }
-      if (openblas != null) {
-        for (Problem p : problems) {
-          p.openblas = p.gflops(reps, () -> openblas.sgemm(
-              "N", "N", p.n, p.m, p.k, 1f, p.b, 0, p.n, p.a, 0, p.k, 0f, p.cOpenblas, 0, p.n));
-        }
       }
       for (Problem p : problems) {
         checkClose("naive", p.cNaive, p.cOurs, p.k);

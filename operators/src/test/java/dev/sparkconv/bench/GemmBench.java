@@ -162,6 +162,9 @@ public final class GemmBench {
 
   /** OpenBLAS (or whatever native BLAS netlib loaded) or null, saying why on stderr. */
   private static BLAS nativeBlas() {
+    if ("absent".equals(System.getProperty("sparkconv.bench.openblas"))) {
+      return null; // scripts/bench found no OpenBLAS and said so
+    }
     try {
       return NativeBLAS.getInstance();
     } catch (Throwable e) {

@@ -10,6 +10,7 @@ package dev.sparkconv.kernel;
  *       in L1 (32-48 KB). The kernel needs only ~150 bytes per 12 FMAs, well within L2
  *       bandwidth, and a deeper K halves the read-modify-write passes over C. Measured on
  *       Zen 4 (1 MB L2), 1024^3: about 95 GFLOPS with KC=512, 88 with 256, 71 with 128.
+ *       {@link Gemm} splits K into equal blocks of at most KC (K = 576: 2 x 288, not 512 + 64).
  *   <li>MC = 192: the packed A block (MC x KC = 384 KB) stays in L2 (1-2 MB) while every
  *       B micro-panel of the NC block passes over it.
  *   <li>NC = 2048: the packed B block (KC x NC = 4 MB) sits in the shared L3 and bounds the

@@ -65,12 +65,16 @@ public final class Gemm {
       scale(m, n, beta, c, cOff, ldc);
       return;
     }
+    // K split into equal blocks of at most KC (576 = 2 x 288, not 512 + 64): a short last block
+    // would pay a full read-modify-write pass over C for a few k steps.
+    int kBlocks = (k + kcBlock - 1) / kcBlock;
+    int kcEven = (k + kBlocks - 1) / kBlocks;
     // 5th loop around the micro-kernel: jc over N by NC.
     for (int jc = 0; jc < n; jc += ncBlock) {
       int nc = Math.min(ncBlock, n - jc);
       // 4th loop: pc over K by KC. Beta applies to the first KC block only.
-      for (int pc = 0; pc < k; pc += kcBlock) {
-        int kc = Math.min(kcBlock, k - pc);
+      for (int pc = 0; pc < k; pc += kcEven) {
+        int kc = Math.min(kcEven, k - pc);
         packB(transB, kc, nc, b, bOff, ldb, pc, jc);
         float blockBeta = pc == 0 ? beta : 1f;
         // 3rd loop: ic over M by MC.

@@ -22,7 +22,10 @@ public final class Kernels {
 
   private Kernels() {}
 
+  private static final String VECTOR_AXPY_CLASS = "dev.sparkconv.kernel.VectorAxpy";
+
   private static Selection selection;
+  private static Axpy axpy;
 
   /** The selected micro-kernel (stateless, shared). Selects and logs on first use. */
   public static MicroKernel selected() {
@@ -32,6 +35,17 @@ public final class Kernels {
   /** Why {@link #selected()} chose its kernel, e.g. "jdk.incubator.vector in boot layer". */
   public static String reason() {
     return selection().reason();
+  }
+
+  /**
+   * The row-update loops of the direct depthwise convolution, on the same side (vector or scalar)
+   * as {@link #selected()}.
+   */
+  public static synchronized Axpy axpy() {
+    if (axpy == null) {
+      axpy = selected() instanceof ScalarMicroKernel ? new ScalarAxpy() : (Axpy) load(VECTOR_AXPY_CLASS);
+    }
+    return axpy;
   }
 
   /** A kernel and the reason it was chosen. */
@@ -85,10 +99,14 @@ public final class Kernels {
   }
 
   private static MicroKernel loadVector() {
+    return (MicroKernel) load(VECTOR_CLASS);
+  }
+
+  private static Object load(String className) {
     try {
-      return (MicroKernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+      return Class.forName(className).getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("cannot load " + VECTOR_CLASS + ": " + e, e);
+      throw new IllegalStateException("cannot load " + className + ": " + e, e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.sparkconv.nn;
 
 import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.kernel.Kernels;
 import dev.sparkconv.tensor.Shapes;
 import java.util.Arrays;
 
@@ -12,7 +13,8 @@ import java.util.Arrays;
  *
  * <p>Lowering, chosen per call from the geometry (ONNX Runtime MLAS's order): a 1x1 stride-1 unpadded
  * convolution is one GEMM per group straight on the input; depthwise (groups == inC > 1, any channel
- * multiplier) runs a direct kernel; everything else is im2col per sample and group into scratch, then
+ * multiplier) runs a direct kernel (with stride 1 in H and W: on a zero-padded copy of each channel, one long
+ * loop per kernel row over the whole output plane); everything else is im2col per sample and group into scratch, then
  * GEMM into the output. The bias is prefilled and the GEMM accumulates onto it (beta = 1). Modes
  * other than zeros pad each sample into scratch first, so the kernels only ever see zero padding.
  */
@@ -238,7 +240,14 @@ public final class Conv extends BaseLayer implements Windowed {
         srcOff = 0;
       }
       int outOff = n * outChannels * outPlane;
-      if (depthwise) {
+      if (depthwise && stride[1] == 1 && stride[2] == 1) {
+        int pitch = ConvKernels.depthwisePitch(outDims, kernel, dilation);
+        ConvKernels.depthwiseStride1(src, srcOff, inChannels, outChannels / groups, srcDims, outDims, kernel,
+            stride, dilation, pad, weight, bias, out, outOff,
+            ctx.scratch(ScratchSlots.DEPTHWISE_PADDED, srcDims[0] * pitch
+                * ConvKernels.depthwisePaddedHeight(outDims, kernel, dilation)),
+            ctx.scratch(ScratchSlots.DEPTHWISE_ROWS, outDims[1] * pitch), Kernels.axpy());
+      } else if (depthwise) {
         ConvKernels.depthwise(src, srcOff, inChannels, outChannels / groups, srcDims, outDims, kernel, stride,
             dilation, pad, weight, bias, out, outOff);
       } else {

@@ -1,5 +1,6 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.Axpy;
 import java.util.Arrays;
 
 /**
@@ -88,6 +89,77 @@ final class ConvKernels {
                 }
               }
             }
+          }
+        }
+      }
+    }
+  }
+
+  /** Rows of {@link #depthwiseStride1}'s padded channel planes: every input row an output reads. */
+  static int depthwisePaddedHeight(int[] outDims, int[] k, int[] d) {
+    return outDims[1] + d[1] * (k[1] - 1);
+  }
+
+  /** Row pitch of {@link #depthwiseStride1}'s padded planes and output rows: every input column an output reads. */
+  static int depthwisePitch(int[] outDims, int[] k, int[] d) {
+    return outDims[2] + d[2] * (k[2] - 1);
+  }
+
+  /**
+   * Depthwise convolution with stride 1 along H and W (any stride along T), bias fused. Each input channel
+   * is copied once into {@code padded}, zero-padded to {@link #depthwisePaddedHeight} x {@link #depthwisePitch}, so output (oh, ow)
+   * reads padded (oh + kh*dH, ow + kw*dW): at the padded row pitch P one kernel row is a single loop over
+   * q = oh*P + ow for the whole plane, run by {@link Axpy} (vector or scalar, chosen with the GEMM kernel;
+   * C2 on JDK 17 does not vectorize these loops itself). The P - outW columns past each output row are computed
+   * and dropped when {@code rows} (outH x P) is copied to the output.
+   */
+  static void depthwiseStride1(float[] in, int inOff, int channels, int multiplier, int[] dims, int[] outDims,
+      int[] k, int[] s, int[] d, int[] pad, float[] weight, float[] bias, float[] out, int outOff, float[] padded,
+      float[] rows, Axpy axpy) {
+    int hp = depthwisePaddedHeight(outDims, k, d);
+    int wp = depthwisePitch(outDims, k, d);
+    int plane = hp * wp;
+    int outRow = outDims[2];
+    int outPlane = outDims[1] * outRow;
+    int n = (outDims[1] - 1) * wp + outRow;
+    int taps = k[0] * k[1] * k[2];
+    int copyRows = Math.min(dims[1], hp - pad[1]);
+    int copyCols = Math.min(dims[2], wp - pad[2]);
+    for (int c = 0; c < channels; c++) {
+      int src = inOff + c * dims[0] * dims[1] * dims[2];
+      Arrays.fill(padded, 0, dims[0] * plane, 0f);
+      for (int t = 0; t < dims[0]; t++) {
+        for (int ih = 0; ih < copyRows; ih++) {
+          System.arraycopy(in, src + (t * dims[1] + ih) * dims[2], padded, t * plane + (ih + pad[1]) * wp + pad[2],
+              copyCols);
+        }
+      }
+      for (int m = 0; m < multiplier; m++) {
+        int o = c * multiplier + m;
+        for (int ot = 0; ot < outDims[0]; ot++) {
+          Arrays.fill(rows, 0, n, bias == null ? 0f : bias[o]);
+          for (int kt = 0; kt < k[0]; kt++) {
+            int it = ot * s[0] - pad[0] + kt * d[0];
+            if (it < 0 || it >= dims[0]) {
+              continue;
+            }
+            for (int kh = 0; kh < k[1]; kh++) {
+              int base = it * plane + kh * d[1] * wp;
+              int tap = o * taps + (kt * k[1] + kh) * k[2];
+              int kw = 0;
+              for (; kw + 3 <= k[2]; kw += 3) {
+                int x0 = base + kw * d[2];
+                axpy.axpy3(n, weight[tap + kw], weight[tap + kw + 1], weight[tap + kw + 2], padded, x0, x0 + d[2],
+                    x0 + 2 * d[2], rows, 0);
+              }
+              for (; kw < k[2]; kw++) {
+                axpy.axpy(n, weight[tap + kw], padded, base + kw * d[2], rows, 0);
+              }
+            }
+          }
+          int dst = outOff + o * outDims[0] * outPlane + ot * outPlane;
+          for (int oh = 0; oh < outDims[1]; oh++) {
+            System.arraycopy(rows, oh * wp, out, dst + oh * outRow, outRow);
           }
         }
       }

@@ -31,4 +31,7 @@ final class ScratchSlots {
   static final int UNSHARED_COLUMNS = 11;
   /** LocallyConnected2d, TiledConv2d: the GEMM result for those positions, before it is scattered. */
   static final int UNSHARED_RESULT = 12;
+  /** Conv, depthwise with stride 1 in H and W: one input channel zero-padded, then one output plane at its row pitch. */
+  static final int DEPTHWISE_PADDED = 13;
+  static final int DEPTHWISE_ROWS = 14;
 }

@@ -1,0 +1,20 @@
+package dev.sparkconv.kernel;
+
+/** {@link Axpy} in plain loops: the fallback when the Vector API module is absent. */
+final class ScalarAxpy implements Axpy {
+
+  @Override
+  public void axpy(int n, float a, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += a * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void axpy3(int n, float a0, float a1, float a2, float[] x, int x0, int x1, int x2, float[] y,
+      int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += a0 * x[x0 + i] + a1 * x[x1 + i] + a2 * x[x2 + i];
+    }
+  }
+}

@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+"""Writes the ONNX import fixtures that OnnxImporterTest reads: io/src/test/resources/onnx/<case>/
+with model.onnx (torch.onnx.export, eval mode, seeded weights), input.npy and expected.npy (PyTorch's
+output for that input), and hand-built graphs (onnx.helper) for the load errors.
+
+Run with Debian's Python, which has torch 1.13 and onnx: /usr/bin/python3 scripts/gen_onnx_fixtures.py
+Deterministic: each case seeds torch from its name; the onnx folder is replaced as a whole.
+With --big DIR it writes full-size torchvision models (random weights) to DIR instead, for
+OnnxModelZooTest (-Dsparkconv.onnx.zoo=DIR); those are never committed.
+"""
+import os
+import shutil
+import sys
+import zlib
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+from numpy.lib import format as npf
+from onnx import TensorProto, helper, numpy_helper
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "io", "src", "test", "resources", "onnx")
+
+
+def save(folder, name, tensor):
+    with open(os.path.join(folder, name), "wb") as f:
+        npf.write_array(f, np.ascontiguousarray(tensor.detach().numpy().astype("<f4")), version=(1, 0))
+
+
+class LeNet5(nn.Module):
+    """LeNet-5 with the x.view(x.size(0), -1) flatten, whose Shape/Gather/Concat subgraph folds at load."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 6, 5)
+        self.c3 = nn.Conv2d(6, 16, 5)
+        self.f5 = nn.Linear(400, 120)
+        self.f6 = nn.Linear(120, 84)
+        self.f7 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.c1(x)), 2)
+        x = F.max_pool2d(F.relu(self.c3(x)), 2)
+        x = x.view(x.size(0), -1)
+        x = F.relu(self.f5(x))
+        x = F.relu(self.f6(x))
+        return F.log_softmax(self.f7(x), dim=1)
+
+
+class TinyResNet(nn.Module):
+    """Conv+BN (folded at load), a residual add, a concat, global average pooling, flatten, Gemm."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.a = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                               nn.Conv2d(8, 8, 3, padding=1, groups=2), nn.BatchNorm2d(8))
+        self.b = nn.Conv2d(8, 4, 1)
+        self.pool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.fc = nn.Linear(12, 5)
+
+    def forward(self, x):
+        s = self.stem(x)
+        r = F.relu(self.a(s) + s)
+        y = torch.cat([r, self.b(r)], dim=1)
+        y = F.adaptive_avg_pool2d(self.pool(y), 1)
+        return self.fc(torch.flatten(y, 1))
+
+
+class Activations(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=(1, 2), dilation=(1, 2))
+        self.prelu = nn.PReLU(4)
+        self.prelu1 = nn.PReLU()
+
+    def forward(self, x):
+        x = self.conv(x)
+        parts = [F.relu6(x), torch.sigmoid(x), torch.tanh(x), F.hardsigmoid(x), F.hardswish(x),
+                 F.leaky_relu(x, 0.1), self.prelu(x), self.prelu1(x), F.elu(x, 0.7), torch.clamp(x, min=-0.5),
+                 F.softmax(x, dim=1), F.log_softmax(x, dim=-1), F.dropout(x, 0.3, training=False)]
+        return torch.cat(parts, dim=1)
+
+
+class Shapes(nn.Module):
+    """Pad, Slice, Transpose, Split, Squeeze/Unsqueeze, arithmetic with constants, Resize, pools."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3)
+        self.up = nn.ConvTranspose2d(9, 4, 3, stride=2, padding=1, output_padding=1)
+        self.w = nn.Parameter(torch.randn(2, 3, 1, 1))
+        self.lin = nn.Parameter(torch.randn(12, 7))
+        self.bias = nn.Parameter(torch.randn(7))
+
+    def forward(self, x):
+        x = F.pad(self.conv(x), (1, 2, 0, 1), mode="reflect")
+        x = x[:, :, 1:, ::2]
+        a, b = torch.chunk(x, 2, dim=1)
+        x = torch.cat([(a - b) / 2.0 + 1.5, a * self.w[:1], b - self.w[1:]], dim=1)
+        x = x.permute(0, 1, 3, 2).contiguous().transpose(2, 3)
+        x = self.up(x)
+        n = F.interpolate(x, scale_factor=2, mode="nearest")
+        l = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+        x = F.max_pool2d(n - l, 3, stride=2, ceil_mode=True) + F.avg_pool2d(l, 3, 2, padding=1, count_include_pad=False)
+        g = torch.cat([F.adaptive_max_pool2d(x, 1), F.adaptive_avg_pool2d(x, 1), F.adaptive_max_pool2d(x, 1)], dim=1)
+        g = g.squeeze(3).squeeze(2)
+        return torch.softmax(g @ self.lin + self.bias, dim=1).unsqueeze(1)
+
+
+def export(name, model, shape, opset, fp16_weights=False):
+    torch.manual_seed(zlib.crc32(name.encode()))
+    model = model()
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):  # statistics other than the initial ones, so folding matters
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.5, 0.5)
+    if fp16_weights:
+        for p in model.parameters():
+            p.data = p.data.half().float()
+    model.eval()
+    x = torch.randn(2, *shape)
+    folder = os.path.join(ROOT, name)
+    os.makedirs(folder)
+    path = os.path.join(folder, "model.onnx")
+    torch.onnx.export(model, x, path, opset_version=opset, input_names=["x"], output_names=["y"],
+                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, do_constant_folding=True)
+    if fp16_weights:
+        to_fp16_storage(path)
+    save(folder, "input.npy", x)
+    save(folder, "expected.npy", model(x))
+
+
+def to_fp16_storage(path):
+    """Stores float initializers as float16 behind a Cast to float, as fp16-compressed models do."""
+    m = onnx.load(path)
+    g = m.graph
+    casts = []
+    for init in list(g.initializer):
+        if init.data_type != TensorProto.FLOAT or len(init.dims) < 1:
+            continue
+        a = numpy_helper.to_array(init).astype(np.float16)
+        half = numpy_helper.from_array(a, init.name + "_fp16")
+        g.initializer.remove(init)
+        g.initializer.append(half)
+        casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT, name="cast_" + init.name))
+    nodes = casts + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+
+
+def hand_built(name, nodes, inits=(), shape=(1, 3, 8, 8), out_shape=None):
+    g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)], list(inits))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    folder = os.path.join(ROOT, name)
+    os.makedirs(folder)
+    onnx.save(m, os.path.join(folder, "model.onnx"))
+
+
+def errors():
+    hand_built("error_unsupported_op", [helper.make_node("Relu", ["x"], ["r"], name="act"),
+                                        helper.make_node("Det", ["r"], ["y"], name="det_node")])
+    hand_built("error_unsupported_attribute", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
+                                                                storage_order=1)])
+    torch.manual_seed(7)
+    w = torch.randn(4, 3, 3, 3)
+    hand_built("auto_pad_same_upper", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", auto_pad="SAME_UPPER",
+                                                        strides=[2, 2])], [numpy_helper.from_array(w.numpy(), "w")])
+    x = torch.randn(1, 3, 8, 8)
+    folder = os.path.join(ROOT, "auto_pad_same_upper")
+    save(folder, "input.npy", x)
+    save(folder, "expected.npy", F.conv2d(F.pad(x, (0, 1, 0, 1)), w, stride=2))  # SAME_UPPER: the odd pad at the end
+
+
+def zoo(folder):
+    """Full-size torchvision models with random weights, opset 13, batch 1, 224x224 (r3d_18: 3x8x112x112)."""
+    os.makedirs(folder, exist_ok=True)
+    models = {"resnet18": torchvision.models.resnet18, "alexnet": torchvision.models.alexnet,
+              "mobilenet_v2": torchvision.models.mobilenet_v2, "shufflenet_v2": torchvision.models.shufflenet_v2_x1_0,
+              "squeezenet1_1": torchvision.models.squeezenet1_1,
+              "googlenet": lambda: torchvision.models.googlenet(aux_logits=False, init_weights=True)}
+    for name, make in models.items():
+        torch.manual_seed(zlib.crc32(name.encode()))
+        model = make().eval()
+        x = torch.randn(1, 3, 224, 224)
+        os.makedirs(os.path.join(folder, name), exist_ok=True)
+        torch.onnx.export(model, x, os.path.join(folder, name, "model.onnx"), opset_version=13)
+        save(os.path.join(folder, name), "input.npy", x)
+        save(os.path.join(folder, name), "expected.npy", model(x))
+
+
+def main():
+    torch.set_num_threads(1)
+    if len(sys.argv) == 3 and sys.argv[1] == "--big":
+        with torch.no_grad():
+            zoo(sys.argv[2])
+        return
+    if os.path.isdir(ROOT):
+        shutil.rmtree(ROOT)
+    os.makedirs(ROOT)
+    with torch.no_grad():
+        export("lenet5_opset13", LeNet5, (1, 32, 32), 13)
+        export("tiny_resnet_opset17", TinyResNet, (3, 16, 16), 17)
+        export("activations_opset13", Activations, (3, 6, 7), 13)
+        export("shapes_opset11", Shapes, (3, 12, 14), 11)
+        export("shapes_opset13", Shapes, (3, 12, 14), 13)
+        export("mobilenet_v2_w025_fp16_opset13", lambda: torchvision.models.mobilenet_v2(width_mult=0.25, num_classes=10),
+               (3, 64, 64), 13, fp16_weights=True)
+        errors()
+
+
+if __name__ == "__main__":
+    main()

@@ -37,6 +37,8 @@ public final class OnnxImporter {
 
   final String source;
   final int opset;
+  /** The graph input's fixed batch size, or -1 when dynamic: a literal target like Reshape's [1, ...] means it. */
+  long declaredBatch = -1;
   private final Map<String, Value> values = new HashMap<>();
   private final Map<String, Integer> readers = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
@@ -125,6 +127,9 @@ public final class OnnxImporter {
           + TensorProto.DataType.forNumber(type.getElemType()));
     }
     List<TensorShapeProto.Dimension> dims = type.getShape().getDimList();
+    if (!dims.isEmpty() && dims.get(0).hasDimValue() && dims.get(0).getDimValue() > 0) {
+      declaredBatch = dims.get(0).getDimValue();
+    }
     int[] sample = new int[Math.max(0, dims.size() - 1)];
     for (int d = 1; d < dims.size(); d++) {
       if (!dims.get(d).hasDimValue() || dims.get(d).getDimValue() < 1) {

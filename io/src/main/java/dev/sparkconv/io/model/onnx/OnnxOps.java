@@ -295,7 +295,7 @@ final class OnnxOps {
     n.allow("allowzero");
     Dyn x = g.dyn(n, 0);
     long[] t = g.constant(n, 1).longs();
-    if (t.length == 0 || (t[0] != Value.BATCH && t[0] != 0 && t[0] != -1)) {
+    if (t.length == 0 || (t[0] != Value.BATCH && t[0] != 0 && t[0] != -1 && t[0] != g.declaredBatch)) {
       throw n.error("target shape " + Arrays.toString(t) + " does not keep the batch axis first");
     }
     int[] sample = new int[t.length - 1];

@@ -111,6 +111,24 @@ class Shapes(nn.Module):
         return torch.softmax(g @ self.lin + self.bias, dim=1).unsqueeze(1)
 
 
+class Misc(nn.Module):
+    """Uneven Split, edge Pad, align-corners bilinear, ReduceMean, Gemm with alpha / beta and no transB."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, stride=(1, 2), padding=(2, 1))
+        self.w = nn.Parameter(torch.randn(6, 5))
+        self.b = nn.Parameter(torch.randn(5))
+
+    def forward(self, x):
+        x = self.conv(x)
+        a, b = torch.split(x, [2, 4], dim=1)
+        a = F.pad(a, (2, 1, 1, 0), mode="replicate")
+        b = F.interpolate(b, size=(7, 9), mode="bilinear", align_corners=True)
+        y = torch.cat([a.mean((2, 3)), b.mean((2, 3))], dim=1)
+        return torch.addmm(self.b, y, self.w, beta=0.5, alpha=2.0)
+
+
 def export(name, model, shape, opset, fp16_weights=False):
     torch.manual_seed(zlib.crc32(name.encode()))
     model = model()
@@ -170,6 +188,12 @@ def errors():
                                         helper.make_node("Det", ["r"], ["y"], name="det_node")])
     hand_built("error_unsupported_attribute", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
                                                                 storage_order=1)])
+    # torch exports LRN as an If-guarded decomposition; the ONNX op itself, against F.local_response_norm:
+    hand_built("lrn", [helper.make_node("LRN", ["x"], ["y"], name="lrn", size=3, alpha=0.05, beta=0.7, bias=1.5)])
+    torch.manual_seed(8)
+    x = torch.randn(1, 3, 8, 8)
+    save(os.path.join(ROOT, "lrn"), "input.npy", x)
+    save(os.path.join(ROOT, "lrn"), "expected.npy", F.local_response_norm(x, 3, alpha=0.05, beta=0.7, k=1.5))
     torch.manual_seed(7)
     w = torch.randn(4, 3, 3, 3)
     hand_built("auto_pad_same_upper", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", auto_pad="SAME_UPPER",
@@ -217,6 +241,8 @@ def main():
         export("activations_opset13", Activations, (3, 6, 7), 13)
         export("shapes_opset11", Shapes, (3, 12, 14), 11)
         export("shapes_opset13", Shapes, (3, 12, 14), 13)
+        export("misc_opset13", Misc, (3, 6, 8), 13)
+        export("misc_opset17", Misc, (3, 6, 8), 17)
         export("mobilenet_v2_w025_fp16_opset13", lambda: torchvision.models.mobilenet_v2(width_mult=0.25, num_classes=10),
                (3, 64, 64), 13, fp16_weights=True)
         errors()

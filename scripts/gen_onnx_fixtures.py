@@ -242,6 +242,7 @@ def main():
         export("shapes_opset11", Shapes, (3, 12, 14), 11)
         export("shapes_opset13", Shapes, (3, 12, 14), 13)
         export("misc_opset13", Misc, (3, 6, 8), 13)
+        export("gelu_opset13", lambda: nn.Sequential(nn.Conv2d(3, 4, 3), nn.GELU(), nn.Conv2d(4, 2, 1)), (3, 6, 6), 13)
         export("misc_opset17", Misc, (3, 6, 8), 17)
         export("mobilenet_v2_w025_fp16_opset13", lambda: torchvision.models.mobilenet_v2(width_mult=0.25, num_classes=10),
                (3, 64, 64), 13, fp16_weights=True)

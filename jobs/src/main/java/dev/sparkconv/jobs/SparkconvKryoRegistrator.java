@@ -36,7 +36,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.BatchNorm.class, dev.sparkconv.nn.LocalResponseNorm.class,
       dev.sparkconv.nn.ConvTranspose.class, dev.sparkconv.nn.DeformConv2d.class,
       dev.sparkconv.nn.LocallyConnected2d.class, dev.sparkconv.nn.TiledConv2d.class,
-      dev.sparkconv.nn.Split.class, dev.sparkconv.nn.ConstantArithmetic.class,
+      dev.sparkconv.nn.Split.class, dev.sparkconv.nn.ConstantArithmetic.class, dev.sparkconv.nn.ErfLayer.class,
   };
 
   /** The multi-input operators (graph nodes that are not layers). */

@@ -49,6 +49,7 @@ final class OnnxOps {
     unary("Sigmoid", Sigmoid::new);
     unary("Tanh", Tanh::new);
     unary("HardSwish", HardSwish::new);
+    unary("Erf", dev.sparkconv.nn.ErfLayer::new); // with the arithmetic around it: exact GELU as opsets < 20 export it
     OPS.put("LeakyRelu", (n, g) -> layer(n.allow("alpha"), g, new LeakyRelu(g.name(n), n.f("alpha", 0.01f))));
     OPS.put("Elu", (n, g) -> layer(n.allow("alpha"), g, new Elu(g.name(n), n.f("alpha", 1f))));
     OPS.put("Gelu", (n, g) -> layer(n.allow("approximate"), g, new Gelu(g.name(n), gelu(n))));

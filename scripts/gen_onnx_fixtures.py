@@ -205,21 +205,27 @@ def errors():
 
 
 def zoo(folder):
-    """Full-size torchvision models with random weights, opset 13, batch 1, 224x224 (r3d_18: 3x8x112x112)."""
+    """Full-size torchvision models with random weights, batch-norm statistics from one random batch, opset 13,
+    batch 1, 3x224x224 (r3d_18: 3x8x112x112). ZOO_ONLY=name writes one."""
     os.makedirs(folder, exist_ok=True)
     models = {"resnet18": torchvision.models.resnet18, "alexnet": torchvision.models.alexnet,
               "mobilenet_v2": torchvision.models.mobilenet_v2, "shufflenet_v2": torchvision.models.shufflenet_v2_x1_0,
               "squeezenet1_1": torchvision.models.squeezenet1_1,
-              "googlenet": lambda: torchvision.models.googlenet(aux_logits=False, init_weights=True)}
+              "googlenet": lambda: torchvision.models.googlenet(aux_logits=False, init_weights=True),
+              "r3d_18": torchvision.models.video.r3d_18}
+    only = os.environ.get("ZOO_ONLY")
     for name, make in models.items():
+        if only and name != only:
+            continue
+        shape = (3, 8, 112, 112) if name == "r3d_18" else (3, 224, 224)
         torch.manual_seed(zlib.crc32(name.encode()))
         model = make()
         for m in model.modules():  # batch statistics from one batch, so the signal keeps its scale through BN
-            if isinstance(m, nn.BatchNorm2d):
+            if isinstance(m, (nn.BatchNorm2d, nn.BatchNorm3d)):
                 m.momentum = 1.0
-        model.train()(torch.randn(4, 3, 224, 224))
+        model.train()(torch.randn(4, *shape))
         model.eval()
-        x = torch.randn(1, 3, 224, 224)
+        x = torch.randn(1, *shape)
         os.makedirs(os.path.join(folder, name), exist_ok=True)
         torch.onnx.export(model, x, os.path.join(folder, name, "model.onnx"), opset_version=13)
         save(os.path.join(folder, name), "input.npy", x)

@@ -188,6 +188,14 @@ def errors():
                                         helper.make_node("Det", ["r"], ["y"], name="det_node")])
     hand_built("error_unsupported_attribute", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
                                                                 storage_order=1)])
+    hand_built("maxpool_same_upper", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", auto_pad="SAME_UPPER",
+                                                       kernel_shape=[3, 2], strides=[2, 2])])
+    torch.manual_seed(9)
+    x = torch.randn(1, 3, 8, 8)
+    save(os.path.join(ROOT, "maxpool_same_upper"), "input.npy", x)
+    # out 4x4: total pads 1 (H, kernel 3) and 0 (W, kernel 2), the odd one at the end
+    save(os.path.join(ROOT, "maxpool_same_upper"), "expected.npy",
+         F.max_pool2d(F.pad(x, (0, 0, 0, 1), value=float("-inf")), (3, 2), stride=2))
     # torch exports LRN as an If-guarded decomposition; the ONNX op itself, against F.local_response_norm:
     hand_built("lrn", [helper.make_node("LRN", ["x"], ["y"], name="lrn", size=3, alpha=0.05, beta=0.7, bias=1.5)])
     torch.manual_seed(8)

@@ -132,9 +132,26 @@ final class LayerOps {
   private static void maxPool(OnnxNode n, OnnxImporter g) {
     n.allow("auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
     n.only("storage_order", n.i("storage_order", 0), 0L);
-    Window win = symmetric(n, window(n, g.dyn(n, 0), kernelShape(n)));
-    OnnxOps.layer(n, g, new MaxPool(g.name(n), win.kernel(), win.strides(), win.begin(), win.dilations(),
-        n.i("ceil_mode", 0) != 0));
+    Dyn x = g.dyn(n, 0);
+    Window win = window(n, x, kernelShape(n));
+    String name = g.name(n);
+    int[] padding = win.begin();
+    if (!win.symmetric()) { // SAME_UPPER and the like: pad first with the lowest float, which no maximum picks
+      // (every window of an ONNX pool holds an input element)
+      int r = win.kernel().length;
+      int[] pads = new int[2 * r]; // F.pad order: (begin, end) from the last axis
+      for (int a = 0; a < r; a++) {
+        pads[2 * a] = win.pads()[r - 1 - a];
+        pads[2 * a + 1] = win.pads()[2 * r - 1 - a];
+      }
+      x = g.emit(new dev.sparkconv.nn.Pad(g.unique(name + ".pad"), pads, "constant", -Float.MAX_VALUE), x);
+      padding = new int[r];
+    }
+    MaxPool pool = new MaxPool(name, win.kernel(), win.strides(), padding, win.dilations(), n.i("ceil_mode", 0) != 0);
+    g.define(n.outputs().get(0), g.emit(pool, x));
+    if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) {
+      throw n.error("output #1 (Indices) is not supported");
+    }
   }
 
   private static void avgPool(OnnxNode n, OnnxImporter g) {

@@ -253,6 +253,10 @@ def main():
         export("lenet5_opset13", LeNet5, (1, 32, 32), 13)
         export("tiny_resnet_opset17", TinyResNet, (3, 16, 16), 17)
         export("activations_opset13", Activations, (3, 6, 7), 13)
+        export("activations_opset9", Activations, (3, 6, 7), 9)
+        export("tiny_resnet_opset9", TinyResNet, (3, 16, 16), 9)
+        # Opset 10's Resize has no coordinate modes: torch warns its bilinear export differs; the import refuses it.
+        export("shapes_opset10", Shapes, (3, 12, 14), 10)
         export("shapes_opset11", Shapes, (3, 12, 14), 11)
         export("shapes_opset13", Shapes, (3, 12, 14), 13)
         export("misc_opset13", Misc, (3, 6, 8), 13)

@@ -25,7 +25,7 @@ class OnnxImporterTest {
   private static final double TOL = 1e-4;
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"lenet5_opset13", "tiny_resnet_opset17", "activations_opset13", "shapes_opset11",
+  @ValueSource(strings = {"lenet5_opset13", "tiny_resnet_opset17", "activations_opset13", "activations_opset9", "tiny_resnet_opset9", "shapes_opset11",
       "shapes_opset13", "misc_opset13", "misc_opset17", "gelu_opset13", "mobilenet_v2_w025_fp16_opset13", "auto_pad_same_upper", "maxpool_same_upper", "lrn"})
   void matchesPyTorch(String name) throws Exception {
     Path dir = dir(name);
@@ -73,6 +73,14 @@ class OnnxImporterTest {
     var e = assertThrows(ModelFormatException.class,
         () -> ModelLoader.load(dir("error_unsupported_attribute").resolve("model.onnx")));
     assertTrue(e.getMessage().contains("node 'pool' (MaxPool)") && e.getMessage().contains("'storage_order' = 1"),
+        e.getMessage());
+  }
+
+  @Test
+  void opset10BilinearResizeIsRefusedNotApproximated() throws Exception {
+    var e = assertThrows(ModelFormatException.class,
+        () -> ModelLoader.load(dir("shapes_opset10").resolve("model.onnx")));
+    assertTrue(e.getMessage().contains("(Resize)") && e.getMessage().contains("coordinate_transformation_mode"),
         e.getMessage());
   }
 

@@ -188,6 +188,14 @@ def errors():
                                         helper.make_node("Det", ["r"], ["y"], name="det_node")])
     hand_built("error_unsupported_attribute", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
                                                                 storage_order=1)])
+    hand_built("error_batch_axis", [helper.make_node("Relu", ["x"], ["r"]),
+                                    helper.make_node("Concat", ["x", "r"], ["y"], axis=0)])
+    hand_built("sum", [helper.make_node("Relu", ["x"], ["r"], name="relu"),
+                       helper.make_node("Sum", ["x", "r", "x"], ["y"], name="sum")])
+    torch.manual_seed(10)
+    x = torch.randn(1, 3, 8, 8)
+    save(os.path.join(ROOT, "sum"), "input.npy", x)
+    save(os.path.join(ROOT, "sum"), "expected.npy", x + F.relu(x) + x)
     hand_built("maxpool_same_upper", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", auto_pad="SAME_UPPER",
                                                        kernel_shape=[3, 2], strides=[2, 2])])
     torch.manual_seed(9)

@@ -89,8 +89,9 @@ public final class OnnxImporter {
       n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum));
     }
     graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
-    for (NodeProto proto : graph.getNodeList()) {
-      OnnxNode node = new OnnxNode(proto, proto.getName(), opset, source);
+    for (int k = 0; k < graph.getNodeCount(); k++) {
+      NodeProto proto = graph.getNode(k);
+      OnnxNode node = new OnnxNode(proto, k, opset, source);
       if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
         throw node.error("op domain '" + proto.getDomain() + "' is not supported (only the default ONNX domain)");
       }

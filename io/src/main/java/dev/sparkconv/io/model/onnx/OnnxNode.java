@@ -15,12 +15,15 @@ final class OnnxNode {
   final String name;
   final String op;
   final int opset;
+  /** Position in the graph, which names the node in errors when it has no name. */
+  final int index;
   private final String source;
   private final Map<String, AttributeProto> attributes = new LinkedHashMap<>();
 
-  OnnxNode(NodeProto proto, String name, int opset, String source) {
+  OnnxNode(NodeProto proto, int index, int opset, String source) {
     this.proto = proto;
-    this.name = name;
+    this.index = index;
+    this.name = proto.getName();
     this.op = proto.getOpType();
     this.opset = opset;
     this.source = source;
@@ -30,7 +33,8 @@ final class OnnxNode {
   }
 
   ModelFormatException error(String message) {
-    return new ModelFormatException(source + ": node '" + proto.getName() + "' (" + op + "): " + message);
+    String node = proto.getName().isEmpty() ? "#" + index : "'" + proto.getName() + "'";
+    return new ModelFormatException(source + ": node " + node + " (" + op + "): " + message);
   }
 
   /** Refuses any attribute not listed: an attribute we would ignore could change the result. */

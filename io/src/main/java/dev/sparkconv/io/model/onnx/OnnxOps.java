@@ -54,6 +54,7 @@ final class OnnxOps {
     OPS.put("Identity", (n, g) -> g.define(n.outputs().get(0), g.dyn(n.allow(), 0)));
     OPS.put("Dropout", OnnxOps::dropout);
     OPS.put("Add", OnnxOps::arithmetic);
+    OPS.put("Sum", OnnxOps::sum);
     OPS.put("Sub", OnnxOps::arithmetic);
     OPS.put("Mul", OnnxOps::arithmetic);
     OPS.put("Div", OnnxOps::arithmetic);
@@ -229,6 +230,16 @@ final class OnnxOps {
       return;
     }
     g.define(n.outputs().get(0), g.emit(new ConstantArithmetic(name, kind, v, shape), x));
+  }
+
+  /** Sum of one or more computed tensors of one rank (broadcasting size-1 axes). */
+  private static void sum(OnnxNode n, OnnxImporter g) {
+    n.allow();
+    Dyn[] in = new Dyn[n.inputs().size()];
+    for (int k = 0; k < in.length; k++) {
+      in[k] = g.dyn(n, k);
+    }
+    g.define(n.outputs().get(0), in.length == 1 ? in[0] : g.emit(new Add(g.name(n)), in));
   }
 
   private static void negate(float[] v) {

@@ -26,7 +26,7 @@ class OnnxImporterTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"lenet5_opset13", "tiny_resnet_opset17", "activations_opset13", "activations_opset9", "tiny_resnet_opset9", "shapes_opset11",
-      "shapes_opset13", "misc_opset13", "misc_opset17", "gelu_opset13", "mobilenet_v2_w025_fp16_opset13", "auto_pad_same_upper", "maxpool_same_upper", "lrn"})
+      "shapes_opset13", "misc_opset13", "misc_opset17", "gelu_opset13", "mobilenet_v2_w025_fp16_opset13", "auto_pad_same_upper", "maxpool_same_upper", "lrn", "sum"})
   void matchesPyTorch(String name) throws Exception {
     Path dir = dir(name);
     Network net = ModelLoader.load(dir.resolve("model.onnx"));
@@ -74,6 +74,13 @@ class OnnxImporterTest {
         () -> ModelLoader.load(dir("error_unsupported_attribute").resolve("model.onnx")));
     assertTrue(e.getMessage().contains("node 'pool' (MaxPool)") && e.getMessage().contains("'storage_order' = 1"),
         e.getMessage());
+  }
+
+  @Test
+  void anOpOnTheBatchAxisIsRefusedNamingAnUnnamedNodeByPosition() throws Exception {
+    var e = assertThrows(ModelFormatException.class,
+        () -> ModelLoader.load(dir("error_batch_axis").resolve("model.onnx")));
+    assertTrue(e.getMessage().contains("node #1 (Concat)") && e.getMessage().contains("batch axis"), e.getMessage());
   }
 
   @Test

@@ -129,7 +129,20 @@ class Misc(nn.Module):
         return torch.addmm(self.b, y, self.w, beta=0.5, alpha=2.0)
 
 
-def export(name, model, shape, opset, fp16_weights=False):
+class BatchNorms(nn.Module):
+    """A batch norm after a convolution (folded into it at load) and one after a ReLU (kept standalone)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3)
+        self.bn1 = nn.BatchNorm2d(6)
+        self.bn2 = nn.BatchNorm2d(6, eps=1e-3)
+
+    def forward(self, x):
+        return self.bn2(F.relu(self.bn1(self.conv(x))))
+
+
+def export(name, model, shape, opset, fp16_weights=False, preserve=False):
     torch.manual_seed(zlib.crc32(name.encode()))
     model = model()
     for m in model.modules():
@@ -147,7 +160,9 @@ def export(name, model, shape, opset, fp16_weights=False):
     os.makedirs(folder)
     path = os.path.join(folder, "model.onnx")
     torch.onnx.export(model, x, path, opset_version=opset, input_names=["x"], output_names=["y"],
-                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, do_constant_folding=True)
+                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, do_constant_folding=True,
+                      # eval mode fuses batch norms into convolutions; PRESERVE keeps BatchNormalization nodes
+                      training=torch.onnx.TrainingMode.PRESERVE if preserve else torch.onnx.TrainingMode.EVAL)
     if fp16_weights:
         to_fp16_storage(path)
     save(folder, "input.npy", x)
@@ -263,6 +278,8 @@ def main():
         export("activations_opset13", Activations, (3, 6, 7), 13)
         export("activations_opset9", Activations, (3, 6, 7), 9)
         export("tiny_resnet_opset9", TinyResNet, (3, 16, 16), 9)
+        export("tiny_resnet_bn_opset13", TinyResNet, (3, 16, 16), 13, preserve=True)
+        export("batch_norms_opset15", BatchNorms, (3, 7, 9), 15, preserve=True)
         # Opset 10's Resize has no coordinate modes: torch warns its bilinear export differs; the import refuses it.
         export("shapes_opset10", Shapes, (3, 12, 14), 10)
         export("shapes_opset11", Shapes, (3, 12, 14), 11)

@@ -25,7 +25,7 @@ class OnnxImporterTest {
   private static final double TOL = 1e-4;
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"lenet5_opset13", "tiny_resnet_opset17", "activations_opset13", "activations_opset9", "tiny_resnet_opset9", "shapes_opset11",
+  @ValueSource(strings = {"lenet5_opset13", "tiny_resnet_opset17", "activations_opset13", "activations_opset9", "tiny_resnet_opset9", "tiny_resnet_bn_opset13", "batch_norms_opset15", "shapes_opset11",
       "shapes_opset13", "misc_opset13", "misc_opset17", "gelu_opset13", "mobilenet_v2_w025_fp16_opset13", "auto_pad_same_upper", "maxpool_same_upper", "lrn", "sum"})
   void matchesPyTorch(String name) throws Exception {
     Path dir = dir(name);
@@ -55,9 +55,12 @@ class OnnxImporterTest {
   }
 
   @Test
-  void batchNormIsFoldedIntoTheConvolutions() throws Exception {
-    Network net = ModelLoader.load(dir("tiny_resnet_opset17").resolve("model.onnx"));
+  void batchNormIsFoldedIntoTheConvolutionBeforeIt() throws Exception {
+    Network net = ModelLoader.load(dir("tiny_resnet_bn_opset13").resolve("model.onnx"));
     assertTrue(net.nodes().stream().noneMatch(n -> n.op().equals("batch_norm")), net.nodes().toString());
+    Network standalone = ModelLoader.load(dir("batch_norms_opset15").resolve("model.onnx"));
+    assertEquals(1, standalone.nodes().stream().filter(n -> n.op().equals("batch_norm")).count(),
+        standalone.nodes().toString());
   }
 
   @Test

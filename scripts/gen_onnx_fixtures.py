@@ -211,6 +211,19 @@ def errors():
     x = torch.randn(1, 3, 8, 8)
     save(os.path.join(ROOT, "sum"), "input.npy", x)
     save(os.path.join(ROOT, "sum"), "expected.npy", x + F.relu(x) + x)
+    # Initializers in the typed fields (float_data; float16 bits in int32_data), not raw_data as torch writes them.
+    torch.manual_seed(11)
+    c = torch.randn(3, 1, 1)
+    h = torch.randn(1, 3, 1, 8).half()
+    hand_built("typed_initializers", [helper.make_node("Cast", ["h16"], ["h"], to=TensorProto.FLOAT),
+                                      helper.make_node("Add", ["x", "c"], ["s"], name="add"),
+                                      helper.make_node("Mul", ["s", "h"], ["y"], name="mul")],
+               [helper.make_tensor("c", TensorProto.FLOAT, [3, 1, 1], c.flatten().tolist()),
+                helper.make_tensor("h16", TensorProto.FLOAT16, [1, 3, 1, 8], h.flatten().numpy())])
+    assert not onnx.load(os.path.join(ROOT, "typed_initializers", "model.onnx")).graph.initializer[1].raw_data
+    x = torch.randn(1, 3, 8, 8)
+    save(os.path.join(ROOT, "typed_initializers"), "input.npy", x)
+    save(os.path.join(ROOT, "typed_initializers"), "expected.npy", (x + c) * h.float())
     hand_built("maxpool_same_upper", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", auto_pad="SAME_UPPER",
                                                        kernel_shape=[3, 2], strides=[2, 2])])
     torch.manual_seed(9)

@@ -203,6 +203,9 @@ def errors():
                                         helper.make_node("Det", ["r"], ["y"], name="det_node")])
     hand_built("error_unsupported_attribute", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
                                                                 storage_order=1)])
+    hand_built("error_unknown_attribute", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", kernel_shape=[1, 1],
+                                                            foo=3)],
+               [numpy_helper.from_array(np.ones((2, 3, 1, 1), np.float32), "w")])
     hand_built("error_batch_axis", [helper.make_node("Relu", ["x"], ["r"]),
                                     helper.make_node("Concat", ["x", "r"], ["y"], axis=0)])
     hand_built("sum", [helper.make_node("Relu", ["x"], ["r"], name="relu"),

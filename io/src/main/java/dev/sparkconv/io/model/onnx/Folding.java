@@ -295,6 +295,9 @@ final class Folding {
   private static Const constantOfShape(OnnxNode n, Const shape) {
     n.allow("value");
     Const fill = n.has("value") ? Tensors.of(n.attribute("value").getT()) : new Const(new int[0], new double[] {0}, false);
+    if (Arrays.stream(shape.longs()).anyMatch(d -> d == Value.BATCH)) { // a per-batch tensor, not a constant
+      throw n.error("a tensor the size of the batch is not supported");
+    }
     int[] dims = Arrays.stream(shape.longs()).mapToInt(Math::toIntExact).toArray();
     double[] v = new double[Shapes.size(dims)];
     Arrays.fill(v, fill.values()[0]);

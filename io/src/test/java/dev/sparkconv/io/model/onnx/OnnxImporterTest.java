@@ -80,6 +80,14 @@ class OnnxImporterTest {
   }
 
   @Test
+  void unknownAttributeNamesNodeAndAttribute() throws Exception {
+    var e = assertThrows(ModelFormatException.class,
+        () -> ModelLoader.load(dir("error_unknown_attribute").resolve("model.onnx")));
+    assertTrue(e.getMessage().contains("node 'conv' (Conv)") && e.getMessage().contains("unsupported attribute 'foo'"),
+        e.getMessage());
+  }
+
+  @Test
   void anOpOnTheBatchAxisIsRefusedNamingAnUnnamedNodeByPosition() throws Exception {
     var e = assertThrows(ModelFormatException.class,
         () -> ModelLoader.load(dir("error_batch_axis").resolve("model.onnx")));

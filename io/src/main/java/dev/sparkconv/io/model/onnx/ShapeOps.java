@@ -58,6 +58,7 @@ final class ShapeOps {
   /** The target's first entry must stand for the batch: the batch itself (folded Shape), 0 or -1. */
   private static void reshape(OnnxNode n, OnnxImporter g) {
     n.allow("allowzero");
+    n.only("allowzero", n.i("allowzero", 0), 0L);
     Dyn x = g.dyn(n, 0);
     long[] t = g.constant(n, 1).longs();
     if (t.length == 0 || (t[0] != Value.BATCH && t[0] != 0 && t[0] != -1 && t[0] != g.declaredBatch)) {

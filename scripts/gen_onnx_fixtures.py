@@ -235,6 +235,12 @@ def errors():
     # out 4x4: total pads 1 (H, kernel 3) and 0 (W, kernel 2), the odd one at the end
     save(os.path.join(ROOT, "maxpool_same_upper"), "expected.npy",
          F.max_pool2d(F.pad(x, (0, 0, 0, 1), value=float("-inf")), (3, 2), stride=2))
+    hand_built("avgpool_asymmetric", [helper.make_node("AveragePool", ["x"], ["y"], name="pool", kernel_shape=[3, 3],
+                                                       pads=[0, 1, 2, 1], count_include_pad=1)])
+    torch.manual_seed(12)
+    x = torch.randn(1, 3, 8, 8)
+    save(os.path.join(ROOT, "avgpool_asymmetric"), "input.npy", x)
+    save(os.path.join(ROOT, "avgpool_asymmetric"), "expected.npy", F.avg_pool2d(F.pad(x, (1, 1, 0, 2)), 3, stride=1))
     # torch exports LRN as an If-guarded decomposition; the ONNX op itself, against F.local_response_norm:
     hand_built("lrn", [helper.make_node("LRN", ["x"], ["y"], name="lrn", size=3, alpha=0.05, beta=0.7, bias=1.5)])
     torch.manual_seed(8)

@@ -138,14 +138,8 @@ final class LayerOps {
     int[] padding = win.begin();
     if (!win.symmetric()) { // SAME_UPPER and the like: pad first with the lowest float, which no maximum picks
       // (every window of an ONNX pool holds an input element)
-      int r = win.kernel().length;
-      int[] pads = new int[2 * r]; // F.pad order: (begin, end) from the last axis
-      for (int a = 0; a < r; a++) {
-        pads[2 * a] = win.pads()[r - 1 - a];
-        pads[2 * a + 1] = win.pads()[2 * r - 1 - a];
-      }
-      x = g.emit(new dev.sparkconv.nn.Pad(g.unique(name + ".pad"), pads, "constant", -Float.MAX_VALUE), x);
-      padding = new int[r];
+      x = prePad(g, name, x, win, -Float.MAX_VALUE);
+      padding = new int[win.kernel().length];
     }
     MaxPool pool = new MaxPool(name, win.kernel(), win.strides(), padding, win.dilations(), n.i("ceil_mode", 0) != 0);
     g.define(n.outputs().get(0), g.emit(pool, x));
@@ -156,12 +150,35 @@ final class LayerOps {
 
   private static void avgPool(OnnxNode n, OnnxImporter g) {
     n.allow("auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides");
-    Window win = symmetric(n, window(n, g.dyn(n, 0), kernelShape(n)));
+    Dyn x = g.dyn(n, 0);
+    Window win = window(n, x, kernelShape(n));
     if (Arrays.stream(win.dilations()).anyMatch(d -> d != 1)) {
       throw n.error("attribute 'dilations' = " + Arrays.toString(win.dilations()) + " is not supported");
     }
-    OnnxOps.layer(n, g, new AvgPool(g.name(n), win.kernel(), win.strides(), win.begin(), n.i("ceil_mode", 0) != 0,
-        n.i("count_include_pad", 0) != 0));
+    boolean countPad = n.i("count_include_pad", 0) != 0;
+    String name = g.name(n);
+    int[] padding = win.begin();
+    if (!win.symmetric()) {
+      if (!countPad) {
+        throw n.error("asymmetric padding " + Arrays.toString(win.pads()) + " with count_include_pad = 0 is not "
+            + "supported");
+      }
+      x = prePad(g, name, x, win, 0); // counted zeros: the same as zeros padded first
+      padding = new int[win.kernel().length];
+    }
+    g.define(n.outputs().get(0), g.emit(new AvgPool(name, win.kernel(), win.strides(), padding,
+        n.i("ceil_mode", 0) != 0, countPad), x));
+  }
+
+  /** A Pad node with the window's pads (F.pad order: (begin, end) from the last axis) and a constant. */
+  private static Dyn prePad(OnnxImporter g, String name, Dyn x, Window win, float value) {
+    int r = win.kernel().length;
+    int[] pads = new int[2 * r];
+    for (int a = 0; a < r; a++) {
+      pads[2 * a] = win.pads()[r - 1 - a];
+      pads[2 * a + 1] = win.pads()[2 * r - 1 - a];
+    }
+    return g.emit(new dev.sparkconv.nn.Pad(g.unique(name + ".pad"), pads, "constant", value), x);
   }
 
   private static void lpPool(OnnxNode n, OnnxImporter g) {
@@ -171,13 +188,6 @@ final class LayerOps {
       throw n.error("padding is not supported");
     }
     OnnxOps.layer(n, g, new LpPool(g.name(n), n.i("p", 2), win.kernel(), win.strides()));
-  }
-
-  private static Window symmetric(OnnxNode n, Window win) {
-    if (!win.symmetric()) {
-      throw n.error("asymmetric padding " + Arrays.toString(win.pads()) + " is not supported");
-    }
-    return win;
   }
 
   /** The mean over every spatial axis is global average pooling (keepdims 0: then a reshape to (C)). */

@@ -142,7 +142,7 @@ class BatchNorms(nn.Module):
         return self.bn2(F.relu(self.bn1(self.conv(x))))
 
 
-def export(name, model, shape, opset, fp16_weights=False, preserve=False):
+def export(name, model, shape, opset, fp16_weights=False, preserve=False, dynamic_spatial=False):
     torch.manual_seed(zlib.crc32(name.encode()))
     model = model()
     for m in model.modules():
@@ -160,7 +160,8 @@ def export(name, model, shape, opset, fp16_weights=False, preserve=False):
     os.makedirs(folder)
     path = os.path.join(folder, "model.onnx")
     torch.onnx.export(model, x, path, opset_version=opset, input_names=["x"], output_names=["y"],
-                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, do_constant_folding=True,
+                      dynamic_axes={"x": {0: "batch", 2: "h", 3: "w"} if dynamic_spatial else {0: "batch"},
+                                    "y": {0: "batch"}}, do_constant_folding=True,
                       # eval mode fuses batch norms into convolutions; PRESERVE keeps BatchNormalization nodes
                       training=torch.onnx.TrainingMode.PRESERVE if preserve else torch.onnx.TrainingMode.EVAL)
     if fp16_weights:
@@ -300,6 +301,7 @@ def main():
         export("activations_opset13", Activations, (3, 6, 7), 13)
         export("activations_opset9", Activations, (3, 6, 7), 9)
         export("tiny_resnet_opset9", TinyResNet, (3, 16, 16), 9)
+        export("tiny_resnet_dynamic_hw_opset13", TinyResNet, (3, 16, 12), 13, dynamic_spatial=True)
         export("tiny_resnet_bn_opset13", TinyResNet, (3, 16, 16), 13, preserve=True)
         export("batch_norms_opset15", BatchNorms, (3, 7, 9), 15, preserve=True)
         # Opset 10's Resize has no coordinate modes: torch warns its bilinear export differs; the import refuses it.

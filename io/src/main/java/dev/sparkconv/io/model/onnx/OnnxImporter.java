@@ -44,22 +44,35 @@ public final class OnnxImporter {
   private final List<Node> nodes = new ArrayList<>();
   private final Set<String> names = new HashSet<>(Set.of(Network.INPUT));
 
-  private OnnxImporter(String source, int opset) {
+  /** The per-sample input shape the caller fixes (null: the graph's own); it decides every folded shape. */
+  private final int[] requestedShape;
+
+  private OnnxImporter(String source, int opset, int[] requestedShape) {
     this.source = source;
     this.opset = opset;
+    this.requestedShape = requestedShape == null ? null : requestedShape.clone();
   }
 
   public static Network load(Path file) {
+    return load(file, null);
+  }
+
+  /**
+   * Imports for a given per-sample input shape (no batch axis), which fills the graph input's
+   * dynamic axes (e.g. a height and width exported with dynamic_axes) and must agree with its fixed
+   * ones; null keeps the graph's own shape.
+   */
+  public static Network load(Path file, int[] sampleShape) {
     ModelProto model;
     try (InputStream in = Files.newInputStream(file)) {
       model = ModelProto.parseFrom(in);
     } catch (IOException e) {
       throw new ModelFormatException(file + " is not a readable ONNX model: " + e.getMessage(), e);
     }
-    return load(model, file.toString());
+    return load(model, file.toString(), sampleShape);
   }
 
-  static Network load(ModelProto model, String source) {
+  static Network load(ModelProto model, String source, int[] sampleShape) {
     if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
       throw new ModelFormatException(source + ": not an ONNX model (no graph nodes)");
     }
@@ -73,7 +86,7 @@ public final class OnnxImporter {
       throw new ModelFormatException(source + ": ONNX opset " + opset + " is not supported (" + MIN_OPSET + " to "
           + MAX_OPSET + ")");
     }
-    return new OnnxImporter(source, opset).build(model.getGraph());
+    return new OnnxImporter(source, opset, sampleShape).build(model.getGraph());
   }
 
   private Network build(GraphProto graph) {
@@ -132,12 +145,22 @@ public final class OnnxImporter {
       declaredBatch = dims.get(0).getDimValue();
     }
     int[] sample = new int[Math.max(0, dims.size() - 1)];
+    if (requestedShape != null && requestedShape.length != sample.length) {
+      throw new ModelFormatException(source + ": input shape " + java.util.Arrays.toString(requestedShape)
+          + " does not have the " + sample.length + " axes of graph input '" + in.getName() + "' (without the batch)");
+    }
     for (int d = 1; d < dims.size(); d++) {
-      if (!dims.get(d).hasDimValue() || dims.get(d).getDimValue() < 1) {
-        throw new ModelFormatException(source + ": graph input '" + in.getName() + "' axis " + d + " is dynamic ("
-            + dims.get(d).getDimParam() + "); only the batch axis may be");
+      boolean fixed = dims.get(d).hasDimValue() && dims.get(d).getDimValue() > 0;
+      if (requestedShape != null && (requestedShape[d - 1] < 1
+          || fixed && dims.get(d).getDimValue() != requestedShape[d - 1])) {
+        throw new ModelFormatException(source + ": input shape " + java.util.Arrays.toString(requestedShape)
+            + " does not fit graph input '" + in.getName() + "' axis " + d + " of size " + dims.get(d).getDimValue());
       }
-      sample[d - 1] = (int) dims.get(d).getDimValue();
+      if (!fixed && requestedShape == null) {
+        throw new ModelFormatException(source + ": graph input '" + in.getName() + "' axis " + d + " is dynamic ('"
+            + dims.get(d).getDimParam() + "'); give the input shape to import it for");
+      }
+      sample[d - 1] = requestedShape != null ? requestedShape[d - 1] : (int) dims.get(d).getDimValue();
     }
     if (sample.length == 0) {
       throw new ModelFormatException(source + ": graph input '" + in.getName() + "' needs a batch axis and at "

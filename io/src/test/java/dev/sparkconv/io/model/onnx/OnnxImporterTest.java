@@ -64,6 +64,18 @@ class OnnxImporterTest {
   }
 
   @Test
+  void dynamicSpatialAxesTakeTheShapeTheCallerGives() throws Exception {
+    Path model = dir("tiny_resnet_dynamic_hw_opset13").resolve("model.onnx");
+    var e = assertThrows(ModelFormatException.class, () -> ModelLoader.load(model));
+    assertTrue(e.getMessage().contains("axis 2 is dynamic ('h')"), e.getMessage());
+    Network net = OnnxImporter.load(model, new int[] {3, 16, 12});
+    Tensor expected = Npy.readTensor(model.resolveSibling("expected.npy"));
+    Tensor actual = net.forward(Npy.readTensor(model.resolveSibling("input.npy")), new ExecutionContext());
+    assertArrayEquals(expected.data(), actual.toArray(), 1e-4f);
+    assertThrows(ModelFormatException.class, () -> OnnxImporter.load(model, new int[] {4, 16, 12}));
+  }
+
+  @Test
   void unsupportedOpNamesNodeAndOpType() throws Exception {
     var e = assertThrows(ModelFormatException.class,
         () -> ModelLoader.load(dir("error_unsupported_op").resolve("model.onnx")));

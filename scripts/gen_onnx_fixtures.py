@@ -242,6 +242,14 @@ def errors():
     x = torch.randn(1, 3, 8, 8)
     save(os.path.join(ROOT, "avgpool_asymmetric"), "input.npy", x)
     save(os.path.join(ROOT, "avgpool_asymmetric"), "expected.npy", F.avg_pool2d(F.pad(x, (1, 1, 0, 2)), 3, stride=1))
+    hand_built("lppool_hardsigmoid", [helper.make_node("LpPool", ["x"], ["p"], name="lp", kernel_shape=[2, 3], strides=[2, 1],
+                                                       p=2),
+                                      helper.make_node("HardSigmoid", ["p"], ["y"], name="hs")])  # ONNX's 0.2, 0.5
+    torch.manual_seed(13)
+    x = torch.randn(1, 3, 8, 8)
+    save(os.path.join(ROOT, "lppool_hardsigmoid"), "input.npy", x)
+    save(os.path.join(ROOT, "lppool_hardsigmoid"), "expected.npy",
+         torch.clamp(0.2 * F.lp_pool2d(x, 2, (2, 3), stride=(2, 1)) + 0.5, 0, 1))
     # torch exports LRN as an If-guarded decomposition; the ONNX op itself, against F.local_response_norm:
     hand_built("lrn", [helper.make_node("LRN", ["x"], ["y"], name="lrn", size=3, alpha=0.05, beta=0.7, bias=1.5)])
     torch.manual_seed(8)

@@ -125,7 +125,7 @@ final class Folding {
     n.allow("to", "saturate");
     DataType to = DataType.forNumber((int) n.i("to", 0));
     return switch (to == null ? DataType.UNDEFINED : to) {
-      case FLOAT, FLOAT16 -> new Const(a.shape(), unary(a, x -> (float) x).values(), false);
+      case FLOAT, FLOAT16 -> Const.ofFloats(a.shape(), a.floats());
       case DOUBLE -> new Const(a.shape(), a.values(), false);
       case BOOL -> new Const(a.shape(), unary(a, x -> x != 0 ? 1 : 0).values(), true);
       case INT64, INT32, INT16, INT8, UINT8, UINT16 -> new Const(a.shape(), unary(a, x -> (double) (long) x).values(), true);
@@ -212,12 +212,12 @@ final class Folding {
   }
 
   private static Const reshape(Const a, int[] shape) {
-    return new Const(shape, a.values(), a.integral());
+    return a.reshaped(shape);
   }
 
   private static Const flatten(Const a, int axis) {
     int outer = Shapes.size(Arrays.copyOfRange(a.shape(), 0, axis));
-    return reshape(a, new int[] {outer, a.values().length / Math.max(outer, 1)});
+    return reshape(a, new int[] {outer, a.size() / Math.max(outer, 1)});
   }
 
   /** Gather along {@code axis} (take): data.shape[:axis] + indices.shape + data.shape[axis+1:]. */
@@ -256,7 +256,7 @@ final class Folding {
     double[] out = new double[Shapes.size(shape)];
     for (int o = 0, w = 0; o < outer; o++) {
       for (Const p : parts) {
-        int block = p.values().length / Math.max(outer, 1);
+        int block = p.size() / Math.max(outer, 1);
         System.arraycopy(p.values(), o * block, out, w, block);
         w += block;
       }
@@ -276,7 +276,7 @@ final class Folding {
     for (int d = 0; d < r; d++) {
       shape[d] = a.shape()[p[d]];
     }
-    double[] out = new double[a.values().length];
+    double[] out = new double[a.size()];
     int[] index = new int[r];
     for (int w = 0; w < out.length; w++) {
       int from = 0;

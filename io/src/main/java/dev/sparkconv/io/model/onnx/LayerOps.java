@@ -230,12 +230,12 @@ final class LayerOps {
     }
     float[] bias = null;
     if (c != null) {
-      if (c.values().length != 1 && c.values().length != out || c.rank() == 2 && c.shape()[0] != 1) {
+      if (c.size() != 1 && c.size() != out || c.rank() == 2 && c.shape()[0] != 1) {
         throw n.error("input C of shape " + Shapes.format(c.shape()) + " is not supported (one value or one per output)");
       }
       bias = new float[out];
       for (int i = 0; i < out; i++) {
-        bias[i] = beta * (float) c.values()[c.values().length == 1 ? 0 : i];
+        bias[i] = beta * (float) c.values()[c.size() == 1 ? 0 : i];
       }
     }
     linear(n, g, x, w, out, bias);
@@ -325,7 +325,7 @@ final class LayerOps {
       for (int i = 0; i < f.length; i++) {
         scale[i] = f[i];
       }
-    } else if (scales != null && scales.values().length > 0) {
+    } else if (scales != null && scales.size() > 0) {
       scale = scales.values().clone();
     } else if (sizes != null) {
       size = Arrays.stream(sizes.longs()).mapToInt(Math::toIntExact).toArray();

@@ -149,7 +149,7 @@ final class OnnxOps {
     int[] s = Folding.pad(slope.shape(), x.rank());
     int channels = x.sample()[0];
     boolean perChannel = s[0] == 1 && s[1] == channels && Shapes.size(s) == channels;
-    if (slope.values().length != 1 && !perChannel) {
+    if (slope.size() != 1 && !perChannel) {
       throw n.error("slope of shape " + Shapes.format(slope.shape()) + " is not supported (one value, or one per "
           + "channel)");
     }

@@ -18,12 +18,22 @@ final class Tensors {
     int[] shape = t.getDimsList().stream().mapToInt(Long::intValue).toArray();
     int count = dev.sparkconv.tensor.Shapes.size(shape);
     DataType type = DataType.forNumber(t.getDataType());
-    double[] v = new double[count];
     ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     boolean hasRaw = !t.getRawData().isEmpty();
+    if (type == DataType.FLOAT) { // weights: kept as floats, half the memory of doubles
+      float[] f = new float[count];
+      if (hasRaw) {
+        raw.asFloatBuffer().get(f);
+      } else {
+        for (int k = 0; k < count; k++) {
+          f[k] = t.getFloatData(k);
+        }
+      }
+      return Value.Const.ofFloats(shape, f);
+    }
+    double[] v = new double[count];
     for (int k = 0; k < count; k++) {
       v[k] = switch (type == null ? DataType.UNDEFINED : type) {
-        case FLOAT -> hasRaw ? raw.getFloat() : t.getFloatData(k);
         case DOUBLE -> hasRaw ? raw.getDouble() : t.getDoubleData(k);
         case FLOAT16 -> half(hasRaw ? raw.getShort() : t.getInt32Data(k));
         case INT64 -> hasRaw ? raw.getLong() : t.getInt64Data(k);

@@ -80,6 +80,14 @@ class CliTest {
     Result bad = run("summary", "--model", onnx.resolve("error_unsupported_op/model.onnx").toString());
     assertEquals(1, bad.code());
     assertTrue(bad.err().contains("node 'det_node' (Det)"), bad.err());
+
+    String dynamic = onnx.resolve("tiny_resnet_dynamic_hw_opset13/model.onnx").toString();
+    Result noShape = run("summary", "--model", dynamic);
+    assertEquals(1, noShape.code());
+    assertTrue(noShape.err().contains("is dynamic"), noShape.err());
+    Result shaped = run("summary", "--model", dynamic, "--input-shape", "3,20,24");
+    assertEquals(0, shaped.code(), shaped.err());
+    assertTrue(shaped.out().matches("(?s).*stem.stem.0.Conv +conv2d +input +\\(8, 10, 12\\).*"), shaped.out());
   }
 
   @Test

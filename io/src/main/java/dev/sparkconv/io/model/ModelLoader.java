@@ -17,6 +17,14 @@ public final class ModelLoader {
 
   /** A model with its weights from a safetensors file, or (null) as the spec describes them. */
   public static Network load(Path model, Path weights) {
+    return load(model, weights, null);
+  }
+
+  /**
+   * As {@link #load(Path, Path)}; {@code onnxInputShape} (per sample, or null) fills an ONNX graph
+   * input's dynamic axes, for which its shapes are folded. A native spec states its own input shape.
+   */
+  public static Network load(Path model, Path weights, int[] onnxInputShape) {
     if (!Files.isRegularFile(model)) {
       throw new ModelFormatException("model file " + model + " does not exist");
     }
@@ -26,9 +34,10 @@ public final class ModelLoader {
     }
     if (file.endsWith(".onnx")) {
       if (weights != null) {
-        throw new ModelFormatException("model file " + model + ": an ONNX model carries its own weights; drop --weights");
+        throw new ModelFormatException("model file " + model
+            + ": an ONNX model carries its own weights; drop --weights");
       }
-      return dev.sparkconv.io.model.onnx.OnnxImporter.load(model);
+      return dev.sparkconv.io.model.onnx.OnnxImporter.load(model, onnxInputShape);
     }
     throw new ModelFormatException("model file " + model + ": unknown format (expected a .json native spec or an "
         + ".onnx model)");
@@ -44,8 +53,8 @@ public final class ModelLoader {
 
   /**
    * A short hash of everything that decides a model's outputs: for a native spec its canonical JSON
-   * (graph, seeded weights) and the bytes of its weight file; for an ONNX model the file's bytes. Outputs carry it so that features of
-   * different models are never mixed.
+   * (graph, seeded weights) and the bytes of its weight file; for an ONNX model the file's bytes.
+   * Outputs carry it so that features of different models are never mixed.
    */
   public static String fingerprint(Path model, Path weights) {
     try {

@@ -128,7 +128,8 @@ final class Folding {
       case FLOAT, FLOAT16 -> Const.ofFloats(a.shape(), a.floats());
       case DOUBLE -> new Const(a.shape(), a.values(), false);
       case BOOL -> new Const(a.shape(), unary(a, x -> x != 0 ? 1 : 0).values(), true);
-      case INT64, INT32, INT16, INT8, UINT8, UINT16 -> new Const(a.shape(), unary(a, x -> (double) (long) x).values(), true);
+      case INT64, INT32, INT16, INT8, UINT8, UINT16 ->
+          new Const(a.shape(), unary(a, x -> (double) (long) x).values(), true);
       default -> throw n.error("attribute 'to' = " + to + " is not supported");
     };
   }
@@ -305,7 +306,8 @@ final class Folding {
 
   private static Const constantOfShape(OnnxNode n, Const shape) {
     n.allow("value");
-    Const fill = n.has("value") ? Tensors.of(n.attribute("value").getT()) : new Const(new int[0], new double[] {0}, false);
+    Const fill = n.has("value") ? Tensors.of(n.attribute("value").getT())
+        : new Const(new int[0], new double[] {0}, false);
     if (Arrays.stream(shape.longs()).anyMatch(d -> d == Value.BATCH)) { // a per-batch tensor, not a constant
       throw n.error("a tensor the size of the batch is not supported");
     }

@@ -231,7 +231,8 @@ final class LayerOps {
     float[] bias = null;
     if (c != null) {
       if (c.size() != 1 && c.size() != out || c.rank() == 2 && c.shape()[0] != 1) {
-        throw n.error("input C of shape " + Shapes.format(c.shape()) + " is not supported (one value or one per output)");
+        throw n.error("input C of shape " + Shapes.format(c.shape())
+            + " is not supported (one value or one per output)");
       }
       bias = new float[out];
       for (int i = 0; i < out; i++) {

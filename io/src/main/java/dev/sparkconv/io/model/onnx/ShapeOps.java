@@ -114,7 +114,8 @@ final class ShapeOps {
     Dyn x = g.dyn(n, 0);
     int[] perm = n.ints("perm");
     if (perm == null || perm.length != x.rank() || perm[0] != 0) {
-      throw n.error("attribute 'perm' = " + Arrays.toString(perm) + " is not supported (the batch axis must stay first)");
+      throw n.error("attribute 'perm' = " + Arrays.toString(perm)
+          + " is not supported (the batch axis must stay first)");
     }
     int[] axes = new int[perm.length - 1];
     for (int d = 1; d < perm.length; d++) {
@@ -144,7 +145,8 @@ final class ShapeOps {
     n.only("mode", mode, "constant", "reflect", "edge", "wrap");
     int r = x.rank();
     if (pads.length != 2 * r || pads[0] != 0 || pads[r] != 0) {
-      throw n.error("pads " + Arrays.toString(pads) + " must have 2 x " + r + " entries and leave the batch axis alone");
+      throw n.error("pads " + Arrays.toString(pads) + " must have 2 x " + r
+          + " entries and leave the batch axis alone");
     }
     int[] ours = new int[2 * (r - 1)]; // F.pad order: (begin, end) pairs from the last axis
     for (int d = r - 1, k = 0; d >= 1; d--) {
@@ -193,7 +195,8 @@ final class ShapeOps {
       sizes = n.ints("split");
     } else {
       n.allow("axis", "num_outputs");
-      sizes = g.constant(n, 1) == null ? null : Arrays.stream(g.constant(n, 1).longs()).mapToInt(Math::toIntExact).toArray();
+      sizes = g.constant(n, 1) == null ? null
+          : Arrays.stream(g.constant(n, 1).longs()).mapToInt(Math::toIntExact).toArray();
     }
     int axis = OnnxOps.sampleAxis(n, n.i("axis", 0), x.rank());
     int parts = n.outputs().size();

@@ -250,6 +250,16 @@ def errors():
     save(os.path.join(ROOT, "lppool_hardsigmoid"), "input.npy", x)
     save(os.path.join(ROOT, "lppool_hardsigmoid"), "expected.npy",
          torch.clamp(0.2 * F.lp_pool2d(x, 2, (2, 3), stride=(2, 1)) + 0.5, 0, 1))
+    torch.manual_seed(14)
+    w = torch.randn(3, 2, 3, 3)
+    hand_built("conv_transpose_asymmetric", [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up",
+                                                              strides=[2, 2], pads=[0, 1, 1, 0])],
+               [numpy_helper.from_array(w.numpy(), "w")])
+    x = torch.randn(1, 3, 8, 8)
+    save(os.path.join(ROOT, "conv_transpose_asymmetric"), "input.npy", x)
+    # pads (top 0, left 1, bottom 1, right 0) crop the unpadded 17x17 output
+    save(os.path.join(ROOT, "conv_transpose_asymmetric"), "expected.npy",
+         F.conv_transpose2d(x, w, stride=2)[:, :, 0:16, 1:17])
     # torch exports LRN as an If-guarded decomposition; the ONNX op itself, against F.local_response_norm:
     hand_built("lrn", [helper.make_node("LRN", ["x"], ["y"], name="lrn", size=3, alpha=0.05, beta=0.7, bias=1.5)])
     torch.manual_seed(8)

@@ -120,13 +120,21 @@ final class LayerOps {
     Const b = g.constant(n, 2);
     int[] kernel = Arrays.copyOfRange(w.shape(), 2, w.rank());
     Window win = window(n, x, kernel);
-    if (!win.symmetric()) {
-      throw n.error("asymmetric attribute 'pads' = " + Arrays.toString(win.pads()) + " is not supported");
-    }
     int groups = (int) n.i("group", 1);
     int[] outputPadding = n.ints("output_padding") != null ? n.ints("output_padding") : new int[kernel.length];
-    OnnxOps.layer(n, g, new ConvTranspose(g.name(n), x.sample()[0], w.shape()[1] * groups, kernel, win.strides(),
-        win.begin(), outputPadding, win.dilations(), groups, w.floats(), b == null ? null : b.floats(), null));
+    String name = g.name(n);
+    boolean crop = !win.symmetric(); // asymmetric pads: the unpadded output, then cropped per axis
+    Dyn y = g.emit(new ConvTranspose(crop ? g.unique(name + ".full") : name, x.sample()[0], w.shape()[1] * groups,
+        kernel, win.strides(), crop ? new int[kernel.length] : win.begin(), outputPadding, win.dilations(), groups,
+        w.floats(), b == null ? null : b.floats(), null), x);
+    for (int a = 0, r = kernel.length; crop && a < r; a++) {
+      int begin = win.pads()[a];
+      int end = y.sample()[a + 1] - win.pads()[a + r];
+      if (begin > 0 || end < y.sample()[a + 1]) {
+        y = g.emit(new dev.sparkconv.nn.Slice(g.unique(name + ".crop" + a), a + 1, begin, end, 1), y);
+      }
+    }
+    g.define(n.outputs().get(0), y);
   }
 
   private static void maxPool(OnnxNode n, OnnxImporter g) {

@@ -260,6 +260,13 @@ def errors():
     # pads (top 0, left 1, bottom 1, right 0) crop the unpadded 17x17 output
     save(os.path.join(ROOT, "conv_transpose_asymmetric"), "expected.npy",
          F.conv_transpose2d(x, w, stride=2)[:, :, 0:16, 1:17])
+    hand_built("conv_transpose_output_shape", [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up",
+                                                                strides=[2, 2], output_shape=[15, 16])],
+               [numpy_helper.from_array(w.numpy(), "w")])
+    save(os.path.join(ROOT, "conv_transpose_output_shape"), "input.npy", x)
+    # full output 17x17; total pads 2 (H: 1 and 1) and 1 (W: 1 at the start)
+    save(os.path.join(ROOT, "conv_transpose_output_shape"), "expected.npy",
+         F.conv_transpose2d(x, w, stride=2)[:, :, 1:16, 1:17])
     # torch exports LRN as an If-guarded decomposition; the ONNX op itself, against F.local_response_norm:
     hand_built("lrn", [helper.make_node("LRN", ["x"], ["y"], name="lrn", size=3, alpha=0.05, beta=0.7, bias=1.5)])
     torch.manual_seed(8)

@@ -113,8 +113,9 @@ final class LayerOps {
 
   /** Weight (inC, outC / group, k...), as PyTorch's; symmetric pads; output_shape is not supported. */
   private static void convTranspose(OnnxNode n, OnnxImporter g) {
-    n.allow("auto_pad", "dilations", "group", "kernel_shape", "output_padding", "pads", "strides");
-    n.only("auto_pad", n.s("auto_pad", "NOTSET"), "NOTSET");
+    n.allow("auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads",
+        "strides");
+    n.only("auto_pad", n.s("auto_pad", "NOTSET"), "NOTSET", "VALID"); // SAME's split differs between ONNX versions
     Dyn x = g.dyn(n, 0);
     Const w = g.constant(n, 1);
     Const b = g.constant(n, 2);
@@ -122,6 +123,22 @@ final class LayerOps {
     Window win = window(n, x, kernel);
     int groups = (int) n.i("group", 1);
     int[] outputPadding = n.ints("output_padding") != null ? n.ints("output_padding") : new int[kernel.length];
+    int[] target = n.ints("output_shape");
+    if (target != null) { // the pads that give this size: the odd one at the start (ONNX's rule for NOTSET)
+      int r = kernel.length;
+      int[] pads = new int[2 * r];
+      for (int a = 0; a < r; a++) {
+        int full = win.strides()[a] * (x.sample()[a + 1] - 1) + outputPadding[a]
+            + (kernel[a] - 1) * win.dilations()[a] + 1;
+        int total = full - target[target.length - r + a];
+        if (total < 0) {
+          throw n.error("attribute 'output_shape' = " + Arrays.toString(target) + " is larger than the full output");
+        }
+        pads[a] = total - total / 2;
+        pads[a + r] = total / 2;
+      }
+      win = new Window(kernel, win.strides(), win.dilations(), pads);
+    }
     String name = g.name(n);
     boolean crop = !win.symmetric(); // asymmetric pads: the unpadded output, then cropped per axis
     Dyn y = g.emit(new ConvTranspose(crop ? g.unique(name + ".full") : name, x.sample()[0], w.shape()[1] * groups,

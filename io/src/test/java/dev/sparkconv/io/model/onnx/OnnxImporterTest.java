@@ -29,7 +29,7 @@ class OnnxImporterTest {
       "tiny_resnet_opset9", "tiny_resnet_bn_opset13", "batch_norms_opset15", "shapes_opset11", "shapes_opset13",
       "misc_opset13", "misc_opset17", "gelu_opset13", "mobilenet_v2_w025_fp16_opset13", "auto_pad_same_upper",
       "maxpool_same_upper", "lrn", "sum", "typed_initializers", "avgpool_asymmetric", "lppool_hardsigmoid",
-      "conv_transpose_asymmetric"})
+      "conv_transpose_asymmetric", "conv_transpose_output_shape"})
   void matchesPyTorch(String name) throws Exception {
     Path dir = dir(name);
     Network net = ModelLoader.load(dir.resolve("model.onnx"));

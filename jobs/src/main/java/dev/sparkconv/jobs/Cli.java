@@ -72,7 +72,8 @@ public final class Cli {
       description = "Run a model over Parquet tensor rows; one output row per input row, same ids. "
           + "Rows the model cannot take go to the quarantine output with the reason.")
   static class Infer implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model file: a native .json spec (see conf/models/).")
+    @Option(names = "--model", required = true,
+        description = "Model file: an .onnx model or a native .json spec (see conf/models/).")
     Path model;
 
     @Option(names = "--weights", description = "Weights as safetensors, tensors named <layer>.<tensor> "
@@ -115,6 +116,10 @@ public final class Cli {
         + "Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
+    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W", description = "ONNX models whose input "
+        + "has dynamic axes (e.g. height and width): the per-sample shape to import them for.")
+    int[] inputShape;
+
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
@@ -123,7 +128,7 @@ public final class Cli {
       if (requiresOutputNode() && outputNodes.length == 0) {
         throw new CommandLine.ParameterException(spec.commandLine(), "extract needs at least one --output-node");
       }
-      Network network = ModelLoader.load(model, weights); // fail on a bad model before starting Spark
+      Network network = ModelLoader.load(model, weights, inputShape); // fail on a bad model before starting Spark
       if (incremental && (recompute || spark.overwrite)) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--incremental appends to OUTPUT: it cannot be combined with --recompute or --overwrite");
@@ -192,14 +197,15 @@ public final class Cli {
       description = "Print a model's per-layer table: output shape, parameters, MACs, receptive field and jump "
           + "(cumulative stride), with totals. Runs no Spark.")
   static final class Summary implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model file: a native .json spec.")
+    @Option(names = "--model", required = true, description = "Model file: an .onnx model or a native .json spec.")
     Path model;
 
     @Option(names = "--weights", description = "Weights as safetensors (default: the spec's own).")
     Path weights;
 
     @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W",
-        description = "Per-sample input shape (default: the model's input_shape).")
+        description = "Per-sample input shape (default: the model's input_shape; for an ONNX model with dynamic "
+            + "axes, the shape to import it for).")
     int[] inputShape;
 
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
@@ -210,7 +216,7 @@ public final class Cli {
 
     @Override
     public Integer call() throws Exception {
-      Network network = ModelLoader.load(model, weights);
+      Network network = ModelLoader.load(model, weights, inputShape);
       var summary = inputShape == null ? network.summary() : network.summary(inputShape);
       spec.commandLine().getOut().println(format == SummaryFormat.json
           ? new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary)

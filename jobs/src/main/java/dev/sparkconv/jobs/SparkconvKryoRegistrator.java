@@ -36,7 +36,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.BatchNorm.class, dev.sparkconv.nn.LocalResponseNorm.class,
       dev.sparkconv.nn.ConvTranspose.class, dev.sparkconv.nn.DeformConv2d.class,
       dev.sparkconv.nn.LocallyConnected2d.class, dev.sparkconv.nn.TiledConv2d.class,
-      dev.sparkconv.nn.Split.class,
+      dev.sparkconv.nn.Split.class, dev.sparkconv.nn.ConstantArithmetic.class, dev.sparkconv.nn.ErfLayer.class,
   };
 
   /** The multi-input operators (graph nodes that are not layers). */
@@ -63,6 +63,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       kryo.register(layer);
     }
     kryo.register(dev.sparkconv.nn.PaddingMode.class); // a field of Conv
+    kryo.register(dev.sparkconv.nn.ConstantArithmetic.Kind.class); // a field of ConstantArithmetic (ONNX import)
     // Parquet schema inference ships the output schemas (tensor, array, ML vector) between tasks and the driver.
     for (Class<?> type : new Class<?>[] {StructType.class, StructType[].class, StructField.class,
         StructField[].class, ArrayType.class, Metadata.class, DataTypes.StringType.getClass(),

@@ -99,6 +99,28 @@ class CliTest {
   }
 
   @Test
+  void onnxModelsLoadThroughTheSameOption() {
+    Path onnx = Path.of(System.getProperty("sparkconv.root"), "io/src/test/resources/onnx");
+    Result text = run("summary", "--model", onnx.resolve("lenet5_opset13/model.onnx").toString());
+    assertEquals(0, text.code(), text.err());
+    // The same LeNet-5 as conf/models/lenet5.json; node names are the exporter's, sanitized.
+    assertTrue(text.out().matches("(?s).*c1.Conv +conv2d +input +\\(6, 28, 28\\) +156 +117600.*"), text.out());
+    assertTrue(text.out().matches("(?s).*total +61706 +416520.*"), text.out());
+
+    Result bad = run("summary", "--model", onnx.resolve("error_unsupported_op/model.onnx").toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("node 'det_node' (Det)"), bad.err());
+
+    String dynamic = onnx.resolve("tiny_resnet_dynamic_hw_opset13/model.onnx").toString();
+    Result noShape = run("summary", "--model", dynamic);
+    assertEquals(1, noShape.code());
+    assertTrue(noShape.err().contains("is dynamic"), noShape.err());
+    Result shaped = run("summary", "--model", dynamic, "--input-shape", "3,20,24");
+    assertEquals(0, shaped.code(), shaped.err());
+    assertTrue(shaped.out().matches("(?s).*stem.stem.0.Conv +conv2d +input +\\(8, 10, 12\\).*"), shaped.out());
+  }
+
+  @Test
   void missingRequiredOptionIsAUsageError() {
     Result r = run("infer", "--input", "x.parquet");
     assertEquals(2, r.code());

@@ -13,10 +13,10 @@ import java.util.List;
  * shifted bias, so inference pays nothing for the normalization. A convolution whose own output is
  * also read elsewhere or requested as an output keeps its batch norm standalone.
  */
-final class BatchNormFolding {
+public final class BatchNormFolding {
   private BatchNormFolding() {}
 
-  static List<Node> fold(List<Node> nodes, String[] outputs) {
+  public static List<Node> fold(List<Node> nodes, String[] outputs) {
     List<Node> result = new ArrayList<>(nodes);
     for (Node bn : nodes) {
       if (!(bn.layer() instanceof BatchNorm norm)) {

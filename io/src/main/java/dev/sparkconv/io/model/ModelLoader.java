@@ -17,6 +17,14 @@ public final class ModelLoader {
 
   /** A model with its weights from a safetensors file, or (null) as the spec describes them. */
   public static Network load(Path model, Path weights) {
+    return load(model, weights, null);
+  }
+
+  /**
+   * As {@link #load(Path, Path)}; {@code onnxInputShape} (per sample, or null) fills an ONNX graph
+   * input's dynamic axes, for which its shapes are folded. A native spec states its own input shape.
+   */
+  public static Network load(Path model, Path weights, int[] onnxInputShape) {
     if (!Files.isRegularFile(model)) {
       throw new ModelFormatException("model file " + model + " does not exist");
     }
@@ -24,7 +32,15 @@ public final class ModelLoader {
     if (file.endsWith(".json")) {
       return NativeSpec.load(model, weights == null ? null : safetensors(weights));
     }
-    throw new ModelFormatException("model file " + model + ": unknown format (expected a .json native spec)");
+    if (file.endsWith(".onnx")) {
+      if (weights != null) {
+        throw new ModelFormatException("model file " + model
+            + ": an ONNX model carries its own weights; drop --weights");
+      }
+      return dev.sparkconv.io.model.onnx.OnnxImporter.load(model, onnxInputShape);
+    }
+    throw new ModelFormatException("model file " + model + ": unknown format (expected a .json native spec or an "
+        + ".onnx model)");
   }
 
   private static Weights safetensors(Path weights) {
@@ -37,16 +53,19 @@ public final class ModelLoader {
 
   /**
    * A short hash of everything that decides a model's outputs: for a native spec its canonical JSON
-   * (graph, seeded weights) and the bytes of its weight file. Outputs carry it so that features of
-   * different models are never mixed.
+   * (graph, seeded weights) and the bytes of its weight file; for an ONNX model the file's bytes.
+   * Outputs carry it so that features of different models are never mixed.
    */
   public static String fingerprint(Path model, Path weights) {
     try {
       var canonical = new com.fasterxml.jackson.databind.ObjectMapper()
           .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-      Object tree = canonical.treeToValue(NativeSpec.read(model), Object.class);
       var sha = java.security.MessageDigest.getInstance("SHA-256");
-      sha.update(canonical.writeValueAsBytes(tree));
+      if (model.getFileName().toString().endsWith(".onnx")) {
+        sha.update(Files.readAllBytes(model));
+      } else {
+        sha.update(canonical.writeValueAsBytes(canonical.treeToValue(NativeSpec.read(model), Object.class)));
+      }
       if (weights != null) {
         sha.update(Files.readAllBytes(weights));
       }

@@ -1,0 +1,58 @@
+package dev.sparkconv.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sparkconv.io.Npy;
+import dev.sparkconv.io.TensorRows;
+import dev.sparkconv.io.model.ModelLoader;
+import dev.sparkconv.nn.Network;
+import dev.sparkconv.tensor.Shapes;
+import dev.sparkconv.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An imported ONNX model runs inside Spark local mode (Kryo, registration required): protobuf-java
+ * from the ONNX classes lives beside Spark's shaded copy, and the result equals PyTorch's.
+ */
+class OnnxInferenceTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void importedModelMatchesPyTorchInSpark() throws Exception {
+    Path dir = Path.of(System.getProperty("sparkconv.root"), "io/src/test/resources/onnx/shapes_opset13");
+    Network net = ModelLoader.load(dir.resolve("model.onnx"));
+    Tensor input = Npy.readTensor(dir.resolve("input.npy"));
+    Tensor expected = Npy.readTensor(dir.resolve("expected.npy"));
+    int n = input.dim(0);
+    int[] sample = Shapes.sample(input.shape());
+    int size = Shapes.size(sample);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(TensorRows.toRow("s" + i, sample, input.data(), i * size));
+    }
+    SparkSession spark = SparkTestSession.start("OnnxInferenceTest");
+    try {
+      String in = tmp.resolve("in.parquet").toString();
+      spark.createDataFrame(rows, TensorRows.SCHEMA).repartition(2).write().parquet(in);
+      String out = tmp.resolve("out.parquet").toString();
+      RunSummary summary = InferenceJob.run(spark, net, new InferenceJob.Options(in, out, null, 1, 2, false));
+      assertEquals(n, summary.ok());
+      int outSize = expected.size() / n;
+      for (Row row : spark.read().parquet(out).collectAsList()) {
+        int i = Integer.parseInt(TensorRows.decode(row).id().substring(1));
+        float[] want = java.util.Arrays.copyOfRange(expected.data(), i * outSize, (i + 1) * outSize);
+        assertArrayEquals(want, TensorRows.decode(row).data(), 1e-4f, "sample " + i);
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}

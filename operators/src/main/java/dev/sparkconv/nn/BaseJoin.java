@@ -9,20 +9,10 @@ import java.util.Arrays;
  * tensor entry point that checks the batch, the shapes and the no-aliasing contract once and
  * hands the raw arrays to {@link #run}.
  */
-abstract class BaseJoin implements Join {
-  private final String name;
+abstract class BaseJoin extends NamedOperator implements Join {
 
   BaseJoin(String op, String name) {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException(op + ": parameter 'name' must be a non-empty string but is "
-          + (name == null ? "null" : "\"\""));
-    }
-    this.name = name;
-  }
-
-  @Override
-  public final String name() {
-    return name;
+    super(op, name);
   }
 
   @Override
@@ -59,15 +49,6 @@ abstract class BaseJoin implements Join {
   abstract void run(float[][] in, float[] out, int batch, int[][] shapes, ExecutionContext ctx);
 
   /** "layer 'a' (add)", the prefix ShapeException also uses. */
-  final String where() {
-    return "layer '" + name + "' (" + op() + ")";
-  }
-
-  final IllegalArgumentException badParameter(String parameter, String rule, String actual) {
-    return new IllegalArgumentException(op() + " '" + name + "': parameter '" + parameter + "' " + rule
-        + " but is " + actual);
-  }
-
   /** Refuses fewer than {@code min} or more than {@code max} inputs, or inputs of different ranks. */
   final int checkInputs(int[][] shapes, int min, int max) {
     String count = min == max ? "exactly " + min : "at least " + min;
@@ -87,8 +68,4 @@ abstract class BaseJoin implements Join {
     return axis < 0 ? axis + rank : axis;
   }
 
-  @Override
-  public String toString() {
-    return op() + " '" + name + "'";
-  }
 }

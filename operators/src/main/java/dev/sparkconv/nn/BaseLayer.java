@@ -9,20 +9,10 @@ import java.util.Arrays;
  * operator, the layer and the parameter, and the tensor entry point that checks shapes once and
  * hands the raw arrays to {@link #run}.
  */
-abstract class BaseLayer implements Layer {
-  private final String name;
+abstract class BaseLayer extends NamedOperator implements Layer {
 
   BaseLayer(String op, String name) {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException(op + ": parameter 'name' must be a non-empty string but is "
-          + (name == null ? "null" : "\"\""));
-    }
-    this.name = name;
-  }
-
-  @Override
-  public final String name() {
-    return name;
+    super(op, name);
   }
 
   @Override
@@ -47,16 +37,6 @@ abstract class BaseLayer implements Layer {
    */
   abstract void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx);
 
-  /** "layer 'c1' (conv2d)", the prefix ShapeException also uses. */
-  final String where() {
-    return "layer '" + name + "' (" + op() + ")";
-  }
-
-  final IllegalArgumentException badParameter(String parameter, String rule, String actual) {
-    return new IllegalArgumentException(op() + " '" + name + "': parameter '" + parameter + "' " + rule
-        + " but is " + actual);
-  }
-
   /** A defensive copy of a {h, w} pair whose entries are all at least {@code min}. */
   final int[] pair(String parameter, int[] value, int min) {
     if (value == null || value.length != 2) {
@@ -76,8 +56,4 @@ abstract class BaseLayer implements Layer {
     return value;
   }
 
-  @Override
-  public String toString() {
-    return op() + " '" + name + "'";
-  }
 }

@@ -74,6 +74,33 @@ public final class TensorRows {
 
   /** Validates and converts one row; columns are found by name, so their order in the file does not matter. */
   public static Sample decode(Row row) {
+    Encoded record = check(row);
+    float[] out = new float[record.size()];
+    record.decodeInto(out, 0);
+    return new Sample(record.id(), record.shape(), out);
+  }
+
+  /** A validated row whose data is still the stored bytes: decode it straight into a batch buffer. */
+  public record Encoded(String id, int[] shape, String dtype, byte[] data) {
+    public int size() {
+      return data.length / NpyArray.elementSize(dtype);
+    }
+
+    /** Writes the {@link #size()} values, as float32, to {@code dst} from {@code offset}. */
+    public void decodeInto(float[] dst, int offset) {
+      int n = size();
+      if (dtype.equals(NpyArray.FLOAT32)) {
+        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst, offset, n);
+      } else {
+        for (int i = 0; i < n; i++) {
+          dst[offset + i] = data[i] & 0xFF; // uint8 pixels widened to 0..255; scaling is the model's preprocessing
+        }
+      }
+    }
+  }
+
+  /** Validates one row without converting its data; a {@link BadRecordException} names the record and field. */
+  public static Encoded check(Row row) {
     Object idValue = get(row, ID, 0);
     String id = idValue instanceof String s ? s : null;
     if (idValue == null) {
@@ -108,15 +135,7 @@ public final class TensorRows {
       throw new BadRecordException(id, DATA, "has " + bytes.length + " bytes but shape " + Shapes.format(shape)
           + " with dtype " + dtype + " needs " + need);
     }
-    float[] out = new float[n];
-    if (dtype.equals(NpyArray.FLOAT32)) {
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    } else {
-      for (int i = 0; i < n; i++) {
-        out[i] = bytes[i] & 0xFF; // uint8 pixels widened to 0..255; scaling is the model's preprocessing
-      }
-    }
-    return new Sample(id, shape, out);
+    return new Encoded(id, shape, dtype, bytes);
   }
 
   /** A QUARANTINE_SCHEMA row with whatever id/shape/dtype/data {@code original} had (each may be absent) and the error. */

@@ -21,9 +21,9 @@ final class Admission {
     this.nodes = nodes;
   }
 
-  /** The decoded sample, or a {@link BadRecordException} naming the record and the reason. */
-  TensorRows.Sample admit(Row row) {
-    TensorRows.Sample sample = TensorRows.decode(row);
+  /** The validated row (data not yet converted), or a {@link BadRecordException} naming the record and the reason. */
+  TensorRows.Encoded admit(Row row) {
+    TensorRows.Encoded sample = TensorRows.check(row);
     if (!Arrays.equals(sample.shape(), lastAcceptedShape)) {
       try {
         if (nodes.length == 0) {

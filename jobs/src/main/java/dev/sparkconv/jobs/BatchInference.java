@@ -34,7 +34,7 @@ final class BatchInference implements Iterator<Row> {
   private float[] batch = new float[0];
   private int[] batchShape;
   private int count;
-  private TensorRows.Sample carried; // first sample of the next batch when the shape changed
+  private TensorRows.Encoded carried; // first sample of the next batch when the shape changed
 
   BatchInference(Iterator<Row> input, Network network, String[] nodes, OutputFormat format, int batchSize,
       LongAccumulator rowsDone, LayerTimes layerTimes) {
@@ -77,7 +77,7 @@ final class BatchInference implements Iterator<Row> {
       carried = null;
     }
     while (count < batchSize && input.hasNext()) {
-      TensorRows.Sample sample;
+      TensorRows.Encoded sample;
       try {
         sample = admission.admit(input.next());
       } catch (RuntimeException refused) {
@@ -94,15 +94,15 @@ final class BatchInference implements Iterator<Row> {
     }
   }
 
-  private void add(TensorRows.Sample sample) {
+  private void add(TensorRows.Encoded sample) {
     if (batchShape == null) {
       batchShape = sample.shape();
-      int needed = batchSize * sample.data().length;
+      int needed = batchSize * sample.size();
       if (batch.length < needed) {
         batch = new float[needed];
       }
     }
-    System.arraycopy(sample.data(), 0, batch, count * sample.data().length, sample.data().length);
+    sample.decodeInto(batch, count * sample.size()); // straight from the row's bytes into the batch
     ids[count++] = sample.id();
   }
 

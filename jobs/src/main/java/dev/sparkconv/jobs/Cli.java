@@ -41,6 +41,29 @@ public final class Cli {
     boolean overwrite;
   }
 
+  /** Which model to load, shared by the commands that take one. */
+  static class ModelOptions {
+    @Option(names = "--model", required = true,
+        description = "Model file: an .onnx model or a native .json spec (see conf/models/).")
+    Path file;
+
+    @Option(names = "--weights", description = "Weights as safetensors, tensors named <layer>.<tensor> "
+        + "(PyTorch state_dict names); default: the spec's own \"weights\" field.")
+    Path weights;
+
+    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W", description = "Per-sample input shape "
+        + "(default: the model's); for an ONNX model with dynamic axes, the shape to import it for.")
+    int[] inputShape;
+
+    Network load() {
+      return ModelLoader.load(file, weights, inputShape);
+    }
+
+    String fingerprint() {
+      return ModelLoader.fingerprint(file, weights);
+    }
+  }
+
   @Command(name = "ingest", mixinStandardHelpOptions = true,
       description = "Convert a folder of .npy files (one sample each, no batch dimension) to Parquet tensor rows; "
           + "id = file stem. Unreadable files go to OUTPUT.quarantine.")
@@ -72,13 +95,8 @@ public final class Cli {
       description = "Run a model over Parquet tensor rows; one output row per input row, same ids. "
           + "Rows the model cannot take go to the quarantine output with the reason.")
   static class Infer implements Callable<Integer> {
-    @Option(names = "--model", required = true,
-        description = "Model file: an .onnx model or a native .json spec (see conf/models/).")
-    Path model;
-
-    @Option(names = "--weights", description = "Weights as safetensors, tensors named <layer>.<tensor> "
-        + "(PyTorch state_dict names); default: the spec's own \"weights\" field.")
-    Path weights;
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
 
     @Option(names = "--input", required = true, description = "Input Parquet tensor rows.")
     String input;
@@ -116,10 +134,6 @@ public final class Cli {
         + "Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
-    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W", description = "ONNX models whose input "
-        + "has dynamic axes (e.g. height and width): the per-sample shape to import them for.")
-    int[] inputShape;
-
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
@@ -128,7 +142,7 @@ public final class Cli {
       if (requiresOutputNode() && outputNodes.length == 0) {
         throw new CommandLine.ParameterException(spec.commandLine(), "extract needs at least one --output-node");
       }
-      Network network = ModelLoader.load(model, weights, inputShape); // fail on a bad model before starting Spark
+      Network network = model.load(); // fail on a bad model before starting Spark
       if (incremental && (recompute || spark.overwrite)) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--incremental appends to OUTPUT: it cannot be combined with --recompute or --overwrite");
@@ -139,7 +153,7 @@ public final class Cli {
         network.outputShapes(network.inputShape(), outputNodes); // an unknown node fails here, before Spark
       }
       var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, mode,
-          ModelLoader.fingerprint(model, weights), outputNodes, format);
+          model.fingerprint(), outputNodes, format);
       try (SparkSession session = Sessions.open("infer", spark.master)) {
         RunSummary result = InferenceJob.run(session, network, opts);
         System.out.println(result);
@@ -197,16 +211,8 @@ public final class Cli {
       description = "Print a model's per-layer table: output shape, parameters, MACs, receptive field and jump "
           + "(cumulative stride), with totals. Runs no Spark.")
   static final class Summary implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model file: an .onnx model or a native .json spec.")
-    Path model;
-
-    @Option(names = "--weights", description = "Weights as safetensors (default: the spec's own).")
-    Path weights;
-
-    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W",
-        description = "Per-sample input shape (default: the model's input_shape; for an ONNX model with dynamic "
-            + "axes, the shape to import it for).")
-    int[] inputShape;
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
 
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     SummaryFormat format;
@@ -216,8 +222,8 @@ public final class Cli {
 
     @Override
     public Integer call() throws Exception {
-      Network network = ModelLoader.load(model, weights, inputShape);
-      var summary = inputShape == null ? network.summary() : network.summary(inputShape);
+      Network network = model.load();
+      var summary = model.inputShape == null ? network.summary() : network.summary(model.inputShape);
       spec.commandLine().getOut().println(format == SummaryFormat.json
           ? new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary)
           : summary.toTable());

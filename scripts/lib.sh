@@ -4,7 +4,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 classpath_file=$root/jobs/target/classpath.txt
 
 app_jar() {
-  ls "$root"/jobs/target/sparkconv-jobs-*-all.jar 2>/dev/null | head -n 1
+  ls "$root"/jobs/target/sparkconv-jobs-*-all.jar 2>/dev/null | head -n 1 || true # none before the first build
 }
 
 # Builds (tests skipped) when the shaded jar or the classpath is missing or older than a source file.

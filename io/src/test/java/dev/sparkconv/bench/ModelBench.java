@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtSession;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
+import dev.sparkconv.nn.NetworkSummary;
+import dev.sparkconv.nn.Node;
 import dev.sparkconv.tensor.Tensor;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -19,19 +21,24 @@ import java.util.stream.Stream;
 /**
  * Whole models, single thread: each ONNX file under the suite folder (scripts/gen_bench_models.py)
  * imported by sparkconv and run by ONNX Runtime Java (1 intra-op thread, all graph optimizations)
- * in the same process, at batch 1 and 8. Outputs are compared first; then warm-up and the best of
- * --reps, the two engines' reps interleaved so load changes hit both alike.
+ * in the same process, at batch 1 and 8. Outputs are compared first; then at least 3 s of warm-up and the
+ * best of --reps, the two engines' reps interleaved so load changes hit both alike. --profile prints our
+ * slowest layers over the timed reps.
  * Args: SUITE_DIR [--reps N] [--batches 1,8]
  */
 public final class ModelBench {
+  private static final long WARM_UP_NANOS = 3_000_000_000L;
+
   public static void main(String[] args) throws Exception {
     Path suite = Path.of(args[0]);
     int reps = 5;
     int[] batches = {1, 8};
+    boolean profile = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--batches" -> batches = Stream.of(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--profile" -> profile = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -50,7 +57,7 @@ public final class ModelBench {
           options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
           try (OrtSession session = env.createSession(file.toString(), options)) {
             for (int batch : batches) {
-              double ratio = run(env, session, ours, dir.getFileName().toString(), batch, reps);
+              double ratio = run(env, session, ours, dir.getFileName().toString(), batch, reps, profile);
               logRatios += Math.log(ratio);
               cases++;
             }
@@ -61,8 +68,8 @@ public final class ModelBench {
     System.out.printf(Locale.ROOT, "model geomean cases=%d ratio=%.2f%n", cases, Math.exp(logRatios / cases));
   }
 
-  private static double run(OrtEnvironment env, OrtSession session, Network ours, String name, int batch, int reps)
-      throws OrtException {
+  private static double run(OrtEnvironment env, OrtSession session, Network ours, String name, int batch, int reps,
+      boolean profile) throws OrtException {
     float[] x = new float[batch * 3 * 224 * 224];
     SplittableRandom random = new SplittableRandom(batch);
     for (int i = 0; i < x.length; i++) {
@@ -83,26 +90,57 @@ public final class ModelBench {
       for (int i = 0; i < want.length; i++) {
         maxDiff = Math.max(maxDiff, Math.abs(want[i] - got[i]));
       }
+      // Warm-up: C2 compiles a hot method after ~10k calls, and a layer's inner loop may run only a few
+      // hundred times per image, so a couple of forwards is not enough (ONNX Runtime needs none).
+      long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+      for (int r = 0; r < 3 || System.nanoTime() < warmUntil; r++) {
+        ours.forward(in, ctx);
+        session.run(feed).close();
+      }
+      long[] warm = ctx.nodeNanos();
       double oursBest = Double.MAX_VALUE;
       double ortBest = Double.MAX_VALUE;
-      for (int r = 0; r < reps + 1; r++) { // the first rep of each warms up
+      for (int r = 0; r < reps; r++) { // interleaved, so load changes hit both alike
         long t = System.nanoTime();
         ours.forward(in, ctx);
         double oursSeconds = (System.nanoTime() - t) / 1e9;
         t = System.nanoTime();
         try (OrtSession.Result ignored = session.run(feed)) {
-          double ortSeconds = (System.nanoTime() - t) / 1e9;
-          if (r > 0) {
-            oursBest = Math.min(oursBest, oursSeconds);
-            ortBest = Math.min(ortBest, ortSeconds);
-          }
+          ortBest = Math.min(ortBest, (System.nanoTime() - t) / 1e9);
         }
+        oursBest = Math.min(oursBest, oursSeconds);
       }
       double ratio = ortBest / oursBest;
+      if (profile) {
+        printProfile(ours, ctx.nodeNanos(), warm, batch, reps);
+      }
       System.out.printf(Locale.ROOT,
           "model name=%s batch=%d sparkconv=%.1f images/s onnxruntime=%.1f images/s ratio=%.2f max_diff=%.1e%n",
           name, batch, batch / oursBest, batch / ortBest, ratio, maxDiff);
       return ratio;
+    }
+  }
+
+  /** Our slowest nodes over the timed runs (after the warm-up): share of the time, GFLOPS, and what the node is. */
+  private static void printProfile(Network network, long[] nanos, long[] warm, int batch, int runs) {
+    for (int i = 0; i < warm.length; i++) {
+      nanos[i] -= warm[i];
+    }
+    long total = java.util.Arrays.stream(nanos).sum();
+    NetworkSummary summary = NetworkSummary.of(network, network.inputShape());
+    java.util.List<Node> nodes = network.nodes();
+    Integer[] order = new Integer[nanos.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Long.compare(nanos[b], nanos[a]));
+    for (int r = 0; r < Math.min(25, order.length); r++) {
+      int i = order[r];
+      Node node = nodes.get(i);
+      long macs = summary.row(node.name()).macs();
+      double seconds = nanos[i] / 1e9;
+      System.out.printf(Locale.ROOT, "  %5.1f%% %6.1f GFLOPS %s%n", 100.0 * nanos[i] / total,
+          2.0 * macs * batch * runs / seconds / 1e9, node);
     }
   }
 }

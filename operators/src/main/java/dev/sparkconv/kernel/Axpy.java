@@ -1,8 +1,8 @@
 package dev.sparkconv.kernel;
 
 /**
- * Long strided-free row updates, the inner loops of the direct depthwise convolution:
- * {@code y[yOff + i] += sum_j a_j * x[x_j + i]} for i in [0, n). A scalar and a Vector API
+ * Long unit-stride row loops: the updates {@code y[yOff + i] += sum_j a_j * x[x_j + i]} for i in [0, n)
+ * of the direct depthwise convolution and of skinny GEMMs, and the dot products of skinny GEMMs. A scalar and a Vector API
  * implementation, chosen with the micro-kernel by {@link Kernels#axpy()}. JDK 17's C2 does not
  * auto-vectorize these loops (its SuperWord gives up when the loads and the store have different
  * invariant offsets), hence the explicit vector one. No argument checks: callers pass in-range
@@ -15,4 +15,7 @@ public interface Axpy {
 
   /** y[yOff + i] += a0 * x[x0 + i] + a1 * x[x1 + i] + a2 * x[x2 + i]: three taps of one kernel row. */
   void axpy3(int n, float a0, float a1, float a2, float[] x, int x0, int x1, int x2, float[] y, int yOff);
+
+  /** sum_i x[xOff + i] * y[yOff + i]. */
+  float dot(int n, float[] x, int xOff, float[] y, int yOff);
 }

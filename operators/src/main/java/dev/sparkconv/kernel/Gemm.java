@@ -26,6 +26,9 @@ public final class Gemm {
   private final float[] aPack;
   private final float[] bPack;
   private final float[] tile;
+  private final Axpy rows;
+  /** op(A)'s row of a transposed skinny product, gathered; grows to K. */
+  private float[] aRow = new float[0];
 
   /** Uses the kernel chosen by {@link Kernels} and the block sizes of {@link BlockSizes}. */
   public Gemm() {
@@ -48,6 +51,7 @@ public final class Gemm {
     this.aPack = new float[mcBlock * kcBlock];
     this.bPack = new float[kcBlock * ncBlock];
     this.tile = new float[mr * nr];
+    this.rows = kernel instanceof ScalarMicroKernel ? new ScalarAxpy() : Kernels.axpy();
   }
 
   public MicroKernel kernel() {
@@ -65,10 +69,72 @@ public final class Gemm {
       scale(m, n, beta, c, cOff, ldc);
       return;
     }
-    // K split into equal blocks of at most KC (576 = 2 x 288, not 512 + 64): a short last block
-    // would pay a full read-modify-write pass over C for a few k steps.
-    int kBlocks = (k + kcBlock - 1) / kcBlock;
-    int kcEven = (k + kBlocks - 1) / kBlocks;
+    if (m <= SKINNY_ROWS) {
+      skinny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    blocked(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * op(A) packed once into this GEMM's MR-row panels and K blocks, for an A used in many products (a
+   * layer's weights): {@link #sgemm(PackedA, boolean, int, float, float[], int, int, float, float[], int, int)}
+   * then skips packing A, which costs as much as the product itself when N is small (a 7x7 feature
+   * map: N = 49). Valid for any {@link Gemm} with the same micro-kernel and KC.
+   */
+  public PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    GemmArgs.checkA(transA, m, k, a, aOff, lda);
+    int kcEven = evenKc(k);
+    int mPadded = roundUp(m, mr);
+    float[] packed = new float[mPadded * k];
+    for (int pc = 0; pc < k; pc += kcEven) {
+      int kc = Math.min(kcEven, k - pc);
+      packA(transA, m, kc, a, aOff, lda, 0, pc, packed, mPadded * pc);
+    }
+    return new PackedA(kernel.getClass(), mr, kcBlock, m, k, packed);
+  }
+
+  /** Whether {@code a} was packed for this GEMM's micro-kernel and KC (else it must be packed again). */
+  public boolean fits(PackedA a) {
+    return a.kernel() == kernel.getClass() && a.mr() == mr && a.kcBlock() == kcBlock;
+  }
+
+  /** An A packed by {@link #pack}: read-only, shareable between threads and GEMM instances. */
+  public record PackedA(Class<?> kernel, int mr, int kcBlock, int m, int k, float[] data) {}
+
+  /** C = alpha * A * op(B) + beta * C with A packed by {@link #pack}; as {@link #sgemm} otherwise. */
+  public void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    if (!fits(a)) {
+      throw new IllegalArgumentException("A was packed for " + a.kernel().getSimpleName() + " MR=" + a.mr()
+          + " KC=" + a.kcBlock() + ", this GEMM runs " + kernel.getClass().getSimpleName() + " MR=" + mr
+          + " KC=" + kcBlock);
+    }
+    int m = a.m();
+    int k = a.k();
+    GemmArgs.checkBC(transB, m, n, k, b, bOff, ldb, c, cOff, ldc);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (alpha == 0f || k == 0) {
+      scale(m, n, beta, c, cOff, ldc);
+      return;
+    }
+    blocked(a, false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** K split into equal blocks of at most KC (576 = 2 x 288, not 512 + 64): a short last block would pay a full
+   * read-modify-write pass over C for a few k steps. */
+  private int evenKc(int k) {
+    int kBlocks = Math.max(1, (k + kcBlock - 1) / kcBlock);
+    return (k + kBlocks - 1) / kBlocks;
+  }
+
+  /** The three outer loops; A is packed here per block unless {@code packed} holds it already. */
+  private void blocked(PackedA packed, boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    int kcEven = evenKc(k);
+    int mPadded = roundUp(m, mr);
     // 5th loop around the micro-kernel: jc over N by NC.
     for (int jc = 0; jc < n; jc += ncBlock) {
       int nc = Math.min(ncBlock, n - jc);
@@ -80,15 +146,58 @@ public final class Gemm {
         // 3rd loop: ic over M by MC.
         for (int ic = 0; ic < m; ic += mcBlock) {
           int mc = Math.min(mcBlock, m - ic);
-          packA(transA, mc, kc, a, aOff, lda, ic, pc);
-          macroKernel(mc, nc, kc, alpha, blockBeta, c, cOff + ic * ldc + jc, ldc);
+          if (packed == null) {
+            packA(transA, mc, kc, a, aOff, lda, ic, pc, aPack, 0);
+            macroKernel(mc, nc, kc, alpha, blockBeta, aPack, 0, c, cOff + ic * ldc + jc, ldc);
+          } else {
+            // Panels of one K block are contiguous, MR rows x kc each, all M rows of it together.
+            macroKernel(mc, nc, kc, alpha, blockBeta, packed.data(), mPadded * pc + ic * kc, c,
+                cOff + ic * ldc + jc, ldc);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * At most this many rows of C (a fully connected layer at batch 1-4): MR-row panels would be mostly
+   * padding and packing B would cost as much as the product, so each row of C is computed straight from
+   * B by dot products (B stored n x k) or row updates (B stored k x n).
+   */
+  static final int SKINNY_ROWS = 4;
+
+  private void skinny(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      float[] x = a;
+      int xOff = aOff + i * lda;
+      if (transA) {
+        if (aRow.length < k) {
+          aRow = new float[k];
+        }
+        for (int p = 0; p < k; p++) {
+          aRow[p] = a[aOff + p * lda + i];
+        }
+        x = aRow;
+        xOff = 0;
+      }
+      int row = cOff + i * ldc;
+      if (transB) {
+        for (int j = 0; j < n; j++) {
+          float dot = alpha * rows.dot(k, x, xOff, b, bOff + j * ldb);
+          c[row + j] = beta == 0f ? dot : dot + beta * c[row + j];
+        }
+      } else {
+        scale(1, n, beta, c, row, ldc);
+        for (int p = 0; p < k; p++) {
+          rows.axpy(n, alpha * x[xOff + p], b, bOff + p * ldb, c, row);
         }
       }
     }
   }
 
   /** The 2nd and 1st loops over one packed MC x KC block of A and KC x NC block of B. */
-  private void macroKernel(int mc, int nc, int kc, float alpha, float beta,
+  private void macroKernel(int mc, int nc, int kc, float alpha, float beta, float[] aPanels, int aBase,
       float[] c, int cBase, int ldc) {
     // 2nd loop: jr over NC by NR.
     for (int jr = 0; jr < nc; jr += nr) {
@@ -98,9 +207,9 @@ public final class Gemm {
         int mrCur = Math.min(mr, mc - ir);
         int cTile = cBase + ir * ldc + jr;
         if (mrCur == mr && nrCur == nr) {
-          kernel.compute(kc, aPack, ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta);
+          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta);
         } else {
-          kernel.compute(kc, aPack, ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f);
+          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f);
           mergeTile(mrCur, nrCur, beta, c, cTile, ldc);
         }
       }
@@ -123,14 +232,14 @@ public final class Gemm {
   }
 
   /**
-   * Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each stored column by column
-   * (aPack[panel * MR * kc + p * MR + i]); rows past mc are zero.
+   * Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels from {@code aPack[base]} on, each stored column by
+   * column (aPack[base + panel * MR * kc + p * MR + i]); rows past mc are zero.
    */
   private void packA(boolean transA, int mc, int kc, float[] a, int aOff, int lda,
-      int ic, int pc) {
+      int ic, int pc, float[] aPack, int base) {
     for (int ir = 0; ir < mc; ir += mr) {
       int rows = Math.min(mr, mc - ir);
-      int dst = ir * kc;
+      int dst = base + ir * kc;
       if (transA) {
         // op(A)[i][p] = A[p][i]: each k step reads a contiguous run of rows.
         for (int p = 0; p < kc; p++) {
@@ -165,29 +274,38 @@ public final class Gemm {
    */
   private void packB(boolean transB, int kc, int nc, float[] b, int bOff, int ldb,
       int pc, int jc) {
+    if (!transB) {
+      // Row of B outer, panel inner: B is read row by row, sequentially. Panel outer would read a
+      // 32-float piece of every row in turn, a strided walk the prefetchers follow badly; with few
+      // rows of A per packed B element (conv layers: M = output channels) packing B is a large share
+      // of the time.
+      int full = nc - nc % nr;
+      for (int p = 0; p < kc; p++) {
+        int src = bOff + (pc + p) * ldb + jc;
+        int d = p * nr;
+        for (int jr = 0; jr < full; jr += nr) {
+          System.arraycopy(b, src + jr, bPack, jr * kc + d, nr);
+        }
+        if (full < nc) {
+          System.arraycopy(b, src + full, bPack, full * kc + d, nc - full);
+          Arrays.fill(bPack, full * kc + d + nc - full, full * kc + d + nr, 0f);
+        }
+      }
+      return;
+    }
     for (int jr = 0; jr < nc; jr += nr) {
       int cols = Math.min(nr, nc - jr);
       int dst = jr * kc;
-      if (transB) {
-        // op(B)[p][j] = B[j][p]: each column of the panel is a contiguous row of B.
-        for (int j = 0; j < cols; j++) {
-          int src = bOff + (jc + jr + j) * ldb + pc;
-          for (int p = 0; p < kc; p++) {
-            bPack[dst + p * nr + j] = b[src + p];
-          }
-        }
-        if (cols < nr) {
-          for (int p = 0; p < kc; p++) {
-            Arrays.fill(bPack, dst + p * nr + cols, dst + (p + 1) * nr, 0f);
-          }
-        }
-      } else {
+      // op(B)[p][j] = B[j][p]: each column of the panel is a contiguous row of B.
+      for (int j = 0; j < cols; j++) {
+        int src = bOff + (jc + jr + j) * ldb + pc;
         for (int p = 0; p < kc; p++) {
-          int d = dst + p * nr;
-          System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, bPack, d, cols);
-          if (cols < nr) {
-            Arrays.fill(bPack, d + cols, d + nr, 0f);
-          }
+          bPack[dst + p * nr + j] = b[src + p];
+        }
+      }
+      if (cols < nr) {
+        for (int p = 0; p < kc; p++) {
+          Arrays.fill(bPack, dst + p * nr + cols, dst + (p + 1) * nr, 0f);
         }
       }
     }

@@ -11,12 +11,22 @@ final class GemmArgs {
   static void check(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc) {
+    checkA(transA, m, k, a, aOff, lda);
+    checkBC(transB, m, n, k, b, bOff, ldb, c, cOff, ldc);
+  }
+
+  /** Row-major storage: A is m x k (k x m when transA). */
+  static void checkA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
     nonNegative("m", m);
-    nonNegative("n", n);
     nonNegative("k", k);
-    // Row-major storage: A is m x k (k x m when transA), B is k x n (n x k when transB), C is m x n.
     matrix("a", a, "aOff", aOff, "lda", lda, transA ? k : m, transA ? m : k,
         transA ? "k x m (transA)" : "m x k");
+  }
+
+  /** Row-major storage: B is k x n (n x k when transB), C is m x n. */
+  static void checkBC(boolean transB, int m, int n, int k, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
+    nonNegative("n", n);
     matrix("b", b, "bOff", bOff, "ldb", ldb, transB ? n : k, transB ? k : n,
         transB ? "n x k (transB)" : "k x n");
     matrix("c", c, "cOff", cOff, "ldc", ldc, m, n, "m x n");

@@ -17,4 +17,13 @@ final class ScalarAxpy implements Axpy {
       y[yOff + i] += a0 * x[x0 + i] + a1 * x[x1 + i] + a2 * x[x2 + i];
     }
   }
+
+  @Override
+  public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      sum += x[xOff + i] * y[yOff + i];
+    }
+    return sum;
+  }
 }

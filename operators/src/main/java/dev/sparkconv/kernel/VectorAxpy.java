@@ -1,6 +1,7 @@
 package dev.sparkconv.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,5 +41,23 @@ public final class VectorAxpy implements Axpy {
     for (; i < n; i++) {
       y[yOff + i] += a0 * x[x0 + i] + a1 * x[x1 + i] + a2 * x[x2 + i];
     }
+  }
+
+  @Override
+  public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    // Two accumulators hide the FMA latency; the loads, not the FMAs, bound a dot product.
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = FloatVector.zero(S);
+    int bound2 = n - n % (2 * L);
+    int i = 0;
+    for (; i < bound2; i += 2 * L) {
+      acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
+      acc1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), acc1);
+    }
+    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += x[xOff + i] * y[yOff + i];
+    }
+    return sum;
   }
 }

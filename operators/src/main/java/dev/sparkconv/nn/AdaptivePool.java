@@ -95,12 +95,7 @@ public final class AdaptivePool extends BaseLayer {
     for (int z = z0; z < z1; z++) {
       for (int y = y0; y < y1; y++) {
         for (int i = src + (z * h + y) * w + x0, end = i + x1 - x0; i < end; i++) {
-          float v = in[i];
-          if (v > m) {
-            m = v;
-          } else if (v != v) {
-            return v;
-          }
+          m = Math.max(m, in[i]); // NaN wins; branch-free
         }
       }
     }

@@ -47,8 +47,7 @@ public final class Clip extends Elementwise {
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
     for (int i = 0, n = count(batch, inShape); i < n; i++) {
-      float v = in[i];
-      out[i] = v < min ? min : (v > max ? max : v);
+      out[i] = Math.min(Math.max(in[i], min), max); // branch-free, like Relu
     }
   }
 }

@@ -13,8 +13,8 @@ import java.util.Arrays;
  *
  * <p>Lowering, chosen per call from the geometry (ONNX Runtime MLAS's order): a 1x1 stride-1 unpadded
  * convolution is one GEMM per group straight on the input; depthwise (groups == inC > 1, any channel
- * multiplier) runs a direct kernel (with stride 1 in H and W: on a zero-padded copy of each channel, one long
- * loop per kernel row over the whole output plane); everything else is im2col per sample and group into scratch, then
+ * multiplier) runs a direct kernel (each channel split into zero-padded stride phases, then one long
+ * vector loop per kernel tap over the whole output plane); everything else is im2col per sample and group into scratch, then
  * GEMM into the output. The bias is prefilled and the GEMM accumulates onto it (beta = 1). Modes
  * other than zeros pad each sample into scratch first, so the kernels only ever see zero padding.
  */
@@ -37,6 +37,11 @@ public final class Conv extends BaseLayer implements Windowed {
   /** Always the cross-correlation kernel: a flipped one is flipped once here, not per call. */
   private final float[] weight;
   private final float[] bias;
+  /**
+   * The weights packed for the GEMM once per group, on first use (per JVM: never serialized, and packed
+   * again if a task's GEMM blocks differently). Tasks sharing this layer may race to pack; any result wins.
+   */
+  private transient volatile Gemm.PackedA[] packedWeights;
 
   /** Zero padding, cross-correlation. {@code padding}: one entry per axis (both sides) or {begin..., end...}. */
   public Conv(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
@@ -240,16 +245,13 @@ public final class Conv extends BaseLayer implements Windowed {
         srcOff = 0;
       }
       int outOff = n * outChannels * outPlane;
-      if (depthwise && stride[1] == 1 && stride[2] == 1) {
-        int pitch = ConvKernels.depthwisePitch(outDims, kernel, dilation);
-        ConvKernels.depthwiseStride1(src, srcOff, inChannels, outChannels / groups, srcDims, outDims, kernel,
-            stride, dilation, pad, weight, bias, out, outOff,
-            ctx.scratch(ScratchSlots.DEPTHWISE_PADDED, srcDims[0] * pitch
-                * ConvKernels.depthwisePaddedHeight(outDims, kernel, dilation)),
-            ctx.scratch(ScratchSlots.DEPTHWISE_ROWS, outDims[1] * pitch), Kernels.axpy());
-      } else if (depthwise) {
+      if (depthwise) {
         ConvKernels.depthwise(src, srcOff, inChannels, outChannels / groups, srcDims, outDims, kernel, stride,
-            dilation, pad, weight, bias, out, outOff);
+            dilation, pad, weight, bias, out, outOff,
+            ctx.scratch(ScratchSlots.DEPTHWISE_PHASES,
+                ConvKernels.depthwisePhasesSize(srcDims, outDims, kernel, stride, dilation)),
+            ctx.scratch(ScratchSlots.DEPTHWISE_ROWS,
+                outDims[1] * ConvKernels.depthwisePhasePitch(outDims, kernel, stride, dilation)), Kernels.axpy());
       } else {
         gemmSample(src, srcOff, srcDims, outDims, pad, pointwise, cols, out, outOff, ctx.gemm());
       }
@@ -279,9 +281,23 @@ public final class Conv extends BaseLayer implements Windowed {
         b = cols;
         bOff = 0;
       }
-      gemm.sgemm(false, false, outPerGroup, outPlane, rows, 1f, weight, g * outPerGroup * rows, rows,
-          b, bOff, outPlane, beta, out, outOff + g * outPerGroup * outPlane, outPlane);
+      gemm.sgemm(packedWeights(gemm)[g], false, outPlane, 1f, b, bOff, outPlane, beta, out,
+          outOff + g * outPerGroup * outPlane, outPlane);
     }
+  }
+
+  private Gemm.PackedA[] packedWeights(Gemm gemm) {
+    Gemm.PackedA[] packed = packedWeights;
+    if (packed == null || !gemm.fits(packed[0])) {
+      int outPerGroup = outChannels / groups;
+      int rows = inChannels / groups * kernel[0] * kernel[1] * kernel[2];
+      packed = new Gemm.PackedA[groups];
+      for (int g = 0; g < groups; g++) {
+        packed[g] = gemm.pack(false, outPerGroup, rows, weight, g * outPerGroup * rows, rows);
+      }
+      packedWeights = packed;
+    }
+    return packed;
   }
 
   /** A per-axis parameter checked against the kernel's rank, left-padded to three axes with {@code fill}. */

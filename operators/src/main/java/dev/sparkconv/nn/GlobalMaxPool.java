@@ -28,13 +28,7 @@ public final class GlobalMaxPool extends BaseLayer {
     for (int p = 0; p < planes; p++) {
       float max = Float.NEGATIVE_INFINITY;
       for (int i = p * plane, end = i + plane; i < end; i++) {
-        float v = in[i];
-        if (v > max) {
-          max = v;
-        } else if (v != v) {
-          max = v;
-          break;
-        }
+        max = Math.max(max, in[i]); // NaN wins; branch-free
       }
       out[p] = max;
     }

@@ -22,7 +22,7 @@ public final class LeakyRelu extends Elementwise {
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
     for (int i = 0, n = count(batch, inShape); i < n; i++) {
       float v = in[i];
-      out[i] = v > 0 ? v : v * slope;
+      out[i] = Math.max(v, 0f) + slope * Math.min(v, 0f); // branch-free, like Relu
     }
   }
 }

@@ -22,8 +22,7 @@ public final class Relu extends BaseLayer {
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
     int size = batch * Shapes.size(inShape);
     for (int i = 0; i < size; i++) {
-      float v = in[i];
-      out[i] = v < 0 ? 0f : v;
+      out[i] = Math.max(in[i], 0f); // branch-free (C2 intrinsic, vectorized); a ternary mispredicts on signs
     }
   }
 }

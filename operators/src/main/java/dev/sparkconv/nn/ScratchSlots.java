@@ -31,7 +31,9 @@ final class ScratchSlots {
   static final int UNSHARED_COLUMNS = 11;
   /** LocallyConnected2d, TiledConv2d: the GEMM result for those positions, before it is scattered. */
   static final int UNSHARED_RESULT = 12;
-  /** Conv, depthwise with stride 1 in H and W: one input channel zero-padded, then one output plane at its row pitch. */
-  static final int DEPTHWISE_PADDED = 13;
+  /** Conv, depthwise: one input channel split into zero-padded stride phases, then one output plane at its row pitch. */
+  static final int DEPTHWISE_PHASES = 13;
   static final int DEPTHWISE_ROWS = 14;
+  /** MaxPool: the max along W of every input row of one plane, per output column. */
+  static final int POOL_ROW_MAX = 15;
 }

@@ -136,7 +136,7 @@ abstract class WindowPool extends BaseLayer implements Windowed {
   }
 
   @Override
-  final void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
+  void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
     int rank = kernel.length;
     int d = rank == 3 ? inShape[1] : 1;
     int h = rank >= 2 ? inShape[rank - 1] : 1;

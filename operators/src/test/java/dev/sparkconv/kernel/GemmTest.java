@@ -25,7 +25,7 @@ class GemmTest {
 
   /** One sgemm call: shape, transposes, scalars, storage layout and blocking. */
   record Case(MicroKernel kernel, int m, int n, int k, boolean transA, boolean transB,
-      float alpha, float beta, boolean padded, boolean smallBlocks) {
+      float alpha, float beta, boolean padded, boolean smallBlocks, boolean packedA) {
 
     /** Tiny blocks (rounded up to MR/NR multiples by Gemm) so every loop runs several times. */
     Gemm gemm() {
@@ -39,7 +39,7 @@ class GemmTest {
       return (kernel instanceof ScalarMicroKernel ? "scalar" : "vector")
           + "/m" + m + "/n" + n + "/k" + k + "/" + (transA ? "T" : "N") + (transB ? "T" : "N")
           + "/alpha" + alpha + "/beta" + beta + (padded ? "/padded" : "/tight")
-          + (smallBlocks ? "/smallBlocks" : "/defaultBlocks");
+          + (smallBlocks ? "/smallBlocks" : "/defaultBlocks") + (packedA ? "/packedA" : "");
     }
   }
 
@@ -61,14 +61,18 @@ class GemmTest {
         for (int[] s : SMALL_SHAPES) {
           for (float[] ab : SCALARS) {
             cases.add(new Case(kernel, s[0], s[1], s[2], transA, transB, ab[0], ab[1],
-                (rotate++ & 1) == 0, false));
+                (rotate++ & 1) == 0, false, false));
           }
+          float[] ab = SCALARS[rotate % SCALARS.length];
+          cases.add(new Case(kernel, s[0], s[1], s[2], transA, transB, ab[0], ab[1], true, rotate % 2 == 0, true));
         }
         for (int[] s : LARGE_SHAPES) {
           for (boolean small : new boolean[] {false, true}) {
             float[] ab = SCALARS[rotate++ % SCALARS.length];
             cases.add(new Case(kernel, s[0], s[1], s[2], transA, transB, ab[0], ab[1],
-                (rotate & 1) == 0, small));
+                (rotate & 1) == 0, small, false));
+            cases.add(new Case(kernel, s[0], s[1], s[2], transA, transB, ab[0], ab[1],
+                (rotate & 1) == 1, small, true));
           }
         }
       }
@@ -99,8 +103,17 @@ class GemmTest {
     }
     float[] before = c.clone();
 
-    tc.gemm().sgemm(tc.transA(), tc.transB(), tc.m(), tc.n(), tc.k(), tc.alpha(),
-        a, off, lda, b, off, ldb, tc.beta(), c, off, ldc);
+    Gemm gemm = tc.gemm();
+    if (tc.packedA()) {
+      float[] original = a.clone();
+      Gemm.PackedA packed = gemm.pack(tc.transA(), tc.m(), tc.k(), a, off, lda);
+      Arrays.fill(a, Float.NaN); // the product must read the packed copy only
+      gemm.sgemm(packed, tc.transB(), tc.n(), tc.alpha(), b, off, ldb, tc.beta(), c, off, ldc);
+      a = original;
+    } else {
+      gemm.sgemm(tc.transA(), tc.transB(), tc.m(), tc.n(), tc.k(), tc.alpha(),
+          a, off, lda, b, off, ldb, tc.beta(), c, off, ldc);
+    }
 
     for (int x = 0; x < c.length; x++) {
       int i = (x - off) / ldc;
@@ -122,6 +135,15 @@ class GemmTest {
         fail("C[" + i + "][" + j + "] = " + c[x] + ", expected " + expected + " +- " + tol);
       }
     }
+  }
+
+  @Test
+  void packedAIsRejectedByAGemmWithOtherBlocking() {
+    Gemm.PackedA packed = new Gemm(new VectorMicroKernel()).pack(false, 8, 600, new float[8 * 600], 0, 600);
+    Gemm other = new Gemm(new VectorMicroKernel(), new BlockSizes(64, 100, 64));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> other.sgemm(packed, false, 4, 1f, new float[600 * 4], 0, 4, 0f, new float[8 * 4], 0, 4));
+    assertTrue(e.getMessage().contains("KC=512") && e.getMessage().contains("KC=100"), e.getMessage());
   }
 
   @Test

@@ -127,7 +127,10 @@ class LayersTest {
     assertEquals(new java.util.SplittableRandom(42).nextDouble() * 0.4 - 0.2, a[0], 1e-7);
   }
 
-  /** Layers are broadcast with Kryo's FieldSerializer and shared by threads: plain final fields only. */
+  /**
+   * Layers are broadcast with Kryo's FieldSerializer and shared by threads: plain final fields only, except
+   * per-JVM caches (packed weights), which must be transient (never serialized) and volatile (safely published).
+   */
   @Test
   void layersHoldOnlyFinalPlainFields() {
     List<Class<?>> allowed = List.of(int.class, long.class, float.class, boolean.class, String.class,
@@ -140,6 +143,11 @@ class LayersTest {
       for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
           if (Modifier.isStatic(f.getModifiers())) {
+            continue;
+          }
+          if (Modifier.isTransient(f.getModifiers())) {
+            assertTrue(Modifier.isVolatile(f.getModifiers()), type.getSimpleName() + "." + f.getName()
+                + " is a transient cache but not volatile");
             continue;
           }
           assertTrue(Modifier.isFinal(f.getModifiers()), type.getSimpleName() + "." + f.getName() + " is not final");

@@ -42,6 +42,15 @@ public final class Conv extends BaseLayer implements Windowed {
    * again if a task's GEMM blocks differently). Tasks sharing this layer may race to pack; any result wins.
    */
   private transient volatile Gemm.PackedA[] packedWeights;
+  /** The Winograd-transformed weights, packed; see {@link #packedWeights}. */
+  private transient volatile Gemm.PackedA[] winogradWeights;
+
+  /**
+   * {@code -Dsparkconv.winograd=false} turns Winograd off (every 3x3 stride-1 layer then runs im2col + GEMM).
+   * Below {@link #WINOGRAD_MIN_TILES} 2x2 tiles in the batch its 16 GEMMs are too narrow to pay for the transforms.
+   */
+  static final boolean WINOGRAD = !"false".equalsIgnoreCase(System.getProperty("sparkconv.winograd"));
+  static final int WINOGRAD_MIN_TILES = 40;
 
   /** Zero padding, cross-correlation. {@code padding}: one entry per axis (both sides) or {begin..., end...}. */
   public Conv(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
@@ -230,6 +239,11 @@ public final class Conv extends BaseLayer implements Windowed {
     for (int a = 0; padded && a < 3; a++) {
       srcDims[a] = dims[a] + padBegin[a] + padEnd[a];
     }
+    if (usesWinograd(batch, outDims) && !padded) {
+      Winograd.run(in, batch, inChannels, dims[1], dims[2], padBegin[1], padBegin[2], winogradWeights(ctx.gemm()),
+          bias, out, outChannels, outDims[1], outDims[2], ctx);
+      return;
+    }
     int[] pad = padded ? NO_PADDING : padBegin;
     float[] paddedInput = padded ? ctx.scratch(ScratchSlots.CONV_PADDED, inChannels * Shapes.size(srcDims)) : null;
     boolean depthwise = groups == inChannels && groups > 1;
@@ -284,6 +298,25 @@ public final class Conv extends BaseLayer implements Windowed {
       gemm.sgemm(packedWeights(gemm)[g], false, outPlane, 1f, b, bOff, outPlane, beta, out,
           outOff + g * outPerGroup * outPlane, outPlane);
     }
+  }
+
+  /**
+   * The per-layer plan: Winograd F(2x2, 3x3) for an ungrouped 2-D 3x3 stride-1 undilated layer with zero
+   * padding, when the batch has enough output tiles; {@code outDims} normalised (T, H, W).
+   */
+  boolean usesWinograd(int batch, int[] outDims) {
+    return WINOGRAD && rank == 2 && groups == 1 && kernel[1] == 3 && kernel[2] == 3 && allOne(stride)
+        && allOne(dilation) && (paddingMode == PaddingMode.ZEROS || allZero(padBegin, padEnd))
+        && (long) batch * Winograd.tiles(outDims[1]) * Winograd.tiles(outDims[2]) >= WINOGRAD_MIN_TILES;
+  }
+
+  private Gemm.PackedA[] winogradWeights(Gemm gemm) {
+    Gemm.PackedA[] packed = winogradWeights;
+    if (packed == null || !gemm.fits(packed[0])) {
+      packed = Winograd.transformWeights(weight, outChannels, inChannels, gemm);
+      winogradWeights = packed;
+    }
+    return packed;
   }
 
   private Gemm.PackedA[] packedWeights(Gemm gemm) {

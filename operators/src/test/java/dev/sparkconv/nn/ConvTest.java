@@ -2,6 +2,7 @@ package dev.sparkconv.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,9 @@ class ConvTest {
         "b2 c3 o4 in7x7 k3x3 p1 flip", "b1 c4 o4 in6x5 k2x3 s2x1 p1 g2 flip replicate",
         "b2 c4 o8 in7x6 k3x3 p1 g4 reflect", "b1 c3 o6 in6x6 k3x3 s2 p2x1x0x1 g3 circular flip",
         "b1 c8 o8 in4x4 k1x1 g4", "b1 c1 o5 in9x9 k3x3 p1",
+        // 3x3 stride 1 with enough 2x2 output tiles for Winograd: odd sizes crop the last tiles, asymmetric padding
+        "b2 c8 o8 in12x12 k3x3 p1", "b1 c16 o24 in17x15 k3x3 p1", "b3 c5 o7 in9x10 k3x3", "b1 c6 o4 in16x16 k3x3 p2x1x0x3",
+        "b2 c4 o4 in11x11 k3x3 p1 nobias", "b3 c2 o3 in40x40 k3x3 p1", // 400 tiles a sample: chunks of 2, then 1
         // depthwise (the phase-plane kernel): dilation, asymmetric padding, multiplier, strides with dilation
         "b2 c4 o4 in9x11 k5x3 p2x1x0x3 d1x2 g4", "b1 c3 o6 in6x7 k2x4 p0 g3", "b1 c2 o2 in3x3 k3x3 p3x0x1x2 d2x1 g2",
         "b1 c4 o4 in11x12 k3x3 s2 p1 d2 g4", "b2 c3 o6 in10x9 k5x5 s2x3 p2x1x3x0 d1x2 g3", "b1 c2 o2 in8x8 k3x3 s4 g2",
@@ -158,6 +162,21 @@ class ConvTest {
     conv.forward(Tensor.wrap(input, inShape), out, ctx);
     Naive.assertClose(Naive.conv(input, n, c, k.in(), weight, null, o, kernel, k.axes("s", 1, rank), k.pad(),
         k.axes("d", 1, rank), g, k.mode(), k.has("flip")), out.data(), 1e-5, k + " (shared context)");
+  }
+
+  /** The Winograd cases above do run Winograd (else they would only test im2col twice). */
+  @Test
+  void planPicksWinogradFor3x3Stride1WithEnoughTiles() {
+    Conv conv = new Conv("c", 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
+        new float[8 * 8 * 9], null);
+    assertTrue(conv.usesWinograd(2, new int[] {1, 12, 12}));
+    assertFalse(conv.usesWinograd(1, new int[] {1, 8, 8}), "16 tiles: too few");
+    Conv strided = new Conv("s", 8, 8, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, 1,
+        new float[8 * 8 * 9], null);
+    assertFalse(strided.usesWinograd(8, new int[] {1, 12, 12}));
+    Conv grouped = new Conv("g", 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 2,
+        new float[8 * 4 * 9], null);
+    assertFalse(grouped.usesWinograd(8, new int[] {1, 12, 12}));
   }
 
   @Test

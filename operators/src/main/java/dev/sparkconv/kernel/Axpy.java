@@ -16,6 +16,13 @@ public interface Axpy {
   /** y[yOff + i] += a0 * x[x0 + i] + a1 * x[x1 + i] + a2 * x[x2 + i]: three taps of one kernel row. */
   void axpy3(int n, float a0, float a1, float a2, float[] x, int x0, int x1, int x2, float[] y, int yOff);
 
+  /**
+   * y[yOff + i] = bias + sum_t w[wOff + t] * x[off[t] + i] over the nine taps t: a whole 3x3 window per
+   * output, accumulated in registers (nine loads and one store per vector of outputs, where three
+   * {@link #axpy3} passes over y need twelve loads and three stores).
+   */
+  void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, float[] y, int yOff);
+
   /** sum_i x[xOff + i] * y[yOff + i]. */
   float dot(int n, float[] x, int xOff, float[] y, int yOff);
 }

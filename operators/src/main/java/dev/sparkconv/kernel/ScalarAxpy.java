@@ -19,6 +19,17 @@ final class ScalarAxpy implements Axpy {
   }
 
   @Override
+  public void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      float sum = bias;
+      for (int t = 0; t < 9; t++) {
+        sum += w[wOff + t] * x[off[t] + i];
+      }
+      y[yOff + i] = sum;
+    }
+  }
+
+  @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
     float sum = 0f;
     for (int i = 0; i < n; i++) {

@@ -286,19 +286,33 @@ public final class Conv extends BaseLayer implements Windowed {
       }
       beta = 1f;
     }
+    Gemm.PackedA[] packed = packedWeights(gemm);
     for (int g = 0; g < groups; g++) {
       int groupIn = srcOff + g * inPerGroup * srcDims[0] * srcDims[1] * srcDims[2];
-      float[] b = src;
-      int bOff = groupIn;
-      if (!pointwise) {
-        ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, kernel, stride, dilation, pad, cols);
-        b = cols;
-        bOff = 0;
+      int groupOut = outOff + g * outPerGroup * outPlane;
+      if (pointwise) {
+        gemm.sgemm(packed[g], false, outPlane, 1f, src, groupIn, outPlane, beta, out, groupOut, outPlane);
+        continue;
       }
-      gemm.sgemm(packedWeights(gemm)[g], false, outPlane, 1f, b, bOff, outPlane, beta, out,
-          outOff + g * outPerGroup * outPlane, outPlane);
+      // Slabs of output rows whose columns stay in cache between im2col and the GEMM that reads them.
+      int slab = outDims[0] == 1 ? Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1,
+          IM2COL_SLAB_FLOATS / (rows * outDims[2])) : outDims[1];
+      for (int oh = 0; oh < outDims[1]; oh += slab) {
+        int ohEnd = Math.min(outDims[1], oh + slab);
+        int n = outDims[0] * (ohEnd - oh) * outDims[2];
+        ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, kernel, stride, dilation, pad, oh, ohEnd,
+            cols);
+        gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, beta, out, groupOut + oh * outDims[2], outPlane);
+      }
     }
   }
+
+  /**
+   * 256 KB of im2col columns per slab (a quarter of a 1 MB L2, the rest for the packed panels), but never
+   * narrower than 512 columns: each slab's GEMM packs B and walks all of A again.
+   */
+  private static final int IM2COL_SLAB_FLOATS = 64 * 1024;
+  private static final int IM2COL_SLAB_MIN_COLUMNS = 512;
 
   /**
    * The per-layer plan: Winograd F(2x2, 3x3) for an ungrouped 2-D 3x3 stride-1 undilated layer with zero

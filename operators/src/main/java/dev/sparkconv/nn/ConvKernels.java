@@ -19,8 +19,17 @@ final class ConvKernels {
    */
   static void im2col(float[] in, int inOff, int channels, int[] dims, int[] outDims, int[] k, int[] s, int[] d,
       int[] pad, float[] cols) {
+    im2col(in, inOff, channels, dims, outDims, k, s, d, pad, 0, outDims[1], cols);
+  }
+
+  /**
+   * {@link #im2col} for output rows [ohBegin, ohEnd) only (a slab of columns that stays in cache while its GEMM
+   * runs); {@code cols} is then (channels * kT*kH*kW) x (outT*(ohEnd - ohBegin)*outW).
+   */
+  static void im2col(float[] in, int inOff, int channels, int[] dims, int[] outDims, int[] k, int[] s, int[] d,
+      int[] pad, int ohBegin, int ohEnd, float[] cols) {
     int outRow = outDims[2];
-    int outPlane = outDims[0] * outDims[1] * outRow;
+    int outPlane = outDims[0] * (ohEnd - ohBegin) * outRow;
     int dst = 0;
     for (int c = 0; c < channels; c++) {
       int plane = inOff + c * dims[0] * dims[1] * dims[2];
@@ -32,7 +41,7 @@ final class ConvKernels {
             int hi = hi(shift, s[2], outRow, dims[2], lo);
             for (int ot = 0; ot < outDims[0]; ot++) {
               int it = ot * s[0] - pad[0] + kt * d[0];
-              for (int oh = 0; oh < outDims[1]; oh++, dst += outRow) {
+              for (int oh = ohBegin; oh < ohEnd; oh++, dst += outRow) {
                 int ih = oh * s[1] - pad[1] + kh * d[1];
                 if (it < 0 || it >= dims[0] || ih < 0 || ih >= dims[1]) {
                   Arrays.fill(cols, dst, dst + outRow, 0f);
@@ -42,6 +51,10 @@ final class ConvKernels {
                 Arrays.fill(cols, dst, dst + lo, 0f);
                 if (s[2] == 1) {
                   System.arraycopy(in, src + lo, cols, dst + lo, hi - lo);
+                } else if (s[2] == 2) { // a constant stride lets C2 drop the range checks
+                  for (int ow = lo; ow < hi; ow++) {
+                    cols[dst + ow] = in[src + 2 * ow];
+                  }
                 } else {
                   for (int ow = lo; ow < hi; ow++) {
                     cols[dst + ow] = in[src + ow * s[2]];
@@ -96,10 +109,25 @@ final class ConvKernels {
     int outPlane = outDims[1] * outRow;
     int n = (outDims[1] - 1) * wq + outRow;
     int taps = k[0] * k[1] * k[2];
+    // A 2-D 3x3 (or other 9-tap) kernel: one pass with the taps in registers.
+    int[] window = taps == 9 && k[0] == 1 && dims[0] == 1 && outDims[0] == 1 ? new int[9] : null;
+    for (int kh = 0; window != null && kh < k[1]; kh++) {
+      int rowBase = (kh * d[1] % s[1]) * s[2] * phasePlane + kh * d[1] / s[1] * wq;
+      for (int kw = 0; kw < k[2]; kw++) {
+        window[kh * k[2] + kw] = phaseOffset(rowBase, kw, s[2], d[2], phasePlane);
+      }
+    }
     for (int c = 0; c < channels; c++) {
       splitPhases(in, inOff + c * dims[0] * dims[1] * dims[2], dims, s, pad, hq, wq, phases);
       for (int m = 0; m < multiplier; m++) {
         int o = c * multiplier + m;
+        if (window != null) {
+          axpy.window9(n, weight, o * taps, bias == null ? 0f : bias[o], phases, window, rows, 0);
+          for (int oh = 0; oh < outDims[1]; oh++) {
+            System.arraycopy(rows, oh * wq, out, outOff + o * outPlane + oh * outRow, outRow);
+          }
+          continue;
+        }
         for (int ot = 0; ot < outDims[0]; ot++) {
           Arrays.fill(rows, 0, n, bias == null ? 0f : bias[o]);
           for (int kt = 0; kt < k[0]; kt++) {

@@ -26,6 +26,10 @@ public final class Gemm {
   private final float[] aPack;
   private final float[] bPack;
   private final float[] tile;
+  /** The micro-kernel's bias when there is none, or on K blocks after the first: MC zeros. */
+  private final float[] zeroBias;
+  /** A row bias copied and zero-padded to whole MR panels (the kernel reads MR entries per panel). */
+  private float[] biasPad = new float[0];
   private final Axpy rows;
   /** op(A)'s row of a transposed skinny product, gathered; grows to K. */
   private float[] aRow = new float[0];
@@ -51,6 +55,7 @@ public final class Gemm {
     this.aPack = new float[mcBlock * kcBlock];
     this.bPack = new float[kcBlock * ncBlock];
     this.tile = new float[mr * nr];
+    this.zeroBias = new float[mcBlock];
     this.rows = kernel instanceof ScalarMicroKernel ? new ScalarAxpy() : Kernels.axpy();
   }
 
@@ -73,7 +78,7 @@ public final class Gemm {
       skinny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
-    blocked(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    blocked(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, null, 0, c, cOff, ldc);
   }
 
   /**
@@ -105,6 +110,15 @@ public final class Gemm {
   /** C = alpha * A * op(B) + beta * C with A packed by {@link #pack}; as {@link #sgemm} otherwise. */
   public void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
+    sgemm(a, transB, n, alpha, b, bOff, ldb, beta, null, 0, c, cOff, ldc);
+  }
+
+  /**
+   * C = alpha * A * op(B) + beta * C + rowBias, rowBias[rowBiasOff + i] added to row i (null: none): a
+   * layer's bias added as the micro-kernel writes C, instead of a pass that fills C before the product.
+   */
+  public void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
+      float beta, float[] rowBias, int rowBiasOff, float[] c, int cOff, int ldc) {
     if (!fits(a)) {
       throw new IllegalArgumentException("A was packed for " + a.kernel().getSimpleName() + " MR=" + a.mr()
           + " KC=" + a.kcBlock() + ", this GEMM runs " + kernel.getClass().getSimpleName() + " MR=" + mr
@@ -113,14 +127,23 @@ public final class Gemm {
     int m = a.m();
     int k = a.k();
     GemmArgs.checkBC(transB, m, n, k, b, bOff, ldb, c, cOff, ldc);
+    if (rowBias != null && (rowBiasOff < 0 || (long) rowBiasOff + m > rowBias.length)) {
+      throw new IllegalArgumentException("rowBias too short: " + m + " rows from rowBiasOff=" + rowBiasOff
+          + " need length >= " + ((long) rowBiasOff + m) + ", got " + rowBias.length);
+    }
     if (m == 0 || n == 0) {
       return;
     }
     if (alpha == 0f || k == 0) {
       scale(m, n, beta, c, cOff, ldc);
+      for (int i = 0; rowBias != null && i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          c[cOff + i * ldc + j] += rowBias[rowBiasOff + i];
+        }
+      }
       return;
     }
-    blocked(a, false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, c, cOff, ldc);
+    blocked(a, false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, rowBias, rowBiasOff, c, cOff, ldc);
   }
 
   /** K split into equal blocks of at most KC (576 = 2 x 288, not 512 + 64): a short last block would pay a full
@@ -130,11 +153,22 @@ public final class Gemm {
     return (k + kBlocks - 1) / kBlocks;
   }
 
-  /** The three outer loops; A is packed here per block unless {@code packed} holds it already. */
+  /**
+   * The three outer loops; A is packed here per block unless {@code packed} holds it already. The row bias,
+   * like beta, applies on the first K block only.
+   */
   private void blocked(PackedA packed, boolean transA, boolean transB, int m, int n, int k, float alpha,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] rowBias, int rowBiasOff,
+      float[] c, int cOff, int ldc) {
     int kcEven = evenKc(k);
     int mPadded = roundUp(m, mr);
+    if (rowBias != null) {
+      if (biasPad.length < mPadded) {
+        biasPad = new float[mPadded];
+      }
+      System.arraycopy(rowBias, rowBiasOff, biasPad, 0, m);
+      Arrays.fill(biasPad, m, mPadded, 0f);
+    }
     // 5th loop around the micro-kernel: jc over N by NC.
     for (int jc = 0; jc < n; jc += ncBlock) {
       int nc = Math.min(ncBlock, n - jc);
@@ -143,16 +177,18 @@ public final class Gemm {
         int kc = Math.min(kcEven, k - pc);
         packB(transB, kc, nc, b, bOff, ldb, pc, jc);
         float blockBeta = pc == 0 ? beta : 1f;
+        float[] blockBias = pc == 0 && rowBias != null ? biasPad : zeroBias;
         // 3rd loop: ic over M by MC.
         for (int ic = 0; ic < m; ic += mcBlock) {
           int mc = Math.min(mcBlock, m - ic);
           if (packed == null) {
             packA(transA, mc, kc, a, aOff, lda, ic, pc, aPack, 0);
-            macroKernel(mc, nc, kc, alpha, blockBeta, aPack, 0, c, cOff + ic * ldc + jc, ldc);
+            macroKernel(mc, nc, kc, alpha, blockBeta, aPack, 0, blockBias, blockBias == zeroBias ? 0 : ic, c,
+                cOff + ic * ldc + jc, ldc);
           } else {
             // Panels of one K block are contiguous, MR rows x kc each, all M rows of it together.
-            macroKernel(mc, nc, kc, alpha, blockBeta, packed.data(), mPadded * pc + ic * kc, c,
-                cOff + ic * ldc + jc, ldc);
+            macroKernel(mc, nc, kc, alpha, blockBeta, packed.data(), mPadded * pc + ic * kc, blockBias,
+                blockBias == zeroBias ? 0 : ic, c, cOff + ic * ldc + jc, ldc);
           }
         }
       }
@@ -198,7 +234,7 @@ public final class Gemm {
 
   /** The 2nd and 1st loops over one packed MC x KC block of A and KC x NC block of B. */
   private void macroKernel(int mc, int nc, int kc, float alpha, float beta, float[] aPanels, int aBase,
-      float[] c, int cBase, int ldc) {
+      float[] bias, int biasBase, float[] c, int cBase, int ldc) {
     // 2nd loop: jr over NC by NR.
     for (int jr = 0; jr < nc; jr += nr) {
       int nrCur = Math.min(nr, nc - jr);
@@ -207,9 +243,11 @@ public final class Gemm {
         int mrCur = Math.min(mr, mc - ir);
         int cTile = cBase + ir * ldc + jr;
         if (mrCur == mr && nrCur == nr) {
-          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta);
+          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta, bias,
+              biasBase + ir);
         } else {
-          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f);
+          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f, bias,
+              biasBase + ir);
           mergeTile(mrCur, nrCur, beta, c, cTile, ldc);
         }
       }

@@ -4,7 +4,7 @@ package dev.sparkconv.kernel;
  * The BLIS micro-kernel contract: one full MR x NR tile of C.
  *
  * <pre>
- *   C = alpha * Apanel * Bpanel + beta * C
+ *   C = alpha * Apanel * Bpanel + beta * C + bias (bias[biasOff + i] added to row i: a layer's bias, fused)
  *   Apanel: MR x kc, packed column by column: a[aOff + p*MR + i]
  *   Bpanel: kc x NR, packed row by row:       b[bOff + p*NR + j]
  *   C:      c[cOff + i*ldc + j], i &lt; MR, j &lt; NR
@@ -16,7 +16,7 @@ package dev.sparkconv.kernel;
 public interface MicroKernel {
 
   void compute(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta);
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff);
 
   /** Rows of the C tile (and of each packed A panel). */
   int mr();

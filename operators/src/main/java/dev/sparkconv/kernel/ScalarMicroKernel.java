@@ -12,7 +12,7 @@ public final class ScalarMicroKernel implements MicroKernel {
 
   @Override
   public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta) {
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff) {
     float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
     float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
     float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -27,25 +27,25 @@ public final class ScalarMicroKernel implements MicroKernel {
       c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
       c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
     }
-    store(c00, c01, c02, c03, c, cOff, alpha, beta);
-    store(c10, c11, c12, c13, c, cOff + ldc, alpha, beta);
-    store(c20, c21, c22, c23, c, cOff + 2 * ldc, alpha, beta);
-    store(c30, c31, c32, c33, c, cOff + 3 * ldc, alpha, beta);
+    store(c00, c01, c02, c03, c, cOff, alpha, beta, bias[biasOff]);
+    store(c10, c11, c12, c13, c, cOff + ldc, alpha, beta, bias[biasOff + 1]);
+    store(c20, c21, c22, c23, c, cOff + 2 * ldc, alpha, beta, bias[biasOff + 2]);
+    store(c30, c31, c32, c33, c, cOff + 3 * ldc, alpha, beta, bias[biasOff + 3]);
   }
 
-  /** One row of the tile: c = alpha * acc + beta * c, without reading c when beta is 0. */
+  /** One row of the tile: c = alpha * acc + beta * c + bias, without reading c when beta is 0. */
   private static void store(float s0, float s1, float s2, float s3, float[] c, int off,
-      float alpha, float beta) {
+      float alpha, float beta, float bias) {
     if (beta == 0f) {
-      c[off] = alpha * s0;
-      c[off + 1] = alpha * s1;
-      c[off + 2] = alpha * s2;
-      c[off + 3] = alpha * s3;
+      c[off] = alpha * s0 + bias;
+      c[off + 1] = alpha * s1 + bias;
+      c[off + 2] = alpha * s2 + bias;
+      c[off + 3] = alpha * s3 + bias;
     } else {
-      c[off] = alpha * s0 + beta * c[off];
-      c[off + 1] = alpha * s1 + beta * c[off + 1];
-      c[off + 2] = alpha * s2 + beta * c[off + 2];
-      c[off + 3] = alpha * s3 + beta * c[off + 3];
+      c[off] = alpha * s0 + beta * c[off] + bias;
+      c[off + 1] = alpha * s1 + beta * c[off + 1] + bias;
+      c[off + 2] = alpha * s2 + beta * c[off + 2] + bias;
+      c[off + 3] = alpha * s3 + beta * c[off + 3] + bias;
     }
   }
 

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * convolution is one GEMM per group straight on the input; depthwise (groups == inC > 1, any channel
  * multiplier) runs a direct kernel (each channel split into zero-padded stride phases, then one long
  * vector loop per kernel tap over the whole output plane); everything else is im2col per sample and group into scratch, then
- * GEMM into the output. The bias is prefilled and the GEMM accumulates onto it (beta = 1). Modes
+ * GEMM into the output. The micro-kernel adds the bias as it writes each tile. Modes
  * other than zeros pad each sample into scratch first, so the kernels only ever see zero padding.
  */
 public final class Conv extends BaseLayer implements Windowed {
@@ -279,19 +279,13 @@ public final class Conv extends BaseLayer implements Windowed {
     int inPerGroup = inChannels / groups;
     int outPerGroup = outChannels / groups;
     int rows = inPerGroup * kernel[0] * kernel[1] * kernel[2];
-    float beta = 0f;
-    if (bias != null) {
-      for (int o = 0; o < outChannels; o++) {
-        Arrays.fill(out, outOff + o * outPlane, outOff + (o + 1) * outPlane, bias[o]);
-      }
-      beta = 1f;
-    }
     Gemm.PackedA[] packed = packedWeights(gemm);
     for (int g = 0; g < groups; g++) {
       int groupIn = srcOff + g * inPerGroup * srcDims[0] * srcDims[1] * srcDims[2];
       int groupOut = outOff + g * outPerGroup * outPlane;
       if (pointwise) {
-        gemm.sgemm(packed[g], false, outPlane, 1f, src, groupIn, outPlane, beta, out, groupOut, outPlane);
+        gemm.sgemm(packed[g], false, outPlane, 1f, src, groupIn, outPlane, 0f, bias, g * outPerGroup, out, groupOut,
+            outPlane);
         continue;
       }
       // Slabs of output rows whose columns stay in cache between im2col and the GEMM that reads them.
@@ -302,7 +296,8 @@ public final class Conv extends BaseLayer implements Windowed {
         int n = outDims[0] * (ohEnd - oh) * outDims[2];
         ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, kernel, stride, dilation, pad, oh, ohEnd,
             cols);
-        gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, beta, out, groupOut + oh * outDims[2], outPlane);
+        gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, 0f, bias, g * outPerGroup, out, groupOut + oh * outDims[2],
+            outPlane);
       }
     }
   }

@@ -39,7 +39,7 @@ class GemmTest {
       return (kernel instanceof ScalarMicroKernel ? "scalar" : "vector")
           + "/m" + m + "/n" + n + "/k" + k + "/" + (transA ? "T" : "N") + (transB ? "T" : "N")
           + "/alpha" + alpha + "/beta" + beta + (padded ? "/padded" : "/tight")
-          + (smallBlocks ? "/smallBlocks" : "/defaultBlocks") + (packedA ? "/packedA" : "");
+          + (smallBlocks ? "/smallBlocks" : "/defaultBlocks") + (packedA ? "/packedA" + (padded ? "+bias" : "") : "");
     }
   }
 
@@ -102,13 +102,15 @@ class GemmTest {
       }
     }
     float[] before = c.clone();
+    // Packed cases on padded storage also add a row bias (the fused layer bias).
+    float[] bias = tc.packedA() && tc.padded() ? random(rnd, off + tc.m() + pad) : null;
 
     Gemm gemm = tc.gemm();
     if (tc.packedA()) {
       float[] original = a.clone();
       Gemm.PackedA packed = gemm.pack(tc.transA(), tc.m(), tc.k(), a, off, lda);
       Arrays.fill(a, Float.NaN); // the product must read the packed copy only
-      gemm.sgemm(packed, tc.transB(), tc.n(), tc.alpha(), b, off, ldb, tc.beta(), c, off, ldc);
+      gemm.sgemm(packed, tc.transB(), tc.n(), tc.alpha(), b, off, ldb, tc.beta(), bias, off, c, off, ldc);
       a = original;
     } else {
       gemm.sgemm(tc.transA(), tc.transB(), tc.m(), tc.n(), tc.k(), tc.alpha(),
@@ -129,7 +131,8 @@ class GemmTest {
         double bv = tc.transB() ? b[off + j * ldb + p] : b[off + p * ldb + j];
         sum += av * bv;
       }
-      double expected = tc.alpha() * sum + (tc.beta() == 0f ? 0 : tc.beta() * before[x]);
+      double expected = tc.alpha() * sum + (tc.beta() == 0f ? 0 : tc.beta() * before[x])
+          + (bias == null ? 0 : bias[off + i]);
       double tol = 1e-5 * Math.max(1, tc.k()) * (1 + Math.abs(expected));
       if (!(Math.abs(c[x] - expected) <= tol)) { // also catches NaN
         fail("C[" + i + "][" + j + "] = " + c[x] + ", expected " + expected + " +- " + tol);

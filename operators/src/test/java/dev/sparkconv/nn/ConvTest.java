@@ -171,7 +171,7 @@ class ConvTest {
     Conv conv = new Conv("c", 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
         new float[8 * 8 * 9], null);
     assertTrue(conv.usesWinograd(2, new int[] {1, 12, 12}));
-    assertFalse(conv.usesWinograd(1, new int[] {1, 8, 8}), "16 tiles: too few");
+    assertFalse(conv.usesWinograd(1, new int[] {1, 6, 6}), "9 tiles: too few");
     Conv strided = new Conv("s", 8, 8, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, 1,
         new float[8 * 8 * 9], null);
     assertFalse(strided.usesWinograd(8, new int[] {1, 12, 12}));

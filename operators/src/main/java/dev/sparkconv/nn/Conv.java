@@ -289,15 +289,14 @@ public final class Conv extends BaseLayer implements Windowed {
             outPlane);
         continue;
       }
-      // Slabs of output rows whose columns stay in cache between im2col and the GEMM that reads them.
-      int slab = outDims[0] == 1 ? Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1,
-          IM2COL_SLAB_FLOATS / (rows * outDims[2])) : outDims[1];
-      for (int oh = 0; oh < outDims[1]; oh += slab) {
-        int ohEnd = Math.min(outDims[1], oh + slab);
-        int n = outDims[0] * (ohEnd - oh) * outDims[2];
-        ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, kernel, stride, dilation, pad, oh, ohEnd,
-            cols);
-        gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, 0f, bias, g * outPerGroup, out, groupOut + oh * outDims[2],
+      // Slabs of output rows (over T and H) whose columns stay in cache between im2col and the GEMM reading them.
+      int outRows = outDims[0] * outDims[1];
+      int slab = Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1, IM2COL_SLAB_FLOATS / (rows * outDims[2]));
+      for (int r = 0; r < outRows; r += slab) {
+        int rEnd = Math.min(outRows, r + slab);
+        int n = (rEnd - r) * outDims[2];
+        ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, kernel, stride, dilation, pad, r, rEnd, cols);
+        gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, 0f, bias, g * outPerGroup, out, groupOut + r * outDims[2],
             outPlane);
       }
     }

@@ -19,17 +19,18 @@ final class ConvKernels {
    */
   static void im2col(float[] in, int inOff, int channels, int[] dims, int[] outDims, int[] k, int[] s, int[] d,
       int[] pad, float[] cols) {
-    im2col(in, inOff, channels, dims, outDims, k, s, d, pad, 0, outDims[1], cols);
+    im2col(in, inOff, channels, dims, outDims, k, s, d, pad, 0, outDims[0] * outDims[1], cols);
   }
 
   /**
-   * {@link #im2col} for output rows [ohBegin, ohEnd) only (a slab of columns that stays in cache while its GEMM
-   * runs); {@code cols} is then (channels * kT*kH*kW) x (outT*(ohEnd - ohBegin)*outW).
+   * {@link #im2col} for the output rows [rowBegin, rowEnd) of the (outT * outH) rows only, row r being (ot, oh) =
+   * (r / outH, r % outH): a slab of columns that stays in cache while its GEMM runs; {@code cols} is then
+   * (channels * kT*kH*kW) x ((rowEnd - rowBegin) * outW).
    */
   static void im2col(float[] in, int inOff, int channels, int[] dims, int[] outDims, int[] k, int[] s, int[] d,
-      int[] pad, int ohBegin, int ohEnd, float[] cols) {
+      int[] pad, int rowBegin, int rowEnd, float[] cols) {
     int outRow = outDims[2];
-    int outPlane = outDims[0] * (ohEnd - ohBegin) * outRow;
+    int outPlane = (rowEnd - rowBegin) * outRow;
     int dst = 0;
     for (int c = 0; c < channels; c++) {
       int plane = inOff + c * dims[0] * dims[1] * dims[2];
@@ -39,29 +40,27 @@ final class ConvKernels {
             int shift = kw * d[2] - pad[2];
             int lo = lo(shift, s[2], outRow);
             int hi = hi(shift, s[2], outRow, dims[2], lo);
-            for (int ot = 0; ot < outDims[0]; ot++) {
-              int it = ot * s[0] - pad[0] + kt * d[0];
-              for (int oh = ohBegin; oh < ohEnd; oh++, dst += outRow) {
-                int ih = oh * s[1] - pad[1] + kh * d[1];
-                if (it < 0 || it >= dims[0] || ih < 0 || ih >= dims[1]) {
-                  Arrays.fill(cols, dst, dst + outRow, 0f);
-                  continue;
-                }
-                int src = plane + (it * dims[1] + ih) * dims[2] + shift;
-                Arrays.fill(cols, dst, dst + lo, 0f);
-                if (s[2] == 1) {
-                  System.arraycopy(in, src + lo, cols, dst + lo, hi - lo);
-                } else if (s[2] == 2) { // a constant stride lets C2 drop the range checks
-                  for (int ow = lo; ow < hi; ow++) {
-                    cols[dst + ow] = in[src + 2 * ow];
-                  }
-                } else {
-                  for (int ow = lo; ow < hi; ow++) {
-                    cols[dst + ow] = in[src + ow * s[2]];
-                  }
-                }
-                Arrays.fill(cols, dst + hi, dst + outRow, 0f);
+            for (int r = rowBegin; r < rowEnd; r++, dst += outRow) {
+              int it = r / outDims[1] * s[0] - pad[0] + kt * d[0];
+              int ih = r % outDims[1] * s[1] - pad[1] + kh * d[1];
+              if (it < 0 || it >= dims[0] || ih < 0 || ih >= dims[1]) {
+                Arrays.fill(cols, dst, dst + outRow, 0f);
+                continue;
               }
+              int src = plane + (it * dims[1] + ih) * dims[2] + shift;
+              Arrays.fill(cols, dst, dst + lo, 0f);
+              if (s[2] == 1) {
+                System.arraycopy(in, src + lo, cols, dst + lo, hi - lo);
+              } else if (s[2] == 2) { // a constant stride lets C2 drop the range checks
+                for (int ow = lo; ow < hi; ow++) {
+                  cols[dst + ow] = in[src + 2 * ow];
+                }
+              } else {
+                for (int ow = lo; ow < hi; ow++) {
+                  cols[dst + ow] = in[src + ow * s[2]];
+                }
+              }
+              Arrays.fill(cols, dst + hi, dst + outRow, 0f);
             }
           }
         }

@@ -102,7 +102,8 @@ class ConvTest {
         "b1 c2 o2 in3x4x4 k3x3x3 p1x1x2 circular", "b2 c4 o4 in3x4x5 k3x3x3 p1 g2",
         "b1 c3 o6 in4x5x5 k3x3x3 s2 p1 g3", "b1 c4 o6 in2x3x4 k1x1x1 g2", "b1 c2 o3 in4x5x6 k3x3x3 p0x1x2x1x0x1",
         "b1 c2 o3 in3x4x5 k2x3x2 p1 flip", "b1 c2 o2 in2x3x3 k3x5x5 p1x2x2", "b3 c2 o2 in7x7x7 k2x2x2 s3",
-        "b1 c3 o3 in4x4x4 k3x3x3 p1 g3 circular flip", "b1 c3 o6 in5x9x10 k3x3x3 s2x1x1 p0x1x2x1x0x1 d1x2x1 g3")
+        "b1 c3 o3 in4x4x4 k3x3x3 p1 g3 circular flip", "b1 c3 o6 in5x9x10 k3x3x3 s2x1x1 p0x1x2x1x0x1 d1x2x1 g3",
+        "b1 c8 o4 in6x20x20 k3x3x3 p1") // im2col slabs across T slices
         .map(Case::new);
   }
 

@@ -245,6 +245,13 @@ public final class Gemm {
         if (mrCur == mr && nrCur == nr) {
           kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta, bias,
               biasBase + ir);
+        } else if (mrCur == mr && nrCur == nr / 2) {
+          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta, bias,
+              biasBase + ir);
+        } else if (nrCur < nr / 2) {
+          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f, bias,
+              biasBase + ir);
+          mergeTile(mrCur, nrCur, beta, c, cTile, ldc);
         } else {
           kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f, bias,
               biasBase + ir);
@@ -289,6 +296,19 @@ public final class Gemm {
           for (int i = rows; i < mr; i++) {
             aPack[d + i] = 0f;
           }
+        }
+      } else if (rows == 6 && mr == 6) {
+        // The vector kernel's full panel: six rows read side by side, the panel written sequentially
+        // (row by row it is a scatter with stride MR, 2x slower).
+        int s0 = aOff + (ic + ir) * lda + pc;
+        int s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+        for (int p = 0, d = dst; p < kc; p++, d += 6) {
+          aPack[d] = a[s0 + p];
+          aPack[d + 1] = a[s1 + p];
+          aPack[d + 2] = a[s2 + p];
+          aPack[d + 3] = a[s3 + p];
+          aPack[d + 4] = a[s4 + p];
+          aPack[d + 5] = a[s5 + p];
         }
       } else {
         for (int i = 0; i < rows; i++) {

@@ -18,6 +18,16 @@ public interface MicroKernel {
   void compute(int kc, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff);
 
+  /**
+   * {@link #compute} for the left NR/2 columns of the tile only (the B panel keeps its NR pitch): the last panel
+   * of a product whose N leaves at most NR/2 columns there (N = 16: a 7x7 map's Winograd tiles) then costs half
+   * the FMAs. The default computes the whole tile, which is also correct.
+   */
+  default void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff) {
+    compute(kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta, bias, biasOff);
+  }
+
   /** Rows of the C tile (and of each packed A panel). */
   int mr();
 

@@ -99,6 +99,46 @@ public final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff) {
+    FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S), c20 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c40 = FloatVector.zero(S), c50 = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * MR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+      c00 = FloatVector.broadcast(S, a[ai]).fma(b0, c00);
+      c10 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c10);
+      c20 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c20);
+      c30 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c30);
+      c40 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c40);
+      c50 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c50);
+    }
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    int o0 = cOff, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
+    if (beta == 0f) {
+      va.fma(c00, FloatVector.broadcast(S, bias[biasOff])).intoArray(c, o0);
+      va.fma(c10, FloatVector.broadcast(S, bias[biasOff + 1])).intoArray(c, o1);
+      va.fma(c20, FloatVector.broadcast(S, bias[biasOff + 2])).intoArray(c, o2);
+      va.fma(c30, FloatVector.broadcast(S, bias[biasOff + 3])).intoArray(c, o3);
+      va.fma(c40, FloatVector.broadcast(S, bias[biasOff + 4])).intoArray(c, o4);
+      va.fma(c50, FloatVector.broadcast(S, bias[biasOff + 5])).intoArray(c, o5);
+    } else {
+      FloatVector vb = FloatVector.broadcast(S, beta);
+      va.fma(c00, FloatVector.fromArray(S, c, o0).fma(vb, FloatVector.broadcast(S, bias[biasOff]))).intoArray(c, o0);
+      va.fma(c10, FloatVector.fromArray(S, c, o1).fma(vb, FloatVector.broadcast(S, bias[biasOff + 1])))
+          .intoArray(c, o1);
+      va.fma(c20, FloatVector.fromArray(S, c, o2).fma(vb, FloatVector.broadcast(S, bias[biasOff + 2])))
+          .intoArray(c, o2);
+      va.fma(c30, FloatVector.fromArray(S, c, o3).fma(vb, FloatVector.broadcast(S, bias[biasOff + 3])))
+          .intoArray(c, o3);
+      va.fma(c40, FloatVector.fromArray(S, c, o4).fma(vb, FloatVector.broadcast(S, bias[biasOff + 4])))
+          .intoArray(c, o4);
+      va.fma(c50, FloatVector.fromArray(S, c, o5).fma(vb, FloatVector.broadcast(S, bias[biasOff + 5])))
+          .intoArray(c, o5);
+    }
+  }
+
+  @Override
   public int mr() {
     return MR;
   }

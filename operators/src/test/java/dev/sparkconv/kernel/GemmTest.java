@@ -45,9 +45,10 @@ class GemmTest {
 
   private static final int[][] SMALL_SHAPES = {
       {1, 1, 1}, {1, 7, 13}, {7, 1, 13}, {13, 13, 1}, {7, 13, 7}, {13, 7, 0}, {0, 5, 3}};
-  // With default blocks m crosses MC=192 and k crosses KC=512; small blocks cross all three.
+  // With default blocks m crosses MC=192 and k crosses KC=512; small blocks cross all three. N = 48 ends in a
+  // half panel of whole MR-row tiles (the vector kernel's computeHalf straight into C).
   private static final int[][] LARGE_SHAPES = {
-      {255, 257, 13}, {257, 33, 257}, {37, 255, 255}, {200, 71, 300}, {13, 40, 600}};
+      {255, 257, 13}, {257, 33, 257}, {37, 255, 255}, {200, 71, 300}, {13, 40, 600}, {30, 48, 70}};
   private static final float[][] SCALARS = {
       {1f, 0f}, {1f, 1f}, {1f, -0.3f}, {0.5f, 0f}, {0.5f, 1f}, {0.5f, -0.3f}};
 

@@ -121,6 +121,23 @@ public final class ModelBench {
     }
   }
 
+  /** The op, with convolutions split into depthwise, 1x1, Winograd-eligible 3x3 stride 1 and the rest. */
+  private static String kind(Node node) {
+    if (node.layer() instanceof dev.sparkconv.nn.Conv conv) {
+      boolean ones = java.util.Arrays.stream(conv.kernel()).allMatch(k -> k == 1);
+      boolean unitStride = java.util.Arrays.stream(conv.stride()).allMatch(s -> s == 1);
+      if (conv.groups() > 1 && conv.groups() == conv.inChannels()) {
+        return "conv-depthwise-s" + conv.stride()[0];
+      }
+      if (ones) {
+        return unitStride ? "conv-1x1" : "conv-1x1-strided";
+      }
+      return conv.rank() == 2 && conv.kernel()[0] == 3 && conv.kernel()[1] == 3 && unitStride && conv.groups() == 1
+          ? "conv-3x3-s1" : "conv-other";
+    }
+    return node.op();
+  }
+
   /** Our slowest nodes over the timed runs (after the warm-up): share of the time, GFLOPS, and what the node is. */
   private static void printProfile(Network network, long[] nanos, long[] warm, int batch, int runs) {
     for (int i = 0; i < warm.length; i++) {
@@ -134,6 +151,14 @@ public final class ModelBench {
       order[i] = i;
     }
     java.util.Arrays.sort(order, (a, b) -> Long.compare(nanos[b], nanos[a]));
+    java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+    for (int i = 0; i < nanos.length; i++) {
+      byKind.merge(kind(nodes.get(i)), nanos[i], Long::sum);
+    }
+    StringBuilder kinds = new StringBuilder("  by kind:");
+    byKind.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e ->
+        kinds.append(String.format(Locale.ROOT, " %s %.1f%%", e.getKey(), 100.0 * e.getValue() / total)));
+    System.out.println(kinds);
     for (int r = 0; r < Math.min(25, order.length); r++) {
       int i = order[r];
       Node node = nodes.get(i);

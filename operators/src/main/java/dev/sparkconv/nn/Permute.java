@@ -53,24 +53,38 @@ public final class Permute extends BaseLayer {
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
     int size = Shapes.size(inShape);
+    // Trailing axes the permutation leaves in place move as contiguous blocks: a channel shuffle's
+    // (g, C/g, H, W) -> (C/g, g, H, W) copies whole H x W planes.
+    int kept = axes.length;
+    while (kept > 0 && axes[kept - 1] == kept - 1) {
+      kept--;
+    }
+    int block = Axes.product(inShape, kept, inShape.length);
     for (int n = 0; n < batch; n++) {
-      copy(in, n * size, out, n * size, inShape, 0);
+      copy(in, n * size, out, n * size, inShape, 0, kept, block);
     }
   }
 
-  /** Writes output axes j.. of the input block at {@code src} from {@code dst} on; returns the next dst. */
-  private int copy(float[] in, int src, float[] out, int dst, int[] inShape, int j) {
+  /**
+   * Writes output axes j.. (up to {@code kept}, past which blocks of {@code block} floats move whole) of the input
+   * block at {@code src} from {@code dst} on; returns the next dst.
+   */
+  private int copy(float[] in, int src, float[] out, int dst, int[] inShape, int j, int kept, int block) {
+    if (j == kept) {
+      System.arraycopy(in, src, out, dst, block);
+      return dst + block;
+    }
     int a = axes[j];
     int n = inShape[a];
     int stride = Axes.product(inShape, a + 1, inShape.length);
-    if (j == axes.length - 1) {
+    if (j == kept - 1 && block == 1) {
       for (int k = 0, i = src; k < n; k++, i += stride) {
         out[dst++] = in[i];
       }
       return dst;
     }
     for (int k = 0; k < n; k++) {
-      dst = copy(in, src + k * stride, out, dst, inShape, j + 1);
+      dst = copy(in, src + k * stride, out, dst, inShape, j + 1, kept, block);
     }
     return dst;
   }

@@ -46,6 +46,30 @@ class ShapeOpsTest {
     PoolNdTest.assertParam("reshape", "shape", () -> new Reshape("s2", v(0, 4)));
   }
 
+  /** Permutations that keep trailing axes in place move whole blocks (a channel shuffle moves H x W planes). */
+  @Test
+  void permuteKeepingTrailingAxesMovesBlocks() {
+    int[] in = {2, 3, 4, 5};
+    float[] input = Naive.random(2, 2 * 120);
+    float[] shuffled = run(new Permute("shuffle", v(1, 0, 2, 3)), input, 2, in);
+    float[] identity = run(new Permute("identity", v(0, 1, 2, 3)), input, 2, in);
+    float[] swapLast = run(new Permute("last", v(0, 2, 1, 3)), input, 2, in);
+    for (int n = 0; n < 2; n++) {
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 3; b++) {
+          for (int c = 0; c < 4; c++) {
+            for (int d = 0; d < 5; d++) {
+              float x = input[n * 120 + ((a * 3 + b) * 4 + c) * 5 + d];
+              assertEquals(x, shuffled[n * 120 + ((b * 2 + a) * 4 + c) * 5 + d]);
+              assertEquals(x, identity[n * 120 + ((a * 3 + b) * 4 + c) * 5 + d]);
+              assertEquals(x, swapLast[n * 120 + ((a * 4 + c) * 3 + b) * 5 + d]);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void permuteMovesEveryElementToItsPermutedIndex() {
     int[] in = {2, 3, 4};

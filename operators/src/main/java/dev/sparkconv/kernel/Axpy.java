@@ -23,6 +23,9 @@ public interface Axpy {
    */
   void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, float[] y, int yOff);
 
+  /** y[yOff + i] = max(y[yOff + i], x[xOff + i]), NaN winning as in {@link Math#max}: max pooling's rows. */
+  void maxInto(int n, float[] x, int xOff, float[] y, int yOff);
+
   /** sum_i x[xOff + i] * y[yOff + i]. */
   float dot(int n, float[] x, int xOff, float[] y, int yOff);
 }

@@ -30,6 +30,13 @@ final class ScalarAxpy implements Axpy {
   }
 
   @Override
+  public void maxInto(int n, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+    }
+  }
+
+  @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
     float sum = 0f;
     for (int i = 0; i < n; i++) {

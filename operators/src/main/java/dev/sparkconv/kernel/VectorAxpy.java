@@ -70,6 +70,18 @@ public final class VectorAxpy implements Axpy {
   }
 
   @Override
+  public void maxInto(int n, float[] x, int xOff, float[] y, int yOff) {
+    int bound = n - n % L;
+    int i = 0;
+    for (; i < bound; i += L) {
+      FloatVector.fromArray(S, y, yOff + i).max(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+    }
+  }
+
+  @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
     // Two accumulators hide the FMA latency; the loads, not the FMAs, bound a dot product.
     FloatVector acc0 = FloatVector.zero(S);

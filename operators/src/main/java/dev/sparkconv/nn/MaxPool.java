@@ -1,5 +1,8 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.Axpy;
+import dev.sparkconv.kernel.Kernels;
+
 /**
  * Max pooling over 1, 2 or 3 spatial axes (PyTorch nn.MaxPool1d/2d/3d): padding never wins, a
  * dilated window skips {@code dilation - 1} inputs between taps, NaN propagates. The op is
@@ -11,8 +14,9 @@ public class MaxPool extends WindowPool {
   }
 
   /**
-   * Max is separable, so it runs in two branch-free passes per plane instead of a window call per output:
-   * the max along W of every input row for each output column, then the max over each window's rows.
+   * Max is separable, so it runs in two passes of vector row maxima ({@link Axpy#maxInto}) per plane instead of
+   * a window call per output: the max along W of every input row for each output column (a strided row split
+   * into its stride phases first, so every tap is a unit-stride run), then the max over each window's rows.
    */
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
@@ -24,23 +28,47 @@ public class MaxPool extends WindowPool {
     int outD = rank == 3 ? outShape[1] : 1;
     int outH = rank >= 2 ? outShape[rank - 1] : 1;
     int outW = outShape[rank];
+    int sw = s3[2];
+    int phaseLength = (w + sw - 1) / sw;
     float[] rowMax = ctx.scratch(ScratchSlots.POOL_ROW_MAX, d * h * outW);
+    float[] phases = ctx.scratch(ScratchSlots.POOL_PHASES, sw * phaseLength);
+    Axpy rows = Kernels.axpy();
     int dst = 0;
     for (int p = 0, planes = batch * inShape[0]; p < planes; p++) {
       int src = p * d * h * w;
-      // Tap outer, output column inner: a max chain per output (tap inner) runs 7x slower, bound by the
-      // latency of Math.max's NaN-correct sequence.
       java.util.Arrays.fill(rowMax, 0, d * h * outW, Float.NEGATIVE_INFINITY);
-      for (int kx = 0; kx < k3[2]; kx++) {
-        int shift = kx * d3[2] - p3[2];
-        int lo = ConvKernels.lo(shift, s3[2], outW);
-        int hi = ConvKernels.hi(shift, s3[2], outW, w, lo);
-        for (int r = 0; r < d * h; r++) {
-          int row = src + r * w + shift;
-          int m = r * outW;
-          for (int ow = lo; ow < hi; ow++) {
-            rowMax[m + ow] = Math.max(rowMax[m + ow], in[row + ow * s3[2]]); // NaN wins; branch-free
+      for (int r = 0; r < d * h; r++) {
+        int row = src + r * w;
+        float[] x = in;
+        int xRow = row;
+        if (sw > 1) {
+          // Column j*sw + ph of the row to phases[ph * phaseLength + j], so that every tap reads a unit-stride run.
+          if (sw == 2) { // constant strides let C2 drop the range checks
+            for (int j = 0; j < w / 2; j++) {
+              phases[j] = in[row + 2 * j];
+              phases[phaseLength + j] = in[row + 2 * j + 1];
+            }
+            if (w % 2 == 1) {
+              phases[w / 2] = in[row + w - 1];
+            }
+          } else {
+            for (int ph = 0; ph < sw; ph++) {
+              for (int j = 0, col = ph; col < w; j++, col += sw) {
+                phases[ph * phaseLength + j] = in[row + col];
+              }
+            }
           }
+          x = phases;
+          xRow = 0;
+        }
+        for (int kx = 0; kx < k3[2]; kx++) {
+          int shift = kx * d3[2] - p3[2];
+          int lo = ConvKernels.lo(shift, sw, outW);
+          int hi = ConvKernels.hi(shift, sw, outW, w, lo);
+          // Input column ow*sw + shift is phase floorMod(shift, sw), index ow + floorDiv(shift, sw).
+          int start = sw == 1 ? xRow + shift + lo
+              : Math.floorMod(shift, sw) * phaseLength + lo + Math.floorDiv(shift, sw);
+          rows.maxInto(hi - lo, x, start, rowMax, r * outW + lo);
         }
       }
       for (int od = 0; od < outD; od++) {
@@ -50,10 +78,7 @@ public class MaxPool extends WindowPool {
           java.util.Arrays.fill(out, dst, dst + outW, Float.NEGATIVE_INFINITY);
           for (int kz = firstTap(d0, d3[0]), zEnd = endTap(d0, k3[0], d3[0], d); kz < zEnd; kz++) {
             for (int ky = firstTap(h0, d3[1]), yEnd = endTap(h0, k3[1], d3[1], h); ky < yEnd; ky++) {
-              int r = ((d0 + kz * d3[0]) * h + h0 + ky * d3[1]) * outW;
-              for (int ow = 0; ow < outW; ow++) {
-                out[dst + ow] = Math.max(out[dst + ow], rowMax[r + ow]);
-              }
+              rows.maxInto(outW, rowMax, ((d0 + kz * d3[0]) * h + h0 + ky * d3[1]) * outW, out, dst);
             }
           }
         }

@@ -36,6 +36,8 @@ final class ScratchSlots {
   static final int DEPTHWISE_ROWS = 14;
   /** MaxPool: the max along W of every input row of one plane, per output column. */
   static final int POOL_ROW_MAX = 15;
+  /** MaxPool: one input row split into its stride phases. */
+  static final int POOL_PHASES = 19;
   /** Conv, Winograd: the transformed input tiles (16 x inC x tiles), the GEMM products (16 x outC x tiles), and
    * one zero-padded input channel. */
   static final int WINOGRAD_INPUT = 16;

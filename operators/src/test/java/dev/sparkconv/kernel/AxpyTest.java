@@ -44,6 +44,43 @@ class AxpyTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void windowDotAndMaxMatchTheDefinition(Axpy impl, int n) {
+    SplittableRandom rnd = new SplittableRandom(n + 1);
+    float[] x = random(rnd, n + 40);
+    float[] w = random(rnd, 11);
+    int[] taps = {0, 1, 2, 13, 14, 15, 26, 27, 28};
+    float[] y = random(rnd, n + 5);
+    float[] window = y.clone();
+    impl.window9(n, w, 2, 0.75f, x, taps, window, 3);
+    double dot = 0;
+    for (int i = 0; i < n; i++) {
+      double sum = 0.75;
+      for (int t = 0; t < 9; t++) {
+        sum += (double) w[2 + t] * x[taps[t] + i];
+      }
+      assertEquals(sum, window[3 + i], 1e-5, "window9 at " + i);
+      dot += (double) x[5 + i] * y[i];
+    }
+    assertEquals(dot, impl.dot(n, x, 5, y, 0), 1e-4 * (1 + n), "dot");
+    if (n > 2) {
+      x[4 + n / 2] = Float.NaN; // NaN wins, as in Math.max
+    }
+    float[] max = y.clone();
+    impl.maxInto(n, x, 4, max, 3);
+    for (int i = 0; i < n; i++) {
+      assertEquals(Math.max(y[3 + i], x[4 + i]), max[3 + i], 0, "maxInto at " + i);
+    }
+    for (int i : new int[] {0, 1, 2, n + 3, n + 4}) {
+      assertEquals(y[i], window[i], 0, "window9 wrote outside at " + i);
+      assertEquals(y[i], max[i], 0, "maxInto wrote outside at " + i);
+    }
+    if (n > 2) {
+      assertEquals(Float.NaN, max[3 + n / 2], "NaN must win");
+    }
+  }
+
   @Test
   void followsTheMicroKernel() {
     Class<? extends Axpy> expected =

@@ -54,6 +54,10 @@ class PoolNdTest {
         new Case(1, 1, v(11), v(4), v(3), v(2), v(3), true),
         new Case(1, 2, v(7, 8), v(2, 3), v(2, 1), v(1, 1), v(2, 1), true),
         new Case(2, 2, v(9, 6), v(3, 2), v(1, 2), v(1, 0), v(1, 1), false),
+        new Case(1, 3, v(9, 37), v(3, 3), v(2, 2), v(1, 1), v(1, 1), false), // odd width, stride-2 phases, vectors
+        new Case(1, 2, v(20, 41), v(3, 3), v(2, 2), v(1, 1), v(1, 1), true),
+        new Case(1, 2, v(6, 40), v(3, 3), v(1, 1), v(1, 1), v(2, 2), false),
+        new Case(1, 1, v(5, 50), v(2, 5), v(1, 3), v(0, 2), v(1, 2), true),
         new Case(1, 2, v(6, 6, 6), v(2, 2, 2), v(2, 2, 2), v(0, 0, 0), v(1, 1, 1), false),
         new Case(1, 2, v(5, 7, 6), v(3, 3, 3), v(2, 2, 2), v(1, 1, 1), v(1, 1, 1), true),
         new Case(2, 1, v(4, 5, 6), v(2, 3, 2), v(1, 2, 2), v(1, 1, 0), v(2, 1, 1), false),

@@ -17,11 +17,22 @@ public interface Axpy {
   void axpy3(int n, float a0, float a1, float a2, float[] x, int x0, int x1, int x2, float[] y, int yOff);
 
   /**
-   * y[yOff + i] = bias + sum_t w[wOff + t] * x[off[t] + i] over the nine taps t: a whole 3x3 window per
+   * y[yOff + i] = bias + sum_t w[wOff + t] * x[xBase + off[t] + i] over the nine taps t: a whole 3x3 window per
    * output, accumulated in registers (nine loads and one store per vector of outputs, where three
-   * {@link #axpy3} passes over y need twelve loads and three stores).
+   * {@link #axpy3} passes over y need twelve loads and three stores). y is only written, so a vector
+   * implementation may finish with a last full vector overlapping the one before instead of a scalar tail.
    */
-  void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, float[] y, int yOff);
+  void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, int xBase, float[] y, int yOff);
+
+  /**
+   * Two output rows of a 3x3 stride-1 window (taps dW apart in a row, rows {@code pitch} apart), i < n:
+   * y[y0 + i] = bias + sum_{kh,kw} w[wOff + 3kh + kw] * x[x0 + kh*pitch + kw*dW + i] and the same one input row
+   * lower into y[y0 + yPitch + i]. The two rows share two of their four input rows, so a vector implementation
+   * loads 12 input vectors for 18 FMAs instead of 18: 1.5x faster than {@link #window9} row by row on Zen 4,
+   * where these loads, not the FMAs, are the bound. Like window9, y is only written.
+   */
+  void window3x3Rows2(int n, float[] w, int wOff, float bias, float[] x, int x0, int pitch, int dW, float[] y,
+      int y0, int yPitch);
 
   /** y[yOff + i] = max(y[yOff + i], x[xOff + i]), NaN winning as in {@link Math#max}: max pooling's rows. */
   void maxInto(int n, float[] x, int xOff, float[] y, int yOff);

@@ -19,13 +19,30 @@ final class ScalarAxpy implements Axpy {
   }
 
   @Override
-  public void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, float[] y, int yOff) {
+  public void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, int xBase, float[] y,
+      int yOff) {
     for (int i = 0; i < n; i++) {
       float sum = bias;
       for (int t = 0; t < 9; t++) {
-        sum += w[wOff + t] * x[off[t] + i];
+        sum += w[wOff + t] * x[xBase + off[t] + i];
       }
       y[yOff + i] = sum;
+    }
+  }
+
+  @Override
+  public void window3x3Rows2(int n, float[] w, int wOff, float bias, float[] x, int x0, int pitch, int dW,
+      float[] y, int y0, int yPitch) {
+    for (int row = 0; row < 2; row++) {
+      for (int i = 0; i < n; i++) {
+        float sum = bias;
+        for (int kh = 0; kh < 3; kh++) {
+          for (int kw = 0; kw < 3; kw++) {
+            sum += w[wOff + 3 * kh + kw] * x[x0 + (row + kh) * pitch + kw * dW + i];
+          }
+        }
+        y[y0 + row * yPitch + i] = sum;
+      }
     }
   }
 

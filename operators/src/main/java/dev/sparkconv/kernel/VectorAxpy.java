@@ -44,14 +44,20 @@ public final class VectorAxpy implements Axpy {
   }
 
   @Override
-  public void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, float[] y, int yOff) {
+  public void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, int xBase, float[] y,
+      int yOff) {
     float w0 = w[wOff], w1 = w[wOff + 1], w2 = w[wOff + 2], w3 = w[wOff + 3], w4 = w[wOff + 4];
     float w5 = w[wOff + 5], w6 = w[wOff + 6], w7 = w[wOff + 7], w8 = w[wOff + 8];
-    int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7];
-    int o8 = off[8];
+    int o0 = xBase + off[0], o1 = xBase + off[1], o2 = xBase + off[2], o3 = xBase + off[3];
+    int o4 = xBase + off[4], o5 = xBase + off[5], o6 = xBase + off[6], o7 = xBase + off[7];
+    int o8 = xBase + off[8];
     int bound = n - n % L;
-    int i = 0;
-    for (; i < bound; i += L) {
+    // A row of n >= L with a remainder ends in one more vector overlapping the last: its outputs are
+    // simply written twice, with the same values (18 scalar-tail FMAs per output cost more).
+    for (int i = 0; i < bound || (i < n && n >= L); i += L) {
+      if (i > n - L) {
+        i = n - L;
+      }
       FloatVector acc = FloatVector.broadcast(S, w0).fma(FloatVector.fromArray(S, x, o0 + i),
           FloatVector.broadcast(S, bias));
       acc = FloatVector.broadcast(S, w1).fma(FloatVector.fromArray(S, x, o1 + i), acc);
@@ -63,9 +69,55 @@ public final class VectorAxpy implements Axpy {
       acc = FloatVector.broadcast(S, w7).fma(FloatVector.fromArray(S, x, o7 + i), acc);
       FloatVector.broadcast(S, w8).fma(FloatVector.fromArray(S, x, o8 + i), acc).intoArray(y, yOff + i);
     }
-    for (; i < n; i++) {
+    for (int i = n < L ? 0 : n; i < n; i++) {
       y[yOff + i] = bias + w0 * x[o0 + i] + w1 * x[o1 + i] + w2 * x[o2 + i] + w3 * x[o3 + i] + w4 * x[o4 + i]
           + w5 * x[o5 + i] + w6 * x[o6 + i] + w7 * x[o7 + i] + w8 * x[o8 + i];
+    }
+  }
+
+  @Override
+  public void window3x3Rows2(int n, float[] w, int wOff, float bias, float[] x, int x0, int pitch, int dW,
+      float[] y, int y0, int yPitch) {
+    if (n < L) {
+      window9(n, w, wOff, bias, x, new int[] {0, dW, 2 * dW, pitch, pitch + dW, pitch + 2 * dW, 2 * pitch,
+          2 * pitch + dW, 2 * pitch + 2 * dW}, x0, y, y0);
+      window9(n, w, wOff, bias, x, new int[] {0, dW, 2 * dW, pitch, pitch + dW, pitch + 2 * dW, 2 * pitch,
+          2 * pitch + dW, 2 * pitch + 2 * dW}, x0 + pitch, y, y0 + yPitch);
+      return;
+    }
+    float w0 = w[wOff], w1 = w[wOff + 1], w2 = w[wOff + 2], w3 = w[wOff + 3], w4 = w[wOff + 4];
+    float w5 = w[wOff + 5], w6 = w[wOff + 6], w7 = w[wOff + 7], w8 = w[wOff + 8];
+    int r0 = x0, r1 = r0 + pitch, r2 = r1 + pitch, r3 = r2 + pitch, d1 = dW, d2 = 2 * dW;
+    // As in window9, a remainder is covered by one more vector overlapping the last (n >= L here).
+    for (int i = 0; i < n; i += L) {
+      if (i > n - L) {
+        i = n - L;
+      }
+      FloatVector b0 = FloatVector.fromArray(S, x, r1 + i);
+      FloatVector b1 = FloatVector.fromArray(S, x, r1 + i + d1);
+      FloatVector b2 = FloatVector.fromArray(S, x, r1 + i + d2);
+      FloatVector top = FloatVector.broadcast(S, w0).fma(FloatVector.fromArray(S, x, r0 + i),
+          FloatVector.broadcast(S, bias));
+      top = FloatVector.broadcast(S, w1).fma(FloatVector.fromArray(S, x, r0 + i + d1), top);
+      top = FloatVector.broadcast(S, w2).fma(FloatVector.fromArray(S, x, r0 + i + d2), top);
+      top = FloatVector.broadcast(S, w3).fma(b0, top);
+      top = FloatVector.broadcast(S, w4).fma(b1, top);
+      top = FloatVector.broadcast(S, w5).fma(b2, top);
+      FloatVector bottom = FloatVector.broadcast(S, w0).fma(b0, FloatVector.broadcast(S, bias));
+      bottom = FloatVector.broadcast(S, w1).fma(b1, bottom);
+      bottom = FloatVector.broadcast(S, w2).fma(b2, bottom);
+      FloatVector c0 = FloatVector.fromArray(S, x, r2 + i);
+      FloatVector c1 = FloatVector.fromArray(S, x, r2 + i + d1);
+      FloatVector c2 = FloatVector.fromArray(S, x, r2 + i + d2);
+      top = FloatVector.broadcast(S, w6).fma(c0, top);
+      top = FloatVector.broadcast(S, w7).fma(c1, top);
+      FloatVector.broadcast(S, w8).fma(c2, top).intoArray(y, y0 + i);
+      bottom = FloatVector.broadcast(S, w3).fma(c0, bottom);
+      bottom = FloatVector.broadcast(S, w4).fma(c1, bottom);
+      bottom = FloatVector.broadcast(S, w5).fma(c2, bottom);
+      bottom = FloatVector.broadcast(S, w6).fma(FloatVector.fromArray(S, x, r3 + i), bottom);
+      bottom = FloatVector.broadcast(S, w7).fma(FloatVector.fromArray(S, x, r3 + i + d1), bottom);
+      FloatVector.broadcast(S, w8).fma(FloatVector.fromArray(S, x, r3 + i + d2), bottom).intoArray(y, y0 + yPitch + i);
     }
   }
 

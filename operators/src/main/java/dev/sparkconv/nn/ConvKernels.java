@@ -69,6 +69,9 @@ final class ConvKernels {
     assert dst == channels * k[0] * k[1] * k[2] * outPlane;
   }
 
+  /** Output rows at least this wide (one AVX-512 vector) are computed row by row, straight into the output. */
+  private static final int WINDOW_ROW_MIN = 16;
+
   /** Rows of one {@link #depthwise} phase plane: output rows plus the rows the kernel reaches below them. */
   static int depthwisePhaseHeight(int[] outDims, int[] k, int[] s, int[] d) {
     return outDims[1] + (k[1] - 1) * d[1] / s[1];
@@ -121,9 +124,24 @@ final class ConvKernels {
       for (int m = 0; m < multiplier; m++) {
         int o = c * multiplier + m;
         if (window != null) {
-          axpy.window9(n, weight, o * taps, bias == null ? 0f : bias[o], phases, window, rows, 0);
-          for (int oh = 0; oh < outDims[1]; oh++) {
-            System.arraycopy(rows, oh * wq, out, outOff + o * outPlane + oh * outRow, outRow);
+          float b = bias == null ? 0f : bias[o];
+          if (outRow >= WINDOW_ROW_MIN) { // row by row straight into the output
+            int oh = 0;
+            if (k[1] == 3 && k[2] == 3 && s[1] == 1 && s[2] == 1 && d[1] == 1) { // pairs of rows sharing inputs
+              for (; oh + 1 < outDims[1]; oh += 2) {
+                axpy.window3x3Rows2(outRow, weight, o * taps, b, phases, oh * wq, wq, d[2], out,
+                    outOff + o * outPlane + oh * outRow, outRow);
+              }
+            }
+            for (; oh < outDims[1]; oh++) {
+              axpy.window9(outRow, weight, o * taps, b, phases, window, oh * wq, out,
+                  outOff + o * outPlane + oh * outRow);
+            }
+          } else { // short rows: one pass over the plane at the phase pitch, then the rows copied out
+            axpy.window9(n, weight, o * taps, b, phases, window, 0, rows, 0);
+            for (int oh = 0; oh < outDims[1]; oh++) {
+              System.arraycopy(rows, oh * wq, out, outOff + o * outPlane + oh * outRow, outRow);
+            }
           }
           continue;
         }

@@ -53,17 +53,32 @@ class AxpyTest {
     int[] taps = {0, 1, 2, 13, 14, 15, 26, 27, 28};
     float[] y = random(rnd, n + 5);
     float[] window = y.clone();
-    impl.window9(n, w, 2, 0.75f, x, taps, window, 3);
+    impl.window9(n, w, 2, 0.75f, x, taps, 1, window, 3);
     double dot = 0;
     for (int i = 0; i < n; i++) {
       double sum = 0.75;
       for (int t = 0; t < 9; t++) {
-        sum += (double) w[2 + t] * x[taps[t] + i];
+        sum += (double) w[2 + t] * x[1 + taps[t] + i];
       }
       assertEquals(sum, window[3 + i], 1e-5, "window9 at " + i);
       dot += (double) x[5 + i] * y[i];
     }
     assertEquals(dot, impl.dot(n, x, 5, y, 0), 1e-4 * (1 + n), "dot");
+    // Two rows of a 3x3 window with column dilation 2 over input rows 7 apart, written n + 3 apart.
+    float[] big = random(rnd, 4 * 7 + n + 8);
+    float[] two = new float[2 * (n + 3) + 1];
+    impl.window3x3Rows2(n, w, 2, 0.75f, big, 1, 7, 2, two, 1, n + 3);
+    for (int row = 0; row < 2; row++) {
+      for (int i = 0; i < n; i++) {
+        double sum = 0.75;
+        for (int kh = 0; kh < 3; kh++) {
+          for (int kw = 0; kw < 3; kw++) {
+            sum += (double) w[2 + 3 * kh + kw] * big[1 + (row + kh) * 7 + 2 * kw + i];
+          }
+        }
+        assertEquals(sum, two[1 + row * (n + 3) + i], 1e-5, "window3x3Rows2 row " + row + " at " + i);
+      }
+    }
     if (n > 2) {
       x[4 + n / 2] = Float.NaN; // NaN wins, as in Math.max
     }

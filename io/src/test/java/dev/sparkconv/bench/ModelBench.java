@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * in the same process, at batch 1 and 8. Outputs are compared first; then at least 3 s of warm-up and the
  * best of --reps, the two engines' reps interleaved so load changes hit both alike. --profile prints our
  * slowest layers over the timed reps.
- * Args: SUITE_DIR [--reps N] [--batches 1,8]
+ * PyTorch's own timings (one thread), from SUITE_DIR/pytorch.tsv when gen_bench_models.py wrote it, are printed
+ * beside with ratio_pytorch.
+ * Args: SUITE_DIR [--reps N] [--batches 1,8] [--profile] [--no-pytorch]
  */
 public final class ModelBench {
   private static final long WARM_UP_NANOS = 3_000_000_000L;
@@ -39,15 +41,18 @@ public final class ModelBench {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--batches" -> batches = Stream.of(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--profile" -> profile = true;
+        case "--no-pytorch" -> { } // for gen_bench_models.py: no pytorch.tsv is written
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
+    Map<String, Double> pytorch = pytorchSeconds(suite.resolve("pytorch.tsv"));
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     System.out.println("# onnxruntime " + env.getVersion() + ", 1 intra-op thread; sparkconv 1 thread");
     double logRatios = 0;
+    double logPytorchRatios = 0;
     int cases = 0;
     try (Stream<Path> dirs = Files.list(suite)) {
-      for (Path dir : dirs.sorted().toList()) {
+      for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
         Path file = dir.resolve("model.onnx");
         Network ours = ModelLoader.load(file, null, new int[] {3, 224, 224});
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -57,19 +62,36 @@ public final class ModelBench {
           options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
           try (OrtSession session = env.createSession(file.toString(), options)) {
             for (int batch : batches) {
-              double ratio = run(env, session, ours, dir.getFileName().toString(), batch, reps, profile);
-              logRatios += Math.log(ratio);
+              String name = dir.getFileName().toString();
+              double[] ratios = run(env, session, ours, name, batch, reps, profile, pytorch.get(name + "/" + batch));
+              logRatios += Math.log(ratios[0]);
+              logPytorchRatios += Math.log(ratios[1]);
               cases++;
             }
           }
         }
       }
     }
-    System.out.printf(Locale.ROOT, "model geomean cases=%d ratio=%.2f%n", cases, Math.exp(logRatios / cases));
+    System.out.printf(Locale.ROOT, "model geomean cases=%d ratio=%.2f%s%n", cases, Math.exp(logRatios / cases),
+        Double.isNaN(logPytorchRatios) ? "" : String.format(Locale.ROOT, " ratio_pytorch=%.2f",
+            Math.exp(logPytorchRatios / cases)));
   }
 
-  private static double run(OrtEnvironment env, OrtSession session, Network ours, String name, int batch, int reps,
-      boolean profile) throws OrtException {
+  /** scripts/gen_bench_models.py's PyTorch timings, "name/batch" to seconds per call; empty when absent. */
+  private static Map<String, Double> pytorchSeconds(Path file) throws java.io.IOException {
+    Map<String, Double> seconds = new java.util.HashMap<>();
+    if (Files.exists(file)) {
+      for (String line : Files.readAllLines(file)) {
+        String[] f = line.split("\t");
+        seconds.put(f[0] + "/" + f[1], Double.parseDouble(f[2]));
+      }
+    }
+    return seconds;
+  }
+
+  /** Our ratio to ONNX Runtime and to PyTorch (NaN without a PyTorch timing). */
+  private static double[] run(OrtEnvironment env, OrtSession session, Network ours, String name, int batch, int reps,
+      boolean profile, Double pytorchSeconds) throws OrtException {
     float[] x = new float[batch * 3 * 224 * 224];
     SplittableRandom random = new SplittableRandom(batch);
     for (int i = 0; i < x.length; i++) {
@@ -114,10 +136,13 @@ public final class ModelBench {
       if (profile) {
         printProfile(ours, ctx.nodeNanos(), warm, batch, reps);
       }
+      double pytorchRatio = pytorchSeconds == null ? Double.NaN : pytorchSeconds / oursBest;
       System.out.printf(Locale.ROOT,
-          "model name=%s batch=%d sparkconv=%.1f images/s onnxruntime=%.1f images/s ratio=%.2f max_diff=%.1e%n",
-          name, batch, batch / oursBest, batch / ortBest, ratio, maxDiff);
-      return ratio;
+          "model name=%s batch=%d sparkconv=%.1f images/s onnxruntime=%.1f images/s ratio=%.2f%s max_diff=%.1e%n",
+          name, batch, batch / oursBest, batch / ortBest, ratio, pytorchSeconds == null ? ""
+              : String.format(Locale.ROOT, " pytorch=%.1f images/s ratio_pytorch=%.2f", batch / pytorchSeconds,
+                  pytorchRatio), maxDiff);
+      return new double[] {ratio, pytorchRatio};
     }
   }
 

@@ -17,6 +17,12 @@ abstract class BaseLayer extends NamedOperator implements Layer {
 
   @Override
   public final void forward(Tensor in, Tensor out, ExecutionContext ctx) {
+    int[] sample = checkedSample(in, out);
+    run(in.data(), out.data(), in.dim(0), sample, ctx);
+  }
+
+  /** The per-sample input shape, once {@code in} is a batch and {@code out} has the shape this layer makes of it. */
+  final int[] checkedSample(Tensor in, Tensor out) {
     if (in.rank() < 1) {
       throw new IllegalArgumentException(where() + ": input tensor needs a batch dimension but has shape "
           + Shapes.format(in.shape()));
@@ -28,7 +34,7 @@ abstract class BaseLayer extends NamedOperator implements Layer {
       throw new IllegalArgumentException(where() + ": output tensor must have shape " + Shapes.format(expected)
           + " but has " + Shapes.format(out.shape()));
     }
-    run(in.data(), out.data(), batch, sample, ctx);
+    return sample;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.sparkconv.nn;
 import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.kernel.Kernels;
 import dev.sparkconv.tensor.Shapes;
+import dev.sparkconv.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -231,6 +232,20 @@ public final class Conv extends BaseLayer implements Windowed {
 
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
+    run(in, out, batch, inShape, ctx, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+  }
+
+  /**
+   * This convolution followed by min(max(y, lo), hi) (a ReLU or clip that only reads this layer), the clamp
+   * applied to each slab of output while it is still in cache, instead of a pass of its own; see
+   * {@link Network}'s execution plan.
+   */
+  void forwardClamped(Tensor in, Tensor out, ExecutionContext ctx, float lo, float hi) {
+    int[] sample = checkedSample(in, out);
+    run(in.data(), out.data(), in.dim(0), sample, ctx, lo, hi);
+  }
+
+  private void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx, float lo, float hi) {
     int[] dims = normalised(inShape);
     int[] outDims = normalised(outputShape(inShape));
     int inSize = inChannels * dims[0] * dims[1] * dims[2];
@@ -242,7 +257,7 @@ public final class Conv extends BaseLayer implements Windowed {
     }
     if (usesWinograd(batch, outDims) && !padded) {
       Winograd.run(in, batch, inChannels, dims[1], dims[2], padBegin[1], padBegin[2], winogradWeights(ctx.gemm()),
-          bias, out, outChannels, outDims[1], outDims[2], ctx);
+          bias, out, outChannels, outDims[1], outDims[2], lo, hi, ctx);
       return;
     }
     int[] pad = padded ? NO_PADDING : padBegin;
@@ -266,16 +281,17 @@ public final class Conv extends BaseLayer implements Windowed {
             ctx.scratch(ScratchSlots.DEPTHWISE_PHASES,
                 ConvKernels.depthwisePhasesSize(srcDims, outDims, kernel, stride, dilation)),
             ctx.scratch(ScratchSlots.DEPTHWISE_ROWS,
-                outDims[1] * ConvKernels.depthwisePhasePitch(outDims, kernel, stride, dilation)), Kernels.axpy());
+                outDims[1] * ConvKernels.depthwisePhasePitch(outDims, kernel, stride, dilation)), Kernels.axpy(), lo,
+            hi);
       } else {
-        gemmSample(src, srcOff, srcDims, outDims, pad, pointwise, cols, out, outOff, ctx.gemm());
+        gemmSample(src, srcOff, srcDims, outDims, pad, pointwise, cols, out, outOff, ctx.gemm(), lo, hi);
       }
     }
   }
 
   /** One sample through im2col (or straight from the input when pointwise) and one GEMM per group. */
   private void gemmSample(float[] src, int srcOff, int[] srcDims, int[] outDims, int[] pad, boolean pointwise,
-      float[] cols, float[] out, int outOff, Gemm gemm) {
+      float[] cols, float[] out, int outOff, Gemm gemm, float lo, float hi) {
     int outPlane = outDims[0] * outDims[1] * outDims[2];
     int inPerGroup = inChannels / groups;
     int outPerGroup = outChannels / groups;
@@ -285,8 +301,13 @@ public final class Conv extends BaseLayer implements Windowed {
       int groupIn = srcOff + g * inPerGroup * srcDims[0] * srcDims[1] * srcDims[2];
       int groupOut = outOff + g * outPerGroup * outPlane;
       if (pointwise) {
-        gemm.sgemm(packed[g], false, outPlane, 1f, src, groupIn, outPlane, 0f, bias, g * outPerGroup, out, groupOut,
-            outPlane);
+        // Column slabs of NC (the GEMM's own N block, so no extra packing): the clamp finds each slab in cache.
+        for (int j = 0; j < outPlane; j += POINTWISE_SLAB_COLUMNS) {
+          int n = Math.min(POINTWISE_SLAB_COLUMNS, outPlane - j);
+          gemm.sgemm(packed[g], false, n, 1f, src, groupIn + j, outPlane, 0f, bias, g * outPerGroup, out,
+              groupOut + j, outPlane);
+          ConvKernels.clamp(out, groupOut + j, outPerGroup, n, outPlane, lo, hi);
+        }
         continue;
       }
       // Slabs of output rows (over T and H) whose columns stay in cache between im2col and the GEMM reading them.
@@ -298,6 +319,7 @@ public final class Conv extends BaseLayer implements Windowed {
         ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, kernel, stride, dilation, pad, r, rEnd, cols);
         gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, 0f, bias, g * outPerGroup, out, groupOut + r * outDims[2],
             outPlane);
+        ConvKernels.clamp(out, groupOut + r * outDims[2], outPerGroup, n, outPlane, lo, hi);
       }
     }
   }
@@ -308,6 +330,7 @@ public final class Conv extends BaseLayer implements Windowed {
    */
   private static final int IM2COL_SLAB_FLOATS = 64 * 1024;
   private static final int IM2COL_SLAB_MIN_COLUMNS = 512;
+  private static final int POINTWISE_SLAB_COLUMNS = dev.sparkconv.kernel.BlockSizes.DEFAULT_NC;
 
   /**
    * The per-layer plan: Winograd F(2x2, 3x3) for an ungrouped 2-D 3x3 stride-1 undilated layer with zero

@@ -102,7 +102,7 @@ final class ConvKernels {
    */
   static void depthwise(float[] in, int inOff, int channels, int multiplier, int[] dims, int[] outDims,
       int[] k, int[] s, int[] d, int[] pad, float[] weight, float[] bias, float[] out, int outOff, float[] phases,
-      float[] rows, Axpy axpy) {
+      float[] rows, Axpy axpy, float lo, float hi) {
     int hq = depthwisePhaseHeight(outDims, k, s, d);
     int wq = depthwisePhasePitch(outDims, k, s, d);
     int phasePlane = hq * wq;
@@ -143,6 +143,7 @@ final class ConvKernels {
               System.arraycopy(rows, oh * wq, out, outOff + o * outPlane + oh * outRow, outRow);
             }
           }
+          clamp(out, outOff + o * outPlane, 1, outPlane, outPlane, lo, hi);
           continue;
         }
         for (int ot = 0; ot < outDims[0]; ot++) {
@@ -170,7 +171,23 @@ final class ConvKernels {
           for (int oh = 0; oh < outDims[1]; oh++) {
             System.arraycopy(rows, oh * wq, out, dst + oh * outRow, outRow);
           }
+          clamp(out, dst, 1, outPlane, outPlane, lo, hi);
         }
+      }
+    }
+  }
+
+  /**
+   * min(max(x, lo), hi) over {@code rows} rows of {@code n} floats, {@code pitch} apart: a fused ReLU or clip;
+   * nothing when the bounds are infinite.
+   */
+  static void clamp(float[] x, int off, int rows, int n, int pitch, float lo, float hi) {
+    if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) {
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      for (int i = off + r * pitch, end = i + n; i < end; i++) {
+        x[i] = Math.min(Math.max(x[i], lo), hi); // branch-free and vectorized, like Clip
       }
     }
   }

@@ -48,6 +48,8 @@ public final class Network {
   private final int[][] shapes;
   /** The buffer plan for the designated outputs: buffer per node, -1 where a node does not run. */
   private final int[] slots;
+  /** {@link #fusion} for the designated outputs. */
+  private final int[] fusedInto;
 
   /** A sequential network: each layer reads the previous one's output, the first the input. */
   public Network(String name, int[] inputShape, List<Layer> layers) {
@@ -115,6 +117,7 @@ public final class Network {
     this.outputs = wanted;
     this.shapes = inferShapes(this.inputShape, null);
     this.slots = plan(outputIndex);
+    this.fusedInto = fusion(outputIndex);
   }
 
   /** Starts a graph network; nodes are added in a topological order or any other. */
@@ -208,7 +211,7 @@ public final class Network {
    * until the next call with the same context.
    */
   public Tensor forward(Tensor batch, ExecutionContext ctx) {
-    return run(batch, ctx, outputIndex, slots)[0];
+    return run(batch, ctx, outputIndex, slots, fusedInto)[0];
   }
 
   /**
@@ -219,13 +222,13 @@ public final class Network {
    */
   public Tensor[] forward(Tensor batch, ExecutionContext ctx, String... names) {
     if (Arrays.equals(names, outputs)) {
-      return run(batch, ctx, outputIndex, slots);
+      return run(batch, ctx, outputIndex, slots, fusedInto);
     }
     int[] targets = resolve(names);
-    return run(batch, ctx, targets, plan(targets));
+    return run(batch, ctx, targets, plan(targets), fusion(targets));
   }
 
-  private Tensor[] run(Tensor batch, ExecutionContext ctx, int[] targets, int[] plan) {
+  private Tensor[] run(Tensor batch, ExecutionContext ctx, int[] targets, int[] plan, int[] fused) {
     if (batch.rank() < 1) {
       throw new IllegalArgumentException("network '" + name + "': input needs a batch dimension but has shape "
           + Shapes.format(batch.shape()));
@@ -245,8 +248,19 @@ public final class Network {
     }
     Tensor[] values = new Tensor[nodes.length];
     Tensor[] single = new Tensor[1];
+    int[] fusedFrom = new int[nodes.length];
+    Arrays.fill(fusedFrom, -1);
+    for (int u = 0; u < nodes.length; u++) {
+      if (fused[u] >= 0) {
+        fusedFrom[fused[u]] = u;
+      }
+    }
     for (int v : order) {
       if (plan[v] < 0) {
+        continue;
+      }
+      if (fusedFrom[v] >= 0) { // computed by its convolution, in the same buffer
+        values[v] = values[fusedFrom[v]];
         continue;
       }
       int[] from = inputIndex[v];
@@ -256,7 +270,12 @@ public final class Network {
       }
       Tensor out = Tensor.view(buffers[plan[v]], Shapes.batched(n, run[v]));
       long start = System.nanoTime();
-      nodes[v].forward(in, out, ctx);
+      if (fused[v] >= 0) {
+        float[] clamp = clampOf(nodes[fused[v]]);
+        ((Conv) nodes[v].layer()).forwardClamped(in[0], out, ctx, clamp[0], clamp[1]);
+      } else {
+        nodes[v].forward(in, out, ctx);
+      }
       ctx.addNodeTime(v, System.nanoTime() - start); // per-layer time shares for run summaries
       values[v] = out;
     }
@@ -313,11 +332,24 @@ public final class Network {
         lastUse[t] = Integer.MAX_VALUE;
       }
     }
+    int[] fused = fusion(targets);
+    int[] fusedFrom = new int[nodes.length];
+    Arrays.fill(fusedFrom, -1);
+    for (int u = 0; u < nodes.length; u++) {
+      if (fused[u] >= 0) {
+        fusedFrom[fused[u]] = u;
+      }
+    }
     int[] busyUntil = new int[nodes.length]; // per buffer: the last use of the tensor it holds
     int count = 0;
     for (int p = 0; p < order.length; p++) {
       int v = order[p];
       if (!needed[v]) {
+        continue;
+      }
+      if (fusedFrom[v] >= 0) { // a fused activation's tensor is its convolution's: that buffer lives on
+        slot[v] = slot[fusedFrom[v]];
+        busyUntil[slot[v]] = Math.max(busyUntil[slot[v]], lastUse[v]);
         continue;
       }
       int b = 0;
@@ -331,6 +363,47 @@ public final class Network {
       busyUntil[b] = lastUse[v];
     }
     return slot;
+  }
+
+  /**
+   * For each Conv node whose output only a ReLU or clip reads (and which is not itself asked for), that
+   * activation's node, else -1: the convolution then clamps its output slab by slab while it is in cache
+   * (saving a pass over the tensor) and the activation's tensor is the convolution's.
+   */
+  private int[] fusion(int[] targets) {
+    int[] consumers = new int[nodes.length];
+    for (int[] inputs : inputIndex) {
+      for (int u : inputs) {
+        if (u != FROM_INPUT) {
+          consumers[u]++;
+        }
+      }
+    }
+    for (int t : targets) {
+      if (t != FROM_INPUT) {
+        consumers[t]++; // asked for: its own values are needed
+      }
+    }
+    int[] fused = new int[nodes.length];
+    Arrays.fill(fused, -1);
+    for (int v = 0; v < nodes.length; v++) {
+      int u = inputIndex[v].length == 1 ? inputIndex[v][0] : FROM_INPUT;
+      if (u != FROM_INPUT && clampOf(nodes[v]) != null && nodes[u].layer() instanceof Conv && consumers[u] == 1) {
+        fused[u] = v;
+      }
+    }
+    return fused;
+  }
+
+  /** {lo, hi} for an activation that is min(max(x, lo), hi) (ReLU, clip, ReLU6), else null. */
+  private static float[] clampOf(Node node) {
+    if (node.layer() instanceof Relu) {
+      return new float[] {0f, Float.POSITIVE_INFINITY};
+    }
+    if (node.layer() instanceof Clip clip) {
+      return new float[] {clip.min(), clip.max()};
+    }
+    return null;
   }
 
   private static int bufferCount(int[] plan) {

@@ -88,10 +88,11 @@ final class Winograd {
 
   /**
    * The batch: input (batch, inC, h, w) with padding {top, left} (bottom and right follow from the output size),
-   * output (batch, outC, outH, outW), bias fused; samples in chunks of about {@link #CHUNK_TILES} tiles.
+   * output (batch, outC, outH, outW), bias and a clamp [lo, hi] fused; samples in chunks of about
+   * {@link #CHUNK_TILES} tiles.
    */
   static void run(float[] in, int batch, int inChannels, int h, int w, int padTop, int padLeft, Gemm.PackedA[] u,
-      float[] bias, float[] out, int outChannels, int outH, int outW, ExecutionContext ctx) {
+      float[] bias, float[] out, int outChannels, int outH, int outW, float lo, float hi, ExecutionContext ctx) {
     int tilesH = tiles(outH);
     int tilesW = tiles(outW);
     int perSample = tilesH * tilesW;
@@ -117,8 +118,10 @@ final class Winograd {
       }
       for (int n = 0; n < samples; n++) {
         for (int o = 0; o < outChannels; o++) {
+          int dst = ((first + n) * outChannels + o) * outH * outW;
           transformOutput(m, o * t + n * perSample, mStride, tilesH, tilesW, bias == null ? 0f : bias[o],
-              out, ((first + n) * outChannels + o) * outH * outW, outH, outW);
+              out, dst, outH, outW);
+          ConvKernels.clamp(out, dst, 1, outH * outW, outH * outW, lo, hi); // a fused activation, in cache
         }
       }
     }

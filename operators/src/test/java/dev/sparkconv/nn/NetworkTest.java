@@ -69,6 +69,64 @@ class NetworkTest {
     }
   }
 
+  /**
+   * A ReLU or clip that alone reads a convolution runs inside it (Winograd, depthwise, 1x1 and im2col paths):
+   * the values are those of the layers run one by one, the activation takes no time of its own, and a
+   * convolution whose output is asked for, or read twice, keeps its pre-activation values.
+   */
+  @Test
+  void fusesActivationsIntoConvolutionsWithoutChangingValues() {
+    int[] k3 = {3, 3};
+    int[] one = {1, 1};
+    Layer c1 = new Conv("c1", 8, 8, k3, one, one, one, 1, Naive.random(31, 8 * 8 * 9), Naive.random(32, 8));
+    Layer c2 = new Conv("c2", 8, 8, k3, one, one, one, 8, Naive.random(33, 8 * 9), Naive.random(34, 8));
+    Layer c3 = new Conv("c3", 8, 16, one, one, new int[] {0, 0}, one, 1, Naive.random(35, 16 * 8), null);
+    Layer c4 = new Conv("c4", 16, 8, k3, new int[] {2, 2}, one, one, 1, Naive.random(36, 8 * 16 * 9), null);
+    Network net = Network.builder("fused", new int[] {8, 20, 20})
+        .add(c1, Network.INPUT).add(new Relu("r1"), "c1")
+        .add(c2, "r1").add(Clip.relu6("k2"), "c2")
+        .add(c3, "k2").add(new Relu("r3"), "c3")
+        .add(c4, "r3").add(new Relu("r4"), "c4")
+        .add(new Add("sum"), "c4", "r4") // c4 read twice: not fused
+        .build();
+    Tensor batch = Tensor.wrap(Naive.random(37, 2 * 8 * 400), 2, 8, 20, 20);
+    java.util.Map<String, Tensor> oneByOne = new java.util.HashMap<>();
+    oneByOne.put(Network.INPUT, batch);
+    ExecutionContext single = new ExecutionContext();
+    for (Node node : net.nodes()) {
+      Tensor[] in = java.util.Arrays.stream(node.inputs()).map(oneByOne::get).toArray(Tensor[]::new);
+      int[][] shapes = java.util.Arrays.stream(in).map(t -> Shapes.sample(t.shape())).toArray(int[][]::new);
+      Tensor out = Tensor.zeros(Shapes.batched(2, node.outputShape(shapes)));
+      node.forward(in, out, single);
+      oneByOne.put(node.name(), out);
+    }
+    ExecutionContext ctx = new ExecutionContext();
+    Naive.assertClose(oneByOne.get("sum").data(), net.forward(batch, ctx).toArray(), 1e-6, "fused network");
+    long[] nanos = ctx.nodeNanos();
+    for (String fused : new String[] {"r1", "k2", "r3"}) {
+      assertEquals(0, nanos[index(net, fused)], fused + " should have run inside its convolution");
+    }
+    Tensor[] asked = net.forward(batch, new ExecutionContext(), "c1", "r1", "k2");
+    Naive.assertClose(oneByOne.get("c1").data(), asked[0].toArray(), 1e-6, "c1 asked for: pre-activation");
+    float min = Float.MAX_VALUE;
+    for (float v : asked[0].toArray()) {
+      min = Math.min(min, v);
+    }
+    assertTrue(min < 0, "c1's own output has negatives");
+    Naive.assertClose(oneByOne.get("r1").data(), asked[1].toArray(), 1e-6, "r1");
+    Naive.assertClose(oneByOne.get("k2").data(), asked[2].toArray(), 1e-6, "k2 fused into c2");
+  }
+
+  private static int index(Network net, String name) {
+    List<Node> nodes = net.nodes();
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw new AssertionError(name);
+  }
+
   @Test
   void reusesItsBuffersWithoutChangingResults() {
     Tensor batch = Tensor.wrap(Naive.random(22, 3 * 32 * 32), 3, 1, 32, 32);

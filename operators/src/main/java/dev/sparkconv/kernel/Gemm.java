@@ -78,7 +78,7 @@ public final class Gemm {
       skinny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
-    blocked(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, null, 0, c, cOff, ldc);
+    blocked(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, Epilogue.NONE, c, cOff, ldc);
   }
 
   /**
@@ -110,15 +110,15 @@ public final class Gemm {
   /** C = alpha * A * op(B) + beta * C with A packed by {@link #pack}; as {@link #sgemm} otherwise. */
   public void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
-    sgemm(a, transB, n, alpha, b, bOff, ldb, beta, null, 0, c, cOff, ldc);
+    sgemm(a, transB, n, alpha, b, bOff, ldb, beta, Epilogue.NONE, c, cOff, ldc);
   }
 
   /**
-   * C = alpha * A * op(B) + beta * C + rowBias, rowBias[rowBiasOff + i] added to row i (null: none): a
-   * layer's bias added as the micro-kernel writes C, instead of a pass that fills C before the product.
+   * C = clamp(alpha * A * op(B) + beta * C + rowBias): a layer's bias and activation applied as the
+   * micro-kernel writes C (see {@link Epilogue}), instead of passes over C of their own.
    */
   public void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
-      float beta, float[] rowBias, int rowBiasOff, float[] c, int cOff, int ldc) {
+      float beta, Epilogue epilogue, float[] c, int cOff, int ldc) {
     if (!fits(a)) {
       throw new IllegalArgumentException("A was packed for " + a.kernel().getSimpleName() + " MR=" + a.mr()
           + " KC=" + a.kcBlock() + ", this GEMM runs " + kernel.getClass().getSimpleName() + " MR=" + mr
@@ -127,6 +127,8 @@ public final class Gemm {
     int m = a.m();
     int k = a.k();
     GemmArgs.checkBC(transB, m, n, k, b, bOff, ldb, c, cOff, ldc);
+    float[] rowBias = epilogue.rowBias();
+    int rowBiasOff = epilogue.rowBiasOff();
     if (rowBias != null && (rowBiasOff < 0 || (long) rowBiasOff + m > rowBias.length)) {
       throw new IllegalArgumentException("rowBias too short: " + m + " rows from rowBiasOff=" + rowBiasOff
           + " need length >= " + ((long) rowBiasOff + m) + ", got " + rowBias.length);
@@ -136,14 +138,15 @@ public final class Gemm {
     }
     if (alpha == 0f || k == 0) {
       scale(m, n, beta, c, cOff, ldc);
-      for (int i = 0; rowBias != null && i < m; i++) {
-        for (int j = 0; j < n; j++) {
-          c[cOff + i * ldc + j] += rowBias[rowBiasOff + i];
+      for (int i = 0; i < m; i++) {
+        for (int j = cOff + i * ldc; j < cOff + i * ldc + n; j++) {
+          float v = c[j] + (rowBias == null ? 0f : rowBias[rowBiasOff + i]);
+          c[j] = Math.min(Math.max(v, epilogue.lo()), epilogue.hi());
         }
       }
       return;
     }
-    blocked(a, false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, rowBias, rowBiasOff, c, cOff, ldc);
+    blocked(a, false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, epilogue, c, cOff, ldc);
   }
 
   /** K split into equal blocks of at most KC (576 = 2 x 288, not 512 + 64): a short last block would pay a full
@@ -155,11 +158,13 @@ public final class Gemm {
 
   /**
    * The three outer loops; A is packed here per block unless {@code packed} holds it already. The row bias,
-   * like beta, applies on the first K block only.
+   * like beta, applies on the first K block only, the clamp on the last (once C holds the whole sum).
    */
   private void blocked(PackedA packed, boolean transA, boolean transB, int m, int n, int k, float alpha,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] rowBias, int rowBiasOff,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, Epilogue epilogue,
       float[] c, int cOff, int ldc) {
+    float[] rowBias = epilogue.rowBias();
+    int rowBiasOff = epilogue.rowBiasOff();
     int kcEven = evenKc(k);
     int mPadded = roundUp(m, mr);
     if (rowBias != null) {
@@ -178,17 +183,20 @@ public final class Gemm {
         packB(transB, kc, nc, b, bOff, ldb, pc, jc);
         float blockBeta = pc == 0 ? beta : 1f;
         float[] blockBias = pc == 0 && rowBias != null ? biasPad : zeroBias;
+        boolean last = pc + kc == k;
+        float lo = last ? epilogue.lo() : Float.NEGATIVE_INFINITY;
+        float hi = last ? epilogue.hi() : Float.POSITIVE_INFINITY;
         // 3rd loop: ic over M by MC.
         for (int ic = 0; ic < m; ic += mcBlock) {
           int mc = Math.min(mcBlock, m - ic);
           if (packed == null) {
             packA(transA, mc, kc, a, aOff, lda, ic, pc, aPack, 0);
-            macroKernel(mc, nc, kc, alpha, blockBeta, aPack, 0, blockBias, blockBias == zeroBias ? 0 : ic, c,
-                cOff + ic * ldc + jc, ldc);
+            macroKernel(mc, nc, kc, alpha, blockBeta, aPack, 0, blockBias, blockBias == zeroBias ? 0 : ic, lo, hi,
+                c, cOff + ic * ldc + jc, ldc);
           } else {
             // Panels of one K block are contiguous, MR rows x kc each, all M rows of it together.
             macroKernel(mc, nc, kc, alpha, blockBeta, packed.data(), mPadded * pc + ic * kc, blockBias,
-                blockBias == zeroBias ? 0 : ic, c, cOff + ic * ldc + jc, ldc);
+                blockBias == zeroBias ? 0 : ic, lo, hi, c, cOff + ic * ldc + jc, ldc);
           }
         }
       }
@@ -234,7 +242,7 @@ public final class Gemm {
 
   /** The 2nd and 1st loops over one packed MC x KC block of A and KC x NC block of B. */
   private void macroKernel(int mc, int nc, int kc, float alpha, float beta, float[] aPanels, int aBase,
-      float[] bias, int biasBase, float[] c, int cBase, int ldc) {
+      float[] bias, int biasBase, float lo, float hi, float[] c, int cBase, int ldc) {
     // 2nd loop: jr over NC by NR.
     for (int jr = 0; jr < nc; jr += nr) {
       int nrCur = Math.min(nr, nc - jr);
@@ -244,34 +252,31 @@ public final class Gemm {
         int cTile = cBase + ir * ldc + jr;
         if (mrCur == mr && nrCur == nr) {
           kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta, bias,
-              biasBase + ir);
+              biasBase + ir, lo, hi);
         } else if (mrCur == mr && nrCur == nr / 2) {
           kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta, bias,
-              biasBase + ir);
+              biasBase + ir, lo, hi);
         } else if (nrCur < nr / 2) {
           kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f, bias,
-              biasBase + ir);
-          mergeTile(mrCur, nrCur, beta, c, cTile, ldc);
+              biasBase + ir, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+          mergeTile(mrCur, nrCur, beta, lo, hi, c, cTile, ldc);
         } else {
           kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f, bias,
-              biasBase + ir);
-          mergeTile(mrCur, nrCur, beta, c, cTile, ldc);
+              biasBase + ir, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+          mergeTile(mrCur, nrCur, beta, lo, hi, c, cTile, ldc);
         }
       }
     }
   }
 
-  /** Edge tile: C = tile + beta * C on the valid mrCur x nrCur corner; C unread when beta is 0. */
-  private void mergeTile(int mrCur, int nrCur, float beta, float[] c, int cTile, int ldc) {
+  /** Edge tile: C = clamp(tile + beta * C) on the valid mrCur x nrCur corner; C unread when beta is 0. */
+  private void mergeTile(int mrCur, int nrCur, float beta, float lo, float hi, float[] c, int cTile, int ldc) {
     for (int i = 0; i < mrCur; i++) {
       int ci = cTile + i * ldc;
       int ti = i * nr;
-      if (beta == 0f) {
-        System.arraycopy(tile, ti, c, ci, nrCur);
-      } else {
-        for (int j = 0; j < nrCur; j++) {
-          c[ci + j] = tile[ti + j] + beta * c[ci + j];
-        }
+      for (int j = 0; j < nrCur; j++) {
+        float v = beta == 0f ? tile[ti + j] : tile[ti + j] + beta * c[ci + j];
+        c[ci + j] = Math.min(Math.max(v, lo), hi);
       }
     }
   }

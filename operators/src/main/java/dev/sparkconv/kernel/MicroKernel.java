@@ -4,7 +4,8 @@ package dev.sparkconv.kernel;
  * The BLIS micro-kernel contract: one full MR x NR tile of C.
  *
  * <pre>
- *   C = alpha * Apanel * Bpanel + beta * C + bias (bias[biasOff + i] added to row i: a layer's bias, fused)
+ *   C = clamp(alpha * Apanel * Bpanel + beta * C + bias, lo, hi)
+ *       bias[biasOff + i] added to row i, then min(max(x, lo), hi): a layer's bias and ReLU, fused
  *   Apanel: MR x kc, packed column by column: a[aOff + p*MR + i]
  *   Bpanel: kc x NR, packed row by row:       b[bOff + p*NR + j]
  *   C:      c[cOff + i*ldc + j], i &lt; MR, j &lt; NR
@@ -16,7 +17,7 @@ package dev.sparkconv.kernel;
 public interface MicroKernel {
 
   void compute(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff);
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi);
 
   /**
    * {@link #compute} for the left NR/2 columns of the tile only (the B panel keeps its NR pitch): the last panel
@@ -24,8 +25,8 @@ public interface MicroKernel {
    * the FMAs. The default computes the whole tile, which is also correct.
    */
   default void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff) {
-    compute(kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta, bias, biasOff);
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
+    compute(kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta, bias, biasOff, lo, hi);
   }
 
   /** Rows of the C tile (and of each packed A panel). */

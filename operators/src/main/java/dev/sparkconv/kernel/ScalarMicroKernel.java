@@ -12,7 +12,7 @@ public final class ScalarMicroKernel implements MicroKernel {
 
   @Override
   public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff) {
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
     float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
     float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
     float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -27,26 +27,26 @@ public final class ScalarMicroKernel implements MicroKernel {
       c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
       c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
     }
-    store(c00, c01, c02, c03, c, cOff, alpha, beta, bias[biasOff]);
-    store(c10, c11, c12, c13, c, cOff + ldc, alpha, beta, bias[biasOff + 1]);
-    store(c20, c21, c22, c23, c, cOff + 2 * ldc, alpha, beta, bias[biasOff + 2]);
-    store(c30, c31, c32, c33, c, cOff + 3 * ldc, alpha, beta, bias[biasOff + 3]);
+    store(c00, c01, c02, c03, c, cOff, alpha, beta, bias[biasOff], lo, hi);
+    store(c10, c11, c12, c13, c, cOff + ldc, alpha, beta, bias[biasOff + 1], lo, hi);
+    store(c20, c21, c22, c23, c, cOff + 2 * ldc, alpha, beta, bias[biasOff + 2], lo, hi);
+    store(c30, c31, c32, c33, c, cOff + 3 * ldc, alpha, beta, bias[biasOff + 3], lo, hi);
   }
 
-  /** One row of the tile: c = alpha * acc + beta * c + bias, without reading c when beta is 0. */
+  /** One row of the tile: c = clamp(alpha * acc + beta * c + bias), without reading c when beta is 0. */
   private static void store(float s0, float s1, float s2, float s3, float[] c, int off,
-      float alpha, float beta, float bias) {
-    if (beta == 0f) {
-      c[off] = alpha * s0 + bias;
-      c[off + 1] = alpha * s1 + bias;
-      c[off + 2] = alpha * s2 + bias;
-      c[off + 3] = alpha * s3 + bias;
-    } else {
-      c[off] = alpha * s0 + beta * c[off] + bias;
-      c[off + 1] = alpha * s1 + beta * c[off + 1] + bias;
-      c[off + 2] = alpha * s2 + beta * c[off + 2] + bias;
-      c[off + 3] = alpha * s3 + beta * c[off + 3] + bias;
+      float alpha, float beta, float bias, float lo, float hi) {
+    float b0 = bias, b1 = bias, b2 = bias, b3 = bias;
+    if (beta != 0f) {
+      b0 += beta * c[off];
+      b1 += beta * c[off + 1];
+      b2 += beta * c[off + 2];
+      b3 += beta * c[off + 3];
     }
+    c[off] = Math.min(Math.max(alpha * s0 + b0, lo), hi);
+    c[off + 1] = Math.min(Math.max(alpha * s1 + b1, lo), hi);
+    c[off + 2] = Math.min(Math.max(alpha * s2 + b2, lo), hi);
+    c[off + 3] = Math.min(Math.max(alpha * s3 + b3, lo), hi);
   }
 
   @Override

@@ -29,7 +29,7 @@ public final class VectorMicroKernel implements MicroKernel {
 
   @Override
   public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff) {
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -63,44 +63,46 @@ public final class VectorMicroKernel implements MicroKernel {
       c51 = av.fma(b1, c51);
     }
     // Written out row by row, with the broadcast va as receiver (see the class comment); the row's bias
-    // is added here, so a layer's bias costs no pass over C.
+    // is added and the clamp applied here, so a layer's bias and ReLU cost no pass over C.
     FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector vlo = FloatVector.broadcast(S, lo);
+    FloatVector vhi = FloatVector.broadcast(S, hi);
     float bias0 = bias[biasOff], bias1 = bias[biasOff + 1], bias2 = bias[biasOff + 2];
     float bias3 = bias[biasOff + 3], bias4 = bias[biasOff + 4], bias5 = bias[biasOff + 5];
     int o0 = cOff, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
     if (beta == 0f) {
-      va.fma(c00, FloatVector.broadcast(S, bias0)).intoArray(c, o0);
-      va.fma(c01, FloatVector.broadcast(S, bias0)).intoArray(c, o0 + L);
-      va.fma(c10, FloatVector.broadcast(S, bias1)).intoArray(c, o1);
-      va.fma(c11, FloatVector.broadcast(S, bias1)).intoArray(c, o1 + L);
-      va.fma(c20, FloatVector.broadcast(S, bias2)).intoArray(c, o2);
-      va.fma(c21, FloatVector.broadcast(S, bias2)).intoArray(c, o2 + L);
-      va.fma(c30, FloatVector.broadcast(S, bias3)).intoArray(c, o3);
-      va.fma(c31, FloatVector.broadcast(S, bias3)).intoArray(c, o3 + L);
-      va.fma(c40, FloatVector.broadcast(S, bias4)).intoArray(c, o4);
-      va.fma(c41, FloatVector.broadcast(S, bias4)).intoArray(c, o4 + L);
-      va.fma(c50, FloatVector.broadcast(S, bias5)).intoArray(c, o5);
-      va.fma(c51, FloatVector.broadcast(S, bias5)).intoArray(c, o5 + L);
+      va.fma(c00, FloatVector.broadcast(S, bias0)).max(vlo).min(vhi).intoArray(c, o0);
+      va.fma(c01, FloatVector.broadcast(S, bias0)).max(vlo).min(vhi).intoArray(c, o0 + L);
+      va.fma(c10, FloatVector.broadcast(S, bias1)).max(vlo).min(vhi).intoArray(c, o1);
+      va.fma(c11, FloatVector.broadcast(S, bias1)).max(vlo).min(vhi).intoArray(c, o1 + L);
+      va.fma(c20, FloatVector.broadcast(S, bias2)).max(vlo).min(vhi).intoArray(c, o2);
+      va.fma(c21, FloatVector.broadcast(S, bias2)).max(vlo).min(vhi).intoArray(c, o2 + L);
+      va.fma(c30, FloatVector.broadcast(S, bias3)).max(vlo).min(vhi).intoArray(c, o3);
+      va.fma(c31, FloatVector.broadcast(S, bias3)).max(vlo).min(vhi).intoArray(c, o3 + L);
+      va.fma(c40, FloatVector.broadcast(S, bias4)).max(vlo).min(vhi).intoArray(c, o4);
+      va.fma(c41, FloatVector.broadcast(S, bias4)).max(vlo).min(vhi).intoArray(c, o4 + L);
+      va.fma(c50, FloatVector.broadcast(S, bias5)).max(vlo).min(vhi).intoArray(c, o5);
+      va.fma(c51, FloatVector.broadcast(S, bias5)).max(vlo).min(vhi).intoArray(c, o5 + L);
     } else {
       FloatVector vb = FloatVector.broadcast(S, beta);
-      va.fma(c00, FloatVector.fromArray(S, c, o0).fma(vb, FloatVector.broadcast(S, bias0))).intoArray(c, o0);
-      va.fma(c01, FloatVector.fromArray(S, c, o0 + L).fma(vb, FloatVector.broadcast(S, bias0))).intoArray(c, o0 + L);
-      va.fma(c10, FloatVector.fromArray(S, c, o1).fma(vb, FloatVector.broadcast(S, bias1))).intoArray(c, o1);
-      va.fma(c11, FloatVector.fromArray(S, c, o1 + L).fma(vb, FloatVector.broadcast(S, bias1))).intoArray(c, o1 + L);
-      va.fma(c20, FloatVector.fromArray(S, c, o2).fma(vb, FloatVector.broadcast(S, bias2))).intoArray(c, o2);
-      va.fma(c21, FloatVector.fromArray(S, c, o2 + L).fma(vb, FloatVector.broadcast(S, bias2))).intoArray(c, o2 + L);
-      va.fma(c30, FloatVector.fromArray(S, c, o3).fma(vb, FloatVector.broadcast(S, bias3))).intoArray(c, o3);
-      va.fma(c31, FloatVector.fromArray(S, c, o3 + L).fma(vb, FloatVector.broadcast(S, bias3))).intoArray(c, o3 + L);
-      va.fma(c40, FloatVector.fromArray(S, c, o4).fma(vb, FloatVector.broadcast(S, bias4))).intoArray(c, o4);
-      va.fma(c41, FloatVector.fromArray(S, c, o4 + L).fma(vb, FloatVector.broadcast(S, bias4))).intoArray(c, o4 + L);
-      va.fma(c50, FloatVector.fromArray(S, c, o5).fma(vb, FloatVector.broadcast(S, bias5))).intoArray(c, o5);
-      va.fma(c51, FloatVector.fromArray(S, c, o5 + L).fma(vb, FloatVector.broadcast(S, bias5))).intoArray(c, o5 + L);
+      va.fma(c00, FloatVector.fromArray(S, c, o0).fma(vb, FloatVector.broadcast(S, bias0))).max(vlo).min(vhi).intoArray(c, o0);
+      va.fma(c01, FloatVector.fromArray(S, c, o0 + L).fma(vb, FloatVector.broadcast(S, bias0))).max(vlo).min(vhi).intoArray(c, o0 + L);
+      va.fma(c10, FloatVector.fromArray(S, c, o1).fma(vb, FloatVector.broadcast(S, bias1))).max(vlo).min(vhi).intoArray(c, o1);
+      va.fma(c11, FloatVector.fromArray(S, c, o1 + L).fma(vb, FloatVector.broadcast(S, bias1))).max(vlo).min(vhi).intoArray(c, o1 + L);
+      va.fma(c20, FloatVector.fromArray(S, c, o2).fma(vb, FloatVector.broadcast(S, bias2))).max(vlo).min(vhi).intoArray(c, o2);
+      va.fma(c21, FloatVector.fromArray(S, c, o2 + L).fma(vb, FloatVector.broadcast(S, bias2))).max(vlo).min(vhi).intoArray(c, o2 + L);
+      va.fma(c30, FloatVector.fromArray(S, c, o3).fma(vb, FloatVector.broadcast(S, bias3))).max(vlo).min(vhi).intoArray(c, o3);
+      va.fma(c31, FloatVector.fromArray(S, c, o3 + L).fma(vb, FloatVector.broadcast(S, bias3))).max(vlo).min(vhi).intoArray(c, o3 + L);
+      va.fma(c40, FloatVector.fromArray(S, c, o4).fma(vb, FloatVector.broadcast(S, bias4))).max(vlo).min(vhi).intoArray(c, o4);
+      va.fma(c41, FloatVector.fromArray(S, c, o4 + L).fma(vb, FloatVector.broadcast(S, bias4))).max(vlo).min(vhi).intoArray(c, o4 + L);
+      va.fma(c50, FloatVector.fromArray(S, c, o5).fma(vb, FloatVector.broadcast(S, bias5))).max(vlo).min(vhi).intoArray(c, o5);
+      va.fma(c51, FloatVector.fromArray(S, c, o5 + L).fma(vb, FloatVector.broadcast(S, bias5))).max(vlo).min(vhi).intoArray(c, o5 + L);
     }
   }
 
   @Override
   public void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff) {
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
     FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S), c20 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c40 = FloatVector.zero(S), c50 = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
@@ -114,27 +116,29 @@ public final class VectorMicroKernel implements MicroKernel {
       c50 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c50);
     }
     FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector vlo = FloatVector.broadcast(S, lo);
+    FloatVector vhi = FloatVector.broadcast(S, hi);
     int o0 = cOff, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
     if (beta == 0f) {
-      va.fma(c00, FloatVector.broadcast(S, bias[biasOff])).intoArray(c, o0);
-      va.fma(c10, FloatVector.broadcast(S, bias[biasOff + 1])).intoArray(c, o1);
-      va.fma(c20, FloatVector.broadcast(S, bias[biasOff + 2])).intoArray(c, o2);
-      va.fma(c30, FloatVector.broadcast(S, bias[biasOff + 3])).intoArray(c, o3);
-      va.fma(c40, FloatVector.broadcast(S, bias[biasOff + 4])).intoArray(c, o4);
-      va.fma(c50, FloatVector.broadcast(S, bias[biasOff + 5])).intoArray(c, o5);
+      va.fma(c00, FloatVector.broadcast(S, bias[biasOff])).max(vlo).min(vhi).intoArray(c, o0);
+      va.fma(c10, FloatVector.broadcast(S, bias[biasOff + 1])).max(vlo).min(vhi).intoArray(c, o1);
+      va.fma(c20, FloatVector.broadcast(S, bias[biasOff + 2])).max(vlo).min(vhi).intoArray(c, o2);
+      va.fma(c30, FloatVector.broadcast(S, bias[biasOff + 3])).max(vlo).min(vhi).intoArray(c, o3);
+      va.fma(c40, FloatVector.broadcast(S, bias[biasOff + 4])).max(vlo).min(vhi).intoArray(c, o4);
+      va.fma(c50, FloatVector.broadcast(S, bias[biasOff + 5])).max(vlo).min(vhi).intoArray(c, o5);
     } else {
       FloatVector vb = FloatVector.broadcast(S, beta);
-      va.fma(c00, FloatVector.fromArray(S, c, o0).fma(vb, FloatVector.broadcast(S, bias[biasOff]))).intoArray(c, o0);
+      va.fma(c00, FloatVector.fromArray(S, c, o0).fma(vb, FloatVector.broadcast(S, bias[biasOff]))).max(vlo).min(vhi).intoArray(c, o0);
       va.fma(c10, FloatVector.fromArray(S, c, o1).fma(vb, FloatVector.broadcast(S, bias[biasOff + 1])))
-          .intoArray(c, o1);
+          .max(vlo).min(vhi).intoArray(c, o1);
       va.fma(c20, FloatVector.fromArray(S, c, o2).fma(vb, FloatVector.broadcast(S, bias[biasOff + 2])))
-          .intoArray(c, o2);
+          .max(vlo).min(vhi).intoArray(c, o2);
       va.fma(c30, FloatVector.fromArray(S, c, o3).fma(vb, FloatVector.broadcast(S, bias[biasOff + 3])))
-          .intoArray(c, o3);
+          .max(vlo).min(vhi).intoArray(c, o3);
       va.fma(c40, FloatVector.fromArray(S, c, o4).fma(vb, FloatVector.broadcast(S, bias[biasOff + 4])))
-          .intoArray(c, o4);
+          .max(vlo).min(vhi).intoArray(c, o4);
       va.fma(c50, FloatVector.fromArray(S, c, o5).fma(vb, FloatVector.broadcast(S, bias[biasOff + 5])))
-          .intoArray(c, o5);
+          .max(vlo).min(vhi).intoArray(c, o5);
     }
   }
 

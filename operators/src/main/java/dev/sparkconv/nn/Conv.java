@@ -1,5 +1,6 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.kernel.Kernels;
 import dev.sparkconv.tensor.Shapes;
@@ -237,8 +238,8 @@ public final class Conv extends BaseLayer implements Windowed {
 
   /**
    * This convolution followed by min(max(y, lo), hi) (a ReLU or clip that only reads this layer), the clamp
-   * applied to each slab of output while it is still in cache, instead of a pass of its own; see
-   * {@link Network}'s execution plan.
+   * applied by the GEMM's micro-kernel as it writes C (or to each depthwise or Winograd output plane while it is
+   * in cache) instead of in a pass of its own; see {@link Network}'s execution plan.
    */
   void forwardClamped(Tensor in, Tensor out, ExecutionContext ctx, float lo, float hi) {
     int[] sample = checkedSample(in, out);
@@ -300,14 +301,9 @@ public final class Conv extends BaseLayer implements Windowed {
     for (int g = 0; g < groups; g++) {
       int groupIn = srcOff + g * inPerGroup * srcDims[0] * srcDims[1] * srcDims[2];
       int groupOut = outOff + g * outPerGroup * outPlane;
+      Epilogue epilogue = Epilogue.of(bias, g * outPerGroup, lo, hi); // bias and activation as C is written
       if (pointwise) {
-        // Column slabs of NC (the GEMM's own N block, so no extra packing): the clamp finds each slab in cache.
-        for (int j = 0; j < outPlane; j += POINTWISE_SLAB_COLUMNS) {
-          int n = Math.min(POINTWISE_SLAB_COLUMNS, outPlane - j);
-          gemm.sgemm(packed[g], false, n, 1f, src, groupIn + j, outPlane, 0f, bias, g * outPerGroup, out,
-              groupOut + j, outPlane);
-          ConvKernels.clamp(out, groupOut + j, outPerGroup, n, outPlane, lo, hi);
-        }
+        gemm.sgemm(packed[g], false, outPlane, 1f, src, groupIn, outPlane, 0f, epilogue, out, groupOut, outPlane);
         continue;
       }
       // Slabs of output rows (over T and H) whose columns stay in cache between im2col and the GEMM reading them.
@@ -317,9 +313,7 @@ public final class Conv extends BaseLayer implements Windowed {
         int rEnd = Math.min(outRows, r + slab);
         int n = (rEnd - r) * outDims[2];
         ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, kernel, stride, dilation, pad, r, rEnd, cols);
-        gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, 0f, bias, g * outPerGroup, out, groupOut + r * outDims[2],
-            outPlane);
-        ConvKernels.clamp(out, groupOut + r * outDims[2], outPerGroup, n, outPlane, lo, hi);
+        gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, 0f, epilogue, out, groupOut + r * outDims[2], outPlane);
       }
     }
   }
@@ -330,7 +324,6 @@ public final class Conv extends BaseLayer implements Windowed {
    */
   private static final int IM2COL_SLAB_FLOATS = 64 * 1024;
   private static final int IM2COL_SLAB_MIN_COLUMNS = 512;
-  private static final int POINTWISE_SLAB_COLUMNS = dev.sparkconv.kernel.BlockSizes.DEFAULT_NC;
 
   /**
    * The per-layer plan: Winograd F(2x2, 3x3) for an ungrouped 2-D 3x3 stride-1 undilated layer with zero

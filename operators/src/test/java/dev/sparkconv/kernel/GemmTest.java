@@ -39,7 +39,7 @@ class GemmTest {
       return (kernel instanceof ScalarMicroKernel ? "scalar" : "vector")
           + "/m" + m + "/n" + n + "/k" + k + "/" + (transA ? "T" : "N") + (transB ? "T" : "N")
           + "/alpha" + alpha + "/beta" + beta + (padded ? "/padded" : "/tight")
-          + (smallBlocks ? "/smallBlocks" : "/defaultBlocks") + (packedA ? "/packedA" + (padded ? "+bias" : "") : "");
+          + (smallBlocks ? "/smallBlocks" : "/defaultBlocks") + (packedA ? "/packedA" + (padded ? "+bias+clamp" : "") : "");
     }
   }
 
@@ -111,7 +111,8 @@ class GemmTest {
       float[] original = a.clone();
       Gemm.PackedA packed = gemm.pack(tc.transA(), tc.m(), tc.k(), a, off, lda);
       Arrays.fill(a, Float.NaN); // the product must read the packed copy only
-      gemm.sgemm(packed, tc.transB(), tc.n(), tc.alpha(), b, off, ldb, tc.beta(), bias, off, c, off, ldc);
+      gemm.sgemm(packed, tc.transB(), tc.n(), tc.alpha(), b, off, ldb, tc.beta(),
+          bias == null ? Epilogue.NONE : Epilogue.of(bias, off, -0.5f, 0.75f), c, off, ldc);
       a = original;
     } else {
       gemm.sgemm(tc.transA(), tc.transB(), tc.m(), tc.n(), tc.k(), tc.alpha(),
@@ -134,6 +135,9 @@ class GemmTest {
       }
       double expected = tc.alpha() * sum + (tc.beta() == 0f ? 0 : tc.beta() * before[x])
           + (bias == null ? 0 : bias[off + i]);
+      if (bias != null) { // with the bias comes a clamp to [-0.5, 0.75]: a fused activation
+        expected = Math.min(Math.max(expected, -0.5), 0.75);
+      }
       double tol = 1e-5 * Math.max(1, tc.k()) * (1 + Math.abs(expected));
       if (!(Math.abs(c[x] - expected) <= tol)) { // also catches NaN
         fail("C[" + i + "][" + j + "] = " + c[x] + ", expected " + expected + " +- " + tol);

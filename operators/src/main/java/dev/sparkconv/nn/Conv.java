@@ -280,9 +280,10 @@ public final class Conv extends BaseLayer implements Windowed {
         ConvKernels.depthwise(src, srcOff, inChannels, outChannels / groups, srcDims, outDims, kernel, stride,
             dilation, pad, weight, bias, out, outOff,
             ctx.scratch(ScratchSlots.DEPTHWISE_PHASES,
-                ConvKernels.depthwisePhasesSize(srcDims, outDims, kernel, stride, dilation)),
-            ctx.scratch(ScratchSlots.DEPTHWISE_ROWS,
-                outDims[1] * ConvKernels.depthwisePhasePitch(outDims, kernel, stride, dilation)), Kernels.axpy(), lo,
+                Math.max(ConvKernels.depthwisePhasesSize(srcDims, outDims, kernel, stride, dilation),
+                    ConvKernels.depthwisePlaneSize(outDims, kernel, stride, dilation))),
+            ctx.scratch(ScratchSlots.DEPTHWISE_ROWS, Math.max(2 * outDims[2],
+                outDims[1] * ConvKernels.depthwisePhasePitch(outDims, kernel, stride, dilation))), Kernels.axpy(), lo,
             hi);
       } else {
         gemmSample(src, srcOff, srcDims, outDims, pad, pointwise, cols, out, outOff, ctx.gemm(), lo, hi);

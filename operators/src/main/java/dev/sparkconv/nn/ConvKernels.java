@@ -119,6 +119,11 @@ final class ConvKernels {
         window[kh * k[2] + kw] = phaseOffset(rowBase, kw, s[2], d[2], phasePlane);
       }
     }
+    if (window != null && s[2] == 2 && 2 * outRow - 1 >= WINDOW_ROW_MIN) { // rows long enough for vectors
+      depthwiseColumnStride2(in, inOff, channels, multiplier, dims, outDims, k, s, d, pad, weight, bias, out, outOff,
+          phases, rows, axpy, lo, hi);
+      return;
+    }
     for (int c = 0; c < channels; c++) {
       splitPhases(in, inOff + c * dims[0] * dims[1] * dims[2], dims, s, pad, hq, wq, phases);
       for (int m = 0; m < multiplier; m++) {
@@ -188,6 +193,49 @@ final class ConvKernels {
     for (int r = 0; r < rows; r++) {
       for (int i = off + r * pitch, end = i + n; i < end; i++) {
         x[i] = Math.min(Math.max(x[i], lo), hi); // branch-free and vectorized, like Clip
+      }
+    }
+  }
+
+  /** Floats {@link #depthwiseColumnStride2}'s zero-padded channel plane needs (at most the phase planes' size + 1 row). */
+  static int depthwisePlaneSize(int[] outDims, int[] k, int[] s, int[] d) {
+    return ((outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1) * (2 * outDims[2] - 1 + (k[2] - 1) * d[2]);
+  }
+
+  /**
+   * A 2-D 9-tap depthwise kernel with column stride 2 (MobileNet's and ShuffleNet's downsampling layers):
+   * splitting each channel into stride phases costs a scalar pass over the whole input, which on these layers
+   * took longer than the taps. Here the channel is only zero-padded (row copies); each output row, a plain
+   * row offset for any row stride, is computed at column stride 1 by {@link Axpy#window9} (twice the FMAs of
+   * that row, in vectors) and every other column kept: a scalar pass over the output, a quarter of the input.
+   */
+  private static void depthwiseColumnStride2(float[] in, int inOff, int channels, int multiplier, int[] dims,
+      int[] outDims, int[] k, int[] s, int[] d, int[] pad, float[] weight, float[] bias, float[] out, int outOff,
+      float[] plane, float[] rows, Axpy axpy, float lo, float hi) {
+    int hp = (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1;
+    int wp = 2 * outDims[2] - 1 + (k[2] - 1) * d[2];
+    int wide = 2 * outDims[2] - 1; // output columns at stride 1
+    int[] window = new int[9];
+    for (int kh = 0; kh < k[1]; kh++) {
+      for (int kw = 0; kw < k[2]; kw++) {
+        window[kh * k[2] + kw] = kh * d[1] * wp + kw * d[2];
+      }
+    }
+    int outRow = outDims[2];
+    int outPlane = outDims[1] * outRow;
+    for (int c = 0; c < channels; c++) {
+      splitPhases(in, inOff + c * dims[1] * dims[2], dims, new int[] {1, 1, 1}, pad, hp, wp, plane);
+      for (int m = 0; m < multiplier; m++) {
+        int o = c * multiplier + m;
+        float b = bias == null ? 0f : bias[o];
+        for (int oh = 0; oh < outDims[1]; oh++) {
+          axpy.window9(wide, weight, o * 9, b, plane, window, oh * s[1] * wp, rows, 0);
+          int dst = outOff + o * outPlane + oh * outRow;
+          for (int ow = 0; ow < outRow; ow++) {
+            out[dst + ow] = rows[2 * ow];
+          }
+        }
+        clamp(out, outOff + o * outPlane, 1, outPlane, outPlane, lo, hi);
       }
     }
   }

@@ -91,6 +91,8 @@ class ConvTest {
         // depthwise (the phase-plane kernel): dilation, asymmetric padding, multiplier, strides with dilation
         "b2 c4 o4 in9x11 k5x3 p2x1x0x3 d1x2 g4", "b1 c3 o6 in6x7 k2x4 p0 g3", "b1 c2 o2 in3x3 k3x3 p3x0x1x2 d2x1 g2",
         "b1 c4 o4 in11x12 k3x3 s2 p1 d2 g4", "b2 c3 o6 in10x9 k5x5 s2x3 p2x1x3x0 d1x2 g3", "b1 c2 o2 in8x8 k3x3 s4 g2",
+        // column stride 2 with output rows of 9+ (computed at column stride 1, every other column kept)
+        "b2 c3 o3 in20x21 k3x3 s2 p1 g3", "b1 c2 o4 in9x24 k3x3 s1x2 p1x0x2x1 d2 g2", "b1 c3 o3 in30x40 k3x3 s3x2 p1 g3 nobias",
         // 1-d
         "b1 c3 o4 in10 k3", "b2 c4 o6 in16 k5 s2 p2", "b1 c2 o3 in12 k3 d2 p2", "b1 c2 o3 in9 k4 p1x2",
         "b2 c4 o8 in10 k3 p1 g4", "b1 c4 o6 in9 k1 g2", "b1 c4 o4 in11 k3 p2 reflect", "b1 c3 o2 in7 k3 p3 replicate",

@@ -14,18 +14,10 @@ final class ConvKernels {
   private ConvKernels() {}
 
   /**
-   * im2col: row (c, kt, kh, kw), column (ot, oh, ow) = input (c, ot*sT - pT + kt*dT, ...), zero
-   * outside; {@code cols} is (channels * kT*kH*kW) x (outT*outH*outW), dense.
-   */
-  static void im2col(float[] in, int inOff, int channels, int[] dims, int[] outDims, int[] k, int[] s, int[] d,
-      int[] pad, float[] cols) {
-    im2col(in, inOff, channels, dims, outDims, k, s, d, pad, 0, outDims[0] * outDims[1], cols);
-  }
-
-  /**
-   * {@link #im2col} for the output rows [rowBegin, rowEnd) of the (outT * outH) rows only, row r being (ot, oh) =
-   * (r / outH, r % outH): a slab of columns that stays in cache while its GEMM runs; {@code cols} is then
-   * (channels * kT*kH*kW) x ((rowEnd - rowBegin) * outW).
+   * im2col for the output rows [rowBegin, rowEnd) of the (outT * outH) rows, row r being (ot, oh) =
+   * (r / outH, r % outH): row (c, kt, kh, kw), column (r, ow) of {@code cols} = input (c, ot*sT - pT + kt*dT, ...),
+   * zero outside; {@code cols} is (channels * kT*kH*kW) x ((rowEnd - rowBegin) * outW), dense. A slab of rows
+   * rather than the whole map, so that the columns stay in cache while the GEMM reads them.
    */
   static void im2col(float[] in, int inOff, int channels, int[] dims, int[] outDims, int[] k, int[] s, int[] d,
       int[] pad, int rowBegin, int rowEnd, float[] cols) {

@@ -39,20 +39,7 @@ final class ConvKernels {
                 Arrays.fill(cols, dst, dst + outRow, 0f);
                 continue;
               }
-              int src = plane + (it * dims[1] + ih) * dims[2] + shift;
-              Arrays.fill(cols, dst, dst + lo, 0f);
-              if (s[2] == 1) {
-                System.arraycopy(in, src + lo, cols, dst + lo, hi - lo);
-              } else if (s[2] == 2) { // a constant stride lets C2 drop the range checks
-                for (int ow = lo; ow < hi; ow++) {
-                  cols[dst + ow] = in[src + 2 * ow];
-                }
-              } else {
-                for (int ow = lo; ow < hi; ow++) {
-                  cols[dst + ow] = in[src + ow * s[2]];
-                }
-              }
-              Arrays.fill(cols, dst + hi, dst + outRow, 0f);
+              gatherRow(in, plane + (it * dims[1] + ih) * dims[2] + shift, s[2], lo, hi, cols, dst, outRow);
             }
           }
         }
@@ -253,24 +240,28 @@ final class ConvKernels {
               Arrays.fill(phases, dst, dst + wq, 0f);
               continue;
             }
-            int row = src + (t * dims[1] + ih) * dims[2] + shift;
-            Arrays.fill(phases, dst, dst + lo, 0f);
-            if (s[2] == 1) {
-              System.arraycopy(in, row + lo, phases, dst + lo, hi - lo);
-            } else if (s[2] == 2) { // a constant stride lets C2 drop the range checks: 3x faster than the loop below
-              for (int j = lo; j < hi; j++) {
-                phases[dst + j] = in[row + 2 * j];
-              }
-            } else {
-              for (int j = lo; j < hi; j++) {
-                phases[dst + j] = in[row + j * s[2]];
-              }
-            }
-            Arrays.fill(phases, dst + hi, dst + wq, 0f);
+            gatherRow(in, src + (t * dims[1] + ih) * dims[2] + shift, s[2], lo, hi, phases, dst, wq);
           }
         }
       }
     }
+  }
+
+  /** out[dst + j] = in[row + j * stride] for j in [lo, hi), zero for the rest of [0, count): one padded row. */
+  private static void gatherRow(float[] in, int row, int stride, int lo, int hi, float[] out, int dst, int count) {
+    Arrays.fill(out, dst, dst + lo, 0f);
+    if (stride == 1) {
+      System.arraycopy(in, row + lo, out, dst + lo, hi - lo);
+    } else if (stride == 2) { // a constant stride lets C2 drop the range checks: 3x faster than the loop below
+      for (int j = lo; j < hi; j++) {
+        out[dst + j] = in[row + 2 * j];
+      }
+    } else {
+      for (int j = lo; j < hi; j++) {
+        out[dst + j] = in[row + j * stride];
+      }
+    }
+    Arrays.fill(out, dst + hi, dst + count, 0f);
   }
 
   /** First output index whose input index ow*stride + shift is >= 0. */

@@ -16,6 +16,11 @@ public record Epilogue(float[] rowBias, int rowBiasOff, float lo, float hi) {
     }
   }
 
+  /** A bias only (null: none). */
+  public static Epilogue bias(float[] rowBias, int rowBiasOff) {
+    return new Epilogue(rowBias, rowBiasOff, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+  }
+
   /** A bias and a clamp. */
   public static Epilogue of(float[] rowBias, int rowBiasOff, float lo, float hi) {
     return new Epilogue(rowBias, rowBiasOff, lo, hi);

@@ -1,5 +1,6 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.tensor.Shapes;
 import java.util.Arrays;
@@ -39,6 +40,8 @@ public final class ConvTranspose extends BaseLayer {
   private final int groups;
   private final float[] weight;
   private final float[] bias;
+  /** W^T of each group packed for the GEMM once per JVM, as {@link Conv}'s weights (transient, never serialized). */
+  private transient volatile Gemm.PackedA[] packedWeights;
   /** Null when the output size follows from {@link #outputPadding}. */
   private final int[] outputSize;
   /** The axis lists widened to (depth, height, width): size-1, stride-1 leading axes. */
@@ -248,27 +251,34 @@ public final class ConvTranspose extends BaseLayer {
         && padding3[0] == 0 && padding3[1] == 0 && padding3[2] == 0;
     float[] cols = direct ? null : ctx.scratch(ScratchSlots.CONV_TRANSPOSE_COLUMNS, rows * inVolume);
     Gemm gemm = ctx.gemm();
+    Gemm.PackedA[] packed = packedWeights;
+    if (packed == null || !gemm.fits(packed[0])) {
+      packed = new Gemm.PackedA[groups];
+      for (int g = 0; g < groups; g++) {
+        packed[g] = gemm.pack(true, rows, inPerGroup, weight, g * inPerGroup * rows, rows);
+      }
+      packedWeights = packed;
+    }
     for (int n = 0; n < batch; n++) {
       int sampleOut = n * outChannels * outVolume;
+      if (direct) {
+        for (int g = 0; g < groups; g++) { // a 1x1 stride-1 transposed conv is a GEMM; the bias goes in its epilogue
+          gemm.sgemm(packed[g], false, inVolume, 1f, in, (n * inChannels + g * inPerGroup) * inVolume, inVolume, 0f,
+              Epilogue.bias(bias, g * outPerGroup), out, sampleOut + g * outPerGroup * outVolume, outVolume);
+        }
+        continue;
+      }
       if (bias != null) {
         for (int o = 0; o < outChannels; o++) {
           Arrays.fill(out, sampleOut + o * outVolume, sampleOut + (o + 1) * outVolume, bias[o]);
         }
-      } else if (!direct) {
+      } else {
         Arrays.fill(out, sampleOut, sampleOut + outChannels * outVolume, 0f);
       }
       for (int g = 0; g < groups; g++) {
-        int inOff = (n * inChannels + g * inPerGroup) * inVolume;
-        int outOff = sampleOut + g * outPerGroup * outVolume;
-        int wOff = g * inPerGroup * rows;
-        if (direct) {
-          gemm.sgemm(true, false, outPerGroup, inVolume, inPerGroup, 1f, weight, wOff, rows,
-              in, inOff, inVolume, bias == null ? 0f : 1f, out, outOff, outVolume);
-        } else {
-          gemm.sgemm(true, false, rows, inVolume, inPerGroup, 1f, weight, wOff, rows,
-              in, inOff, inVolume, 0f, cols, 0, inVolume);
-          col2im(cols, outPerGroup, inD, inH, inW, out, outOff, outD, outH, outW);
-        }
+        gemm.sgemm(packed[g], false, inVolume, 1f, in, (n * inChannels + g * inPerGroup) * inVolume, inVolume, 0f,
+            cols, 0, inVolume);
+        col2im(cols, outPerGroup, inD, inH, inW, out, sampleOut + g * outPerGroup * outVolume, outD, outH, outW);
       }
     }
   }

@@ -13,12 +13,13 @@ import java.util.Arrays;
  * groups, optional bias. Cross-correlation by default; {@code flip} makes it a true convolution (the
  * kernel flipped on every spatial axis). Weight layout (outC, inC/groups, k...).
  *
- * <p>Lowering, chosen per call from the geometry (ONNX Runtime MLAS's order): a 1x1 stride-1 unpadded
- * convolution is one GEMM per group straight on the input; depthwise (groups == inC > 1, any channel
- * multiplier) runs a direct kernel (each channel split into zero-padded stride phases, then one long
- * vector loop per kernel tap over the whole output plane); everything else is im2col per sample and group into scratch, then
- * GEMM into the output. The micro-kernel adds the bias as it writes each tile. Modes
- * other than zeros pad each sample into scratch first, so the kernels only ever see zero padding.
+ * <p>The path is chosen per call from the geometry and the batch: an ungrouped 2-D 3x3 stride-1 layer with zero
+ * padding and enough output tiles runs Winograd F(2x2, 3x3) ({@link Winograd}); a 1x1 stride-1 unpadded
+ * convolution is one GEMM per group straight on the input; depthwise (groups == inC > 1, any channel multiplier)
+ * runs the direct kernels of {@link ConvKernels#depthwise}; everything else is im2col per sample and group, in slabs
+ * of output rows that stay in cache, then a GEMM per slab. The GEMM's weights are packed once; its micro-kernel
+ * adds the bias (and a fused activation's clamp) as it writes each tile. Modes other than zeros pad each sample
+ * into scratch first, so the kernels only ever see zero padding.
  */
 public final class Conv extends BaseLayer implements Windowed {
   private static final String[] AXES = {"T", "H", "W"};
@@ -266,7 +267,9 @@ public final class Conv extends BaseLayer implements Windowed {
     boolean depthwise = groups == inChannels && groups > 1;
     boolean pointwise = !depthwise && allOne(kernel) && allOne(stride) && allZero(padBegin, padEnd);
     int rows = inChannels / groups * kernel[0] * kernel[1] * kernel[2];
-    float[] cols = depthwise || pointwise ? null : ctx.scratch(ScratchSlots.CONV_COLUMNS, rows * outPlane);
+    int slab = im2colSlabRows(rows, outDims);
+    float[] cols = depthwise || pointwise ? null
+        : ctx.scratch(ScratchSlots.CONV_COLUMNS, rows * Math.min(outDims[0] * outDims[1], slab) * outDims[2]);
     for (int n = 0; n < batch; n++) {
       float[] src = in;
       int srcOff = n * inSize;
@@ -286,14 +289,14 @@ public final class Conv extends BaseLayer implements Windowed {
                 outDims[1] * ConvKernels.depthwisePhasePitch(outDims, kernel, stride, dilation))), Kernels.axpy(), lo,
             hi);
       } else {
-        gemmSample(src, srcOff, srcDims, outDims, pad, pointwise, cols, out, outOff, ctx.gemm(), lo, hi);
+        gemmSample(src, srcOff, srcDims, outDims, pad, pointwise, cols, slab, out, outOff, ctx.gemm(), lo, hi);
       }
     }
   }
 
   /** One sample through im2col (or straight from the input when pointwise) and one GEMM per group. */
   private void gemmSample(float[] src, int srcOff, int[] srcDims, int[] outDims, int[] pad, boolean pointwise,
-      float[] cols, float[] out, int outOff, Gemm gemm, float lo, float hi) {
+      float[] cols, int slab, float[] out, int outOff, Gemm gemm, float lo, float hi) {
     int outPlane = outDims[0] * outDims[1] * outDims[2];
     int inPerGroup = inChannels / groups;
     int outPerGroup = outChannels / groups;
@@ -309,7 +312,6 @@ public final class Conv extends BaseLayer implements Windowed {
       }
       // Slabs of output rows (over T and H) whose columns stay in cache between im2col and the GEMM reading them.
       int outRows = outDims[0] * outDims[1];
-      int slab = Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1, IM2COL_SLAB_FLOATS / (rows * outDims[2]));
       for (int r = 0; r < outRows; r += slab) {
         int rEnd = Math.min(outRows, r + slab);
         int n = (rEnd - r) * outDims[2];
@@ -317,6 +319,11 @@ public final class Conv extends BaseLayer implements Windowed {
         gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, 0f, epilogue, out, groupOut + r * outDims[2], outPlane);
       }
     }
+  }
+
+  /** Output rows (over T and H) per im2col slab; see {@link #IM2COL_SLAB_FLOATS}. */
+  private static int im2colSlabRows(int rows, int[] outDims) {
+    return Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1, IM2COL_SLAB_FLOATS / (rows * outDims[2]));
   }
 
   /**

@@ -48,8 +48,9 @@ public final class Network {
   private final int[][] shapes;
   /** The buffer plan for the designated outputs: buffer per node, -1 where a node does not run. */
   private final int[] slots;
-  /** {@link #fusion} for the designated outputs. */
+  /** {@link #fusion} for the designated outputs (two int arrays: the network is broadcast with Kryo). */
   private final int[] fusedInto;
+  private final int[] fusedFrom;
 
   /** A sequential network: each layer reads the previous one's output, the first the input. */
   public Network(String name, int[] inputShape, List<Layer> layers) {
@@ -117,7 +118,9 @@ public final class Network {
     this.outputs = wanted;
     this.shapes = inferShapes(this.inputShape, null);
     this.slots = plan(outputIndex);
-    this.fusedInto = fusion(outputIndex);
+    Fusion fusion = fusion(outputIndex);
+    this.fusedInto = fusion.into();
+    this.fusedFrom = fusion.from();
   }
 
   /** Starts a graph network; nodes are added in a topological order or any other. */
@@ -211,7 +214,7 @@ public final class Network {
    * until the next call with the same context.
    */
   public Tensor forward(Tensor batch, ExecutionContext ctx) {
-    return run(batch, ctx, outputIndex, slots, fusedInto)[0];
+    return run(batch, ctx, outputIndex, slots, new Fusion(fusedInto, fusedFrom))[0];
   }
 
   /**
@@ -222,13 +225,13 @@ public final class Network {
    */
   public Tensor[] forward(Tensor batch, ExecutionContext ctx, String... names) {
     if (Arrays.equals(names, outputs)) {
-      return run(batch, ctx, outputIndex, slots, fusedInto);
+      return run(batch, ctx, outputIndex, slots, new Fusion(fusedInto, fusedFrom));
     }
     int[] targets = resolve(names);
     return run(batch, ctx, targets, plan(targets), fusion(targets));
   }
 
-  private Tensor[] run(Tensor batch, ExecutionContext ctx, int[] targets, int[] plan, int[] fused) {
+  private Tensor[] run(Tensor batch, ExecutionContext ctx, int[] targets, int[] plan, Fusion fusion) {
     if (batch.rank() < 1) {
       throw new IllegalArgumentException("network '" + name + "': input needs a batch dimension but has shape "
           + Shapes.format(batch.shape()));
@@ -248,19 +251,12 @@ public final class Network {
     }
     Tensor[] values = new Tensor[nodes.length];
     Tensor[] single = new Tensor[1];
-    int[] fusedFrom = new int[nodes.length];
-    Arrays.fill(fusedFrom, -1);
-    for (int u = 0; u < nodes.length; u++) {
-      if (fused[u] >= 0) {
-        fusedFrom[fused[u]] = u;
-      }
-    }
     for (int v : order) {
       if (plan[v] < 0) {
         continue;
       }
-      if (fusedFrom[v] >= 0) { // computed by its convolution, in the same buffer
-        values[v] = values[fusedFrom[v]];
+      if (fusion.from()[v] >= 0) { // computed by its convolution, in the same buffer
+        values[v] = values[fusion.from()[v]];
         continue;
       }
       int[] from = inputIndex[v];
@@ -270,8 +266,8 @@ public final class Network {
       }
       Tensor out = Tensor.view(buffers[plan[v]], Shapes.batched(n, run[v]));
       long start = System.nanoTime();
-      if (fused[v] >= 0) {
-        float[] clamp = clampOf(nodes[fused[v]]);
+      if (fusion.into()[v] >= 0) {
+        float[] clamp = clampOf(nodes[fusion.into()[v]]);
         ((Conv) nodes[v].layer()).forwardClamped(in[0], out, ctx, clamp[0], clamp[1]);
       } else {
         nodes[v].forward(in, out, ctx);
@@ -332,14 +328,7 @@ public final class Network {
         lastUse[t] = Integer.MAX_VALUE;
       }
     }
-    int[] fused = fusion(targets);
-    int[] fusedFrom = new int[nodes.length];
-    Arrays.fill(fusedFrom, -1);
-    for (int u = 0; u < nodes.length; u++) {
-      if (fused[u] >= 0) {
-        fusedFrom[fused[u]] = u;
-      }
-    }
+    int[] fusedFrom = fusion(targets).from();
     int[] busyUntil = new int[nodes.length]; // per buffer: the last use of the tensor it holds
     int count = 0;
     for (int p = 0; p < order.length; p++) {
@@ -366,11 +355,13 @@ public final class Network {
   }
 
   /**
-   * For each Conv node whose output only a ReLU or clip reads (and which is not itself asked for), that
-   * activation's node, else -1: the convolution then clamps its output slab by slab while it is in cache
-   * (saving a pass over the tensor) and the activation's tensor is the convolution's.
+   * Activations run inside convolutions: {@code into[conv]} is the ReLU or clip node that alone reads that Conv
+   * node (which is not itself asked for), {@code from[activation]} the Conv, -1 elsewhere. The convolution then
+   * clamps as it writes its output (no pass of its own) and the activation's tensor is the convolution's.
    */
-  private int[] fusion(int[] targets) {
+  private record Fusion(int[] into, int[] from) {}
+
+  private Fusion fusion(int[] targets) {
     int[] consumers = new int[nodes.length];
     for (int[] inputs : inputIndex) {
       for (int u : inputs) {
@@ -392,7 +383,14 @@ public final class Network {
         fused[u] = v;
       }
     }
-    return fused;
+    int[] from = new int[nodes.length];
+    Arrays.fill(from, -1);
+    for (int conv = 0; conv < nodes.length; conv++) {
+      if (fused[conv] >= 0) {
+        from[fused[conv]] = conv;
+      }
+    }
+    return new Fusion(fused, from);
   }
 
   /** {lo, hi} for an activation that is min(max(x, lo), hi) (ReLU, clip, ReLU6), else null. */

@@ -25,8 +25,4 @@ public record Epilogue(float[] rowBias, int rowBiasOff, float lo, float hi) {
   public static Epilogue of(float[] rowBias, int rowBiasOff, float lo, float hi) {
     return new Epilogue(rowBias, rowBiasOff, lo, hi);
   }
-
-  boolean clamps() {
-    return lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
-  }
 }

@@ -13,6 +13,7 @@ public final class VectorAxpy implements Axpy {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  private static final ScalarAxpy SCALAR = new ScalarAxpy();
 
   @Override
   public void axpy(int n, float a, float[] x, int xOff, float[] y, int yOff) {
@@ -78,11 +79,8 @@ public final class VectorAxpy implements Axpy {
   @Override
   public void window3x3Rows2(int n, float[] w, int wOff, float bias, float[] x, int x0, int pitch, int dW,
       float[] y, int y0, int yPitch) {
-    if (n < L) {
-      window9(n, w, wOff, bias, x, new int[] {0, dW, 2 * dW, pitch, pitch + dW, pitch + 2 * dW, 2 * pitch,
-          2 * pitch + dW, 2 * pitch + 2 * dW}, x0, y, y0);
-      window9(n, w, wOff, bias, x, new int[] {0, dW, 2 * dW, pitch, pitch + dW, pitch + 2 * dW, 2 * pitch,
-          2 * pitch + dW, 2 * pitch + 2 * dW}, x0 + pitch, y, y0 + yPitch);
+    if (n < L) { // no full vector: the scalar loops
+      SCALAR.window3x3Rows2(n, w, wOff, bias, x, x0, pitch, dW, y, y0, yPitch);
       return;
     }
     float w0 = w[wOff], w1 = w[wOff + 1], w2 = w[wOff + 2], w3 = w[wOff + 3], w4 = w[wOff + 4];

@@ -48,6 +48,8 @@ final class ConvKernels {
     assert dst == channels * k[0] * k[1] * k[2] * outPlane;
   }
 
+  private static final int[] UNIT_STRIDE = {1, 1, 1};
+
   /** Output rows at least this wide (one AVX-512 vector) are computed row by row, straight into the output. */
   private static final int WINDOW_ROW_MIN = 16;
 
@@ -127,7 +129,7 @@ final class ConvKernels {
               System.arraycopy(rows, oh * wq, out, outOff + o * outPlane + oh * outRow, outRow);
             }
           }
-          clamp(out, outOff + o * outPlane, 1, outPlane, outPlane, lo, hi);
+          clamp(out, outOff + o * outPlane, outPlane, lo, hi);
           continue;
         }
         for (int ot = 0; ot < outDims[0]; ot++) {
@@ -155,24 +157,19 @@ final class ConvKernels {
           for (int oh = 0; oh < outDims[1]; oh++) {
             System.arraycopy(rows, oh * wq, out, dst + oh * outRow, outRow);
           }
-          clamp(out, dst, 1, outPlane, outPlane, lo, hi);
+          clamp(out, dst, outPlane, lo, hi);
         }
       }
     }
   }
 
-  /**
-   * min(max(x, lo), hi) over {@code rows} rows of {@code n} floats, {@code pitch} apart: a fused ReLU or clip;
-   * nothing when the bounds are infinite.
-   */
-  static void clamp(float[] x, int off, int rows, int n, int pitch, float lo, float hi) {
+  /** min(max(x, lo), hi) over {@code n} floats: a fused ReLU or clip; nothing when the bounds are infinite. */
+  static void clamp(float[] x, int off, int n, float lo, float hi) {
     if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) {
       return;
     }
-    for (int r = 0; r < rows; r++) {
-      for (int i = off + r * pitch, end = i + n; i < end; i++) {
-        x[i] = Math.min(Math.max(x[i], lo), hi); // branch-free and vectorized, like Clip
-      }
+    for (int i = off; i < off + n; i++) {
+      x[i] = Math.min(Math.max(x[i], lo), hi); // branch-free and vectorized, like Clip
     }
   }
 
@@ -203,7 +200,7 @@ final class ConvKernels {
     int outRow = outDims[2];
     int outPlane = outDims[1] * outRow;
     for (int c = 0; c < channels; c++) {
-      splitPhases(in, inOff + c * dims[1] * dims[2], dims, new int[] {1, 1, 1}, pad, hp, wp, plane);
+      splitPhases(in, inOff + c * dims[1] * dims[2], dims, UNIT_STRIDE, pad, hp, wp, plane);
       for (int m = 0; m < multiplier; m++) {
         int o = c * multiplier + m;
         float b = bias == null ? 0f : bias[o];
@@ -214,7 +211,7 @@ final class ConvKernels {
             out[dst + ow] = rows[2 * ow];
           }
         }
-        clamp(out, outOff + o * outPlane, 1, outPlane, outPlane, lo, hi);
+        clamp(out, outOff + o * outPlane, outPlane, lo, hi);
       }
     }
   }

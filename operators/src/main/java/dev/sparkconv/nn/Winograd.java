@@ -121,7 +121,7 @@ final class Winograd {
           int dst = ((first + n) * outChannels + o) * outH * outW;
           transformOutput(m, o * t + n * perSample, mStride, tilesH, tilesW, bias == null ? 0f : bias[o],
               out, dst, outH, outW);
-          ConvKernels.clamp(out, dst, 1, outH * outW, outH * outW, lo, hi); // a fused activation, in cache
+          ConvKernels.clamp(out, dst, outH * outW, lo, hi); // a fused activation, in cache
         }
       }
     }

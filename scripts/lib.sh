@@ -21,3 +21,8 @@ ensure_built() {
 
 # Keep Spark's driver, master and workers on loopback unless told otherwise.
 export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
+
+# conf/jvm.options (the one source of JVM flags) on one line, for spark.{driver,executor}.extraJavaOptions.
+jvm_flags() {
+  grep -v '^\s*\(#\|$\)' "$root/conf/jvm.options" | tr '\n' ' ' | sed 's/ $//'
+}

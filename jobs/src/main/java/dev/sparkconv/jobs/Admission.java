@@ -1,7 +1,6 @@
 package dev.sparkconv.jobs;
 
 import dev.sparkconv.io.BadRecordException;
-import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.nn.Network;
 import java.util.Arrays;
 import org.apache.spark.sql.Row;

@@ -1,6 +1,5 @@
 package dev.sparkconv.jobs;
 
-import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
 import dev.sparkconv.tensor.Shapes;

@@ -1,6 +1,5 @@
 package dev.sparkconv.jobs;
 
-import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.Network;
 import java.nio.file.Path;

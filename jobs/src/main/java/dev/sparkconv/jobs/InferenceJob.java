@@ -2,7 +2,6 @@ package dev.sparkconv.jobs;
 
 import static org.apache.spark.sql.functions.lit;
 
-import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.nn.Network;
 import java.util.ArrayList;
 import java.util.Iterator;

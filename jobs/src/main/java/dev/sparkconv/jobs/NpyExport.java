@@ -1,7 +1,6 @@
 package dev.sparkconv.jobs;
 
 import dev.sparkconv.io.Npy;
-import dev.sparkconv.io.TensorRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package dev.sparkconv.jobs;
 
 import dev.sparkconv.io.Npy;
 import dev.sparkconv.io.NpyArray;
-import dev.sparkconv.io.TensorRows;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.sparkconv.jobs;
 
-import dev.sparkconv.io.TensorRows;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;

@@ -1,6 +1,5 @@
 package dev.sparkconv.jobs;
 
-import dev.sparkconv.io.TensorRows;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.function.MapFunction;

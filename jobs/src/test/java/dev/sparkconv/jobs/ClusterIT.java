@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkconv.io.Npy;
-import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
@@ -184,7 +183,7 @@ class ClusterIT {
     }
   }
 
-  /** conf/spark-defaults.conf, as spark-submit would apply it. */
+  /** conf/spark-defaults.conf plus conf/jvm.options as the extraJavaOptions, as scripts/spark-properties gives them. */
   private static Map<String, String> sparkDefaults() throws IOException {
     Properties props = new Properties();
     try (Reader reader = Files.newBufferedReader(ROOT.resolve("conf/spark-defaults.conf"))) {
@@ -192,6 +191,10 @@ class ClusterIT {
     }
     Map<String, String> conf = new HashMap<>();
     props.stringPropertyNames().forEach(k -> conf.put(k, props.getProperty(k).trim()));
+    String flags = Files.readAllLines(ROOT.resolve("conf/jvm.options")).stream().map(String::trim)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(java.util.stream.Collectors.joining(" "));
+    conf.put("spark.driver.extraJavaOptions", flags);
+    conf.put("spark.executor.extraJavaOptions", flags);
     return conf;
   }
 

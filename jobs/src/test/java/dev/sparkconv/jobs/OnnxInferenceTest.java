@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sparkconv.io.Npy;
-import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.Network;
 import dev.sparkconv.tensor.Shapes;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkconv.io.Npy;
-import dev.sparkconv.io.TensorRows;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;

@@ -1,5 +1,7 @@
-package dev.sparkconv.io;
+package dev.sparkconv.jobs;
 
+import dev.sparkconv.io.BadRecordException;
+import dev.sparkconv.io.NpyArray;
 import dev.sparkconv.tensor.Shapes;
 import dev.sparkconv.tensor.Tensor;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
-package dev.sparkconv.io;
+package dev.sparkconv.jobs;
 
+import dev.sparkconv.io.BadRecordException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

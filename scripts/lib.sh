@@ -15,8 +15,8 @@ ensure_built() {
       -newer "$jar" \( -name '*.java' -o -name 'pom.xml' \) -not -path '*/target/*' -print -quit)" ]; then
     return
   fi
-  echo "sparkconv: building (mvn install, tests skipped)..." >&2
-  (cd "$root" && mvn -q -B -DskipTests install) >&2 # jobs writes its classpath.txt while building
+  echo "sparkconv: building (mvn package, tests skipped)..." >&2
+  (cd "$root" && mvn -q -B -DskipTests package) >&2 # jobs writes its classpath.txt while building
 }
 
 # Keep Spark's driver, master and workers on loopback unless told otherwise.

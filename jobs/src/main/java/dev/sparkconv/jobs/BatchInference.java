@@ -1,5 +1,6 @@
 package dev.sparkconv.jobs;
 
+import dev.sparkconv.io.BadRecordException;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
 import dev.sparkconv.tensor.Shapes;
@@ -79,7 +80,7 @@ final class BatchInference implements Iterator<Row> {
       TensorRows.Encoded sample;
       try {
         sample = admission.admit(input.next());
-      } catch (RuntimeException refused) {
+      } catch (BadRecordException refused) { // the quarantine pass writes it; our own bugs propagate
         continue;
       }
       if (batchShape != null && !Arrays.equals(sample.shape(), batchShape)) {

@@ -1,5 +1,7 @@
 package dev.sparkconv.jobs;
 
+import dev.sparkconv.io.FileDecoder;
+import dev.sparkconv.io.NpyDecoder;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.Network;
 import java.nio.file.Path;
@@ -41,6 +43,32 @@ public final class Cli {
     boolean overwrite;
   }
 
+  /** Exit status for schedulers: a run writes what it can, then fails when too many rows were quarantined. */
+  static class FailureOptions {
+    static final int TOO_MANY_FAILURES = 3;
+
+    @Option(names = "--max-failure-ratio", defaultValue = "0", paramLabel = "R", description = "Exit with status "
+        + TOO_MANY_FAILURES + " (after writing every output) when quarantined / in exceeds R (default: ${DEFAULT-VALUE}).")
+    double maxFailureRatio;
+
+    /** Prints the summary (and writes it as JSON when asked), then returns the exit status. */
+    int report(RunSummary summary, Path json, CommandLine cli) throws java.io.IOException {
+      boolean failed = summary.failureRatio() > maxFailureRatio;
+      cli.getOut().println(summary);
+      if (json != null) {
+        summary.writeJson(json);
+      }
+      if (failed) {
+        cli.getErr().printf(java.util.Locale.ROOT, "sparkconv %s: %d of %d rows quarantined (%.4f) exceeds "
+            + "--max-failure-ratio %s; see %s%n", summary.command(), summary.quarantined(), summary.in(),
+            summary.failureRatio(), maxFailureRatio, summary.quarantine());
+      }
+      cli.getOut().flush();
+      cli.getErr().flush();
+      return failed ? TOO_MANY_FAILURES : 0;
+    }
+  }
+
   /** Which model to load, shared by the commands that take one. */
   static class ModelOptions {
     @Option(names = "--model", required = true,
@@ -65,27 +93,45 @@ public final class Cli {
   }
 
   @Command(name = "ingest", mixinStandardHelpOptions = true,
-      description = "Convert a folder of .npy files (one sample each, no batch dimension) to Parquet tensor rows; "
-          + "id = file stem. Unreadable files go to OUTPUT.quarantine.")
+      description = "Decode files on the executors into Parquet tensor rows (id = path relative to the input root). "
+          + "A file that cannot be decoded goes to OUTPUT.quarantine with its bytes, length and the reason.")
   static final class Ingest implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "npy", description = "Input format: ${COMPLETION-CANDIDATES}.")
     InputFormat format;
 
-    @Option(names = "--input", required = true, description = "Folder of input files (searched recursively).")
+    @Option(names = "--input", required = true, paramLabel = "DIR_OR_GLOB",
+        description = "A folder (searched recursively) or a glob such as 'photos/*/*.jpg'.")
     String input;
+
+    @Option(names = "--glob", paramLabel = "NAME_GLOB", description = "Only files whose name matches, e.g. '*.jpg' "
+        + "(default: every file; files that are not of the format are quarantined).")
+    String glob;
 
     @Option(names = "--output", required = true, description = "Output Parquet path.")
     String output;
 
+    @Option(names = "--summary", description = "Also write the run summary as JSON to this file.")
+    Path summary;
+
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
+    @CommandLine.Mixin
+    FailureOptions failure = new FailureOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+      FileDecoder decoder = switch (format) {
+        case npy -> new NpyDecoder();
+      };
       try (SparkSession session = Sessions.open("ingest", spark.master)) {
-        System.out.println(NpyIngest.run(session, input, output, spark.overwrite));
+        RunSummary result = FileIngest.run(session, decoder, new FileIngest.Source(input, glob), output,
+            spark.overwrite);
+        return failure.report(result, summary, spec.commandLine());
       }
-      return 0;
     }
   }
 
@@ -137,6 +183,9 @@ public final class Cli {
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
+    @CommandLine.Mixin
+    FailureOptions failure = new FailureOptions();
+
     @Override
     public Integer call() throws Exception {
       if (requiresOutputNode() && outputNodes.length == 0) {
@@ -155,13 +204,8 @@ public final class Cli {
       var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, mode,
           model.fingerprint(), outputNodes, format);
       try (SparkSession session = Sessions.open("infer", spark.master)) {
-        RunSummary result = InferenceJob.run(session, network, opts);
-        System.out.println(result);
-        if (summary != null) {
-          result.writeJson(summary);
-        }
+        return failure.report(InferenceJob.run(session, network, opts), summary, spec.commandLine());
       }
-      return 0;
     }
 
     @CommandLine.Spec
@@ -184,10 +228,11 @@ public final class Cli {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Write Parquet tensor rows out as one <id>.npy file per row.")
+      description = "Write Parquet tensor rows out as one file per row: <id>.npy, or <id>.png for (H,W), (1,H,W) "
+          + "and (3,H,W) rows. Ids that are relative paths (sub/a.jpg) become the same subfolders.")
   static final class Export implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "npy", description = "Output format: ${COMPLETION-CANDIDATES}.")
-    InputFormat format;
+    FileExport.Format format;
 
     @Option(names = "--input", required = true, description = "Input Parquet tensor rows.")
     String input;
@@ -195,13 +240,19 @@ public final class Cli {
     @Option(names = "--output", required = true, description = "Output folder.")
     Path output;
 
+    @Option(names = "--scale", paramLabel = "auto|F", defaultValue = "auto", description = "PNG: pixel = "
+        + "round(value * F) clamped to 0..255 (255 for values in 0..1, 1 for uint8 images); auto stretches each "
+        + "image's min..max (default: ${DEFAULT-VALUE}).")
+    String scale;
+
     @Option(names = "--master", description = "Spark master (default: spark-submit's, or the launcher's local[*]).")
     String master;
 
     @Override
     public Integer call() throws Exception {
+      Float factor = scale.equals("auto") ? null : Float.valueOf(scale);
       try (SparkSession session = Sessions.open("export", master)) {
-        System.out.println(NpyExport.run(session, input, output));
+        System.out.println(FileExport.run(session, input, output.toAbsolutePath(), format, factor));
       }
       return 0;
     }

@@ -1,5 +1,6 @@
 package dev.sparkconv.jobs;
 
+import dev.sparkconv.io.NpyDecoder;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.Network;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ final class Demo implements Callable<Integer> {
     String input = dir.resolve("input.parquet").toString();
     String output = dir.resolve("output.parquet").toString();
     try (SparkSession spark = Sessions.open("demo", master)) {
-      RunSummary ingest = NpyIngest.run(spark, samples.toString(), input, true);
+      RunSummary ingest = FileIngest.run(spark, new NpyDecoder(), new FileIngest.Source(samples.toString(), "*.npy"), input, true);
       RunSummary infer = InferenceJob.run(spark, network,
           new InferenceJob.Options(input, output, null, 32, 0, true));
       System.out.println("sparkconv demo: model " + network.name() + " (" + network.parameterCount()

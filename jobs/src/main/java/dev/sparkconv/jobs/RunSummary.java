@@ -24,6 +24,12 @@ public record RunSummary(String command, long in, long ok, long quarantined, lon
     return seconds > 0 ? ok / seconds : 0;
   }
 
+  /** Quarantined rows as a share of the rows in (0 when nothing came in). */
+  @com.fasterxml.jackson.annotation.JsonProperty("failureRatio")
+  public double failureRatio() {
+    return in > 0 ? (double) quarantined / in : 0;
+  }
+
   public void writeJson(Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);

@@ -224,7 +224,7 @@ public final class TensorRows {
     return i.isDefined() ? (Integer) i.get() : -1;
   }
 
-  private static scala.collection.immutable.Seq<Integer> intSeq(int[] shape) {
+  static scala.collection.immutable.Seq<Integer> intSeq(int[] shape) {
     Integer[] boxed = new Integer[shape.length];
     for (int i = 0; i < shape.length; i++) {
       boxed[i] = shape[i];

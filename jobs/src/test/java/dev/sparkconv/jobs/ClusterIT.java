@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkconv.io.Npy;
+import dev.sparkconv.io.NpyDecoder;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
@@ -85,7 +86,7 @@ class ClusterIT {
       expected.put("s" + i, lenet.forward(Tensor.wrap(data, 1, 1, 32, 32), ctx).toArray());
     }
     input = work.resolve("in.parquet").toString();
-    RunSummary ingest = NpyIngest.run(spark, npy.toString(), input, false);
+    RunSummary ingest = FileIngest.run(spark, new NpyDecoder(), new FileIngest.Source(npy.toString(), null), input, false);
     assertEquals(SAMPLES, ingest.ok());
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkconv.io.Npy;
+import dev.sparkconv.io.NpyDecoder;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
@@ -61,23 +62,29 @@ class PipelineTest {
       Npy.write(npyIn.resolve("s" + i + ".npy"), sample);
     }
     Files.write(npyIn.resolve("truncated.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1});
+    Tensor nested = Tensor.wrap(new float[32 * 32], 1, 32, 32);
+    inputs.put("sub/zeros", nested);
+    Npy.write(Files.createDirectories(npyIn.resolve("sub")).resolve("zeros.npy"), nested);
 
     String parquet = tmp.resolve("in.parquet").toString();
-    RunSummary ingest = NpyIngest.run(spark, npyIn.toString(), parquet, false);
-    assertEquals(SAMPLES + 1, ingest.in());
-    assertEquals(SAMPLES, ingest.ok());
+    RunSummary ingest = FileIngest.run(spark, new NpyDecoder(), new FileIngest.Source(npyIn.toString(), null), parquet, false);
+    assertEquals(SAMPLES + 2, ingest.in());
+    assertEquals(SAMPLES + 1, ingest.ok());
     assertEquals(1, ingest.quarantined());
     Row bad = spark.read().parquet(InferenceJob.defaultQuarantine(parquet)).first();
     assertEquals("truncated", bad.getString(bad.fieldIndex("id")));
     assertTrue(bad.getString(bad.fieldIndex("error")).contains("truncated.npy"), bad.toString());
+    assertEquals(7L, bad.getLong(bad.fieldIndex(FileIngest.LENGTH)));
+    assertEquals(7, ((byte[]) bad.get(bad.fieldIndex("data"))).length);
+    assertTrue(idIsRequired(parquet), "the Parquet footer declares id required, as the tensor format says");
 
     String out = tmp.resolve("out.parquet").toString();
     RunSummary infer = InferenceJob.run(spark, lenet, new InferenceJob.Options(parquet, out, null, 4, 3, false));
-    assertEquals(SAMPLES, infer.ok());
+    assertEquals(SAMPLES + 1, infer.ok());
     assertEquals(0, infer.quarantined());
 
     Path npyOut = tmp.resolve("npy-out");
-    NpyExport.run(spark, out, npyOut);
+    FileExport.run(spark, out, npyOut, FileExport.Format.npy, null);
     ExecutionContext ctx = new ExecutionContext();
     for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
       Tensor expected = lenet.forward(e.getValue().reshape(1, 1, 32, 32), ctx);
@@ -86,7 +93,20 @@ class PipelineTest {
       assertArrayEquals(expected.toArray(), actual.toArray(), 1e-6f, e.getKey());
     }
     try (var files = Files.list(npyOut)) {
-      assertEquals(SAMPLES, files.count());
+      assertEquals(SAMPLES + 1, files.count(), "one file per sample plus the sub folder");
+    }
+  }
+
+  private static boolean idIsRequired(String parquet) throws java.io.IOException {
+    Path part;
+    try (var files = Files.list(Path.of(parquet))) {
+      part = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    var file = org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(part.toUri()), new org.apache.hadoop.conf.Configuration());
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(file)) {
+      return reader.getFileMetaData().getSchema().getType("id")
+          .isRepetition(org.apache.parquet.schema.Type.Repetition.REQUIRED);
     }
   }
 
@@ -291,7 +311,7 @@ class PipelineTest {
   }
 
   /** An identity layer that fails the task once armed: a crash in the middle of a job. */
-  static final class Tripwire implements dev.sparkconv.nn.Layer {
+  static class Tripwire implements dev.sparkconv.nn.Layer {
     static final java.util.concurrent.atomic.AtomicInteger CALLS_UNTIL_CRASH = new java.util.concurrent.atomic.AtomicInteger(-1);
 
     @Override
@@ -316,6 +336,31 @@ class PipelineTest {
       }
       System.arraycopy(in.data(), 0, out.data(), 0, in.size());
     }
+  }
+
+  /** A layer with a bug in its shape inference: a defect of our code, not of the rows. */
+  static final class BuggyShapes extends Tripwire {
+    @Override
+    public int[] outputShape(int[] in) {
+      Object missing = in[1] == 31 ? null : in;
+      return missing.hashCode() == 0 ? in : in.clone(); // NullPointerException for a 31-row sample
+    }
+  }
+
+  @Test
+  void aBugInOurCodeFailsTheJobInsteadOfQuarantiningRows() {
+    String in = tmp.resolve("bug-in.parquet").toString();
+    spark.createDataFrame(List.of(TensorRows.toRow("b0", Tensor.wrap(new float[31 * 31], 1, 31, 31))),
+        TensorRows.SCHEMA).write().parquet(in);
+    Network buggy = new Network("buggy", new int[] {1, 32, 32}, List.of(new BuggyShapes()));
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> InferenceJob.run(spark, buggy,
+        new InferenceJob.Options(in, tmp.resolve("bug-out.parquet").toString(), null, 4, 1, false)));
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof NullPointerException)
+        && !String.valueOf(cause.getMessage()).contains("NullPointerException")) {
+      cause = cause.getCause();
+    }
+    assertTrue(cause != null, "the job fails with the bug's NullPointerException, not a quarantine row: " + e);
   }
 
   @Test

@@ -14,7 +14,8 @@ final class SparkTestSession {
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
         .config("spark.kryo.registrationRequired", "true")
-        .config("spark.kryo.classesToRegister", PipelineTest.Tripwire.class.getName())
+        .config("spark.kryo.classesToRegister", PipelineTest.Tripwire.class.getName() + ","
+            + PipelineTest.BuggyShapes.class.getName())
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
   }

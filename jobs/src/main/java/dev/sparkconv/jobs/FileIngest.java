@@ -1,0 +1,128 @@
+package dev.sparkconv.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.sparkconv.io.BadRecordException;
+import dev.sparkconv.io.FileDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Files to Parquet tensor rows: Spark's binaryFile source lists and reads the files, the executors
+ * decode them with a Spark-free {@link FileDecoder}, and each file gives its samples or one
+ * quarantine row (id, original bytes, original length, reason). Files are decoded once: the decoded
+ * rows are persisted and both outputs are written from them.
+ */
+public final class FileIngest {
+  public static final String LENGTH = "length";
+  /** A decoded sample (error null) or a refused file (error set), with the file's length in bytes. */
+  private static final StructType DECODED = DataTypes.createStructType(java.util.Arrays.stream(
+          TensorRows.QUARANTINE_SCHEMA.fields()).map(f -> f.name().equals(TensorRows.ERROR)
+          ? DataTypes.createStructField(f.name(), f.dataType(), true) : f).toList())
+      .add(DataTypes.createStructField(LENGTH, DataTypes.LongType, false));
+
+  private FileIngest() {}
+
+  /** Where to read: a folder (searched recursively) or a glob, and an optional file-name filter. */
+  public record Source(String input, String nameGlob) {}
+
+  public static RunSummary run(SparkSession spark, FileDecoder decoder, Source source, String output,
+      boolean overwrite) {
+    long start = System.nanoTime();
+    var reader = spark.read().format("binaryFile").option("recursiveFileLookup", "true");
+    if (source.nameGlob() != null) {
+      reader = reader.option("pathGlobFilter", source.nameGlob());
+    }
+    Dataset<Row> files = reader.load(source.input()).select("path", "content");
+    String root = root(spark, source.input());
+    Dataset<Row> decoded = files.flatMap((FlatMapFunction<Row, Row>) file -> decode(decoder, root, file),
+        Encoders.row(DECODED)).persist(StorageLevel.DISK_ONLY());
+    SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
+    String quarantine = InferenceJob.defaultQuarantine(output);
+    try {
+      Dataset<Row> ok = decoded.where(col(TensorRows.ERROR).isNull())
+          .select(TensorRows.ID, TensorRows.SHAPE, TensorRows.DTYPE, TensorRows.DATA);
+      spark.createDataFrame(ok.javaRDD(), TensorRows.SCHEMA).write().mode(mode).parquet(output);
+      decoded.where(col(TensorRows.ERROR).isNotNull()).write().mode(mode).parquet(quarantine);
+    } finally {
+      decoded.unpersist();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    // Counts come from what was written, so they are exact even when tasks were retried.
+    long samples = spark.read().parquet(output).count();
+    long quarantined = spark.read().parquet(quarantine).count();
+    return new RunSummary("ingest", samples + quarantined, samples, quarantined, 0, seconds, output, quarantine,
+        null, null);
+  }
+
+  private static Iterator<Row> decode(FileDecoder decoder, String root, Row file) {
+    String path = file.getString(0);
+    byte[] content = (byte[]) file.get(1);
+    String id = relativeId(root, path);
+    try {
+      List<Row> rows = new ArrayList<>();
+      for (FileDecoder.Sample s : decoder.decode(id, content)) {
+        rows.add(RowFactory.create(s.id(), TensorRows.intSeq(s.array().shape()), s.array().dtype(), s.array().data(),
+            null, (long) content.length));
+      }
+      return rows.iterator();
+    } catch (BadRecordException e) { // the file's own defect; anything else is our bug and fails the task
+      String recordId = e.recordId() != null ? e.recordId() : id;
+      return List.of(RowFactory.create(recordId, null, null, content, e.getMessage(), (long) content.length))
+          .iterator();
+    }
+  }
+
+  /**
+   * The folder ids are relative to: the input itself when it names a folder, else the folder above
+   * its first glob character. Qualified like binaryFile's paths (file:/..., hdfs://...).
+   */
+  static String root(SparkSession spark, String input) {
+    int glob = firstGlob(input);
+    String folder = glob < 0 ? input : input.substring(0, Math.max(0, input.lastIndexOf('/', glob)));
+    try {
+      Path path = new Path(folder.isEmpty() ? "/" : folder);
+      var fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path qualified = fs.makeQualified(path);
+      if (glob < 0 && fs.isFile(qualified)) {
+        qualified = qualified.getParent();
+      }
+      return qualified.toString().replaceAll("/+$", "") + "/";
+    } catch (IOException e) {
+      throw new UncheckedIOException("input " + input + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int firstGlob(String input) {
+    for (int i = 0; i < input.length(); i++) {
+      if ("*?[{".indexOf(input.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A file's path relative to the input root: stable across runs and machines. */
+  static String relativeId(String root, String path) {
+    String p = path.startsWith("file:///") ? "file:/" + path.substring("file:///".length()) : path;
+    String r = root.startsWith("file:///") ? "file:/" + root.substring("file:///".length()) : root;
+    if (!p.startsWith(r)) {
+      throw new IllegalStateException("file " + path + " is not under the input root " + root);
+    }
+    return p.substring(r.length());
+  }
+}

@@ -12,8 +12,9 @@ import torch
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "io", "src", "test", "resources", "safetensors")
 
 
-def write(path, tensors):
-    header, blobs, offset = {"__metadata__": {"format": "pt"}}, [], 0
+def write(path, tensors, metadata=None):
+    """tensors: name -> (dtype, tensor); metadata: extra string entries of the header's __metadata__."""
+    header, blobs, offset = {"__metadata__": dict({"format": "pt"}, **(metadata or {}))}, [], 0
     for name, (dtype, t) in tensors.items():
         raw = t.contiguous().view(torch.int16).numpy().tobytes() if dtype != "F32" else t.numpy().tobytes()
         header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}

@@ -30,7 +30,7 @@ public final class ModelLoader {
     }
     String file = model.getFileName().toString();
     if (file.endsWith(".json")) {
-      return NativeSpec.load(model, weights == null ? null : safetensors(weights));
+      return NativeSpec.load(model, weights == null ? null : Weights.file(weights));
     }
     if (file.endsWith(".onnx")) {
       if (weights != null) {
@@ -43,17 +43,10 @@ public final class ModelLoader {
         + ".onnx model)");
   }
 
-  private static Weights safetensors(Path weights) {
-    try {
-      return Weights.named(dev.sparkconv.io.Safetensors.read(weights), weights.toString());
-    } catch (java.io.IOException e) {
-      throw new ModelFormatException("cannot read weights: " + e.getMessage(), e);
-    }
-  }
-
   /**
    * A short hash of everything that decides a model's outputs: for a native spec its canonical JSON
-   * (graph, seeded weights) and the bytes of its weight file; for an ONNX model the file's bytes.
+   * (graph, seeded weights) and the bytes of its weight file (given, or named by the spec); for an
+   * ONNX model the file's bytes.
    * Outputs carry it so that features of different models are never mixed.
    */
   public static String fingerprint(Path model, Path weights) {
@@ -61,13 +54,16 @@ public final class ModelLoader {
       var canonical = new com.fasterxml.jackson.databind.ObjectMapper()
           .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
       var sha = java.security.MessageDigest.getInstance("SHA-256");
+      Path weightFile = weights;
       if (model.getFileName().toString().endsWith(".onnx")) {
         sha.update(Files.readAllBytes(model));
       } else {
-        sha.update(canonical.writeValueAsBytes(canonical.treeToValue(NativeSpec.read(model), Object.class)));
+        var spec = NativeSpec.read(model);
+        sha.update(canonical.writeValueAsBytes(canonical.treeToValue(spec, Object.class)));
+        weightFile = weights != null ? weights : NativeSpec.weightFile(model, spec);
       }
-      if (weights != null) {
-        sha.update(Files.readAllBytes(weights));
+      if (weightFile != null) {
+        sha.update(Files.readAllBytes(weightFile));
       }
       byte[] digest = sha.digest();
       return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 12);

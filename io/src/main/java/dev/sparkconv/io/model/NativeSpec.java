@@ -39,7 +39,22 @@ public final class NativeSpec {
 
   /** Loads a spec with the given weights (null: the spec's own "weights" field). */
   public static Network load(Path file, Weights weights) {
-    return parse(read(file), file.toString(), weights);
+    JsonNode root = read(file);
+    Path weightFile = weights == null ? weightFile(file, root) : null;
+    return parse(root, file.toString(), weightFile != null ? Weights.file(weightFile) : weights);
+  }
+
+  /**
+   * The safetensors file a spec names with {@code "weights": {"file": "name.safetensors"}}, relative
+   * to the spec's folder; null for seeded weights.
+   */
+  public static Path weightFile(Path spec, JsonNode root) {
+    JsonNode v = root.get("weights");
+    if (v == null || !v.isObject() || v.size() != 1 || !v.path("file").isTextual()) {
+      return null;
+    }
+    Path parent = spec.toAbsolutePath().getParent();
+    return parent.resolve(v.get("file").asText());
   }
 
   public static JsonNode read(Path file) {
@@ -197,7 +212,7 @@ public final class NativeSpec {
         && v.path("seed").isIntegralNumber();
     if (!seeded) {
       throw new ModelFormatException(source + ": field 'weights' must be {\"init\": \"seeded\", \"seed\": N} "
-          + "but is " + v);
+          + "or {\"file\": \"W.safetensors\"} but is " + v);
     }
     return Weights.seeded(v.get("seed").asLong());
   }

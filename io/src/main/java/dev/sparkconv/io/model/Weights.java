@@ -40,6 +40,18 @@ public interface Weights {
     };
   }
 
+  /** The tensors of a safetensors file, used as {@link #named} uses them. */
+  static Weights file(java.nio.file.Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new ModelFormatException("weights file " + file + " does not exist");
+    }
+    try {
+      return named(dev.sparkconv.io.Safetensors.read(file), file.toString());
+    } catch (java.io.IOException e) {
+      throw new ModelFormatException("cannot read weights: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Tensor {@code tensor} of {@code layer} whose PyTorch initialisation is the constant {@code init}
    * (batch-norm statistics, PReLU slopes: random values would be invalid or meaningless). Sources

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class NativeSpecTest {
   private static final Path LENET = Path.of(System.getProperty("sparkconv.root"), "conf/models/lenet5.json");
+  private static final String TRAINED = "{\"file\": \"lenet5.safetensors\"}";
 
   @TempDir
   Path tmp;
@@ -34,10 +35,12 @@ class NativeSpecTest {
 
   @Test
   void seededWeightsAreDeterministicAndSeedDependent() throws Exception {
-    Network a = ModelLoader.load(LENET);
-    Network b = ModelLoader.load(LENET);
+    Path seeded = tmp.resolve("seeded.json");
+    Files.writeString(seeded, Files.readString(LENET).replace(TRAINED, "{\"init\": \"seeded\", \"seed\": 42}"));
+    Network a = ModelLoader.load(seeded);
+    Network b = ModelLoader.load(seeded);
     Path other = tmp.resolve("other.json");
-    Files.writeString(other, Files.readString(LENET).replace("\"seed\": 42", "\"seed\": 43"));
+    Files.writeString(other, Files.readString(seeded).replace("\"seed\": 42", "\"seed\": 43"));
     Network c = ModelLoader.load(other);
     float[] wa = ((dev.sparkconv.nn.Conv) a.layers().get(0)).weight();
     assertArrayEquals(wa, ((dev.sparkconv.nn.Conv) b.layers().get(0)).weight());
@@ -46,6 +49,28 @@ class NativeSpecTest {
     for (float w : wa) {
       assertTrue(Math.abs(w) <= bound, "weight " + w + " beyond the 1/sqrt(fan_in) bound");
     }
+  }
+
+  @Test
+  void aWeightFileNamedBySpecIsReadFromTheSpecFolderAndFingerprinted() throws Exception {
+    Path spec = tmp.resolve("copy.json");
+    Files.copy(LENET, spec);
+    Path weights = tmp.resolve("lenet5.safetensors");
+    String missing = assertThrows(ModelFormatException.class, () -> ModelLoader.load(spec)).getMessage();
+    assertTrue(missing.contains(weights.toString()) && missing.contains("does not exist"), missing);
+
+    Files.copy(LENET.resolveSibling("lenet5.safetensors"), weights);
+    assertArrayEquals(((dev.sparkconv.nn.Conv) ModelLoader.load(LENET).layers().get(0)).weight(),
+        ((dev.sparkconv.nn.Conv) ModelLoader.load(spec).layers().get(0)).weight());
+    String before = ModelLoader.fingerprint(spec, null);
+    var tensors = dev.sparkconv.io.Safetensors.read(weights);
+    tensors.put("f7.bias", dev.sparkconv.tensor.Tensor.zeros(10));
+    dev.sparkconv.io.Safetensors.write(weights, tensors);
+    assertNotEquals(before, ModelLoader.fingerprint(spec, null), "the weight file's bytes are part of the fingerprint");
+
+    Files.writeString(spec, Files.readString(LENET).replace(TRAINED, "{\"file\": 3}"));
+    String bad = assertThrows(ModelFormatException.class, () -> ModelLoader.load(spec)).getMessage();
+    assertTrue(bad.contains("'weights'") && bad.contains("\"file\""), bad);
   }
 
   @ParameterizedTest(name = "{0}")

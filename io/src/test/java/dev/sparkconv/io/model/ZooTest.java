@@ -21,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The model zoo: every conf/models/*.json builds with its seeded weights, through the same loader
- * as {@code sparkconv infer} and {@code summary}, with the input and output shapes and the
+ * The model zoo: every conf/models/*.json builds with its weights (seeded; lenet5's trained), through
+ * the same loader as {@code sparkconv infer} and {@code summary}, with the input and output shapes and the
  * parameter counts that PyTorch reports for the same full-size architecture. Those numbers come
  * from conf/models/zoo-params.json, written by scripts/gen_zoo.py from scripts/fixtures/zoo.py,
  * the description that also generates the specs and the reduced fixtures checked against PyTorch
@@ -65,9 +65,13 @@ class ZooTest {
   void buildsWithPyTorchShapesAndParameterCounts(String model) throws IOException {
     JsonNode expected = params().get(model);
     Path spec = MODELS.resolve(model + ".json");
-    JsonNode weights = NativeSpec.read(spec).get("weights");
-    assertEquals("seeded", weights.path("init").asText(), model + ": weights");
-    Counting counting = new Counting(Weights.seeded(weights.get("seed").asLong()));
+    JsonNode root = NativeSpec.read(spec);
+    Path trained = NativeSpec.weightFile(spec, root);
+    if (trained == null) {
+      assertEquals("seeded", root.path("weights").path("init").asText(), model + ": weights");
+    }
+    Counting counting = new Counting(trained != null ? Weights.file(trained)
+        : Weights.seeded(root.get("weights").get("seed").asLong()));
     Network net = NativeSpec.load(spec, counting);
 
     assertEquals(model, net.name());
@@ -146,26 +150,26 @@ class ZooTest {
 
   /** Seeded weights that count what the layers ask for. */
   private static final class Counting implements Weights {
-    private final Weights seeded;
+    private final Weights source;
     long values;
     final List<String> names = new ArrayList<>();
 
-    Counting(Weights seeded) {
-      this.seeded = seeded;
+    Counting(Weights source) {
+      this.source = source;
     }
 
     @Override
     public float[] tensor(LayerSpec layer, String tensor, int count, int fanIn) {
       values += count;
       names.add(layer.name() + "." + tensor);
-      return seeded.tensor(layer, tensor, count, fanIn);
+      return source.tensor(layer, tensor, count, fanIn);
     }
 
     @Override
     public float[] constant(LayerSpec layer, String tensor, int count, float init) {
       values += count;
       names.add(layer.name() + "." + tensor);
-      return seeded.constant(layer, tensor, count, init);
+      return source.constant(layer, tensor, count, init);
     }
   }
 }

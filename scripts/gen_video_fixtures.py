@@ -91,7 +91,7 @@ def main():
     # a folder of frame images: ffmpeg's PNGs of the first 10 frames of main_56x40.mp4
     folder = os.path.join(OUT, "frames_56x40")
     os.makedirs(folder, exist_ok=True)
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", main_clip, "-fps_mode", "passthrough", "-frames:v", "10",
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-cpuflags", "0", "-i", main_clip, "-fps_mode", "passthrough", "-frames:v", "10",
                     "-pix_fmt", "rgb24", os.path.join(folder, "%03d.png")], check=True)
     ffmpeg = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True, check=True).stdout.splitlines()[0]
     x264 = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libx264-164"], capture_output=True, text=True).stdout

@@ -1,7 +1,9 @@
 package dev.sparkconv.jobs;
 
-import dev.sparkconv.io.FileDecoder;
 import dev.sparkconv.io.NpyDecoder;
+import dev.sparkconv.io.video.ClipSpec;
+import dev.sparkconv.io.video.FrameFolderDecoder;
+import dev.sparkconv.io.video.VideoDecoder;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.Network;
 import java.nio.file.Path;
@@ -113,6 +115,9 @@ public final class Cli {
     @Option(names = "--summary", description = "Also write the run summary as JSON to this file.")
     Path summary;
 
+    @CommandLine.ArgGroup(exclusive = false, heading = "Video (--format video | frames):%n")
+    VideoOptions video;
+
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
@@ -124,18 +129,64 @@ public final class Cli {
 
     @Override
     public Integer call() throws Exception {
-      FileDecoder decoder = switch (format) {
-        case npy -> new NpyDecoder();
-      };
+      if ((format == InputFormat.video || format == InputFormat.frames) != (video != null)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--clip-length (and the other clip options) go with --format video or frames, and they need it");
+      }
+      var source = new FileIngest.Source(input, glob);
       try (SparkSession session = Sessions.open("ingest", spark.master)) {
-        RunSummary result = FileIngest.run(session, decoder, new FileIngest.Source(input, glob), output,
-            spark.overwrite);
+        RunSummary result = switch (format) {
+          case npy -> FileIngest.run(session, new NpyDecoder(), source, output, spark.overwrite);
+          case video -> FileIngest.run(session, video.decoder(), source, output, spark.overwrite);
+          case frames -> FileIngest.runFrameFolders(session, new FrameFolderDecoder(video.clips()), source, output,
+              spark.overwrite);
+        };
         return failure.report(result, summary, spec.commandLine());
       }
     }
   }
 
-  enum InputFormat { npy }
+  /** Clips of a video: T frames, every S-th, the first frames of consecutive clips K apart. */
+  static final class VideoOptions {
+    @Option(names = "--clip-length", required = true, paramLabel = "T", description = "Frames per clip.")
+    int clipLength;
+
+    @Option(names = "--frame-stride", defaultValue = "1", paramLabel = "S", description = "Take every S-th frame "
+        + "within a clip (default: ${DEFAULT-VALUE}).")
+    int frameStride;
+
+    @Option(names = "--clip-stride", paramLabel = "K", description = "Frames between the first frames of consecutive "
+        + "clips (default: T*S, clips that do not overlap).")
+    Integer clipStride;
+
+    @Option(names = "--size", split = ",", paramLabel = "H,W", description = "Resize frames to H x W (bilinear).")
+    int[] size;
+
+    @Option(names = "--time-limit", defaultValue = "60", paramLabel = "SECONDS", description = "A video not decoded "
+        + "within this time is quarantined (default: ${DEFAULT-VALUE}).")
+    long timeLimit;
+
+    ClipSpec clips() {
+      ClipSpec clips = ClipSpec.of(clipLength, frameStride);
+      if (clipStride != null) {
+        clips = clips.withClipStride(clipStride);
+      }
+      if (size != null) {
+        if (size.length != 2) {
+          throw new IllegalArgumentException("--size takes H,W but got " + size.length + " numbers");
+        }
+        clips = clips.withSize(size[0], size[1]);
+      }
+      return clips;
+    }
+
+    VideoDecoder decoder() {
+      return new VideoDecoder(clips(), java.time.Duration.ofSeconds(timeLimit), VideoDecoder.DEFAULT_MAX_PIXELS);
+    }
+  }
+
+  /** npy: one sample per file; video: MP4/MOV (H.264) clips; frames: each folder of frame images is one video. */
+  enum InputFormat { npy, video, frames }
 
   @Command(name = "infer", mixinStandardHelpOptions = true,
       description = "Run a model over Parquet tensor rows; one output row per input row, same ids. "

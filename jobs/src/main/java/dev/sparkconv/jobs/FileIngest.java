@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.sparkconv.io.BadRecordException;
 import dev.sparkconv.io.FileDecoder;
+import dev.sparkconv.io.video.FrameFolderDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -23,17 +26,21 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Files to Parquet tensor rows: Spark's binaryFile source lists and reads the files, the executors
- * decode them with a Spark-free {@link FileDecoder}, and each file gives its samples or one
- * quarantine row (id, original bytes, original length, reason). Files are decoded once: the decoded
+ * decode them with a Spark-free {@link FileDecoder} (or, for folders of video frames, a
+ * {@link FrameFolderDecoder} per folder), and each file gives its samples or one quarantine row (id,
+ * original bytes, original length, reason). Files are decoded once: the decoded
  * rows are persisted and both outputs are written from them.
  */
 public final class FileIngest {
   public static final String LENGTH = "length";
+  /** The file (or frame folder) a decoded row came from; counts are per file. */
+  private static final String SOURCE = "source";
   /** A decoded sample (error null) or a refused file (error set), with the file's length in bytes. */
   private static final StructType DECODED = DataTypes.createStructType(java.util.Arrays.stream(
           TensorRows.QUARANTINE_SCHEMA.fields()).map(f -> f.name().equals(TensorRows.ERROR)
           ? DataTypes.createStructField(f.name(), f.dataType(), true) : f).toList())
-      .add(DataTypes.createStructField(LENGTH, DataTypes.LongType, false));
+      .add(DataTypes.createStructField(LENGTH, DataTypes.LongType, false))
+      .add(DataTypes.createStructField(SOURCE, DataTypes.StringType, false));
 
   private FileIngest() {}
 
@@ -43,30 +50,85 @@ public final class FileIngest {
   public static RunSummary run(SparkSession spark, FileDecoder decoder, Source source, String output,
       boolean overwrite) {
     long start = System.nanoTime();
+    String root = root(spark, source.input());
+    Dataset<Row> decoded = files(spark, source).flatMap(
+        (FlatMapFunction<Row, Row>) file -> decode(decoder, root, file), Encoders.row(DECODED));
+    return write(spark, decoded, output, overwrite, start);
+  }
+
+  /** Each folder of frame images is one video: its files are brought together by folder, then cut into clips. */
+  public static RunSummary runFrameFolders(SparkSession spark, FrameFolderDecoder decoder, Source source,
+      String output, boolean overwrite) {
+    long start = System.nanoTime();
+    String root = root(spark, source.input());
+    Dataset<Row> decoded = files(spark, source)
+        .groupByKey((MapFunction<Row, String>) file -> folderOf(relativeId(root, file.getString(0))), Encoders.STRING())
+        .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (folder, files) -> decodeFolder(decoder, root,
+            folder, files), Encoders.row(DECODED));
+    return write(spark, decoded, output, overwrite, start);
+  }
+
+  private static Dataset<Row> files(SparkSession spark, Source source) {
     var reader = spark.read().format("binaryFile").option("recursiveFileLookup", "true");
     if (source.nameGlob() != null) {
       reader = reader.option("pathGlobFilter", source.nameGlob());
     }
-    Dataset<Row> files = reader.load(source.input()).select("path", "content");
-    String root = root(spark, source.input());
-    Dataset<Row> decoded = files.flatMap((FlatMapFunction<Row, Row>) file -> decode(decoder, root, file),
-        Encoders.row(DECODED)).persist(StorageLevel.DISK_ONLY());
+    return reader.load(source.input()).select("path", "content");
+  }
+
+  /** Writes the samples and the quarantine from one decode (persisted), then counts what was written. */
+  private static RunSummary write(SparkSession spark, Dataset<Row> decoded, String output, boolean overwrite,
+      long start) {
+    decoded = decoded.persist(StorageLevel.DISK_ONLY());
     SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
     String quarantine = InferenceJob.defaultQuarantine(output);
     try {
       Dataset<Row> ok = decoded.where(col(TensorRows.ERROR).isNull())
           .select(TensorRows.ID, TensorRows.SHAPE, TensorRows.DTYPE, TensorRows.DATA);
       spark.createDataFrame(ok.javaRDD(), TensorRows.SCHEMA).write().mode(mode).parquet(output);
-      decoded.where(col(TensorRows.ERROR).isNotNull()).write().mode(mode).parquet(quarantine);
+      decoded.where(col(TensorRows.ERROR).isNotNull()).drop(SOURCE).write().mode(mode).parquet(quarantine);
+      long files = decoded.select(SOURCE).distinct().count();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      // Counts come from what was written, so they are exact even when tasks were retried.
+      long samples = spark.read().parquet(output).count();
+      long quarantined = spark.read().parquet(quarantine).count();
+      return new RunSummary("ingest", files, files - quarantined, quarantined, 0, seconds, output, quarantine, null,
+          null, samples);
     } finally {
       decoded.unpersist();
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    // Counts come from what was written, so they are exact even when tasks were retried.
-    long samples = spark.read().parquet(output).count();
-    long quarantined = spark.read().parquet(quarantine).count();
-    return new RunSummary("ingest", samples + quarantined, samples, quarantined, 0, seconds, output, quarantine,
-        null, null);
+  }
+
+  private static Iterator<Row> decodeFolder(FrameFolderDecoder decoder, String root, String folder,
+      Iterator<Row> files) {
+    List<FrameFolderDecoder.Frame> frames = new ArrayList<>();
+    long length = 0;
+    while (files.hasNext()) {
+      Row file = files.next();
+      byte[] content = (byte[]) file.get(1);
+      String id = relativeId(root, file.getString(0));
+      frames.add(new FrameFolderDecoder.Frame(id.substring(id.lastIndexOf('/') + 1), content));
+      length += content.length;
+    }
+    try {
+      return rows(decoder.decode(folder, frames), length, folder);
+    } catch (BadRecordException e) { // the frames are kept in the input folder, not copied into the quarantine
+      return List.of(RowFactory.create(folder, null, null, null, e.getMessage(), length, folder)).iterator();
+    }
+  }
+
+  static String folderOf(String relativePath) {
+    int slash = relativePath.lastIndexOf('/');
+    return slash < 0 ? "." : relativePath.substring(0, slash);
+  }
+
+  private static Iterator<Row> rows(List<FileDecoder.Sample> samples, long length, String source) {
+    List<Row> rows = new ArrayList<>(samples.size());
+    for (FileDecoder.Sample s : samples) {
+      rows.add(RowFactory.create(s.id(), TensorRows.intSeq(s.array().shape()), s.array().dtype(), s.array().data(),
+          null, length, source));
+    }
+    return rows.iterator();
   }
 
   private static Iterator<Row> decode(FileDecoder decoder, String root, Row file) {
@@ -74,15 +136,10 @@ public final class FileIngest {
     byte[] content = (byte[]) file.get(1);
     String id = relativeId(root, path);
     try {
-      List<Row> rows = new ArrayList<>();
-      for (FileDecoder.Sample s : decoder.decode(id, content)) {
-        rows.add(RowFactory.create(s.id(), TensorRows.intSeq(s.array().shape()), s.array().dtype(), s.array().data(),
-            null, (long) content.length));
-      }
-      return rows.iterator();
+      return rows(decoder.decode(id, content), content.length, id);
     } catch (BadRecordException e) { // the file's own defect; anything else is our bug and fails the task
       String recordId = e.recordId() != null ? e.recordId() : id;
-      return List.of(RowFactory.create(recordId, null, null, content, e.getMessage(), (long) content.length))
+      return List.of(RowFactory.create(recordId, null, null, content, e.getMessage(), (long) content.length, id))
           .iterator();
     }
   }

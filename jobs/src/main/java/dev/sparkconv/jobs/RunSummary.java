@@ -12,7 +12,13 @@ import java.util.Locale;
  * fingerprint, how fast it went and where the network spent its time (share per layer). Printed for people, written as JSON for schedulers.
  */
 public record RunSummary(String command, long in, long ok, long quarantined, long skipped, double seconds,
-    String output, String quarantine, String model, java.util.Map<String, Double> layerTimeShares) {
+    String output, String quarantine, String model, java.util.Map<String, Double> layerTimeShares,
+    long outputRows) {
+  /** A run that writes one output row per row in (outputRows = ok). */
+  public RunSummary(String command, long in, long ok, long quarantined, long skipped, double seconds, String output,
+      String quarantine, String model, java.util.Map<String, Double> layerTimeShares) {
+    this(command, in, ok, quarantined, skipped, seconds, output, quarantine, model, layerTimeShares, ok);
+  }
 
   public RunSummary {
     layerTimeShares = layerTimeShares == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(
@@ -38,9 +44,10 @@ public record RunSummary(String command, long in, long ok, long quarantined, lon
 
   @Override
   public String toString() {
+    String samples = outputRows == ok ? "" : String.format(Locale.ROOT, ", %d samples out", outputRows); // clips
     String text = String.format(Locale.ROOT,
-        "%s: %d rows in, %d ok, %d quarantined, %d skipped in %.2f s (%.1f rows/s)%n  output:     %s%n  quarantine: %s",
-        command, in, ok, quarantined, skipped, seconds, rowsPerSecond(), output, quarantine);
+        "%s: %d rows in, %d ok, %d quarantined, %d skipped in %.2f s (%.1f rows/s)%s%n  output:     %s%n  quarantine: %s",
+        command, in, ok, quarantined, skipped, seconds, rowsPerSecond(), samples, output, quarantine);
     if (!layerTimeShares.isEmpty()) {
       text += layerTimeShares.entrySet().stream().limit(5)
           .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100 * e.getValue()))

@@ -1,0 +1,128 @@
+package dev.sparkconv.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkconv.io.FileDecoder;
+import dev.sparkconv.io.video.ClipSpec;
+import dev.sparkconv.io.video.FrameFolderDecoder;
+import dev.sparkconv.io.video.VideoDecoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files through the ingest job: every good file's samples equal its decoder's, every bad file is quarantined. */
+class IngestTest {
+  private static final Path FIXTURES = Path.of(System.getProperty("sparkconv.root"), "io/src/test/resources");
+  private static SparkSession spark;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start("IngestTest");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static Map<String, Row> byId(String parquet) {
+    return spark.read().parquet(parquet).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("id")), r -> r));
+  }
+
+  /** What the decoder gives for a file in this JVM, keyed by sample id. */
+  private static Map<String, FileDecoder.Sample> expected(FileDecoder decoder, Path root, String... files)
+      throws Exception {
+    Map<String, FileDecoder.Sample> samples = new HashMap<>();
+    for (String file : files) {
+      for (FileDecoder.Sample s : decoder.decode(file, Files.readAllBytes(root.resolve(file)))) {
+        samples.put(s.id(), s);
+      }
+    }
+    return samples;
+  }
+
+  @Test
+  void videosBecomeClipsWithPathAndFrameIdsAndUndecodableStreamsAreQuarantined() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("videos/nested"));
+    for (String f : List.of("baseline.mp4", "high.mov", "high10.mp4", "truncated_data.mp4", "not_video.mp4")) {
+      Files.copy(FIXTURES.resolve("video").resolve(f), (f.startsWith("high.") ? in : in.getParent()).resolve(f));
+    }
+    VideoDecoder decoder = new VideoDecoder(ClipSpec.of(4, 2).withClipStride(3));
+    String out = tmp.resolve("clips.parquet").toString();
+    RunSummary summary = FileIngest.run(spark, decoder, new FileIngest.Source(tmp.resolve("videos").toString(), null),
+        out, false);
+
+    Map<String, FileDecoder.Sample> want = expected(decoder, tmp.resolve("videos"), "baseline.mp4", "nested/high.mov");
+    assertEquals(5, summary.in());
+    assertEquals(2, summary.ok());
+    assertEquals(3, summary.quarantined());
+    assertEquals(want.size(), summary.outputRows());
+    assertTrue(want.containsKey("baseline.mp4#0") && want.containsKey("nested/high.mov#3"), want.keySet().toString());
+    Map<String, Row> got = byId(out);
+    assertEquals(want.keySet(), got.keySet());
+    for (var e : want.entrySet()) {
+      TensorRows.Encoded row = TensorRows.check(got.get(e.getKey()));
+      assertArrayEquals(e.getValue().array().shape(), row.shape(), e.getKey());
+      assertArrayEquals(e.getValue().array().data(), (byte[]) got.get(e.getKey()).get(3), e.getKey());
+    }
+    Map<String, Row> bad = byId(InferenceJob.defaultQuarantine(out));
+    assertEquals(java.util.Set.of("high10.mp4", "truncated_data.mp4", "not_video.mp4"), bad.keySet());
+    for (Row r : bad.values()) {
+      String id = r.getString(r.fieldIndex("id"));
+      long length = Files.size(tmp.resolve("videos").resolve(id));
+      assertEquals(length, r.getLong(r.fieldIndex(FileIngest.LENGTH)), id);
+      assertEquals(length, ((byte[]) r.get(r.fieldIndex("data"))).length, id);
+      assertTrue(r.getString(r.fieldIndex("error")).contains("record '" + id + "'"), r.toString());
+    }
+  }
+
+  @Test
+  void eachFolderOfFramesIsOneVideo() throws Exception {
+    Path frames = FIXTURES.resolve("video/frames_56x40");
+    Path root = tmp.resolve("frames");
+    for (String clip : List.of("a", "b/c")) {
+      Path dir = Files.createDirectories(root.resolve(clip));
+      try (var files = Files.list(frames)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.copy(f, dir.resolve(f.getFileName()));
+        }
+      }
+    }
+    Files.writeString(root.resolve("b/c/zz_notes.png"), "not an image");
+    FrameFolderDecoder decoder = new FrameFolderDecoder(ClipSpec.of(3, 2));
+    String out = tmp.resolve("frames.parquet").toString();
+    RunSummary summary = FileIngest.runFrameFolders(spark, decoder, new FileIngest.Source(root.toString(), null), out,
+        false);
+
+    assertEquals(2, summary.in());
+    assertEquals(1, summary.quarantined());
+    List<FrameFolderDecoder.Frame> list = new java.util.ArrayList<>();
+    try (var files = Files.list(frames)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        list.add(new FrameFolderDecoder.Frame(f.getFileName().toString(), Files.readAllBytes(f)));
+      }
+    }
+    Map<String, Row> got = byId(out);
+    for (FileDecoder.Sample s : decoder.decode("a", list)) {
+      assertArrayEquals(s.array().data(), (byte[]) got.get(s.id()).get(3), s.id());
+    }
+    assertEquals(decoder.decode("a", list).size(), got.size());
+    Row bad = byId(InferenceJob.defaultQuarantine(out)).get("b/c");
+    assertTrue(bad.getString(bad.fieldIndex("error")).contains("zz_notes.png"), bad.toString());
+  }
+}

@@ -25,7 +25,7 @@ import java.util.TreeSet;
  *  "interpolation": "bilinear" | "bicubic" | "nearest",
  *  "crop": 224 | [h, w],
  *  "scale": 0.00392156862745098,     default 1/255; applied as a division by 1/scale, as ToTensor does
- *  "mean": [...], "std": [...],      one per output channel (default 0 and 1)
+ *  "mean": [...], "std": [...],      one per output channel, or one for all (default 0 and 1)
  *  "channel_order": "RGB" | "BGR"}   output channel order; mean and std are in that order
  * </pre>
  * {@code resize} and {@code crop} are null when absent; the output is always float32 {@code C x H x W}.
@@ -113,7 +113,7 @@ public record Preprocess(int[] resize, PilResize.Filter interpolation, int[] cro
     }
     float[] mean = floats(node.get("mean"), source, "mean");
     float[] std = floats(node.get("std"), source, "std");
-    int channels = mean != null ? mean.length : std != null ? std.length : 3;
+    int channels = mean != null ? mean.length : std != null ? std.length : 1; // one value fits every image
     try {
       return new Preprocess(resize, filter, crop, scale == null ? 1.0 / 255 : scale.asDouble(),
           mean != null ? mean : new float[channels], std != null ? std : filled(channels, 1f), order.equals("BGR"));
@@ -128,6 +128,11 @@ public record Preprocess(int[] resize, PilResize.Filter interpolation, int[] cro
       throw new IllegalArgumentException("preprocess with " + mean.length + " mean/std values"
           + (bgr ? " and BGR order" : "") + " does not fit " + channels + "-channel images");
     }
+  }
+
+  /** The output's {@code [h, w]} when it does not depend on the image (a crop or an exact resize), else null. */
+  public int[] outputSize() {
+    return crop != null ? crop.clone() : resize != null && resize.length == 2 ? resize.clone() : null;
   }
 
   public NpyArray apply(NpyArray uint8Chw) {

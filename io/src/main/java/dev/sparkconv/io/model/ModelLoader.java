@@ -43,6 +43,14 @@ public final class ModelLoader {
         + ".onnx model)");
   }
 
+  /**
+   * How raw uint8 images become the model's input, as its native spec declares ("preprocess"); empty
+   * for an ONNX model or a spec that declares none.
+   */
+  public static java.util.Optional<dev.sparkconv.io.image.Preprocess> preprocess(Path model) {
+    return model.getFileName().toString().endsWith(".json") ? NativeSpec.preprocess(model) : java.util.Optional.empty();
+  }
+
   private static Weights safetensors(Path weights) {
     try {
       return Weights.named(dev.sparkconv.io.Safetensors.read(weights), weights.toString());

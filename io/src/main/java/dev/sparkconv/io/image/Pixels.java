@@ -37,18 +37,36 @@ final class Pixels {
     int[] row = new int[w * bands];
     for (int y = 0; y < h; y++) {
       samples(raster, y, row);
-      for (int x = 0, i = y * w; x < w; x++, i++) {
-        int p = x * bands;
-        switch (space) {
-          case GRAY -> out[i] = (byte) row[p];
-          case RGB -> rgb(out, n, i, row[p], row[p + 1], row[p + 2]);
-          case YCBCR -> YCbCr.toRgb(out, n, i, row[p], row[p + 1], row[p + 2]);
-          // PIL reads every 4-component JPEG as Adobe-inverted CMYK ("CMYK;I"); libjpeg turns YCCK
-          // into CMYK first, which after that inversion is the YCC->RGB result and 255 - K.
-          case CMYK -> cmyk(out, n, i, 255 - row[p], 255 - row[p + 1], 255 - row[p + 2], 255 - row[p + 3]);
-          case YCCK -> YCbCr.ycckToPilCmyk(out, n, i, row[p], row[p + 1], row[p + 2], row[p + 3]);
-          default -> throw new IllegalStateException(space.name());
+      int i = y * w;
+      switch (space) { // per row, so that each pixel loop is branch-free
+        case GRAY -> {
+          for (int x = 0; x < w; x++) {
+            out[i + x] = (byte) row[x];
+          }
         }
+        case RGB -> {
+          for (int x = 0, p = 0; x < w; x++, p += 3) {
+            rgb(out, n, i + x, row[p], row[p + 1], row[p + 2]);
+          }
+        }
+        case YCBCR -> {
+          for (int x = 0, p = 0; x < w; x++, p += 3) {
+            YCbCr.toRgb(out, n, i + x, row[p], row[p + 1], row[p + 2]);
+          }
+        }
+        // PIL reads every 4-component JPEG as Adobe-inverted CMYK ("CMYK;I"); libjpeg turns YCCK
+        // into CMYK first, which after that inversion is the YCC->RGB result and 255 - K.
+        case CMYK -> {
+          for (int x = 0, p = 0; x < w; x++, p += 4) {
+            cmyk(out, n, i + x, 255 - row[p], 255 - row[p + 1], 255 - row[p + 2], 255 - row[p + 3]);
+          }
+        }
+        case YCCK -> {
+          for (int x = 0, p = 0; x < w; x++, p += 4) {
+            YCbCr.ycckToPilCmyk(out, n, i + x, row[p], row[p + 1], row[p + 2], row[p + 3]);
+          }
+        }
+        default -> throw new IllegalStateException(space.name());
       }
     }
     return new Planar(bands == 1 ? 1 : 3, h, w, out);
@@ -120,6 +138,12 @@ final class Pixels {
       int bands = offsets.length;
       int base = db.getOffset() + (y - raster.getSampleModelTranslateY()) * sm.getScanlineStride()
           - raster.getSampleModelTranslateX() * stride;
+      if (stride == bands && isIdentity(offsets)) { // the usual layout: one straight copy
+        for (int j = 0, end = raster.getWidth() * bands; j < end; j++) {
+          row[j] = data[base + j] & 0xFF;
+        }
+        return;
+      }
       for (int x = 0, w = raster.getWidth(); x < w; x++) {
         int p = base + x * stride;
         for (int b = 0; b < bands; b++) {
@@ -129,6 +153,15 @@ final class Pixels {
     } else {
       raster.getPixels(raster.getMinX(), raster.getMinY() + y, raster.getWidth(), 1, row);
     }
+  }
+
+  private static boolean isIdentity(int[] offsets) {
+    for (int b = 0; b < offsets.length; b++) {
+      if (offsets[b] != b) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static void rgb(byte[] out, int n, int i, int r, int g, int b) {

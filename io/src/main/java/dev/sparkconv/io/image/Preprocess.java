@@ -173,25 +173,32 @@ public record Preprocess(int[] resize, PilResize.Filter interpolation, int[] cro
   /** The window placed at ({@code dy}, {@code dx}) in a zero {@code ch x cw} image, scaled and normalised. */
   private NpyArray normalise(Planar window, int ch, int cw, int dy, int dx) {
     int channels = window.channels();
+    int wh = window.height();
+    int ww = window.width();
     float divisor = (float) (1.0 / scale);
-    ByteBuffer out = ByteBuffer.allocate(channels * ch * cw * 4).order(ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[channels * ch * cw];
+    float[] lut = new float[256];
     byte[] src = window.data();
     for (int c = 0; c < channels; c++) {
-      int from = bgr ? channels - 1 - c : c;
       float m = mean[mean.length == 1 ? 0 : c];
       float s = std[std.length == 1 ? 0 : c];
-      float zero = (0f / divisor - m) / s;
-      for (int y = 0; y < ch; y++) {
-        int sy = y - dy;
-        for (int x = 0; x < cw; x++) {
-          int sx = x - dx;
-          boolean inside = sy >= 0 && sy < window.height() && sx >= 0 && sx < window.width();
-          out.putFloat(inside
-              ? ((src[(from * window.height() + sy) * window.width() + sx] & 0xFF) / divisor - m) / s : zero);
+      for (int v = 0; v < 256; v++) {
+        lut[v] = (v / divisor - m) / s; // the float32 steps ToTensor and Normalize take, once per level
+      }
+      int plane = c * ch * cw;
+      java.util.Arrays.fill(out, plane, plane + ch * cw, lut[0]); // CenterCrop's zero padding
+      int from = (bgr ? channels - 1 - c : c) * wh * ww;
+      for (int y = 0; y < wh; y++) {
+        int o = plane + (y + dy) * cw + dx;
+        int in = from + y * ww;
+        for (int x = 0; x < ww; x++) {
+          out[o + x] = lut[src[in + x] & 0xFF];
         }
       }
     }
-    return new NpyArray(new int[] {channels, ch, cw}, NpyArray.FLOAT32, out.array());
+    ByteBuffer bytes = ByteBuffer.allocate(out.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(out);
+    return new NpyArray(new int[] {channels, ch, cw}, NpyArray.FLOAT32, bytes.array());
   }
 
   private static int[] ints(JsonNode v, String source, String field, boolean square) {

@@ -11,6 +11,8 @@ final class YCbCr {
   private static final int[] CB_B = new int[256];
   private static final int[] CR_G = new int[256];
   private static final int[] CB_G = new int[256];
+  /** libjpeg's range_limit: clip8 as a lookup, for y + offset in [-227, 482] shifted by 256. */
+  private static final byte[] CLIP = new byte[768];
 
   static {
     for (int i = 0; i < 256; i++) {
@@ -19,6 +21,9 @@ final class YCbCr {
       CB_B[i] = (fix(1.77200) * x + ONE_HALF) >> SCALE_BITS;
       CR_G[i] = -fix(0.71414) * x;
       CB_G[i] = -fix(0.34414) * x + ONE_HALF;
+    }
+    for (int v = 0; v < CLIP.length; v++) {
+      CLIP[v] = (byte) Pixels.clip8(v - 256);
     }
   }
 
@@ -29,7 +34,9 @@ final class YCbCr {
   }
 
   static void toRgb(byte[] out, int n, int i, int y, int cb, int cr) {
-    Pixels.rgb(out, n, i, red(y, cr), green(y, cb, cr), blue(y, cb));
+    out[i] = CLIP[256 + y + CR_R[cr]];
+    out[n + i] = CLIP[256 + y + ((CB_G[cb] + CR_G[cr]) >> SCALE_BITS)];
+    out[2 * n + i] = CLIP[256 + y + CB_B[cb]];
   }
 
   /**

@@ -44,6 +44,14 @@ public final class ModelLoader {
   }
 
   /**
+   * How raw uint8 images become the model's input, as its native spec declares ("preprocess"); empty
+   * for an ONNX model or a spec that declares none.
+   */
+  public static java.util.Optional<dev.sparkconv.io.image.Preprocess> preprocess(Path model) {
+    return model.getFileName().toString().endsWith(".json") ? NativeSpec.preprocess(model) : java.util.Optional.empty();
+  }
+
+  /**
    * A short hash of everything that decides a model's outputs: for a native spec its canonical JSON
    * (graph, seeded weights) and the bytes of its weight file (given, or named by the spec); for an
    * ONNX model the file's bytes.

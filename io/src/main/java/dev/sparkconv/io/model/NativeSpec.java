@@ -2,6 +2,7 @@ package dev.sparkconv.io.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkconv.io.image.Preprocess;
 import dev.sparkconv.nn.Join;
 import dev.sparkconv.nn.Layer;
 import dev.sparkconv.nn.Network;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,10 +27,15 @@ import java.util.Set;
  * lists {@code "inputs": ["a", "b"]}: "input" or earlier layers, so that every spec is a DAG in a
  * topological order. The optional top-level {@code "outputs": ["name", ...]} designates the
  * network's outputs (default: the last layer); the first is what inference returns.
+ *
+ * <p>The optional top-level {@code "preprocess"} declares how raw uint8 images become this model's
+ * input: a preset ("imagenet") or a {@link Preprocess} spec object. It is checked against
+ * {@code input_shape} on load and read with {@link #preprocess(Path)}.
  */
 public final class NativeSpec {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> TOP_FIELDS = Set.of("name", "input_shape", "weights", "layers", "outputs");
+  private static final Set<String> TOP_FIELDS = Set.of("name", "input_shape", "preprocess", "weights", "layers",
+      "outputs");
 
   private NativeSpec() {}
 
@@ -82,6 +89,7 @@ public final class NativeSpec {
       throw new ModelFormatException(source + ": field 'name' must be a non-empty string but is " + name);
     }
     int[] inputShape = inputShape(source, root.get("input_shape"));
+    preprocess(root, source, inputShape);
     Weights source0 = weights != null ? weights : weightSource(source, root.get("weights"));
     JsonNode layers = root.get("layers");
     if (layers == null || !layers.isArray() || layers.isEmpty()) {
@@ -188,6 +196,40 @@ public final class NativeSpec {
   /** One join on its own: {@code node} is a layer entry of a spec with a multi-input op. */
   public static Join join(JsonNode node, int[][] inputShapes, Weights weights, String source) {
     return Ops.buildJoin(new LayerSpec(source, 0, node, inputShapes, weights));
+  }
+
+  /** The spec's declared preprocessing; empty when it declares none ({@code "none"} or no field). */
+  public static Optional<Preprocess> preprocess(Path file) {
+    JsonNode root = read(file);
+    return preprocess(root, file.toString(), inputShape(file.toString(), root.get("input_shape")));
+  }
+
+  /** Parses "preprocess" and checks that its output fits {@code input_shape}: channels, and the crop or exact size. */
+  private static Optional<Preprocess> preprocess(JsonNode root, String source, int[] inputShape) {
+    JsonNode v = root.get("preprocess");
+    if (v == null) {
+      return Optional.empty();
+    }
+    Optional<Preprocess> p;
+    try {
+      p = Preprocess.fromJson(v, source + ": field 'preprocess'");
+      if (p.isPresent()) {
+        if (inputShape.length != 3) {
+          throw new IllegalArgumentException(source + ": field 'preprocess' needs an image input C x H x W but "
+              + "input_shape is " + java.util.Arrays.toString(inputShape));
+        }
+        p.get().checkChannels(inputShape[0]);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(e.getMessage().startsWith(source) ? e.getMessage() : source + ": field "
+          + "'preprocess' " + e.getMessage(), e);
+    }
+    int[] size = p.map(Preprocess::outputSize).orElse(null);
+    if (size != null && (size[0] != inputShape[1] || size[1] != inputShape[2])) {
+      throw new ModelFormatException(source + ": field 'preprocess' makes " + size[0] + " x " + size[1]
+          + " images but input_shape is " + java.util.Arrays.toString(inputShape));
+    }
+    return p;
   }
 
   private static int[] inputShape(String source, JsonNode v) {

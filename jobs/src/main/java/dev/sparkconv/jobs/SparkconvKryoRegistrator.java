@@ -37,6 +37,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.ConvTranspose.class, dev.sparkconv.nn.DeformConv2d.class,
       dev.sparkconv.nn.LocallyConnected2d.class, dev.sparkconv.nn.TiledConv2d.class,
       dev.sparkconv.nn.Split.class, dev.sparkconv.nn.ConstantArithmetic.class, dev.sparkconv.nn.ErfLayer.class,
+      dev.sparkconv.nn.Triangle.class, dev.sparkconv.nn.Sqrt.class, dev.sparkconv.nn.PatchNorm2d.class,
   };
 
   /** The multi-input operators (graph nodes that are not layers). */

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** The {@code sparkconv} command line: ingest, infer, export and demo. */
 @Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
     description = "Convolutional-network batch inference on Apache Spark.",
-    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Extract.class, Cli.Export.class, Cli.Summary.class, Synth.class, Demo.class})
+    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Extract.class, Cli.Export.class, Cli.Summary.class, Synth.class, Demo.class,
+        LearnFilters.class})
 public final class Cli {
 
   public static void main(String[] args) {
@@ -69,10 +70,14 @@ public final class Cli {
           + "id = file stem. Unreadable files go to OUTPUT.quarantine.")
   static final class Ingest implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "npy", description = "Input format: ${COMPLETION-CANDIDATES}.")
-    InputFormat format;
+    IngestFormat format;
 
-    @Option(names = "--input", required = true, description = "Folder of input files (searched recursively).")
+    @Option(names = "--input", required = true, description = "Folder of input files (searched recursively); "
+        + "for idx, the images file (N x H x W, gzip or not).")
     String input;
+
+    @Option(names = "--labels", description = "idx only: the labels file (N), written as an int 'label' column.")
+    Path labels;
 
     @Option(names = "--output", required = true, description = "Output Parquet path.")
     String output;
@@ -83,13 +88,17 @@ public final class Cli {
     @Override
     public Integer call() throws Exception {
       try (SparkSession session = Sessions.open("ingest", spark.master)) {
-        System.out.println(NpyIngest.run(session, input, output, spark.overwrite));
+        System.out.println(format == IngestFormat.idx
+            ? IdxIngest.run(session, Path.of(input), labels, output, spark.overwrite)
+            : NpyIngest.run(session, input, output, spark.overwrite));
       }
       return 0;
     }
   }
 
   enum InputFormat { npy }
+
+  enum IngestFormat { npy, idx }
 
   @Command(name = "infer", mixinStandardHelpOptions = true,
       description = "Run a model over Parquet tensor rows; one output row per input row, same ids. "

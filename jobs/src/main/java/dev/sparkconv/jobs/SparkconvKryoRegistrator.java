@@ -73,6 +73,8 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
         org.apache.spark.ml.linalg.SQLDataTypes.VectorType().getClass()}) {
       kryo.register(type);
     }
+    kryo.register(LearnFilters.Patch.class); // learn-filters: the lowest-key patches come back to the driver
+    kryo.register(LearnFilters.Patch[].class);
     // toLocalIterator (export) returns each partition as chunked buffers.
     kryo.register(org.apache.spark.util.io.ChunkedByteBuffer[].class);
   }

@@ -14,7 +14,6 @@ import org.apache.spark.mllib.clustering.KMeans;
 import org.apache.spark.mllib.clustering.KMeansModel;
 import org.apache.spark.mllib.linalg.Vector;
 import org.apache.spark.mllib.linalg.Vectors;
-import org.apache.spark.mllib.linalg.distributed.RowMatrix;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -23,7 +22,7 @@ import picocli.CommandLine.Option;
 /**
  * Filters without back-propagation (Coates, Lee and Ng 2011), learned on the cluster: patches
  * sampled from every partition by a seeded hash, normalised per patch, ZCA-whitened from a
- * distributed covariance (MLlib's RowMatrix), clustered by MLlib's k-means (or drawn at random);
+ * distributed covariance (one treeAggregate), clustered by MLlib's k-means (or drawn at random);
  * the result is a native spec of the whole extractor ({@link ExtractorSpec}).
  */
 @Command(name = "learn-filters", mixinStandardHelpOptions = true,
@@ -85,8 +84,24 @@ public final class LearnFilters implements Callable<Integer> {
   public record Result(Path output, long images, long skipped, long patches, int dimension, double kmeansSeconds,
       double seconds) {}
 
-  /** A sampled, normalised patch and the hash key that chose it. */
-  record Patch(long key, double[] values) implements Serializable {}
+  /** A sampled, normalised patch and the hash key that chose it (a class, not a record: Kryo 4 cannot build records). */
+  static final class Patch implements Serializable {
+    private final long key;
+    private final double[] values;
+
+    Patch(long key, double[] values) {
+      this.key = key;
+      this.values = values;
+    }
+
+    long key() {
+      return key;
+    }
+
+    double[] values() {
+      return values;
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -113,7 +128,11 @@ public final class LearnFilters implements Callable<Integer> {
     int gridH = (shape[1] - o.size()) / o.stride() + 1;
     int gridW = (shape[2] - o.size()) / o.stride() + 1;
     double fraction = Math.min(1, o.patches() / ((double) images * gridH * gridW));
-    JavaRDD<Patch> sample = rows.mapPartitions(it -> sample(it, shape, o, gridW, gridH * gridW, fraction)).cache();
+    long seed = o.seed();
+    int size = o.size();
+    int stride = o.stride();
+    JavaRDD<Patch> sample = rows.mapPartitions(it -> sample(it, shape, seed, size, stride, gridW, gridH * gridW, fraction))
+        .cache();
     long n = sample.count();
     int d = shape[0] * o.size() * o.size();
     if (n < o.k()) {
@@ -124,10 +143,9 @@ public final class LearnFilters implements Callable<Integer> {
     double[] mean = null;
     JavaRDD<Vector> points = sample.map(p -> Vectors.dense(p.values()));
     if (o.whiten() == Whiten.zca) {
-      RowMatrix matrix = new RowMatrix(points.rdd());
-      double[] cov = matrix.computeCovariance().toArray(); // symmetric, so column-major = row-major
-      mean = matrix.computeColumnSummaryStatistics().mean().toArray();
-      whitening = Zca.whitening(cov, d, Zca.EPS);
+      double[][] zca = zca(points, d);
+      whitening = zca[0];
+      mean = zca[1];
       double[] p = whitening;
       double[] m = mean;
       points = sample.map(s -> Vectors.dense(whiten(s.values(), p, m)));
@@ -147,6 +165,41 @@ public final class LearnFilters implements Callable<Integer> {
     sample.unpersist();
     ExtractorSpec.write(o.output(), shape, o.size(), o.stride(), centroids, whitening, mean);
     return new Result(o.output(), images, total - images, n, d, kmeansSeconds, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * {whitening matrix P (d x d, row-major), mean}: one treeAggregate of the count, the sums and the
+   * sums of outer products (in double), then the unbiased covariance and its eigen-decomposition on the driver.
+   */
+  static double[][] zca(JavaRDD<Vector> points, int d) {
+    double[] sums = points.treeAggregate(new double[1 + d + d * d], (acc, v) -> {
+      double[] x = v.toArray();
+      acc[0]++;
+      for (int i = 0; i < d; i++) {
+        acc[1 + i] += x[i];
+        for (int j = i; j < d; j++) { // upper triangle; mirrored below
+          acc[1 + d + i * d + j] += x[i] * x[j];
+        }
+      }
+      return acc;
+    }, (a, b) -> {
+      for (int i = 0; i < a.length; i++) {
+        a[i] += b[i];
+      }
+      return a;
+    });
+    double n = sums[0];
+    double[] mean = new double[d];
+    double[] cov = new double[d * d];
+    for (int i = 0; i < d; i++) {
+      mean[i] = sums[1 + i] / n;
+    }
+    for (int i = 0; i < d; i++) {
+      for (int j = i; j < d; j++) {
+        cov[i * d + j] = cov[j * d + i] = (sums[1 + d + i * d + j] - n * mean[i] * mean[j]) / (n - 1);
+      }
+    }
+    return new double[][] {Zca.whitening(cov, d, Zca.EPS), mean};
   }
 
   /** MLlib's k-means (Lloyd's iterations) from the given centres; stops early when no centre moves more than epsilon. */
@@ -220,8 +273,8 @@ public final class LearnFilters implements Callable<Integer> {
     }
   }
 
-  private static Iterator<Patch> sample(Iterator<Row> rows, int[] shape, Options o, int gridW, int positions,
-      double fraction) {
+  private static Iterator<Patch> sample(Iterator<Row> rows, int[] shape, long seed, int size, int stride, int gridW,
+      int positions, double fraction) {
     List<Patch> out = new ArrayList<>();
     float[] pixels = null;
     while (rows.hasNext()) {
@@ -237,14 +290,14 @@ public final class LearnFilters implements Callable<Integer> {
       }
       boolean decoded = false;
       for (int pos = 0; pos < positions; pos++) {
-        long key = Patches.key(o.seed(), sample.id(), pos);
+        long key = Patches.key(seed, sample.id(), pos);
         if (Patches.chosen(key, fraction)) {
           if (!decoded) { // most rows give no patch or a few: decode only those that do
             pixels = pixels == null ? new float[sample.size()] : pixels;
             sample.decodeInto(pixels, 0);
             decoded = true;
           }
-          double[] patch = Patches.extract(pixels, shape, o.size(), pos / gridW * o.stride(), pos % gridW * o.stride());
+          double[] patch = Patches.extract(pixels, shape, size, pos / gridW * stride, pos % gridW * stride);
           out.add(new Patch(key, Patches.normalise(patch, Patches.NORM_EPS)));
         }
       }

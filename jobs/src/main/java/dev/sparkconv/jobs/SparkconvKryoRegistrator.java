@@ -75,6 +75,16 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
     }
     kryo.register(LearnFilters.Patch.class); // learn-filters: the lowest-key patches come back to the driver
     kryo.register(LearnFilters.Patch[].class);
+    kryo.register(double[][].class);
+    for (String mllib : new String[] {"org.apache.spark.mllib.clustering.VectorWithNorm", // MLlib k-means' centres
+        "[Lorg.apache.spark.mllib.clustering.VectorWithNorm;", "org.apache.spark.mllib.linalg.DenseVector",
+        "[Lorg.apache.spark.mllib.linalg.DenseVector;", "[Lorg.apache.spark.mllib.linalg.Vector;"}) {
+      try {
+        kryo.register(Class.forName(mllib));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("Spark MLlib class " + mllib + " is missing", e);
+      }
+    }
     // toLocalIterator (export) returns each partition as chunked buffers.
     kryo.register(org.apache.spark.util.io.ChunkedByteBuffer[].class);
   }

@@ -96,7 +96,7 @@ public final class Cli {
     }
   }
 
-  enum InputFormat { npy }
+  enum InputFormat { npy, png }
 
   enum IngestFormat { npy, idx }
 
@@ -193,12 +193,20 @@ public final class Cli {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Write Parquet tensor rows out as one <id>.npy file per row.")
+      description = "Write Parquet tensor rows out as one <id>.npy file per row; with --format png, draw a filter "
+          + "bank (a conv weight (O, C, kh, kw) in a safetensors file) as one image grid (no Spark).")
   static final class Export implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "npy", description = "Output format: ${COMPLETION-CANDIDATES}.")
     InputFormat format;
 
-    @Option(names = "--input", required = true, description = "Input Parquet tensor rows.")
+    @Option(names = "--tensor", defaultValue = "filters", description = "png: the tensor to draw (default: "
+        + "${DEFAULT-VALUE}, learn-filters' bank.safetensors).")
+    String tensor;
+
+    @Option(names = "--scale", defaultValue = "4", description = "png: pixels per weight (default: ${DEFAULT-VALUE}).")
+    int scale;
+
+    @Option(names = "--input", required = true, description = "Input Parquet tensor rows (png: a safetensors file).")
     String input;
 
     @Option(names = "--output", required = true, description = "Output folder.")
@@ -209,6 +217,14 @@ public final class Cli {
 
     @Override
     public Integer call() throws Exception {
+      if (format == InputFormat.png) {
+        var tensors = dev.sparkconv.io.Safetensors.read(Path.of(input));
+        if (!tensors.containsKey(tensor)) {
+          throw new IllegalArgumentException(input + " has no tensor '" + tensor + "' (it has " + tensors.keySet() + ")");
+        }
+        dev.sparkconv.io.FilterGrid.write(tensors.get(tensor), scale, output);
+        return 0;
+      }
       try (SparkSession session = Sessions.open("export", master)) {
         System.out.println(NpyExport.run(session, input, output));
       }

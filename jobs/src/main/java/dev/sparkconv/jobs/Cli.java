@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /** The {@code sparkconv} command line: ingest, infer, export and demo. */
 @Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
     description = "Convolutional-network batch inference on Apache Spark.",
-    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Extract.class, Cli.Export.class, Cli.Summary.class, Synth.class, Demo.class})
+    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Extract.class, Cli.Export.class, Cli.Summary.class, Synth.class, Demo.class,
+        LearnFilters.class})
 public final class Cli {
 
   public static void main(String[] args) {
@@ -102,12 +103,16 @@ public final class Cli {
     InputFormat format;
 
     @Option(names = "--input", required = true, paramLabel = "DIR_OR_GLOB",
-        description = "A folder (searched recursively) or a glob such as 'photos/*/*.jpg'.")
+        description = "A folder (searched recursively) or a glob such as 'photos/*/*.jpg'; for idx, the images file "
+            + "(N x H x W, gzip or not).")
     String input;
 
     @Option(names = "--glob", paramLabel = "NAME_GLOB", description = "Only files whose name matches, e.g. '*.jpg' "
         + "(default: every file; files that are not of the format are quarantined).")
     String glob;
+
+    @Option(names = "--labels", description = "idx only: the labels file (N), written as an int 'label' column.")
+    Path labels;
 
     @Option(names = "--output", required = true, description = "Output Parquet path.")
     String output;
@@ -140,6 +145,7 @@ public final class Cli {
           case video -> FileIngest.run(session, video.decoder(), source, output, spark.overwrite);
           case frames -> FileIngest.runFrameFolders(session, new FrameFolderDecoder(video.clips()), source, output,
               spark.overwrite);
+          case idx -> IdxIngest.run(session, Path.of(input), labels, output, spark.overwrite);
         };
         return failure.report(result, summary, spec.commandLine());
       }
@@ -185,8 +191,11 @@ public final class Cli {
     }
   }
 
-  /** npy: one sample per file; video: MP4/MOV (H.264) clips; frames: each folder of frame images is one video. */
-  enum InputFormat { npy, video, frames }
+  /**
+   * npy: one sample per file; video: MP4/MOV (H.264) clips; frames: each folder of frame images is one video;
+   * idx: MNIST's IDX files.
+   */
+  enum InputFormat { npy, video, frames, idx }
 
   @Command(name = "infer", mixinStandardHelpOptions = true,
       description = "Run a model over Parquet tensor rows; one output row per input row, same ids. "
@@ -280,12 +289,22 @@ public final class Cli {
 
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Write Parquet tensor rows out as one file per row: <id>.npy, or <id>.png for (H,W), (1,H,W) "
-          + "and (3,H,W) rows. Ids that are relative paths (sub/a.jpg) become the same subfolders.")
+          + "and (3,H,W) rows (ids that are relative paths, sub/a.jpg, become the same subfolders); with a "
+          + ".safetensors input and --format png, draw a filter bank (a conv weight (O, C, kh, kw)) as one image grid.")
   static final class Export implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "npy", description = "Output format: ${COMPLETION-CANDIDATES}.")
     FileExport.Format format;
 
-    @Option(names = "--input", required = true, description = "Input Parquet tensor rows.")
+    @Option(names = "--tensor", defaultValue = "filters", description = "Filter bank: the tensor to draw (default: "
+        + "${DEFAULT-VALUE}, learn-filters' bank.safetensors).")
+    String tensor;
+
+    @Option(names = "--zoom", defaultValue = "4", description = "Filter bank: pixels per weight (default: "
+        + "${DEFAULT-VALUE}).")
+    int zoom;
+
+    @Option(names = "--input", required = true, description = "Input Parquet tensor rows, or a .safetensors filter "
+        + "bank.")
     String input;
 
     @Option(names = "--output", required = true, description = "Output folder.")
@@ -301,6 +320,17 @@ public final class Cli {
 
     @Override
     public Integer call() throws Exception {
+      if (input.endsWith(".safetensors")) {
+        if (format != FileExport.Format.png) {
+          throw new IllegalArgumentException("a .safetensors input (a filter bank) is drawn with --format png");
+        }
+        var tensors = dev.sparkconv.io.Safetensors.read(Path.of(input));
+        if (!tensors.containsKey(tensor)) {
+          throw new IllegalArgumentException(input + " has no tensor '" + tensor + "' (it has " + tensors.keySet() + ")");
+        }
+        dev.sparkconv.io.FilterGrid.write(tensors.get(tensor), zoom, output);
+        return 0;
+      }
       Float factor = scale.equals("auto") ? null : Float.valueOf(scale);
       try (SparkSession session = Sessions.open("export", master)) {
         System.out.println(FileExport.run(session, input, output.toAbsolutePath(), format, factor));

@@ -37,6 +37,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.ConvTranspose.class, dev.sparkconv.nn.DeformConv2d.class,
       dev.sparkconv.nn.LocallyConnected2d.class, dev.sparkconv.nn.TiledConv2d.class,
       dev.sparkconv.nn.Split.class, dev.sparkconv.nn.ConstantArithmetic.class, dev.sparkconv.nn.ErfLayer.class,
+      dev.sparkconv.nn.Triangle.class, dev.sparkconv.nn.Sqrt.class, dev.sparkconv.nn.PatchNorm2d.class,
   };
 
   /** The multi-input operators (graph nodes that are not layers). */
@@ -71,6 +72,18 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
         DataTypes.DoubleType.getClass(), DataTypes.ByteType.getClass(),
         org.apache.spark.ml.linalg.SQLDataTypes.VectorType().getClass()}) {
       kryo.register(type);
+    }
+    kryo.register(LearnFilters.Patch.class); // learn-filters: the lowest-key patches come back to the driver
+    kryo.register(LearnFilters.Patch[].class);
+    kryo.register(double[][].class);
+    for (String mllib : new String[] {"org.apache.spark.mllib.clustering.VectorWithNorm", // MLlib k-means' centres
+        "[Lorg.apache.spark.mllib.clustering.VectorWithNorm;", "org.apache.spark.mllib.linalg.DenseVector",
+        "[Lorg.apache.spark.mllib.linalg.DenseVector;", "[Lorg.apache.spark.mllib.linalg.Vector;"}) {
+      try {
+        kryo.register(Class.forName(mllib));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("Spark MLlib class " + mllib + " is missing", e);
+      }
     }
     // toLocalIterator (export) returns each partition as chunked buffers.
     kryo.register(org.apache.spark.util.io.ChunkedByteBuffer[].class);

@@ -7,13 +7,21 @@ final class SparkTestSession {
   private SparkTestSession() {}
 
   static SparkSession start(String name) {
+    return start(name, true);
+  }
+
+  /**
+   * Without {@code registrationRequired} only for tests that train MLlib models, whose internal
+   * aggregation classes are Spark's to register, not ours; everything sparkconv broadcasts is still Kryo-serialized.
+   */
+  static SparkSession start(String name, boolean registrationRequired) {
     return SparkSession.builder()
         .master("local[2]")
         .appName(name)
         .config("spark.ui.enabled", "false")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
-        .config("spark.kryo.registrationRequired", "true")
+        .config("spark.kryo.registrationRequired", Boolean.toString(registrationRequired))
         .config("spark.kryo.classesToRegister", PipelineTest.Tripwire.class.getName() + ","
             + PipelineTest.BuggyShapes.class.getName())
         .config("spark.sql.shuffle.partitions", "4")

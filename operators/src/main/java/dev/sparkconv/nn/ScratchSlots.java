@@ -43,4 +43,7 @@ final class ScratchSlots {
   static final int WINOGRAD_INPUT = 16;
   static final int WINOGRAD_PRODUCTS = 17;
   static final int WINOGRAD_PLANE = 18;
+  /** Triangle: the channel mean of every position of one sample; PatchNorm2d: one patch. */
+  static final int CHANNEL_MEAN = 20;
+  static final int PATCH = 21;
 }

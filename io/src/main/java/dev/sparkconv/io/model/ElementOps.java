@@ -77,6 +77,15 @@ final class ElementOps {
     return new Silu(s.allow().name());
   }
 
+  static Layer sqrt(LayerSpec s) {
+    return new dev.sparkconv.nn.Sqrt(s.allow().name());
+  }
+
+  /** triangle: max(0, mean over channels - x), Coates et al.'s encoder on centroid distances. */
+  static Layer triangle(LayerSpec s) {
+    return new dev.sparkconv.nn.Triangle(s.allow().name());
+  }
+
   /** gelu: approximate "none" (exact, erf) or "tanh". */
   static Layer gelu(LayerSpec s) {
     s.allow("approximate");

@@ -31,4 +31,11 @@ final class NormOps {
     return new LocalResponseNorm(s.name(), s.integer("size"), (float) s.number("alpha", 1e-4),
         (float) s.number("beta", 0.75), (float) s.number("k", 1.0));
   }
+
+  /** patch_norm2d: kernel, stride (1), eps (10, the paper's for 0..255 pixels). */
+  static Layer patchNorm2d(LayerSpec s) {
+    s.allow("kernel", "stride", "eps");
+    return new dev.sparkconv.nn.PatchNorm2d(s.name(), s.ints("kernel", 2), s.ints("stride", 2, 1),
+        (float) s.number("eps", 10));
+  }
 }

@@ -44,6 +44,9 @@ public final class Ops {
     BUILDERS.put("hard_swish", ElementOps::hardSwish);
     BUILDERS.put("silu", ElementOps::silu);
     BUILDERS.put("gelu", ElementOps::gelu);
+    BUILDERS.put("sqrt", ElementOps::sqrt);
+    BUILDERS.put("triangle", ElementOps::triangle);
+    BUILDERS.put("patch_norm2d", NormOps::patchNorm2d);
     BUILDERS.put("softmax", ElementOps::softmax);
     BUILDERS.put("log_softmax", ElementOps::logSoftmax);
     BUILDERS.put("flatten", ShapeOps::flatten);

@@ -33,7 +33,7 @@ class SingleInputOpsSpecTest {
         "global_avgpool", "global_maxpool", "adaptive_avgpool", "adaptive_maxpool", "mixed_pool", "spp", "lp_pool",
         "relu", "relu6", "clip", "leaky_relu", "prelu", "elu", "sigmoid", "tanh", "hard_sigmoid", "hard_swish",
         "silu", "gelu", "softmax", "log_softmax", "flatten", "reshape", "permute", "pad", "slice", "dropout",
-        "upsample", "batch_norm", "lrn"}) {
+        "upsample", "batch_norm", "lrn", "sqrt", "triangle", "patch_norm2d"}) {
       assertTrue(Ops.names().contains(op), op);
     }
   }

@@ -38,13 +38,18 @@ final class BatchInference implements Iterator<Row> {
 
   BatchInference(Iterator<Row> input, Network network, String[] nodes, OutputFormat format, int batchSize,
       LongAccumulator rowsDone, LayerTimes layerTimes) {
+    this(input, new Admission(network, nodes), network, nodes, format, batchSize, rowsDone, layerTimes);
+  }
+
+  BatchInference(Iterator<Row> input, Admission admission, Network network, String[] nodes, OutputFormat format,
+      int batchSize, LongAccumulator rowsDone, LayerTimes layerTimes) {
     this.input = input;
     this.layerTimes = layerTimes;
     this.format = format;
     this.rowsDone = rowsDone;
     this.network = network;
     this.nodes = nodes;
-    this.admission = new Admission(network, nodes);
+    this.admission = admission;
     this.batchSize = batchSize;
     this.ids = new String[batchSize];
   }

@@ -1,6 +1,8 @@
 package dev.sparkconv.jobs;
 
 import dev.sparkconv.io.NpyDecoder;
+import dev.sparkconv.io.image.ImageDecoder;
+import dev.sparkconv.io.image.Preprocess;
 import dev.sparkconv.io.video.ClipSpec;
 import dev.sparkconv.io.video.FrameFolderDecoder;
 import dev.sparkconv.io.video.VideoDecoder;
@@ -124,6 +126,9 @@ public final class Cli {
     VideoOptions video;
 
     @CommandLine.Mixin
+    ImageOptions image = new ImageOptions();
+
+    @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
     @CommandLine.Mixin
@@ -142,6 +147,7 @@ public final class Cli {
       try (SparkSession session = Sessions.open("ingest", spark.master)) {
         RunSummary result = switch (format) {
           case npy -> FileIngest.run(session, new NpyDecoder(), source, output, spark.overwrite);
+          case image -> FileIngest.run(session, image.decoder(), source, output, spark.overwrite);
           case video -> FileIngest.run(session, video.decoder(), source, output, spark.overwrite);
           case frames -> FileIngest.runFrameFolders(session, new FrameFolderDecoder(video.clips()), source, output,
               spark.overwrite);
@@ -149,6 +155,32 @@ public final class Cli {
         };
         return failure.report(result, summary, spec.commandLine());
       }
+    }
+  }
+
+  /** How images are decoded: channels, EXIF orientation, the pixel limit, and an optional preprocessing. */
+  static final class ImageOptions {
+    @Option(names = "--preprocess", defaultValue = "none", paramLabel = "none|imagenet|SPEC.json", description =
+        "image: none (C x H x W uint8), imagenet (torchvision's Resize(256), CenterCrop(224), ToTensor, Normalize; "
+            + "float32) or a preprocessing spec (default: ${DEFAULT-VALUE}).")
+    String preprocess;
+
+    @Option(names = "--channels", defaultValue = "3", description = "image: 3 (RGB; grey replicated, alpha dropped) "
+        + "or 1 (greyscale as PIL's convert('L')) (default: ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--no-exif-orientation", description = "image: ignore the EXIF orientation (default: applied, "
+        + "as PIL's ImageOps.exif_transpose).")
+    boolean noExifOrientation;
+
+    @Option(names = "--max-pixels", defaultValue = "" + ImageDecoder.DEFAULT_MAX_PIXELS, description = "image: "
+        + "larger images are quarantined, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
+    long maxPixels;
+
+    ImageDecoder decoder() {
+      return new ImageDecoder(ImageDecoder.Options.DEFAULT.withChannels(channels)
+          .withExifOrientation(!noExifOrientation).withMaxPixels(maxPixels)
+          .withPreprocess(Preprocess.parse(preprocess).orElse(null)));
     }
   }
 
@@ -192,10 +224,10 @@ public final class Cli {
   }
 
   /**
-   * npy: one sample per file; video: MP4/MOV (H.264) clips; frames: each folder of frame images is one video;
+   * npy: one sample per file; image: JPEG, PNG, BMP, GIF, WebP, TIFF; video: MP4/MOV (H.264) clips; frames: each folder of frame images is one video;
    * idx: MNIST's IDX files.
    */
-  enum InputFormat { npy, video, frames, idx }
+  enum InputFormat { npy, image, video, frames, idx }
 
   @Command(name = "infer", mixinStandardHelpOptions = true,
       description = "Run a model over Parquet tensor rows; one output row per input row, same ids. "
@@ -262,7 +294,7 @@ public final class Cli {
         network.outputShapes(network.inputShape(), outputNodes); // an unknown node fails here, before Spark
       }
       var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, mode,
-          model.fingerprint(), outputNodes, format);
+          model.fingerprint(), outputNodes, format, ModelLoader.preprocess(model.file).orElse(null));
       try (SparkSession session = Sessions.open("infer", spark.master)) {
         return failure.report(InferenceJob.run(session, network, opts), summary, spec.commandLine());
       }

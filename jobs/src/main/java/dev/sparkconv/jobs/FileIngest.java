@@ -41,6 +41,8 @@ public final class FileIngest {
           ? DataTypes.createStructField(f.name(), f.dataType(), true) : f).toList())
       .add(DataTypes.createStructField(LENGTH, DataTypes.LongType, false))
       .add(DataTypes.createStructField(SOURCE, DataTypes.StringType, false));
+  private static final StructType QUARANTINE = DataTypes.createStructType(
+      java.util.Arrays.copyOf(DECODED.fields(), DECODED.fields().length - 1));
 
   private FileIngest() {}
 
@@ -51,9 +53,10 @@ public final class FileIngest {
       boolean overwrite) {
     long start = System.nanoTime();
     String root = root(spark, source.input());
-    Dataset<Row> decoded = files(spark, source).flatMap(
+    Dataset<Row> files = files(spark, source);
+    Dataset<Row> decoded = files.flatMap(
         (FlatMapFunction<Row, Row>) file -> decode(decoder, root, file), Encoders.row(DECODED));
-    return write(spark, decoded, output, overwrite, start);
+    return write(spark, decoded, output, overwrite, start, skippedByScan(spark, files, root));
   }
 
   /** Each folder of frame images is one video: its files are brought together by folder, then cut into clips. */
@@ -65,7 +68,28 @@ public final class FileIngest {
         .groupByKey((MapFunction<Row, String>) file -> folderOf(relativeId(root, file.getString(0))), Encoders.STRING())
         .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (folder, files) -> decodeFolder(decoder, root,
             folder, files), Encoders.row(DECODED));
-    return write(spark, decoded, output, overwrite, start);
+    return write(spark, decoded, output, overwrite, start, null);
+  }
+
+  /**
+   * Files Spark listed but its scan never reads: it skips empty files (SPARK-26161). Each becomes a
+   * quarantine row, so no file is dropped silently. Taken from Spark's own listing (inputFiles).
+   */
+  private static Dataset<Row> skippedByScan(SparkSession spark, Dataset<Row> files, String root) {
+    List<Row> listed = new ArrayList<>();
+    for (String path : files.inputFiles()) {
+      listed.add(RowFactory.create(relativeId(root, path)));
+    }
+    return spark.createDataFrame(listed, DataTypes.createStructType(List.of(
+        DataTypes.createStructField(SOURCE, DataTypes.StringType, false))));
+  }
+
+  /** Quarantine rows for the listed files that no decoded row came from. */
+  private static Dataset<Row> unread(Dataset<Row> listed, Dataset<Row> decoded) {
+    return listed.join(decoded.select(SOURCE).distinct(), SOURCE, "left_anti").map(
+        (MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), null, null, new byte[0],
+            new BadRecordException(r.getString(0), "content", "is empty (0 bytes)").getMessage(), 0L),
+        Encoders.row(QUARANTINE));
   }
 
   private static Dataset<Row> files(SparkSession spark, Source source) {
@@ -76,9 +100,12 @@ public final class FileIngest {
     return reader.load(source.input()).select("path", "content");
   }
 
-  /** Writes the samples and the quarantine from one decode (persisted), then counts what was written. */
+  /**
+   * Writes the samples and the quarantine from one decode (persisted), then counts what was written.
+   * {@code listed}: every file Spark listed (a SOURCE column), or null when every file gives a row.
+   */
   private static RunSummary write(SparkSession spark, Dataset<Row> decoded, String output, boolean overwrite,
-      long start) {
+      long start, Dataset<Row> listed) {
     decoded = decoded.persist(StorageLevel.DISK_ONLY());
     SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
     String quarantine = InferenceJob.defaultQuarantine(output);
@@ -86,8 +113,9 @@ public final class FileIngest {
       Dataset<Row> ok = decoded.where(col(TensorRows.ERROR).isNull())
           .select(TensorRows.ID, TensorRows.SHAPE, TensorRows.DTYPE, TensorRows.DATA);
       spark.createDataFrame(ok.javaRDD(), TensorRows.SCHEMA).write().mode(mode).parquet(output);
-      decoded.where(col(TensorRows.ERROR).isNotNull()).drop(SOURCE).write().mode(mode).parquet(quarantine);
-      long files = decoded.select(SOURCE).distinct().count();
+      Dataset<Row> refused = decoded.where(col(TensorRows.ERROR).isNotNull()).drop(SOURCE);
+      (listed == null ? refused : refused.union(unread(listed, decoded))).write().mode(mode).parquet(quarantine);
+      long files = listed == null ? decoded.select(SOURCE).distinct().count() : listed.count();
       double seconds = (System.nanoTime() - start) / 1e9;
       // Counts come from what was written, so they are exact even when tasks were retried.
       long samples = spark.read().parquet(output).count();

@@ -2,6 +2,7 @@ package dev.sparkconv.jobs;
 
 import static org.apache.spark.sql.functions.lit;
 
+import dev.sparkconv.io.image.Preprocess;
 import dev.sparkconv.nn.Network;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -38,8 +39,9 @@ public final class InferenceJob {
   }
 
   /** What to run. {@code partitions} <= 0 means the cluster's default parallelism. */
+  /** {@code preprocess}: the model's preprocessing of raw uint8 images, or null. */
   public record Options(String input, String output, String quarantine, int batchSize, int partitions,
-      Mode mode, String fingerprint, String[] outputNodes, OutputFormat format) {
+      Mode mode, String fingerprint, String[] outputNodes, OutputFormat format, Preprocess preprocess) {
     public Options {
       format = format == null ? OutputFormat.tensor : format;
       outputNodes = outputNodes == null ? new String[0] : outputNodes.clone();
@@ -53,7 +55,12 @@ public final class InferenceJob {
 
     public Options(String input, String output, String quarantine, int batchSize, int partitions, boolean overwrite) {
       this(input, output, quarantine, batchSize, partitions, overwrite ? Mode.OVERWRITE : Mode.CREATE, "unversioned",
-          null, null);
+          null, null, null);
+    }
+
+    public Options(String input, String output, String quarantine, int batchSize, int partitions, Mode mode,
+        String fingerprint, String[] outputNodes, OutputFormat format) {
+      this(input, output, quarantine, batchSize, partitions, mode, fingerprint, outputNodes, format, null);
     }
   }
 
@@ -87,18 +94,21 @@ public final class InferenceJob {
     spark.sparkContext().register(layerTimes, "sparkconv layer nanoseconds");
 
     String[] nodes = opts.outputNodes();
+    Preprocess preprocess = opts.preprocess();
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
       // With output nodes every row names its node and the output is partitioned by it (node=NAME/).
       OutputFormat format = opts.format();
       StructType schema = format.schema(nodes.length > 0);
       var writer = input.mapPartitions(
-              (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows, model.value(), nodes, format,
-                  batchSize, rowsDone, layerTimes),
+              (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows,
+                  new Admission(model.value(), nodes, preprocess), model.value(), nodes, format, batchSize, rowsDone,
+                  layerTimes),
               Encoders.row(schema))
           .withColumn(MODEL, lit(opts.fingerprint()))
           .write().mode(save);
       (nodes.length == 0 ? writer : writer.partitionBy(NODE)).parquet(opts.output());
-      input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> refusals(rows, model.value(), nodes),
+      input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> refusals(rows,
+              new Admission(model.value(), nodes, preprocess)),
               Encoders.row(TensorRows.QUARANTINE_SCHEMA))
           .write().mode(save == SaveMode.Append ? SaveMode.Overwrite : save).parquet(opts.quarantine());
     }
@@ -163,8 +173,7 @@ public final class InferenceJob {
     }
   }
 
-  private static Iterator<Row> refusals(Iterator<Row> rows, Network network, String[] nodes) {
-    Admission admission = new Admission(network, nodes);
+  private static Iterator<Row> refusals(Iterator<Row> rows, Admission admission) {
     List<Row> refused = new ArrayList<>();
     while (rows.hasNext()) {
       Row row = rows.next();

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkconv.io.FileDecoder;
+import dev.sparkconv.io.NpyArray;
+import dev.sparkconv.io.image.ImageDecoder;
+import dev.sparkconv.io.image.Preprocess;
+import dev.sparkconv.io.model.ModelLoader;
+import dev.sparkconv.nn.ExecutionContext;
+import dev.sparkconv.nn.Network;
+import dev.sparkconv.tensor.Tensor;
 import dev.sparkconv.io.video.ClipSpec;
 import dev.sparkconv.io.video.FrameFolderDecoder;
 import dev.sparkconv.io.video.VideoDecoder;
@@ -88,6 +95,50 @@ class IngestTest {
       assertEquals(length, r.getLong(r.fieldIndex(FileIngest.LENGTH)), id);
       assertEquals(length, ((byte[]) r.get(r.fieldIndex("data"))).length, id);
       assertTrue(r.getString(r.fieldIndex("error")).contains("record '" + id + "'"), r.toString());
+    }
+  }
+
+  @Test
+  void imagesDecodeOnTheExecutorsAndInferPreprocessesRawImagesAsTheModelDeclares() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("photos/sub"));
+    List<String> good = List.of("jpeg_cmyk.jpg", "jpeg_progressive.jpg", "sub/jpeg_exif_6.jpg", "png_rgb16.png",
+        "webp_lossless.webp", "sub/png_palette_trns.png");
+    List<String> bad = List.of("truncated.jpg", "zero_byte.jpg", "text_named.jpg", "bomb.png");
+    for (String f : good) {
+      Files.copy(FIXTURES.resolve("images").resolve(f.replace("sub/", "")), in.getParent().resolve(f));
+    }
+    for (String f : bad) {
+      Files.copy(FIXTURES.resolve("images").resolve(f), in.getParent().resolve(f));
+    }
+    var root = new FileIngest.Source(in.getParent().toString(), null);
+    String raw = tmp.resolve("raw.parquet").toString();
+    RunSummary ingest = FileIngest.run(spark, new ImageDecoder(), root, raw, false);
+    assertEquals(good.size() + bad.size(), ingest.in());
+    assertEquals(bad.size(), ingest.quarantined());
+    Map<String, FileDecoder.Sample> want = expected(new ImageDecoder(), in.getParent(), good.toArray(String[]::new));
+    Map<String, Row> got = byId(raw);
+    assertEquals(want.keySet(), got.keySet());
+    for (var e : want.entrySet()) {
+      assertArrayEquals(e.getValue().array().data(), (byte[]) got.get(e.getKey()).get(3), e.getKey());
+    }
+    Map<String, Row> refused = byId(InferenceJob.defaultQuarantine(raw));
+    assertEquals(java.util.Set.copyOf(bad), refused.keySet());
+    assertTrue(refused.get("bomb.png").getString(refused.get("bomb.png").fieldIndex("error")).contains("max-pixels"));
+
+    // infer on the raw uint8 images: the job applies the model's declared preprocessing (imagenet).
+    Path spec = Path.of(System.getProperty("sparkconv.root"), "conf/models/mobilenet_v2.json");
+    Network network = ModelLoader.load(spec);
+    Preprocess preprocess = ModelLoader.preprocess(spec).orElseThrow();
+    String out = tmp.resolve("classes.parquet").toString();
+    RunSummary infer = InferenceJob.run(spark, network, new InferenceJob.Options(raw, out, null, 4, 2,
+        InferenceJob.Mode.CREATE, "m", null, null, preprocess));
+    assertEquals(good.size(), infer.ok());
+    Map<String, Row> classes = byId(out);
+    ExecutionContext ctx = new ExecutionContext();
+    for (var e : want.entrySet()) {
+      NpyArray input = preprocess.apply(e.getValue().array());
+      Tensor expected = network.forward(input.toTensor().reshape(1, 3, 224, 224), ctx);
+      assertArrayEquals(expected.toArray(), TensorRows.decode(classes.get(e.getKey())).data(), 1e-5f, e.getKey());
     }
   }
 

@@ -2,25 +2,24 @@ package dev.sparkconv.io.video;
 
 import dev.sparkconv.io.BadRecordException;
 import dev.sparkconv.io.FileDecoder.Sample;
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import dev.sparkconv.io.image.ImageDecoder;
+import dev.sparkconv.io.image.Planar;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * A folder of frame images, one video, to the same clips as {@link VideoDecoder}: frames in file-name order
  * (plain string order, so number them with leading zeros as ffmpeg's {@code %03d.png} does), ids
- * {@code <folder>#<first frame>}. Each frame is read by the JDK's ImageIO; greyscale is replicated to RGB, alpha
- * dropped. An unreadable frame, or frames of different sizes, make the whole folder a bad record.
+ * {@code <folder>#<first frame>}. Each frame is decoded as {@link ImageDecoder} decodes an image (as PIL does;
+ * greyscale replicated to RGB, alpha dropped). An unreadable frame, or frames of different sizes, make the whole folder a bad record.
  */
 public final class FrameFolderDecoder implements Serializable {
   /** One image file of the folder. */
   public record Frame(String name, byte[] content) {}
+
+  private static final ImageDecoder IMAGES = new ImageDecoder(); // RGB, as PIL decodes, EXIF orientation applied
 
   private final ClipSpec clips;
 
@@ -35,52 +34,39 @@ public final class FrameFolderDecoder implements Serializable {
     int height = 0;
     int width = 0;
     for (Frame frame : sorted) {
-      BufferedImage image = read(folderId, frame);
+      Planar image = read(folderId, frame);
       if (rgb.isEmpty()) {
-        height = image.getHeight();
-        width = image.getWidth();
-      } else if (image.getHeight() != height || image.getWidth() != width) {
-        throw new BadRecordException(folderId, frame.name(), "is " + image.getWidth() + "x" + image.getHeight()
+        height = image.height();
+        width = image.width();
+      } else if (image.height() != height || image.width() != width) {
+        throw new BadRecordException(folderId, frame.name(), "is " + image.width() + "x" + image.height()
             + " but the folder's first frame is " + width + "x" + height);
       }
-      rgb.add(Clips.resize(rgbOf(image), height, width, clips));
+      rgb.add(Clips.resize(interleaved(image), height, width, clips));
     }
     int outH = clips.resizes() ? clips.height() : height;
     int outW = clips.resizes() ? clips.width() : width;
     return Clips.cut(folderId, rgb, outH, outW, clips);
   }
 
-  /** The one place an image decoder is called, to be replaced by the images package's. */
-  private static BufferedImage read(String folderId, Frame frame) {
+  /** One frame; its defect makes the whole folder (the video) the bad record. */
+  private static Planar read(String folderId, Frame frame) {
     try {
-      BufferedImage image = ImageIO.read(new ByteArrayInputStream(frame.content()));
-      if (image == null) {
-        throw new BadRecordException(folderId, frame.name(), "is not an image format ImageIO reads");
-      }
-      return image;
-    } catch (IOException e) {
-      throw new BadRecordException(folderId, frame.name(), "cannot be decoded: " + e);
+      return IMAGES.decodePixels(folderId + "/" + frame.name(), frame.content());
+    } catch (BadRecordException e) {
+      throw new BadRecordException(folderId, frame.name(), "cannot be decoded: " + e.getMessage());
     }
   }
 
-  private static byte[] rgbOf(BufferedImage image) {
-    int h = image.getHeight();
-    int w = image.getWidth();
-    byte[] rgb = new byte[h * w * 3];
-    Raster raster = image.getRaster();
-    if (raster.getNumBands() == 1 && raster.getSampleModel().getSampleSize(0) == 8) {
-      // getRGB would push grey through a colour conversion that changes the values
-      int[] grey = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-      for (int i = 0; i < grey.length; i++) {
-        rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (byte) grey[i];
+  /** Planar C x H x W to the interleaved H x W x 3 that the clip cutter takes. */
+  private static byte[] interleaved(Planar image) {
+    int plane = image.height() * image.width();
+    byte[] rgb = new byte[plane * 3];
+    byte[] data = image.data();
+    for (int c = 0; c < 3; c++) {
+      for (int i = 0; i < plane; i++) {
+        rgb[3 * i + c] = data[c * plane + i];
       }
-      return rgb;
-    }
-    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-    for (int i = 0; i < argb.length; i++) {
-      rgb[3 * i] = (byte) (argb[i] >> 16);
-      rgb[3 * i + 1] = (byte) (argb[i] >> 8);
-      rgb[3 * i + 2] = (byte) argb[i];
     }
     return rgb;
   }

@@ -60,7 +60,7 @@ class FrameFolderDecoderTest {
     var e = assertThrows(BadRecordException.class, () -> new FrameFolderDecoder(ClipSpec.of(2, 1)).decode("f", frames));
     assertEquals("f", e.recordId());
     assertEquals("007.png", e.field());
-    assertTrue(e.getMessage().contains("is not an image format ImageIO reads"), e.getMessage());
+    assertTrue(e.getMessage().contains("is not an image in a supported format"), e.getMessage());
   }
 
   @Test

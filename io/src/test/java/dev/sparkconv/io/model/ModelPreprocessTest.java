@@ -52,9 +52,7 @@ class ModelPreprocessTest {
       "rgb stats, grey  | \"imagenet\"                            | 3 mean/std values does not fit 1-channel images",
       "unknown field    | {\"crop\": 32, \"flip\": true}           | unknown preprocess field 'flip'"})
   void preprocessingThatCannotFeedTheInputIsRefused(String label, String preprocess, String problem) throws Exception {
-    Path spec = tmp.resolve("lenet.json");
-    Files.writeString(spec, Files.readString(MODELS.resolve("lenet5.json"))
-        .replace("\"input_shape\": [1, 32, 32],", "\"input_shape\": [1, 32, 32], \"preprocess\": " + preprocess + ","));
+    Path spec = lenetWith(preprocess);
     var e = assertThrows(ModelFormatException.class, () -> ModelLoader.load(spec));
     assertTrue(e.getMessage().contains(spec + ": field 'preprocess'") && e.getMessage().contains(problem),
         e.getMessage());
@@ -63,10 +61,17 @@ class ModelPreprocessTest {
 
   @Test
   void greyModelWithOneMeanLoadsItsPreprocessing() throws Exception {
-    Path spec = tmp.resolve("lenet.json");
-    Files.writeString(spec, Files.readString(MODELS.resolve("lenet5.json")).replace("\"input_shape\": [1, 32, 32],",
-        "\"input_shape\": [1, 32, 32], \"preprocess\": {\"resize\": [32, 32], \"mean\": [0.5], \"std\": [0.5]},"));
+    Path spec = lenetWith("{\"resize\": [32, 32], \"mean\": [0.5], \"std\": [0.5]}");
     assertEquals(1, ModelLoader.load(spec).inputShape()[0]);
     assertArrayEquals(new float[] {0.5f}, ModelLoader.preprocess(spec).orElseThrow().mean());
+  }
+
+  /** The zoo's LeNet-5 (with its weight file beside it) declaring {@code preprocess}. */
+  private Path lenetWith(String preprocess) throws Exception {
+    Path spec = tmp.resolve("lenet.json");
+    Files.writeString(spec, Files.readString(MODELS.resolve("lenet5.json"))
+        .replace("\"input_shape\": [1, 32, 32],", "\"input_shape\": [1, 32, 32], \"preprocess\": " + preprocess + ","));
+    Files.copy(MODELS.resolve("lenet5.safetensors"), tmp.resolve("lenet5.safetensors"));
+    return spec;
   }
 }

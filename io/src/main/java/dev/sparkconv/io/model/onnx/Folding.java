@@ -16,7 +16,7 @@ import java.util.function.DoubleUnaryOperator;
 final class Folding {
   private static final Set<String> FOLDABLE = Set.of("Identity", "Dropout", "Cast", "Gather", "Unsqueeze",
       "Squeeze", "Concat", "Reshape", "Flatten", "Transpose", "Slice", "ConstantOfShape", "Range", "Add", "Sub",
-      "Mul", "Div", "Neg", "Floor", "Ceil", "Sqrt", "Abs");
+      "Mul", "Div", "Pow", "Neg", "Floor", "Ceil", "Sqrt", "Abs", "Reciprocal", "Exp", "Log");
 
   private Folding() {}
 
@@ -71,6 +71,10 @@ final class Folding {
       case "Mul" -> binary(a, g.constant(n, 1), (x, y) -> x * y);
       case "Div" -> binary(a, g.constant(n, 1), a.integral() && g.constant(n, 1).integral()
           ? (x, y) -> (double) ((long) x / (long) y) : (x, y) -> x / y);
+      case "Pow" -> binary(a, g.constant(n, 1), Math::pow);
+      case "Reciprocal" -> unary(a, x -> 1 / x);
+      case "Exp" -> unary(a, Math::exp);
+      case "Log" -> unary(a, Math::log);
       case "Neg" -> unary(a, x -> -x);
       case "Floor" -> unary(a, Math::floor);
       case "Ceil" -> unary(a, Math::ceil);

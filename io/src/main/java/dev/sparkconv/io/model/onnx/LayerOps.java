@@ -30,7 +30,6 @@ final class LayerOps {
     ops.put("LpPool", LayerOps::lpPool);
     ops.put("GlobalAveragePool", (n, g) -> OnnxOps.layer(n.allow(), g, new GlobalAvgPool(g.name(n))));
     ops.put("GlobalMaxPool", (n, g) -> OnnxOps.layer(n.allow(), g, new GlobalMaxPool(g.name(n))));
-    ops.put("ReduceMean", LayerOps::reduceMean);
     ops.put("Gemm", LayerOps::gemm);
     ops.put("MatMul", LayerOps::matMul);
     ops.put("BatchNormalization", LayerOps::batchNorm);
@@ -215,30 +214,6 @@ final class LayerOps {
     OnnxOps.layer(n, g, new LpPool(g.name(n), n.i("p", 2), win.kernel(), win.strides()));
   }
 
-  /** The mean over every spatial axis is global average pooling (keepdims 0: then a reshape to (C)). */
-  private static void reduceMean(OnnxNode n, OnnxImporter g) {
-    n.allow("axes", "keepdims");
-    Dyn x = g.dyn(n, 0);
-    int[] axes = n.opset < 18 ? n.ints("axes") : g.constant(n, 1) == null ? null
-        : Arrays.stream(g.constant(n, 1).longs()).mapToInt(Math::toIntExact).toArray();
-    boolean[] seen = new boolean[x.rank()];
-    for (int a : axes == null ? new int[0] : axes) {
-      seen[Folding.axis(a, x.rank())] = true;
-    }
-    for (int d = 0; d < x.rank(); d++) {
-      if (seen[d] != d >= 2) {
-        throw n.error("attribute 'axes' = " + Arrays.toString(axes) + " is not supported (only all spatial axes)");
-      }
-    }
-    String name = g.name(n);
-    if (n.i("keepdims", 1) != 0) {
-      g.define(n.outputs().get(0), g.emit(new GlobalAvgPool(name), x));
-      return;
-    }
-    Dyn pooled = g.emit(new GlobalAvgPool(g.unique(name + ".pool")), x);
-    g.define(n.outputs().get(0), g.emit(new Reshape(name, new int[] {x.sample()[0]}), pooled));
-  }
-
   /** alpha A B' + beta C with A computed (N, K) and B, C constants: a Linear with scaled weight and bias. */
   private static void gemm(OnnxNode n, OnnxImporter g) {
     n.allow("alpha", "beta", "transA", "transB");
@@ -267,14 +242,26 @@ final class LayerOps {
     linear(n, g, x, w, out, bias);
   }
 
-  /** A computed (N, K) times a constant (K, M): a Linear without bias (a following Add may become it). */
+  /**
+   * A computed (N, ..., K) times a constant (K, M): a Linear over the last axis without bias (a following Add may
+   * become it).
+   */
   private static void matMul(OnnxNode n, OnnxImporter g) {
     n.allow();
     Const b = g.constant(n, 1);
     if (b.rank() != 2) {
       throw n.error("a constant of shape " + Shapes.format(b.shape()) + " is not supported (a (K, M) matrix)");
     }
-    linear(n, g, g.dyn(n, 0), transposed(b), b.shape()[1], null);
+    Dyn x = g.dyn(n, 0);
+    if (x.sample().length == 1) {
+      linear(n, g, x, transposed(b), b.shape()[1], null);
+      return;
+    }
+    int k = x.sample()[x.sample().length - 1];
+    if (k != b.shape()[0]) {
+      throw n.error("inner sizes differ: per-sample " + Shapes.format(x.sample()) + " times " + Shapes.format(b.shape()));
+    }
+    OnnxOps.layer(n, g, Linear.overLastAxis(g.name(n), k, b.shape()[1], transposed(b), null));
   }
 
   private static void linear(OnnxNode n, OnnxImporter g, Dyn x, float[] w, int out, float[] bias) {

@@ -30,6 +30,7 @@ final class ShapeOps {
     ops.put("Split", ShapeOps::split);
   }
 
+  /** One input is the identity (DenseNet's first layer: torch.cat([x], 1)). */
   private static void concat(OnnxNode n, OnnxImporter g) {
     n.allow("axis");
     Dyn[] in = new Dyn[n.inputs().size()];
@@ -37,7 +38,7 @@ final class ShapeOps {
       in[k] = g.dyn(n, k);
     }
     int axis = OnnxOps.sampleAxis(n, n.i("axis", 0), in[0].rank());
-    g.define(n.outputs().get(0), g.emit(new Concat(g.name(n), axis), in));
+    g.define(n.outputs().get(0), in.length == 1 ? in[0] : g.emit(new Concat(g.name(n), axis), in));
   }
 
   /** Only axis 1 keeps the batch axis apart: (N, C, H, W) to (N, C*H*W). */

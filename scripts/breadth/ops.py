@@ -1,0 +1,145 @@
+"""One op or pattern per case: torch modules exported at opsets 13 and 17, graphs built with onnx.helper for the
+ops torch 1.13 does not write (single-input variadic ops, opset 18 axes inputs, GroupNormalization), and the load
+errors with the fragments their message must hold."""
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from onnx import helper
+
+from breadth.common import ROOT, export, hand_built
+
+
+class ConcatOfOne(nn.Module):
+    """DenseNet's first dense layer: torch.cat([x], 1), a Concat with one input."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(torch.cat([x], 1))
+
+
+class LayerNorms(nn.Module):
+    """LayerNorm over the last axis after a Transpose (ConvNeXt's LayerNorm2d), over (H, W), over W."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+        self.last = nn.LayerNorm(6, eps=1e-6)
+        self.hw = nn.LayerNorm([5, 7])
+        self.plain = nn.LayerNorm(7)  # torch 1.13 writes an empty Scale at opset 17 without the affine terms
+        for m in (self.last, self.hw):
+            nn.init.uniform_(m.weight, 0.5, 1.5)
+            nn.init.uniform_(m.bias, -0.5, 0.5)
+
+    def forward(self, x):
+        x = self.conv(x)
+        a = self.last(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        return a + self.hw(x) * self.plain(x)
+
+
+class Reductions(nn.Module):
+    def forward(self, x):
+        m = x.mean((1, 3), keepdim=True)                      # (N, 1, H, 1)
+        s = x.sum(2, keepdim=True)                            # (N, C, 1, W)
+        hi = torch.amax(x, dim=(2, 3), keepdim=True)          # (N, C, 1, 1)
+        lo = torch.amin(x, dim=1, keepdim=True)               # (N, 1, H, W)
+        l2 = torch.linalg.vector_norm(x, 2, dim=-1, keepdim=True)
+        flat = x.mean(-1).sum(-1)                             # keepdims 0: (N, C)
+        return (m + s) * hi - lo / l2 + flat[:, :, None, None]
+
+
+class Elementwise(nn.Module):
+    """Pow, Sqrt, Reciprocal, Exp, Log, Abs, Neg, Max, Min and Div between computed tensors, broadcasting."""
+
+    def forward(self, x):
+        a = torch.sigmoid(x) + 0.5
+        b = x.mean((2, 3), keepdim=True)                      # (N, C, 1, 1) against (N, C, H, W)
+        y = torch.pow(a, b) + torch.sqrt(torch.abs(x)) - torch.reciprocal(a) + torch.exp(-x.abs())
+        y = y + torch.log(a) * torch.neg(b) + torch.maximum(x, b) - torch.minimum(a, x) + x / a + x.pow(3)
+        return y + b / a + 2.0 / a + torch.clamp_min(x, 0.1) + (x > b).float() + (x < b).float()
+
+
+def single_input_variadic():
+    x = torch.randn(2, 3, 4, 5)
+    for op in ("Sum", "Max", "Min", "Mean", "Concat"):
+        attrs = {"axis": 1} if op == "Concat" else {}
+        hand_built("ops", "%s_single_input_opset13" % op.lower(), [helper.make_node("Relu", ["x"], ["r"], name="relu"),
+                                                             helper.make_node(op, ["r"], ["y"], name="one", **attrs)],
+                   {}, x, F.relu(x), 13)
+
+
+def reduce_axes_input():
+    """Opset 18: the axes of ReduceMean / ReduceMax / ReduceL2 come as an input; ReduceSum's since opset 13."""
+    x = torch.randn(2, 3, 4, 5)
+    nodes = [helper.make_node("ReduceMean", ["x", "a1"], ["m"], name="mean", keepdims=1),
+             helper.make_node("ReduceMax", ["x", "a23"], ["h"], name="max", keepdims=1),
+             helper.make_node("ReduceL2", ["x", "a1"], ["l"], name="l2", keepdims=1),
+             helper.make_node("ReduceSum", ["x", "a3"], ["s"], name="sum", keepdims=0),
+             helper.make_node("ReduceMin", ["s", "a2"], ["n"], name="min", keepdims=1),
+             helper.make_node("Add", ["m", "h"], ["mh"]), helper.make_node("Add", ["mh", "l"], ["mhl"]),
+             helper.make_node("Unsqueeze", ["n", "a3"], ["n4"]), helper.make_node("Add", ["mhl", "n4"], ["y"])]
+    inits = {"a1": np.array([1], np.int64), "a23": np.array([2, 3], np.int64), "a3": np.array([3], np.int64),
+             "a2": np.array([2], np.int64)}
+    s = x.sum(3)
+    y = x.mean(1, keepdim=True) + x.amax((2, 3), keepdim=True) + x.norm(2, 1, keepdim=True)
+    hand_built("ops", "reduce_axes_input_opset18", nodes, inits, x, y + s.amin(2, keepdim=True).unsqueeze(3), 18,
+               check=False)
+
+
+def group_norm_opset18():
+    """GroupNormalization (opset 18: Scale and B per group), against F.group_norm with them repeated per channel."""
+    x = torch.randn(2, 6, 4, 5)
+    scale = torch.rand(3) + 0.5
+    bias = torch.randn(3)
+    y = F.group_norm(x, 3, scale.repeat_interleave(2), bias.repeat_interleave(2), eps=1e-3)
+    hand_built("ops", "group_normalization_opset18",
+               [helper.make_node("GroupNormalization", ["x", "s", "b"], ["y"], name="gn", num_groups=3, epsilon=1e-3)],
+               {"s": scale.numpy(), "b": bias.numpy()}, x, y, 18, check=False)
+
+
+def layer_norm_axis():
+    """LayerNormalization (opset 17) over the last two axes with Scale broadcast along the first of them."""
+    x = torch.randn(2, 3, 4, 5)
+    scale = torch.rand(1, 5) + 0.5
+    bias = torch.randn(4, 5)
+    y = F.layer_norm(x, (4, 5), scale.expand(4, 5), bias, eps=1e-4)
+    hand_built("ops", "layer_normalization_axis2_opset17",
+               [helper.make_node("LayerNormalization", ["x", "s", "b"], ["y"], name="ln", axis=2, epsilon=1e-4)],
+               {"s": scale.numpy(), "b": bias.numpy()}, x, y, 17)
+
+
+def error(name, nodes, inits, opset, fragments, shape=(1, 3, 4, 5)):
+    x = torch.randn(*shape)
+    path = hand_built("errors", name, nodes, inits, x, x, opset, check=False)
+    os.remove(os.path.join(path, "expected.npy"))
+    with open(os.path.join(path, "message.txt"), "w") as f:
+        f.write("\n".join(fragments) + "\n")
+
+
+def errors():
+    error("layer_normalization_stash_type", [helper.make_node("LayerNormalization", ["x", "s"], ["y"], name="ln",
+                                                              stash_type=0)],
+          {"s": np.ones(5, np.float32)}, 17, ["node 'ln'", "(LayerNormalization)", "'stash_type' = 0"])
+    error("reduce_noop_with_empty_axes", [helper.make_node("ReduceMean", ["x"], ["y"], name="rm",
+                                                           noop_with_empty_axes=1)],
+          {}, 18, ["node 'rm'", "(ReduceMean)", "'noop_with_empty_axes' = 1"])
+    error("reduce_over_the_batch", [helper.make_node("ReduceSum", ["x", "a"], ["y"], name="rs")],
+          {"a": np.array([0], np.int64)}, 13, ["node 'rs'", "(ReduceSum)", "batch axis"])
+
+
+def generate():
+    for opset in (13, 17):
+        export("ops", "concat_of_one_opset%d" % opset, ConcatOfOne, (3, 5, 6), opset)
+        export("ops", "layer_norms_opset%d" % opset, LayerNorms, (3, 5, 7), opset)
+        export("ops", "reductions_opset%d" % opset, Reductions, (3, 4, 5), opset)
+        export("ops", "elementwise_opset%d" % opset, Elementwise, (3, 4, 5), opset)
+    single_input_variadic()
+    reduce_axes_input()
+    group_norm_opset18()
+    layer_norm_axis()
+    errors()

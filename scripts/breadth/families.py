@@ -8,6 +8,7 @@ from torchvision.models import convnext, densenet, efficientnet, inception, mobi
 from torchvision.models.segmentation import deeplabv3, fcn, lraspp
 from torchvision.models.video import resnet as video
 
+from breadth import ops
 from breadth.common import export
 
 OPSETS = (13, 17)
@@ -168,3 +169,5 @@ def generate():
     for name, (make, shape) in FAMILIES.items():
         for opset in OPSETS:
             export("families", "%s_opset%d" % (name, opset), make, shape, opset)
+    for opset in (19, 21):  # torch 1.13 does not export deform_conv2d; DeformConv is an opset 19 op
+        ops.deform_conv("families", "dcn_block_opset%d" % opset, opset, size=(12, 12), block=True)

@@ -142,4 +142,60 @@ def generate():
     reduce_axes_input()
     group_norm_opset18()
     layer_norm_axis()
+    deform_convs()
     errors()
+
+
+def deform_conv(group, name, opset, c=4, o=6, size=(7, 8), k=3, s=1, p=1, d=1, g=1, og=2, mask=True, bias=True,
+                block=False):
+    """ONNX DeformConv (opset 19) against torchvision.ops.deform_conv2d, the offset from a convolution over relu(x)
+    and the mask from a sigmoid over another convolution of x: inputs from other branches than the layer's own.
+    block: a DCN block as detection backbones use it, a stem convolution before and a ReLU and 1x1 after."""
+    from torchvision.ops import deform_conv2d
+    x = torch.randn(2, c, *size) if not block else torch.randn(2, 3, *size)
+    inits, nodes = {}, []
+    src = "x"
+    if block:
+        stem = nn.Conv2d(3, c, 3, padding=1)
+        inits.update({"stem_w": stem.weight.numpy(), "stem_b": stem.bias.numpy()})
+        nodes.append(helper.make_node("Conv", ["x", "stem_w", "stem_b"], ["f"], name="stem", pads=[1, 1, 1, 1]))
+        src, feature = "f", stem(x)
+    else:
+        feature = x
+    taps = k * k
+    conv = dict(kernel_shape=[k, k], strides=[s, s], pads=[p] * 4, dilations=[d, d])
+    off = nn.Conv2d(c, 2 * og * taps, k, s, p, d)
+    off.weight.mul_(2)
+    weight = torch.randn(o, c // g, k, k) * 0.3
+    b = torch.randn(o)
+    inits.update({"off_w": off.weight.numpy(), "off_b": off.bias.numpy(), "w": weight.numpy(), "b": b.numpy()})
+    nodes += [helper.make_node("Relu", [src], ["r"], name="relu"),
+              helper.make_node("Conv", ["r", "off_w", "off_b"], ["offset"], name="offset_conv", **conv)]
+    offset = off(F.relu(feature))
+    m = None
+    if mask:
+        mc = nn.Conv2d(c, og * taps, k, s, p, d)
+        inits.update({"mask_w": mc.weight.numpy(), "mask_b": mc.bias.numpy()})
+        nodes += [helper.make_node("Conv", [src, "mask_w", "mask_b"], ["mlogit"], name="mask_conv", **conv),
+                  helper.make_node("Sigmoid", ["mlogit"], ["mask"], name="mask_sigmoid")]
+        m = torch.sigmoid(mc(feature))
+    inputs = [src, "w", "offset", "b" if bias else "", "mask" if mask else ""]
+    while not inputs[-1]:
+        inputs.pop()
+    out = "dcn" if block else "y"
+    nodes.append(helper.make_node("DeformConv", inputs, [out], name="dcn", group=g, offset_group=og, **conv))
+    y = deform_conv2d(feature, offset, weight, b if bias else None, stride=s, padding=p, dilation=d, mask=m)
+    if block:
+        fc = nn.Conv2d(o, 4, 1)
+        inits.update({"fc_w": fc.weight.numpy(), "fc_b": fc.bias.numpy()})
+        nodes += [helper.make_node("Relu", ["dcn"], ["dr"]),
+                  helper.make_node("Conv", ["dr", "fc_w", "fc_b"], ["y"], name="head")]
+        y = fc(F.relu(y))
+    hand_built(group, name, nodes, inits, x, y, opset, check=False)
+
+
+def deform_convs():
+    deform_conv("ops", "deform_conv_v2_branches_opset19", 19)
+    deform_conv("ops", "deform_conv_v1_s2_d2_g2_opset19", 19, size=(9, 9), s=2, p=2, d=2, g=2, og=1, mask=False,
+                bias=False)
+    deform_conv("ops", "deform_conv_v2_og4_opset21", 21, c=4, o=4, og=4)

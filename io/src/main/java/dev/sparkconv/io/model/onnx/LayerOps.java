@@ -25,6 +25,7 @@ final class LayerOps {
   static void register(Map<String, OnnxOps.Converter> ops) {
     ops.put("Conv", LayerOps::conv);
     ops.put("ConvTranspose", LayerOps::convTranspose);
+    ops.put("DeformConv", LayerOps::deformConv);
     ops.put("MaxPool", LayerOps::maxPool);
     ops.put("AveragePool", LayerOps::avgPool);
     ops.put("LpPool", LayerOps::lpPool);
@@ -108,6 +109,34 @@ final class LayerOps {
     }
     OnnxOps.layer(n, g, new Conv(g.name(n), in, w.shape()[0], kernel, win.strides(), win.pads(), win.dilations(),
         groups, w.floats(), b == null ? null : b.floats()));
+  }
+
+  /**
+   * DeformConv (opset 19), as torchvision's deform_conv2d: inputs X, W, offset, B and mask, the offset and mask
+   * computed by any branch; symmetric 2-d pads only (torchvision's).
+   */
+  private static void deformConv(OnnxNode n, OnnxImporter g) {
+    n.allow("dilations", "group", "kernel_shape", "offset_group", "pads", "strides");
+    if (n.opset < 19) {
+      throw n.error("DeformConv is an opset 19 op but the model imports opset " + n.opset);
+    }
+    Dyn x = g.dyn(n, 0);
+    Const w = g.constant(n, 1);
+    Const b = g.constant(n, 3);
+    if (w.rank() != 4) {
+      throw n.error("weight of shape " + Shapes.format(w.shape()) + " is not supported (2-d only)");
+    }
+    int[] kernel = Arrays.copyOfRange(w.shape(), 2, 4);
+    Window win = window(n, x, kernel);
+    if (!win.symmetric()) {
+      throw n.error("attribute 'pads' = " + Arrays.toString(win.pads()) + " is not supported (symmetric only)");
+    }
+    int groups = (int) n.i("group", 1);
+    Dyn offset = g.dyn(n, 2);
+    Dyn[] in = n.input(4).isEmpty() ? new Dyn[] {x, offset} : new Dyn[] {x, offset, g.dyn(n, 4)};
+    g.define(n.outputs().get(0), g.emit(new dev.sparkconv.nn.DeformConvJoin(g.name(n), x.sample()[0], w.shape()[0],
+        kernel, win.strides(), win.begin(), win.dilations(), groups, (int) n.i("offset_group", 1), w.floats(),
+        b == null ? null : b.floats()), in));
   }
 
   /** Weight (inC, outC / group, k...), as PyTorch's; symmetric pads; output_shape is not supported. */

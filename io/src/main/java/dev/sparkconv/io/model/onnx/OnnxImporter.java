@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public final class OnnxImporter {
   static final int MIN_OPSET = 7;
-  static final int MAX_OPSET = 19;
+  static final int MAX_OPSET = 21;
 
   final String source;
   final int opset;

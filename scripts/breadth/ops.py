@@ -138,11 +138,13 @@ def generate():
         export("ops", "layer_norms_opset%d" % opset, LayerNorms, (3, 5, 7), opset)
         export("ops", "reductions_opset%d" % opset, Reductions, (3, 4, 5), opset)
         export("ops", "elementwise_opset%d" % opset, Elementwise, (3, 4, 5), opset)
+        export("ops", "attention_opset%d" % opset, Attention, (4, 3, 5), opset)
     single_input_variadic()
     reduce_axes_input()
     group_norm_opset18()
     layer_norm_axis()
     deform_convs()
+    external_data()
     errors()
 
 
@@ -199,3 +201,33 @@ def deform_convs():
     deform_conv("ops", "deform_conv_v1_s2_d2_g2_opset19", 19, size=(9, 9), s=2, p=2, d=2, g=2, og=1, mask=False,
                 bias=False)
     deform_conv("ops", "deform_conv_v2_og4_opset21", 21, c=4, o=4, og=4)
+
+
+class Attention(nn.Module):
+    """What hybrid CNNs export around attention: a batched MatMul of two computed tensors (and by a weight over
+    leading axes), Where with a computed condition, Expand, Tile (repeat), Equal / Less / Greater."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(4, 4)
+
+    def forward(self, x):                                     # (N, 4, 3, 5)
+        q = x.flatten(2).transpose(1, 2)                      # (N, 15, 4)
+        att = torch.softmax(torch.matmul(q, q.transpose(1, 2)) * 0.5, dim=-1)
+        y = self.proj(torch.matmul(att, q)).transpose(1, 2).reshape(x.shape)
+        y = torch.where(x > y, x, y * 0.5) + torch.where(x < 0, x, torch.tensor(0.0))
+        e = x.mean(1, keepdim=True).expand(-1, 4, -1, -1)
+        t = x[:, :2].repeat(1, 2, 1, 1)
+        return y + e * t + (x == x).float()
+
+
+def external_data():
+    """Weights in an external data file (models over protobuf's 2 GB limit), as onnx.save_model writes them."""
+    import onnx
+    path = os.path.join(ROOT, "ops", "external_data_opset13")
+    export("ops", "external_data_opset13", lambda: nn.Sequential(nn.Conv2d(3, 6, 3), nn.ReLU(), nn.Conv2d(6, 4, 1)),
+           (3, 6, 7), 13)
+    model = onnx.load(os.path.join(path, "model.onnx"))
+    onnx.save_model(model, os.path.join(path, "model.onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="weights.bin", size_threshold=0)
+    assert os.path.getsize(os.path.join(path, "weights.bin")) > 0

@@ -277,6 +277,11 @@ final class LayerOps {
    */
   private static void matMul(OnnxNode n, OnnxImporter g) {
     n.allow();
+    if (g.input(n, 1) instanceof Dyn y) { // two computed tensors: batched over the leading axes
+      g.define(n.outputs().get(0), g.emit(new dev.sparkconv.nn.MatMulJoin(g.name(n)),
+          OnnxOps.sameRank(n, g.dyn(n, 0), y)));
+      return;
+    }
     Const b = g.constant(n, 1);
     if (b.rank() != 2) {
       throw n.error("a constant of shape " + Shapes.format(b.shape()) + " is not supported (a (K, M) matrix)");

@@ -93,10 +93,25 @@ final class MathOps {
         new float[] {1f / in.length}, new int[0]), sum));
   }
 
-  /** A comparison of two computed tensors, 1 or 0 (a boolean tensor as float). */
+  /** A comparison, 1 or 0 (a boolean tensor as float): of two computed tensors, or of one and a constant. */
   private static void compare(OnnxNode n, OnnxImporter g, BinaryMath.Kind kind) {
     n.allow();
-    g.define(n.outputs().get(0), g.emit(new BinaryMath(g.name(n), kind), OnnxOps.sameRank(n, g.dyn(n, 0),
-        g.dyn(n, 1))));
+    Value a = g.input(n, 0);
+    Value b = g.input(n, 1);
+    String name = g.name(n);
+    if (a instanceof Dyn x && b instanceof Dyn y) {
+      g.define(n.outputs().get(0), g.emit(new BinaryMath(name, kind), OnnxOps.sameRank(n, x, y)));
+      return;
+    }
+    boolean constantFirst = a instanceof Const; // c < x is x > c
+    Dyn x = (Dyn) (constantFirst ? b : a);
+    Const c = (Const) (constantFirst ? a : b);
+    ConstantArithmetic.Kind k = switch (kind) {
+      case LESS -> constantFirst ? ConstantArithmetic.Kind.GREATER : ConstantArithmetic.Kind.LESS;
+      case GREATER -> constantFirst ? ConstantArithmetic.Kind.LESS : ConstantArithmetic.Kind.GREATER;
+      default -> ConstantArithmetic.Kind.EQUAL;
+    };
+    g.define(n.outputs().get(0), g.emit(new ConstantArithmetic(name, k, c.floats(), OnnxOps.constantShape(n, x, c)),
+        x));
   }
 }

@@ -47,8 +47,12 @@ public final class OnnxImporter {
   /** The per-sample input shape the caller fixes (null: the graph's own); it decides every folded shape. */
   private final int[] requestedShape;
 
-  private OnnxImporter(String source, int opset, int[] requestedShape) {
+  /** The model's folder, for external data; null when the model was not read from a file. */
+  private final Path dir;
+
+  private OnnxImporter(String source, int opset, int[] requestedShape, Path dir) {
     this.source = source;
+    this.dir = dir;
     this.opset = opset;
     this.requestedShape = requestedShape == null ? null : requestedShape.clone();
   }
@@ -69,10 +73,15 @@ public final class OnnxImporter {
     } catch (IOException e) {
       throw new ModelFormatException(file + " is not a readable ONNX model: " + e.getMessage(), e);
     }
-    return load(model, file.toString(), sampleShape);
+    return load(model, file.toString(), sampleShape, file.toAbsolutePath().getParent());
   }
 
   static Network load(ModelProto model, String source, int[] sampleShape) {
+    return load(model, source, sampleShape, null);
+  }
+
+  /** {@code dir}: where external data files lie (null: a model without a folder, whose external data is refused). */
+  static Network load(ModelProto model, String source, int[] sampleShape, Path dir) {
     if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
       throw new ModelFormatException(source + ": not an ONNX model (no graph nodes)");
     }
@@ -86,13 +95,13 @@ public final class OnnxImporter {
       throw new ModelFormatException(source + ": ONNX opset " + opset + " is not supported (" + MIN_OPSET + " to "
           + MAX_OPSET + ")");
     }
-    return new OnnxImporter(source, opset, sampleShape).build(model.getGraph());
+    return new OnnxImporter(source, opset, sampleShape, dir).build(model.getGraph());
   }
 
   private Network build(GraphProto graph) {
     for (TensorProto t : graph.getInitializerList()) {
       try {
-        values.put(t.getName(), Tensors.of(t));
+        values.put(t.getName(), Tensors.of(t, dir));
       } catch (IllegalArgumentException e) {
         throw new ModelFormatException(source + ": initializer " + e.getMessage(), e);
       }

@@ -28,6 +28,9 @@ final class ShapeOps {
     ops.put("Pad", ShapeOps::pad);
     ops.put("Slice", ShapeOps::slice);
     ops.put("Split", ShapeOps::split);
+    ops.put("Expand", ShapeOps::expand);
+    ops.put("Tile", ShapeOps::tile);
+    ops.put("Where", ShapeOps::where);
   }
 
   /** One input is the identity (DenseNet's first layer: torch.cat([x], 1)). */
@@ -185,6 +188,67 @@ final class ShapeOps {
       x = g.emit(new Slice(k == s.axes().length - 1 ? name : g.unique(name + "." + k), axis - 1, b[0], b[1], b[2]), x);
     }
     g.define(n.outputs().get(0), x);
+  }
+
+  /**
+   * Broadcast to a shape (numpy's rule, both ways): a Tile of the size-1 axes; the batch axis and the rank stay.
+   */
+  private static void expand(OnnxNode n, OnnxImporter g) {
+    n.allow();
+    Dyn x = g.dyn(n, 0);
+    long[] shape = g.constant(n, 1).longs();
+    if (shape.length > x.rank() || shape.length == x.rank() && shape[0] != 1 && shape[0] != Value.BATCH) {
+      throw n.error("shape " + Arrays.toString(shape) + " would add axes before the batch or expand it");
+    }
+    int[] repeats = new int[x.sample().length];
+    for (int d = 0; d < repeats.length; d++) {
+      int at = d + 1 - (x.rank() - shape.length); // aligned at the end
+      long want = at < 0 ? 1 : shape[at];
+      int have = x.sample()[d];
+      if (want != 1 && want != have && have != 1) {
+        throw n.error("shape " + Arrays.toString(shape) + " does not broadcast per-sample " + Shapes.format(x.sample()));
+      }
+      repeats[d] = have == 1 && want > 1 ? (int) want : 1;
+    }
+    tileBy(n, g, x, repeats);
+  }
+
+  private static void tile(OnnxNode n, OnnxImporter g) {
+    n.allow();
+    Dyn x = g.dyn(n, 0);
+    long[] r = g.constant(n, 1).longs();
+    if (r.length != x.rank() || r[0] != 1) {
+      throw n.error("repeats " + Arrays.toString(r) + " must have one entry per axis and leave the batch alone");
+    }
+    tileBy(n, g, x, Arrays.stream(r, 1, r.length).mapToInt(Math::toIntExact).toArray());
+  }
+
+  private static void tileBy(OnnxNode n, OnnxImporter g, Dyn x, int[] repeats) {
+    if (Arrays.stream(repeats).allMatch(r -> r == 1)) {
+      g.define(n.outputs().get(0), x);
+    } else {
+      OnnxOps.layer(n, g, new dev.sparkconv.nn.Tile(g.name(n), repeats));
+    }
+  }
+
+  /** cond ? x : y with a computed condition; a constant branch must be a scalar. */
+  private static void where(OnnxNode n, OnnxImporter g) {
+    n.allow();
+    java.util.List<Dyn> in = new java.util.ArrayList<>(java.util.List.of(g.dyn(n, 0)));
+    Float[] scalars = new Float[2];
+    for (int k = 1; k <= 2; k++) {
+      Value v = g.input(n, k);
+      if (v instanceof Dyn d) {
+        in.add(d);
+      } else if (((Value.Const) v).size() == 1) {
+        scalars[k - 1] = (float) ((Value.Const) v).values()[0];
+      } else {
+        throw n.error("input #" + k + " is a constant of shape " + Shapes.format(((Value.Const) v).shape())
+            + "; a constant branch must be a scalar");
+      }
+    }
+    g.define(n.outputs().get(0), g.emit(new dev.sparkconv.nn.Where(g.name(n), scalars[0], scalars[1]),
+        OnnxOps.sameRank(n, in.toArray(new Dyn[0]))));
   }
 
   /** One Split layer per output; sizes from the attribute (before 13), the input, or equal parts. */

@@ -139,6 +139,7 @@ def generate():
         export("ops", "reductions_opset%d" % opset, Reductions, (3, 4, 5), opset)
         export("ops", "elementwise_opset%d" % opset, Elementwise, (3, 4, 5), opset)
         export("ops", "attention_opset%d" % opset, Attention, (4, 3, 5), opset)
+        export("ops", "torch_lrn_lppool_opset%d" % opset, TorchLrnLpPool, (3, 6, 7), opset)
     single_input_variadic()
     reduce_axes_input()
     group_norm_opset18()
@@ -231,3 +232,18 @@ def external_data():
     onnx.save_model(model, os.path.join(path, "model.onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
                     location="weights.bin", size_threshold=0)
     assert os.path.getsize(os.path.join(path, "weights.bin")) > 0
+
+
+class TorchLrnLpPool(nn.Module):
+    """nn.LocalResponseNorm and nn.LPPool2d as torch.onnx writes them: LRN as an If on the input's rank around
+    Pow / Pad / AveragePool / Div, LpPool as Pow / AveragePool / Sign / Abs / Relu."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+        self.lrn = nn.LocalResponseNorm(3, alpha=0.05, beta=0.7, k=1.5)
+        self.lp = nn.LPPool2d(2, (2, 3), stride=(2, 1))
+
+    def forward(self, x):
+        x = self.conv(x)
+        return self.lp(self.lrn(x))

@@ -3,11 +3,11 @@ package dev.sparkconv.nn;
 import java.util.Locale;
 
 /**
- * An elementwise function of one input (ONNX Sqrt, Reciprocal, Exp, Log, Abs, Neg, Floor, Ceil), float in and out
+ * An elementwise function of one input (ONNX Sqrt, Reciprocal, Exp, Log, Abs, Neg, Floor, Ceil, Sign), float in and out
  * with IEEE semantics (sqrt and log of a negative are NaN, 1/0 is infinite). Op "sqrt" and so on.
  */
 public final class UnaryMath extends Elementwise {
-  public enum Kind { SQRT, RECIPROCAL, EXP, LOG, ABS, NEG, FLOOR, CEIL }
+  public enum Kind { SQRT, RECIPROCAL, EXP, LOG, ABS, NEG, FLOOR, CEIL, SIGN }
 
   private final Kind kind;
 
@@ -63,9 +63,14 @@ public final class UnaryMath extends Elementwise {
           out[i] = (float) Math.floor(in[i]);
         }
       }
-      default -> {
+      case CEIL -> {
         for (int i = 0; i < n; i++) {
           out[i] = (float) Math.ceil(in[i]);
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = Math.signum(in[i]);
         }
       }
     }

@@ -16,7 +16,7 @@ import java.util.function.DoubleUnaryOperator;
 final class Folding {
   private static final Set<String> FOLDABLE = Set.of("Identity", "Dropout", "Cast", "Gather", "Unsqueeze",
       "Squeeze", "Concat", "Reshape", "Flatten", "Transpose", "Slice", "ConstantOfShape", "Range", "Add", "Sub",
-      "Mul", "Div", "Pow", "Neg", "Floor", "Ceil", "Sqrt", "Abs", "Reciprocal", "Exp", "Log", "Equal", "Less", "Greater", "Where", "Expand", "Tile", "Max", "Min");
+      "Mul", "Div", "Pow", "Neg", "Floor", "Ceil", "Sqrt", "Abs", "Reciprocal", "Exp", "Log", "Equal", "Less", "Greater", "Where", "Expand", "Tile", "Max", "Min", "Sign");
 
   private Folding() {}
 
@@ -83,6 +83,7 @@ final class Folding {
       case "Exp" -> unary(a, Math::exp);
       case "Log" -> unary(a, Math::log);
       case "Neg" -> unary(a, x -> -x);
+      case "Sign" -> unary(a, Math::signum);
       case "Floor" -> unary(a, Math::floor);
       case "Ceil" -> unary(a, Math::ceil);
       case "Sqrt" -> unary(a, Math::sqrt);

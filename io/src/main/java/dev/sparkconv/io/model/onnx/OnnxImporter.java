@@ -112,20 +112,7 @@ public final class OnnxImporter {
     }
     graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
     for (int k = 0; k < graph.getNodeCount(); k++) {
-      NodeProto proto = graph.getNode(k);
-      OnnxNode node = new OnnxNode(proto, k, opset, source);
-      if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
-        throw node.error("op domain '" + proto.getDomain() + "' is not supported (only the default ONNX domain)");
-      }
-      try {
-        if (!Folding.fold(node, this)) {
-          OnnxOps.convert(node, this);
-        }
-      } catch (ModelFormatException e) {
-        throw e;
-      } catch (IllegalArgumentException | IndexOutOfBoundsException e) { // layer constructors name the parameter
-        throw node.error(String.valueOf(e.getMessage()));
-      }
+      convert(graph.getNode(k), k);
     }
     String[] outputs = graph.getOutputList().stream().map(o -> outputNode(o.getName())).toArray(String[]::new);
     try {
@@ -133,6 +120,51 @@ public final class OnnxImporter {
       return new Network(networkName(graph), inputShape, folded.toArray(new Node[0]), outputs);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void convert(NodeProto proto, int index) {
+    OnnxNode node = new OnnxNode(proto, index, opset, source);
+    if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
+      throw node.error("op domain '" + proto.getDomain() + "' is not supported (only the default ONNX domain)");
+    }
+    try {
+      if (node.op.equals("If")) {
+        inlineIf(node);
+      } else if (!Folding.fold(node, this)) {
+        OnnxOps.convert(node, this);
+      }
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) { // layer constructors name the parameter
+      throw node.error(String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * An If whose condition folds at load (torch guards decompositions with a rank check, as for LRN): the taken
+   * branch's nodes are imported in its place (they read the outer scope's values), its outputs become the If's.
+   */
+  private void inlineIf(OnnxNode n) {
+    n.allow("then_branch", "else_branch");
+    Value.Const cond = constant(n, 0);
+    if (cond == null || cond.size() != 1) {
+      throw n.error("needs a condition known at load (a constant or foldable scalar)");
+    }
+    GraphProto branch = n.attribute(cond.values()[0] != 0 ? "then_branch" : "else_branch").getG();
+    for (TensorProto t : branch.getInitializerList()) {
+      values.put(t.getName(), Tensors.of(t, dir));
+    }
+    branch.getNodeList().forEach(b -> b.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
+    branch.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
+    for (NodeProto b : branch.getNodeList()) {
+      convert(b, n.index);
+    }
+    if (branch.getOutputCount() != n.outputs().size()) {
+      throw n.error("branch has " + branch.getOutputCount() + " outputs for " + n.outputs().size());
+    }
+    for (int k = 0; k < n.outputs().size(); k++) {
+      define(n.outputs().get(k), value(n, branch.getOutput(k).getName()));
     }
   }
 

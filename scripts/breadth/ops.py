@@ -140,12 +140,15 @@ def generate():
         export("ops", "elementwise_opset%d" % opset, Elementwise, (3, 4, 5), opset)
         export("ops", "attention_opset%d" % opset, Attention, (4, 3, 5), opset)
         export("ops", "torch_lrn_lppool_opset%d" % opset, TorchLrnLpPool, (3, 6, 7), opset)
+        export("ops", "bicubic_opset%d" % opset, Bicubic, (3, 5, 7), opset)
     single_input_variadic()
     reduce_axes_input()
     group_norm_opset18()
     layer_norm_axis()
     deform_convs()
     external_data()
+    resize_opset18()
+    conv_transpose_same()
     errors()
 
 
@@ -247,3 +250,33 @@ class TorchLrnLpPool(nn.Module):
     def forward(self, x):
         x = self.conv(x)
         return self.lp(self.lrn(x))
+
+
+class Bicubic(nn.Module):
+    def forward(self, x):
+        a = F.interpolate(x, scale_factor=2, mode="bicubic", align_corners=False)
+        b = F.interpolate(x, size=(10, 14), mode="bicubic", align_corners=True)
+        return a + b
+
+
+def resize_opset18():
+    """Opset 18's Resize attributes: axes (sizes for H and W only), antialias 0, keep_aspect_ratio_policy stretch."""
+    x = torch.randn(2, 3, 5, 7)
+    hand_built("ops", "resize_axes_opset18",
+               [helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], name="resize", mode="linear", axes=[2, 3],
+                                 antialias=0, keep_aspect_ratio_policy="stretch",
+                                 coordinate_transformation_mode="half_pixel")],
+               {"sizes": np.array([9, 4], np.int64)}, x,
+               F.interpolate(x, size=(9, 4), mode="bilinear", align_corners=False), 18, check=False)
+
+
+def conv_transpose_same():
+    """ConvTranspose with auto_pad SAME_UPPER / SAME_LOWER: output in * stride, the spec's pads cropping the full
+    output (SAME_UPPER: the odd pad at the end)."""
+    w = torch.randn(3, 2, 4, 3)
+    x = torch.randn(2, 3, 4, 5)
+    full = F.conv_transpose2d(x, w, stride=2)                 # 10 x 11: totals 2 and 1 for 8 x 10
+    for auto, crop in (("SAME_UPPER", (slice(1, 9), slice(0, 10))), ("SAME_LOWER", (slice(1, 9), slice(1, 11)))):
+        hand_built("ops", "conv_transpose_%s_opset13" % auto.lower(),
+                   [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", strides=[2, 2], auto_pad=auto)],
+                   {"w": w.numpy()}, x, full[:, :, crop[0], crop[1]], 13)

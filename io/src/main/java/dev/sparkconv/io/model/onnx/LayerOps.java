@@ -139,11 +139,14 @@ final class LayerOps {
         b == null ? null : b.floats()), in));
   }
 
-  /** Weight (inC, outC / group, k...), as PyTorch's; symmetric pads; output_shape is not supported. */
+  /**
+   * Weight (inC, outC / group, k...), as PyTorch's; asymmetric pads crop the full output; output_shape and
+   * auto_pad SAME_* (output in * stride) give the pads by the spec's rule (SAME_UPPER: the odd one at the end).
+   */
   private static void convTranspose(OnnxNode n, OnnxImporter g) {
     n.allow("auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads",
         "strides");
-    n.only("auto_pad", n.s("auto_pad", "NOTSET"), "NOTSET", "VALID"); // SAME's split differs between ONNX versions
+    String auto = n.s("auto_pad", "NOTSET");
     Dyn x = g.dyn(n, 0);
     Const w = g.constant(n, 1);
     Const b = g.constant(n, 2);
@@ -152,6 +155,13 @@ final class LayerOps {
     int groups = (int) n.i("group", 1);
     int[] outputPadding = n.ints("output_padding") != null ? n.ints("output_padding") : new int[kernel.length];
     int[] target = n.ints("output_shape");
+    if (auto.startsWith("SAME") && target == null) { // the spec's rule: output in * stride, pads split below
+      target = new int[kernel.length];
+      for (int a = 0; a < kernel.length; a++) {
+        target[a] = x.sample()[a + 1] * win.strides()[a];
+      }
+    }
+    boolean upper = auto.equals("SAME_UPPER");
     if (target != null) { // the pads that give this size: the odd one at the start (ONNX's rule for NOTSET)
       int r = kernel.length;
       int[] pads = new int[2 * r];
@@ -162,8 +172,8 @@ final class LayerOps {
         if (total < 0) {
           throw n.error("attribute 'output_shape' = " + Arrays.toString(target) + " is larger than the full output");
         }
-        pads[a] = total - total / 2;
-        pads[a + r] = total / 2;
+        pads[a] = upper ? total / 2 : total - total / 2; // NOTSET and SAME_LOWER: the odd pad at the start
+        pads[a + r] = total - pads[a];
       }
       win = new Window(kernel, win.strides(), win.dilations(), pads);
     }
@@ -342,17 +352,21 @@ final class LayerOps {
 
   /**
    * Resize / Upsample as PyTorch's F.interpolate: nearest with asymmetric coordinates and floor
-   * rounding, or (bi)linear with half_pixel (align_corners false) or align_corners coordinates.
+   * rounding, (bi)linear with half_pixel (align_corners false) or align_corners coordinates, or bicubic (cubic with
+   * cubic_coeff_a -0.75, PyTorch's A) with the same. Opset 18's axes name the axes scales or sizes cover;
+   * antialias and a keep_aspect_ratio_policy other than stretch change the result and are refused.
    */
   private static void resize(OnnxNode n, OnnxImporter g) {
     n.allow("mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside",
-        "extrapolation_value", "scales");
+        "extrapolation_value", "scales", "antialias", "axes", "keep_aspect_ratio_policy");
     Dyn x = g.dyn(n, 0);
     boolean modern = n.op.equals("Resize") && n.opset >= 11;
     String mode = n.s("mode", "nearest");
-    n.only("mode", mode, "nearest", "linear", "bilinear");
+    n.only("mode", mode, "nearest", "linear", "bilinear", "cubic");
     String ctm = n.s("coordinate_transformation_mode", modern ? "half_pixel" : "asymmetric");
     n.only("exclude_outside", n.i("exclude_outside", 0), 0L);
+    n.only("antialias", n.i("antialias", 0), 0L);
+    n.only("keep_aspect_ratio_policy", n.s("keep_aspect_ratio_policy", "stretch"), "stretch");
     boolean align = false;
     if (mode.equals("nearest")) {
       n.only("coordinate_transformation_mode", ctm, "asymmetric");
@@ -360,6 +374,9 @@ final class LayerOps {
     } else {
       n.only("coordinate_transformation_mode", ctm, "half_pixel", "pytorch_half_pixel", "align_corners");
       align = ctm.equals("align_corners");
+    }
+    if (mode.equals("cubic")) {
+      n.only("cubic_coeff_a", n.f("cubic_coeff_a", -0.75f), -0.75f);
     }
     Const scales = n.has("scales") ? null : g.constant(n, modern ? 2 : 1);
     Const sizes = modern ? g.constant(n, 3) : null;
@@ -379,11 +396,29 @@ final class LayerOps {
     } else {
       throw n.error("needs scales or sizes");
     }
+    int[] axes = n.ints("axes");
+    if (axes != null) { // opset 18: entries for these axes only; the others keep their size
+      double[] fullScale = scale == null ? null : new double[r];
+      int[] fullSize = size == null ? null : OnnxOps.batched(x);
+      if (fullScale != null) {
+        Arrays.fill(fullScale, 1);
+      }
+      for (int k = 0; k < axes.length; k++) {
+        int a = Folding.axis(axes[k], r);
+        if (fullScale != null) {
+          fullScale[a] = scale[k];
+        } else {
+          fullSize[a] = size[k];
+        }
+      }
+      scale = fullScale;
+      size = fullSize;
+    }
     int given = scale != null ? scale.length : size.length;
     if (given != r || (scale != null ? scale[0] != 1 || scale[1] != 1 : size[1] != x.sample()[0])) {
       throw n.error("resizes the batch or channel axis, or has " + given + " entries for rank " + r);
     }
-    String ours = mode.equals("nearest") ? "nearest" : "bilinear";
+    String ours = mode.equals("nearest") ? "nearest" : mode.equals("cubic") ? "bicubic" : "bilinear";
     OnnxOps.layer(n, g, new Upsample(g.name(n), ours, size == null ? null : Arrays.copyOfRange(size, 2, r),
         scale == null ? null : Arrays.copyOfRange(scale, 2, r), align));
   }

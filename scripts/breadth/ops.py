@@ -141,6 +141,7 @@ def generate():
         export("ops", "attention_opset%d" % opset, Attention, (4, 3, 5), opset)
         export("ops", "torch_lrn_lppool_opset%d" % opset, TorchLrnLpPool, (3, 6, 7), opset)
         export("ops", "bicubic_opset%d" % opset, Bicubic, (3, 5, 7), opset)
+        export("ops", "einsum_opset%d" % opset, Einsums, (4, 3, 6), opset)
     single_input_variadic()
     reduce_axes_input()
     group_norm_opset18()
@@ -280,3 +281,17 @@ def conv_transpose_same():
         hand_built("ops", "conv_transpose_%s_opset13" % auto.lower(),
                    [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", strides=[2, 2], auto_pad=auto)],
                    {"w": w.numpy()}, x, full[:, :, crop[0], crop[1]], 13)
+
+
+class Einsums(nn.Module):
+    """The einsum patterns torch writes as Einsum: attention scores and values, a channel mix by a weight."""
+
+    def __init__(self):
+        super().__init__()
+        self.mix = nn.Parameter(torch.randn(4, 3))
+
+    def forward(self, x):                                     # (N, 4, 3, 6)
+        q = x.reshape(x.shape[0], 2, 2, 18).transpose(2, 3)   # (N, heads 2, 18, 2)
+        s = torch.softmax(torch.einsum("bhqd,bhkd->bhqk", q, q), dim=-1)
+        v = torch.einsum("bhqk,bhkd->bhdq", s, q).reshape(x.shape)
+        return torch.einsum("bchw,ck->bkhw", v, self.mix) + torch.einsum("bcw,bwv->bcv", x[:, :, 0], x[:, 0].transpose(1, 2))[:, :3, :, None]

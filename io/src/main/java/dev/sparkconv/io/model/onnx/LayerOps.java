@@ -26,6 +26,7 @@ final class LayerOps {
     ops.put("Conv", LayerOps::conv);
     ops.put("ConvTranspose", LayerOps::convTranspose);
     ops.put("DeformConv", LayerOps::deformConv);
+    ops.put("Einsum", EinsumOp::convert);
     ops.put("MaxPool", LayerOps::maxPool);
     ops.put("AveragePool", LayerOps::avgPool);
     ops.put("LpPool", LayerOps::lpPool);

@@ -31,6 +31,7 @@ final class ShapeOps {
     ops.put("Expand", ShapeOps::expand);
     ops.put("Tile", ShapeOps::tile);
     ops.put("Where", ShapeOps::where);
+    ops.put("Gather", ShapeOps::gather);
   }
 
   /** One input is the identity (DenseNet's first layer: torch.cat([x], 1)). */
@@ -249,6 +250,36 @@ final class ShapeOps {
     }
     g.define(n.outputs().get(0), g.emit(new dev.sparkconv.nn.Where(g.name(n), scalars[0], scalars[1]),
         OnnxOps.sameRank(n, in.toArray(new Dyn[0]))));
+  }
+
+  /**
+   * Gather on a computed tensor with constant indices (x[:, :, 0] as torch writes it): a scalar index is a slice
+   * without its axis, 1-d indices in one step (0, 2, 4) a strided slice; others are refused.
+   */
+  private static void gather(OnnxNode n, OnnxImporter g) {
+    n.allow("axis");
+    Dyn x = g.dyn(n, 0);
+    Value.Const idx = g.constant(n, 1);
+    int axis = OnnxOps.sampleAxis(n, n.i("axis", 0), x.rank());
+    int size = x.sample()[axis];
+    long[] at = Arrays.stream(idx.longs()).map(i -> i < 0 ? i + size : i).toArray();
+    long step = at.length > 1 ? at[1] - at[0] : 1;
+    for (int k = 0; k < at.length; k++) {
+      if (at[k] < 0 || at[k] >= size || at[k] != at[0] + k * step || step < 1 || idx.rank() > 1) {
+        throw n.error("indices " + Arrays.toString(idx.longs()) + " are not supported on a computed tensor (a "
+            + "scalar, or a 1-d run with one positive step)");
+      }
+    }
+    String name = g.name(n);
+    Dyn sliced = g.emit(new Slice(idx.rank() == 0 ? g.unique(name + ".slice") : name, axis, (int) at[0],
+        (int) (at[at.length - 1] + 1), (int) step), x);
+    if (idx.rank() == 0) { // the axis goes
+      int[] sample = java.util.stream.IntStream.range(0, sliced.sample().length).filter(d -> d != axis)
+          .map(d -> sliced.sample()[d]).toArray();
+      g.define(n.outputs().get(0), g.emit(new Reshape(name, sample), sliced));
+    } else {
+      g.define(n.outputs().get(0), sliced);
+    }
   }
 
   /** One Split layer per output; sizes from the attribute (before 13), the input, or equal parts. */

@@ -130,6 +130,18 @@ def errors():
           {}, 18, ["node 'rm'", "(ReduceMean)", "'noop_with_empty_axes' = 1"])
     error("reduce_over_the_batch", [helper.make_node("ReduceSum", ["x", "a"], ["y"], name="rs")],
           {"a": np.array([0], np.int64)}, 13, ["node 'rs'", "(ReduceSum)", "batch axis"])
+    error("einsum_ellipsis", [helper.make_node("Relu", ["x"], ["r"]),
+                              helper.make_node("Einsum", ["x", "r"], ["y"], name="es", equation="...ij,...jk->...ik")],
+          {}, 13, ["node 'es'", "(Einsum)", "equation '...ij,...jk->...ik'"], shape=(1, 3, 4, 4))
+    error("resize_antialias", [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="rz", mode="linear",
+                                                antialias=1)],
+          {"scales": np.array([1, 1, 0.5, 0.5], np.float32)}, 18, ["node 'rz'", "(Resize)", "'antialias' = 1"])
+    error("where_tensor_branch", [helper.make_node("Greater", ["x", "zero"], ["c"]),
+                                  helper.make_node("Where", ["c", "x", "t"], ["y"], name="wh")],
+          {"zero": np.zeros(1, np.float32), "t": np.ones((4, 5), np.float32)}, 13,
+          ["node 'wh'", "(Where)", "input #2", "must be a scalar"])
+    error("gather_irregular_indices", [helper.make_node("Gather", ["x", "i"], ["y"], name="ga", axis=1)],
+          {"i": np.array([0, 2, 1], np.int64)}, 13, ["node 'ga'", "(Gather)", "indices [0, 2, 1]"])
 
 
 def generate():

@@ -34,6 +34,19 @@ public final class ConstantArithmetic extends BaseLayer {
     return "const_" + kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
+  /** A copy of the constant, of {@link #shape()}. */
+  public float[] constant() {
+    return constant.clone();
+  }
+
+  public int[] shape() {
+    return shape.clone();
+  }
+
   @Override
   public long parameterCount() {
     return constant.length;

@@ -32,6 +32,24 @@ public final class LayerNorm extends BaseLayer {
     return "layer_norm";
   }
 
+  public int[] normalizedShape() {
+    return normalizedShape.clone();
+  }
+
+  public float eps() {
+    return eps;
+  }
+
+  /** A copy, or null. */
+  public float[] weight() {
+    return weight == null ? null : weight.clone();
+  }
+
+  /** A copy, or null. */
+  public float[] bias() {
+    return bias == null ? null : bias.clone();
+  }
+
   @Override
   public int[] outputShape(int[] in) {
     int r = normalizedShape.length;

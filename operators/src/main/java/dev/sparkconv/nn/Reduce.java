@@ -35,6 +35,19 @@ public final class Reduce extends BaseLayer {
     return "reduce_" + kind.name().toLowerCase(Locale.ROOT);
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The reduced per-sample axes, ascending. */
+  public int[] axes() {
+    return axes.clone();
+  }
+
+  public boolean keepDims() {
+    return keepDims;
+  }
+
   @Override
   public int[] outputShape(int[] in) {
     if (axes[axes.length - 1] >= in.length) {

@@ -24,6 +24,10 @@ public final class UnaryMath extends Elementwise {
     return kind.name().toLowerCase(Locale.ROOT);
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
     int n = count(batch, inShape);

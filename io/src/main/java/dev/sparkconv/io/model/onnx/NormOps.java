@@ -75,7 +75,7 @@ final class NormOps {
   }
 
   /** A constant broadcast to {@code shape} (its trailing axes aligned), as a dense array. */
-  private static float[] expanded(OnnxNode n, Const c, int[] shape, String what) {
+  static float[] expanded(OnnxNode n, Const c, int[] shape, String what) {
     int[] s = Folding.pad(c.shape(), Math.max(c.rank(), shape.length));
     int[] target = Folding.pad(shape, s.length);
     for (int d = 0; d < s.length; d++) {

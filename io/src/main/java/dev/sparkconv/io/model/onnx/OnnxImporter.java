@@ -116,7 +116,7 @@ public final class OnnxImporter {
     }
     String[] outputs = graph.getOutputList().stream().map(o -> outputNode(o.getName())).toArray(String[]::new);
     try {
-      List<Node> folded = BatchNormFolding.fold(nodes, outputs);
+      List<Node> folded = BatchNormFolding.fold(live(outputs), outputs);
       return new Network(networkName(graph), inputShape, folded.toArray(new Node[0]), outputs);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": " + e.getMessage(), e);
@@ -298,12 +298,31 @@ public final class OnnxImporter {
 
   /** The network node that computed {@code d}, or null for the input. */
   Node producer(Value.Dyn d) {
+    return node(d.node());
+  }
+
+  /** The network node of this name, or null (the input). */
+  Node node(String name) {
     for (int k = nodes.size() - 1; k >= 0; k--) {
-      if (nodes.get(k).name().equals(d.node())) {
+      if (nodes.get(k).name().equals(name)) {
         return nodes.get(k);
       }
     }
     return null;
+  }
+
+  /** The nodes the outputs read, directly or not: a fusion leaves the nodes it replaced unread. */
+  private List<Node> live(String[] outputs) {
+    Set<String> needed = new HashSet<>(List.of(outputs));
+    List<Node> kept = new ArrayList<>();
+    for (int k = nodes.size() - 1; k >= 0; k--) {
+      Node node = nodes.get(k);
+      if (needed.contains(node.name())) {
+        kept.add(0, node);
+        needed.addAll(List.of(node.inputs()));
+      }
+    }
+    return kept;
   }
 
   void replace(Node old, Node replacement) {

@@ -206,6 +206,9 @@ final class OnnxOps {
     Value b = g.input(n, 1);
     String name = g.name(n);
     if (a instanceof Dyn x && b instanceof Dyn y) {
+      if (n.op.equals("Div") && LayerNormFusion.fuseDivision(n, g, x, y)) {
+        return;
+      }
       g.define(n.outputs().get(0), g.emit(switch (n.op) {
         case "Add" -> new Add(name);
         case "Sub" -> new Sub(name);
@@ -237,7 +240,9 @@ final class OnnxOps {
       default -> { }
     }
     int[] shape = constantShape(n, x, c);
-    if (kind == ConstantArithmetic.Kind.ADD && fuseBias(n, g, x, v, shape)) {
+    if (kind == ConstantArithmetic.Kind.ADD && fuseBias(n, g, x, v, shape)
+        || !constantFirst && !n.op.equals("Div")
+        && LayerNormFusion.fuseAffine(n, g, x, Const.ofFloats(c.shape(), v), kind)) {
       return;
     }
     g.define(n.outputs().get(0), g.emit(new ConstantArithmetic(name, kind, v, shape), x));

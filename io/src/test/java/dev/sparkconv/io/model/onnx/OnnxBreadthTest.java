@@ -1,6 +1,7 @@
 package dev.sparkconv.io.model.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -10,16 +11,19 @@ import dev.sparkconv.io.model.ModelFormatException;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
+import dev.sparkconv.nn.Node;
 import dev.sparkconv.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ONNX breadth suite (scripts/gen_onnx_breadth.py): reduced-width torchvision families exported at two opsets
@@ -47,6 +51,19 @@ class OnnxBreadthTest {
   @MethodSource("ops")
   void opMatchesPyTorch(String name) {
     assertMatches("ops/" + name);
+  }
+
+  /** torch's nine-node LayerNorm before opset 17 imports as the LayerNorm its opset 17 export names. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"ops/layer_norms_opset13", "families/convnext_opset13", "families/norms_opset13"})
+  void decomposedLayerNormIsOneLayer(String id) {
+    Network decomposed = ModelLoader.load(root().resolve(id).resolve("model.onnx"));
+    Network named = ModelLoader.load(root().resolve(id.replace("opset13", "opset17")).resolve("model.onnx"));
+    List<String> ops = decomposed.nodes().stream().map(Node::op).toList();
+    assertTrue(ops.stream().noneMatch(op -> op.startsWith("reduce") || op.equals("sqrt") || op.equals("div")),
+        ops.toString());
+    assertEquals(named.nodes().stream().filter(node -> node.op().equals("layer_norm")).count(),
+        ops.stream().filter(op -> op.equals("layer_norm")).count(), ops.toString());
   }
 
   /** errors/<case>/message.txt holds the fragments the load error must contain (node, op, attribute). */

@@ -80,9 +80,7 @@ public final class Reduce extends BaseLayer {
     int innerStride = outStride[rank - 1];
     int[] index = new int[rank];
     for (int src = 0, dst = 0, total = batch * Shapes.size(inShape); src < total; src += inner) {
-      for (int i = 0; i < inner; i++) {
-        accumulate(acc, dst + i * innerStride, in[src + i]);
-      }
+      accumulate(acc, dst, innerStride, in, src, inner);
       for (int d = rank - 2; d >= 0; d--) { // odometer over the outer axes
         dst += outStride[d];
         if (++index[d] < dims[d]) {
@@ -98,12 +96,29 @@ public final class Reduce extends BaseLayer {
     }
   }
 
-  private void accumulate(double[] acc, int at, float x) {
+  /** The innermost axis: into one cell (step 0, a reduced axis) or a run of cells; one loop per kind. */
+  private void accumulate(double[] acc, int at, int step, float[] in, int src, int n) {
     switch (kind) {
-      case MAX -> acc[at] = Math.max(acc[at], x);
-      case MIN -> acc[at] = Math.min(acc[at], x);
-      case L2 -> acc[at] += (double) x * x;
-      default -> acc[at] += x;
+      case MAX -> {
+        for (int i = 0; i < n; i++) {
+          acc[at + i * step] = Math.max(acc[at + i * step], in[src + i]);
+        }
+      }
+      case MIN -> {
+        for (int i = 0; i < n; i++) {
+          acc[at + i * step] = Math.min(acc[at + i * step], in[src + i]);
+        }
+      }
+      case L2 -> {
+        for (int i = 0; i < n; i++) {
+          acc[at + i * step] += (double) in[src + i] * in[src + i];
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          acc[at + i * step] += in[src + i];
+        }
+      }
     }
   }
 }

@@ -122,7 +122,7 @@ final class LayerOps {
       throw n.error("DeformConv is an opset 19 op but the model imports opset " + n.opset);
     }
     Dyn x = g.dyn(n, 0);
-    Const w = g.constant(n, 1);
+    Const w = g.requiredConstant(n, 1);
     Const b = g.constant(n, 3);
     if (w.rank() != 4) {
       throw n.error("weight of shape " + Shapes.format(w.shape()) + " is not supported (2-d only)");

@@ -69,7 +69,7 @@ final class NormOps {
     Dyn x = g.dyn(n, 0);
     int axis = OnnxOps.sampleAxis(n, n.i("axis", -1), x.rank());
     int[] shape = Arrays.copyOfRange(x.sample(), axis, x.sample().length);
-    float[] scale = expanded(n, g.constant(n, 1), shape, "Scale");
+    float[] scale = expanded(n, g.requiredConstant(n, 1), shape, "Scale");
     float[] bias = g.constant(n, 2) == null ? null : expanded(n, g.constant(n, 2), shape, "B");
     OnnxOps.layer(n, g, new LayerNorm(g.name(n), shape, n.f("epsilon", 1e-5f), scale, bias));
   }
@@ -107,6 +107,9 @@ final class NormOps {
     Dyn x = g.dyn(n, 0);
     int groups = (int) n.i("num_groups", 0);
     int channels = x.sample()[0];
+    if (g.constant(n, 1) == null || g.constant(n, 2) == null) {
+      throw n.error("needs inputs scale and bias");
+    }
     float[] scale = g.constant(n, 1).floats();
     float[] bias = g.constant(n, 2).floats();
     if (n.opset < 21) {
@@ -132,6 +135,9 @@ final class NormOps {
     n.allow("epsilon");
     Dyn x = g.dyn(n, 0);
     int channels = x.sample()[0];
+    if (g.constant(n, 1) == null || g.constant(n, 2) == null) {
+      throw n.error("needs inputs scale and B");
+    }
     OnnxOps.layer(n, g, new GroupNorm(g.name(n), channels, channels, n.f("epsilon", 1e-5f),
         g.constant(n, 1).floats(), g.constant(n, 2).floats()));
   }

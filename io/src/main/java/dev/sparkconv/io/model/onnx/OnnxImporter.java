@@ -257,6 +257,15 @@ public final class OnnxImporter {
     return c;
   }
 
+  /** Input k as a constant that must be present. */
+  Value.Const requiredConstant(OnnxNode node, int k) {
+    Value.Const c = constant(node, k);
+    if (c == null) {
+      throw node.error("needs input #" + k);
+    }
+    return c;
+  }
+
   /** Input k as a computed tensor; a constant is an error. */
   Value.Dyn dyn(OnnxNode node, int k) {
     if (!(input(node, k) instanceof Value.Dyn d)) {

@@ -197,7 +197,7 @@ final class ShapeOps {
   private static void expand(OnnxNode n, OnnxImporter g) {
     n.allow();
     Dyn x = g.dyn(n, 0);
-    long[] shape = g.constant(n, 1).longs();
+    long[] shape = g.requiredConstant(n, 1).longs();
     if (shape.length > x.rank() || shape.length == x.rank() && shape[0] != 1 && shape[0] != Value.BATCH) {
       throw n.error("shape " + Arrays.toString(shape) + " would add axes before the batch or expand it");
     }
@@ -217,7 +217,7 @@ final class ShapeOps {
   private static void tile(OnnxNode n, OnnxImporter g) {
     n.allow();
     Dyn x = g.dyn(n, 0);
-    long[] r = g.constant(n, 1).longs();
+    long[] r = g.requiredConstant(n, 1).longs();
     if (r.length != x.rank() || r[0] != 1) {
       throw n.error("repeats " + Arrays.toString(r) + " must have one entry per axis and leave the batch alone");
     }
@@ -259,7 +259,7 @@ final class ShapeOps {
   private static void gather(OnnxNode n, OnnxImporter g) {
     n.allow("axis");
     Dyn x = g.dyn(n, 0);
-    Value.Const idx = g.constant(n, 1);
+    Value.Const idx = g.requiredConstant(n, 1);
     int axis = OnnxOps.sampleAxis(n, n.i("axis", 0), x.rank());
     int size = x.sample()[axis];
     long[] at = Arrays.stream(idx.longs()).map(i -> i < 0 ? i + size : i).toArray();

@@ -4,6 +4,7 @@ MobileNetV2 and ShuffleNetV2 (1.0x) with seeded random weights, eval mode, opset
 axis, input named "x". Writes <out>/<name>/model.onnx (not committed: tens of MB), then times PyTorch itself
 on each model, one thread, no autograd, at each batch size (best of --reps after warm-up, as the conv suite),
 into <out>/pytorch.tsv: name, batch, best seconds per call. ModelBench prints those beside its own figures.
+BENCH_MODELS=name,... picks other models of MODELS (EfficientNet-B0 and ConvNeXt-T, issue 14's profile).
 Usage: /usr/bin/python3 scripts/gen_bench_models.py OUT_DIR [--batches 1,8] [--reps N] [--no-pytorch]"""
 import os
 import sys
@@ -17,7 +18,10 @@ MODELS = {
     "resnet18": torchvision.models.resnet18,
     "mobilenet_v2": torchvision.models.mobilenet_v2,
     "shufflenet_v2": torchvision.models.shufflenet_v2_x1_0,
+    "efficientnet_b0": torchvision.models.efficientnet_b0,
+    "convnext_tiny": torchvision.models.convnext_tiny,
 }
+DEFAULT = "resnet18,mobilenet_v2,shufflenet_v2"
 
 
 def main():
@@ -32,7 +36,8 @@ def main():
     if os.path.exists(timings):
         os.remove(timings)  # never compare with figures from another run
     rows = []
-    for name, build in MODELS.items():
+    for name in os.environ.get("BENCH_MODELS", DEFAULT).split(","):
+        build = MODELS[name]
         path = os.path.join(out, name, "model.onnx")
         torch.manual_seed(0)
         model = build().eval()

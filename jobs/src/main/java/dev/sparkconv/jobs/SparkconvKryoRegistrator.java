@@ -38,12 +38,15 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       dev.sparkconv.nn.LocallyConnected2d.class, dev.sparkconv.nn.TiledConv2d.class,
       dev.sparkconv.nn.Split.class, dev.sparkconv.nn.ConstantArithmetic.class, dev.sparkconv.nn.ErfLayer.class,
       dev.sparkconv.nn.Triangle.class, dev.sparkconv.nn.Sqrt.class, dev.sparkconv.nn.PatchNorm2d.class,
+      dev.sparkconv.nn.LayerNorm.class, dev.sparkconv.nn.GroupNorm.class, dev.sparkconv.nn.Reduce.class,
+      dev.sparkconv.nn.UnaryMath.class, dev.sparkconv.nn.Tile.class,
   };
 
   /** The multi-input operators (graph nodes that are not layers). */
   static final Class<?>[] JOINS = {
       dev.sparkconv.nn.Add.class, dev.sparkconv.nn.Sub.class, dev.sparkconv.nn.Mul.class,
-      dev.sparkconv.nn.Concat.class,
+      dev.sparkconv.nn.Concat.class, dev.sparkconv.nn.BinaryMath.class, dev.sparkconv.nn.Where.class,
+      dev.sparkconv.nn.MatMulJoin.class, dev.sparkconv.nn.DeformConvJoin.class,
   };
 
   @Override
@@ -64,7 +67,10 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       kryo.register(layer);
     }
     kryo.register(dev.sparkconv.nn.PaddingMode.class); // a field of Conv
-    kryo.register(dev.sparkconv.nn.ConstantArithmetic.Kind.class); // a field of ConstantArithmetic (ONNX import)
+    for (Class<?> kind : new Class<?>[] {dev.sparkconv.nn.ConstantArithmetic.Kind.class, // fields of ONNX ops
+        dev.sparkconv.nn.Reduce.Kind.class, dev.sparkconv.nn.UnaryMath.Kind.class, dev.sparkconv.nn.BinaryMath.Kind.class}) {
+      kryo.register(kind);
+    }
     // Parquet schema inference ships the output schemas (tensor, array, ML vector) between tasks and the driver.
     for (Class<?> type : new Class<?>[] {StructType.class, StructType[].class, StructField.class,
         StructField[].class, ArrayType.class, Metadata.class, DataTypes.StringType.getClass(),

@@ -39,4 +39,17 @@ public interface Axpy {
 
   /** sum_i x[xOff + i] * y[yOff + i]. */
   float dot(int n, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * y[yOff + i] = 1 / (1 + exp(-x[xOff + i])): the logistic sigmoid (SiLU's and squeeze-and-excitation's), within
+   * a few float ulps; the scalar loop computes it in double, one exp per element, which profiled at two thirds of
+   * EfficientNet-B0's time.
+   */
+  void sigmoid(int n, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * y[yOff + i] = erf(x[xOff + i]) (exact GELU as opsets before 20 export it); the vector loop within 5e-7 of it
+   * (Eigen's float rational approximation), the scalar one {@link dev.sparkconv.nn.Erf}'s double series.
+   */
+  void erf(int n, float[] x, int xOff, float[] y, int yOff);
 }

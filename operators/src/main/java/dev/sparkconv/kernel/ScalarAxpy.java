@@ -61,4 +61,18 @@ final class ScalarAxpy implements Axpy {
     }
     return sum;
   }
+
+  @Override
+  public void sigmoid(int n, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = (float) (1 / (1 + Math.exp(-x[xOff + i]))); // double: neither tail overflows
+    }
+  }
+
+  @Override
+  public void erf(int n, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = (float) dev.sparkconv.nn.Erf.erf(x[xOff + i]);
+    }
+  }
 }

@@ -148,4 +148,39 @@ public final class VectorAxpy implements Axpy {
     }
     return sum;
   }
+
+  @Override
+  public void sigmoid(int n, float[] x, int xOff, float[] y, int yOff) {
+    int bound = n - n % L;
+    int i = 0;
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (; i < bound; i += L) { // exp(-x) overflows to infinity for x < -88: 1 / inf is the right 0
+      FloatVector e = FloatVector.fromArray(S, x, xOff + i).neg().lanewise(VectorOperators.EXP);
+      one.div(one.add(e)).intoArray(y, yOff + i);
+    }
+    SCALAR.sigmoid(n - i, x, xOff + i, y, yOff + i);
+  }
+
+  /** Eigen's generic_fast_erf_float: x clamped to [-4, 4] (erf is +-1 in float beyond), odd p(x) over even q(x). */
+  @Override
+  public void erf(int n, float[] x, int xOff, float[] y, int yOff) {
+    int bound = n - n % L;
+    int i = 0;
+    for (; i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i).max(-4f).min(4f);
+      FloatVector v2 = v.mul(v);
+      FloatVector p = v2.fma(-2.72614225801306e-10f, 2.77068142495902e-08f);
+      p = v2.fma(p, FloatVector.broadcast(S, -2.10102402082508e-06f));
+      p = v2.fma(p, FloatVector.broadcast(S, -5.69250639462346e-05f));
+      p = v2.fma(p, FloatVector.broadcast(S, -7.34990630326855e-04f));
+      p = v2.fma(p, FloatVector.broadcast(S, -2.95459980854025e-03f));
+      p = v2.fma(p, FloatVector.broadcast(S, -1.60960333262415e-02f));
+      FloatVector q = v2.fma(-1.45660718464996e-05f, -2.13374055278905e-04f);
+      q = v2.fma(q, FloatVector.broadcast(S, -1.68282697438203e-03f));
+      q = v2.fma(q, FloatVector.broadcast(S, -7.37332916720468e-03f));
+      q = v2.fma(q, FloatVector.broadcast(S, -1.42647390514189e-02f));
+      v.mul(p).div(q).intoArray(y, yOff + i);
+    }
+    SCALAR.erf(n - i, x, xOff + i, y, yOff + i);
+  }
 }

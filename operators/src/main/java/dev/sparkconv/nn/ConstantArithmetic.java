@@ -4,13 +4,15 @@ import dev.sparkconv.tensor.Shapes;
 import java.util.Arrays;
 
 /**
- * x + c, x * c or c - x with a constant tensor c that broadcasts to the input: its per-sample shape
+ * x + c, x * c, c - x, x ^ c, c / x, max(x, c), min(x, c) or a comparison x == c, x < c, x > c (1 or 0) with a
+ * constant tensor c that broadcasts to the input: its per-sample shape
  * has at most the input's rank (leading axes added as size 1) and each size equals the input's or
  * is 1. Imported graphs need it for biases and scales that are weights, not nodes (ONNX Add/Mul
- * with an initializer). Ops "const_add", "const_mul", "const_rsub".
+ * with an initializer). Ops "const_add", "const_mul", "const_rsub", "const_pow", "const_rdiv", "const_max", "const_min", "const_equal",
+ * "const_less", "const_greater".
  */
 public final class ConstantArithmetic extends BaseLayer {
-  public enum Kind { ADD, MUL, RSUB }
+  public enum Kind { ADD, MUL, RSUB, POW, RDIV, MAX, MIN, EQUAL, LESS, GREATER }
 
   private final Kind kind;
   private final float[] constant;
@@ -30,6 +32,19 @@ public final class ConstantArithmetic extends BaseLayer {
   @Override
   public String op() {
     return "const_" + kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** A copy of the constant, of {@link #shape()}. */
+  public float[] constant() {
+    return constant.clone();
+  }
+
+  public int[] shape() {
+    return shape.clone();
   }
 
   @Override
@@ -75,7 +90,18 @@ public final class ConstantArithmetic extends BaseLayer {
       for (int i = 0, len = dims[axis]; i < len; i++) {
         float c = constant[coff + i * cs];
         float x = in[off + i];
-        out[off + i] = kind == Kind.ADD ? x + c : kind == Kind.MUL ? x * c : c - x;
+        out[off + i] = switch (kind) {
+          case ADD -> x + c;
+          case MUL -> x * c;
+          case RSUB -> c - x;
+          case POW -> (float) Math.pow(x, c);
+          case RDIV -> c / x;
+          case MAX -> Math.max(x, c);
+          case MIN -> Math.min(x, c);
+          case EQUAL -> x == c ? 1f : 0f;
+          case LESS -> x < c ? 1f : 0f;
+          case GREATER -> x > c ? 1f : 0f;
+        };
       }
       return;
     }

@@ -244,10 +244,14 @@ final class ConvKernels {
     }
   }
 
-  /** out[dst + j] = in[row + j * stride] for j in [lo, hi), zero for the rest of [0, count): one padded row. */
+  /**
+   * out[dst + j] = in[row + j * stride] for j in [lo, hi), zero for the rest of [0, count): one padded row. With
+   * padding wider than the input lo == hi and row + lo may lie outside {@code in} (which arraycopy checks even
+   * for length 0): nothing is read then.
+   */
   private static void gatherRow(float[] in, int row, int stride, int lo, int hi, float[] out, int dst, int count) {
     Arrays.fill(out, dst, dst + lo, 0f);
-    if (stride == 1) {
+    if (hi > lo && stride == 1) {
       System.arraycopy(in, row + lo, out, dst + lo, hi - lo);
     } else if (stride == 2) { // a constant stride lets C2 drop the range checks: 3x faster than the loop below
       for (int j = lo; j < hi; j++) {

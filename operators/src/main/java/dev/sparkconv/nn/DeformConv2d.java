@@ -264,6 +264,16 @@ public final class DeformConv2d extends BaseLayer implements Windowed {
    * group's channels.
    */
   private void sample(float[] in, int inOff, int h, int w, int outH, int outW, float[] offsets, float[] cols) {
+    sample(inChannels, offsetGroups, modulated, kernel, stride, padding, dilation, in, inOff, h, w, outH, outW,
+        offsets, cols);
+  }
+
+  /**
+   * {@link #sample} for any geometry ({@link DeformConvJoin} shares it): {@code offsets} holds the 2 * offsetGroups
+   * * kH * kW offset planes, then (modulated) the offsetGroups * kH * kW mask planes, each outH x outW.
+   */
+  static void sample(int inChannels, int offsetGroups, boolean modulated, int[] kernel, int[] stride, int[] padding,
+      int[] dilation, float[] in, int inOff, int h, int w, int outH, int outW, float[] offsets, float[] cols) {
     int plane = outH * outW;
     int taps = kernel[0] * kernel[1];
     int perOffsetGroup = inChannels / offsetGroups;

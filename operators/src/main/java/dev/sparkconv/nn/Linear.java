@@ -1,17 +1,33 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.tensor.Shapes;
+
 /**
  * Fully connected layer, y = x W^T + b with W in PyTorch's (out, in) layout: the whole batch is one
  * GEMM with transB, so W is used as stored. Bias is prefilled into the output and the GEMM adds to it.
+ * Input (in); {@link #overLastAxis} also takes (..., in), as nn.Linear does, every leading position a GEMM
+ * row (an ONNX MatMul by a weight after a Transpose to channels-last, as in ConvNeXt's blocks).
  */
 public final class Linear extends BaseLayer {
   private final int inFeatures;
   private final int outFeatures;
   private final float[] weight;
   private final float[] bias;
+  /** Leading per-sample axes allowed; never for a plain Linear, where a (C, H, W) input means a missing flatten. */
+  private final boolean leadingAxes;
 
   public Linear(String name, int inFeatures, int outFeatures, float[] weight, float[] bias) {
+    this(name, inFeatures, outFeatures, weight, bias, false);
+  }
+
+  /** A Linear on the last axis of an input of any rank: (..., in) to (..., out). */
+  public static Linear overLastAxis(String name, int inFeatures, int outFeatures, float[] weight, float[] bias) {
+    return new Linear(name, inFeatures, outFeatures, weight, bias, true);
+  }
+
+  private Linear(String name, int inFeatures, int outFeatures, float[] weight, float[] bias, boolean leadingAxes) {
     super("linear", name);
+    this.leadingAxes = leadingAxes;
     this.inFeatures = positive("inFeatures", inFeatures);
     this.outFeatures = positive("outFeatures", outFeatures);
     long weightSize = (long) inFeatures * outFeatures;
@@ -50,12 +66,19 @@ public final class Linear extends BaseLayer {
     return bias == null ? null : bias.clone();
   }
 
+  /** The same layer with another bias (a following Add folded in). */
+  public Linear withBias(float[] newBias) {
+    return new Linear(name(), inFeatures, outFeatures, weight, newBias, leadingAxes);
+  }
+
   @Override
   public int[] outputShape(int[] in) {
-    if (in.length != 1 || in[0] != inFeatures) {
-      throw new ShapeException(this, "(" + inFeatures + ")", in);
+    if (in.length == 0 || in.length > 1 && !leadingAxes || in[in.length - 1] != inFeatures) {
+      throw new ShapeException(this, "(" + (leadingAxes ? "..., " : "") + inFeatures + ")", in);
     }
-    return new int[] {outFeatures};
+    int[] out = in.clone();
+    out[in.length - 1] = outFeatures;
+    return out;
   }
 
   @Override
@@ -65,20 +88,20 @@ public final class Linear extends BaseLayer {
 
   @Override
   public long macs(int[] in) {
-    outputShape(in);
-    return (long) inFeatures * outFeatures;
+    return (long) Shapes.size(outputShape(in)) * inFeatures;
   }
 
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
+    int rows = batch * (Shapes.size(inShape) / inFeatures);
     float beta = 0f;
     if (bias != null) {
-      for (int n = 0; n < batch; n++) {
+      for (int n = 0; n < rows; n++) {
         System.arraycopy(bias, 0, out, n * outFeatures, outFeatures);
       }
       beta = 1f;
     }
-    ctx.gemm().sgemm(false, true, batch, outFeatures, inFeatures, 1f, in, 0, inFeatures, weight, 0, inFeatures,
+    ctx.gemm().sgemm(false, true, rows, outFeatures, inFeatures, 1f, in, 0, inFeatures, weight, 0, inFeatures,
         beta, out, 0, outFeatures);
   }
 }

@@ -1,6 +1,6 @@
 package dev.sparkconv.nn;
 
-/** 1 / (1 + exp(-x)), in double so neither tail overflows; op "sigmoid". */
+/** 1 / (1 + exp(-x)) by {@link dev.sparkconv.kernel.Axpy#sigmoid} (vector or scalar); op "sigmoid". */
 public final class Sigmoid extends Elementwise {
   public Sigmoid(String name) {
     super("sigmoid", name);
@@ -13,8 +13,6 @@ public final class Sigmoid extends Elementwise {
 
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
-    for (int i = 0, n = count(batch, inShape); i < n; i++) {
-      out[i] = (float) (1 / (1 + Math.exp(-in[i])));
-    }
+    dev.sparkconv.kernel.Kernels.axpy().sigmoid(count(batch, inShape), in, 0, out, 0);
   }
 }

@@ -9,10 +9,13 @@ import java.util.Arrays;
  * in/out, as PyTorch does). "nearest" over 1 to 3 spatial axes reads input floor(dst * in/out)
  * (float arithmetic, clamped; same size copies, exact doubling halves the index); "bilinear" over
  * (C, H, W) with align_corners true (src = dst * (in-1)/(out-1)) or false (src = (dst + 0.5) *
- * in/out - 0.5, clamped at 0), an axis whose size does not change is copied. Op "upsample".
+ * in/out - 0.5, clamped at 0), an axis whose size does not change is copied; "bicubic" over (C, H, W), PyTorch's
+ * upsample_bicubic2d: the same source index unclamped, Keys' cubic with A = -0.75 over 4 x 4 taps, reads past the
+ * edge clamped to it. Op "upsample".
  */
 public final class Upsample extends BaseLayer {
   private final boolean bilinear;
+  private final boolean bicubic;
   private final int[] size;
   private final double[] scale;
   private final boolean alignCorners;
@@ -20,10 +23,11 @@ public final class Upsample extends BaseLayer {
   /** Exactly one of {@code size} and {@code scale} is non-null, one entry per spatial axis. */
   public Upsample(String name, String mode, int[] size, double[] scale, boolean alignCorners) {
     super("upsample", name);
-    if (!"nearest".equals(mode) && !"bilinear".equals(mode)) {
-      throw badParameter("mode", "must be nearest or bilinear", String.valueOf(mode));
+    if (!"nearest".equals(mode) && !"bilinear".equals(mode) && !"bicubic".equals(mode)) {
+      throw badParameter("mode", "must be nearest, bilinear or bicubic", String.valueOf(mode));
     }
-    this.bilinear = mode.equals("bilinear");
+    this.bicubic = mode.equals("bicubic");
+    this.bilinear = mode.equals("bilinear") || bicubic; // the same geometry; bicubic only changes the taps
     if (size == null && scale == null) {
       throw badParameter("size", "must be given when scale is not", "null");
     }
@@ -57,7 +61,7 @@ public final class Upsample extends BaseLayer {
   }
 
   public String mode() {
-    return bilinear ? "bilinear" : "nearest";
+    return bicubic ? "bicubic" : bilinear ? "bilinear" : "nearest";
   }
 
   /** The output size, or null when the layer scales. */
@@ -113,6 +117,12 @@ public final class Upsample extends BaseLayer {
     int oh = rank >= 2 ? outSize(h, rank - 2) : 1;
     int ow = outSize(w, rank - 1);
     int planes = batch * inShape[0];
+    if (bicubic) {
+      for (int p = 0; p < planes; p++) {
+        bicubic(in, p * h * w, h, w, out, p * oh * ow, oh, ow);
+      }
+      return;
+    }
     if (bilinear) {
       for (int p = 0; p < planes; p++) {
         bilinear(in, p * h * w, h, w, out, p * oh * ow, oh, ow);
@@ -169,6 +179,60 @@ public final class Upsample extends BaseLayer {
             + ly1 * (lx0 * in[row1 + x0] + lx1 * in[row1 + x1]);
       }
     }
+  }
+
+  /** PyTorch's upsample_bicubic2d for one plane: a same-size plane is copied. */
+  private void bicubic(float[] in, int src, int h, int w, float[] out, int dst, int oh, int ow) {
+    if (oh == h && ow == w) {
+      System.arraycopy(in, src, out, dst, h * w);
+      return;
+    }
+    float rh = linearRatio(h, oh, 0);
+    float rw = linearRatio(w, ow, 1);
+    float[] wy = new float[4];
+    float[] wx = new float[4];
+    for (int y = 0; y < oh; y++) {
+      float fy = cubicSource(rh, y);
+      int y0 = (int) Math.floor(fy);
+      cubicWeights(fy - y0, wy);
+      for (int x = 0; x < ow; x++) {
+        float fx = cubicSource(rw, x);
+        int x0 = (int) Math.floor(fx);
+        cubicWeights(fx - x0, wx);
+        float sum = 0;
+        for (int i = 0; i < 4; i++) {
+          int row = src + Math.min(Math.max(y0 - 1 + i, 0), h - 1) * w;
+          float r = 0;
+          for (int j = 0; j < 4; j++) {
+            r += wx[j] * in[row + Math.min(Math.max(x0 - 1 + j, 0), w - 1)];
+          }
+          sum += wy[i] * r;
+        }
+        out[dst++] = sum;
+      }
+    }
+  }
+
+  /** area_pixel_compute_source_index with cubic = true: no clamping at 0. */
+  private float cubicSource(float ratio, int dst) {
+    return alignCorners ? ratio * dst : (float) (ratio * (dst + 0.5) - 0.5);
+  }
+
+  /** PyTorch's get_cubic_upsample_coefficients, A = -0.75. */
+  private static void cubicWeights(float t, float[] c) {
+    float a = -0.75f;
+    c[0] = cubicFar(t + 1, a);
+    c[1] = cubicNear(t, a);
+    c[2] = cubicNear(1 - t, a);
+    c[3] = cubicFar(2 - t, a);
+  }
+
+  private static float cubicNear(float x, float a) {
+    return ((a + 2) * x - (a + 3)) * x * x + 1;
+  }
+
+  private static float cubicFar(float x, float a) {
+    return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
   }
 
   /** PyTorch's area_pixel_compute_scale. */

@@ -18,6 +18,25 @@ class AxpyTest {
         Stream.of(0, 1, 7, 13, 16, 33, 64, 207, 3136).map(n -> Arguments.of(impl, n)));
   }
 
+  /** Sigmoid and erf over [-12, 12] and the tails, offsets in, tail lengths: within 3e-7 (erf 5e-7) absolute. */
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void sigmoidAndErfMatchDoublePrecision(Axpy impl, int n) {
+    float[] x = new float[n + 3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 11 == 0 ? (i % 2 == 0 ? -1000f : 1000f) : -12f + 24f * i / Math.max(1, x.length - 1);
+    }
+    float[] s = new float[n + 2];
+    float[] e = new float[n + 2];
+    impl.sigmoid(n, x, 3, s, 2);
+    impl.erf(n, x, 3, e, 2);
+    for (int i = 0; i < n; i++) {
+      double v = x[3 + i];
+      assertEquals(1 / (1 + Math.exp(-v)), s[2 + i], 3e-7, "sigmoid(" + v + ")");
+      assertEquals(dev.sparkconv.nn.Erf.erf(v), e[2 + i], 5e-7, "erf(" + v + ")");
+    }
+  }
+
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void matchesTheDefinition(Axpy impl, int n) {

@@ -58,6 +58,10 @@ public final class Ops {
     BUILDERS.put("upsample", ShapeOps::upsample);
     BUILDERS.put("batch_norm", NormOps::batchNorm);
     BUILDERS.put("lrn", NormOps::lrn);
+    BUILDERS.put("layer_norm", NormOps::layerNorm);
+    BUILDERS.put("group_norm", NormOps::groupNorm);
+    BUILDERS.put("instance_norm", NormOps::instanceNorm);
+    BUILDERS.put("reduce", NormOps::reduce);
     BUILDERS.put("conv_transpose1d", ExtraConvOps::convTranspose1d);
     BUILDERS.put("conv_transpose2d", ExtraConvOps::convTranspose2d);
     BUILDERS.put("conv_transpose3d", ExtraConvOps::convTranspose3d);

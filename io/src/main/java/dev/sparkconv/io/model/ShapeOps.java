@@ -52,7 +52,10 @@ final class ShapeOps {
     return new Dropout(s.name(), (float) s.number("p", 0.5));
   }
 
-  /** upsample: mode (nearest), size or scale (one per spatial axis, or one for all), align_corners (bilinear). */
+  /**
+   * upsample: mode (nearest, bilinear, bicubic), size or scale (one per spatial axis, or one for all),
+   * align_corners (bilinear, bicubic).
+   */
   static Layer upsample(LayerSpec s) {
     s.allow("mode", "size", "scale", "align_corners");
     int rank = PoolOps.spatialRank(s);
@@ -60,8 +63,8 @@ final class ShapeOps {
       throw s.error("needs exactly one of field 'size' and field 'scale'");
     }
     String mode = s.text("mode", "nearest");
-    if (s.has("align_corners") && !mode.equals("bilinear")) {
-      throw s.error("field 'align_corners' applies to bilinear mode only, not " + mode);
+    if (s.has("align_corners") && !mode.equals("bilinear") && !mode.equals("bicubic")) {
+      throw s.error("field 'align_corners' applies to bilinear and bicubic modes only, not " + mode);
     }
     return new Upsample(s.name(), mode, s.has("size") ? s.ints("size", rank) : null,
         s.has("scale") ? s.numbers("scale", rank) : null, s.bool("align_corners", false));

@@ -16,7 +16,7 @@ import java.util.function.DoubleUnaryOperator;
 final class Folding {
   private static final Set<String> FOLDABLE = Set.of("Identity", "Dropout", "Cast", "Gather", "Unsqueeze",
       "Squeeze", "Concat", "Reshape", "Flatten", "Transpose", "Slice", "ConstantOfShape", "Range", "Add", "Sub",
-      "Mul", "Div", "Neg", "Floor", "Ceil", "Sqrt", "Abs");
+      "Mul", "Div", "Pow", "Neg", "Floor", "Ceil", "Sqrt", "Abs", "Reciprocal", "Exp", "Log", "Equal", "Less", "Greater", "Where", "Expand", "Tile", "Max", "Min", "Sign");
 
   private Folding() {}
 
@@ -71,7 +71,19 @@ final class Folding {
       case "Mul" -> binary(a, g.constant(n, 1), (x, y) -> x * y);
       case "Div" -> binary(a, g.constant(n, 1), a.integral() && g.constant(n, 1).integral()
           ? (x, y) -> (double) ((long) x / (long) y) : (x, y) -> x / y);
+      case "Pow" -> binary(a, g.constant(n, 1), Math::pow);
+      case "Equal" -> bool(binary(a, g.constant(n, 1), (x, y) -> x == y ? 1 : 0));
+      case "Less" -> bool(binary(a, g.constant(n, 1), (x, y) -> x < y ? 1 : 0));
+      case "Greater" -> bool(binary(a, g.constant(n, 1), (x, y) -> x > y ? 1 : 0));
+      case "Where" -> where(a, g.constant(n, 1), g.constant(n, 2));
+      case "Expand" -> expand(n, a, g.constant(n, 1));
+      case "Tile" -> tile(a, g.constant(n, 1).longs());
+      case "Max", "Min" -> variadic(n, g, n.op.equals("Max") ? Math::max : Math::min);
+      case "Reciprocal" -> unary(a, x -> 1 / x);
+      case "Exp" -> unary(a, Math::exp);
+      case "Log" -> unary(a, Math::log);
       case "Neg" -> unary(a, x -> -x);
+      case "Sign" -> unary(a, Math::signum);
       case "Floor" -> unary(a, Math::floor);
       case "Ceil" -> unary(a, Math::ceil);
       case "Sqrt" -> unary(a, Math::sqrt);
@@ -324,6 +336,54 @@ final class Folding {
       v[k] = start + k * delta;
     }
     return new Const(new int[] {count}, v, integral);
+  }
+
+  private static Const bool(Const c) {
+    return new Const(c.shape(), c.values(), true);
+  }
+
+  /** c ? x : y, broadcast: the choice made twice with the other branch as NaN would confuse a NaN value. */
+  private static Const where(Const c, Const x, Const y) {
+    Const pickX = binary(c, x, (ci, xi) -> ci);                   // c broadcast to the shape of c and x
+    Const shape = binary(pickX, y, (ci, yi) -> ci);               // ... and y
+    Const xs = binary(binary(shape, x, (u, xi) -> xi), shape, (xi, u) -> xi);
+    Const ys = binary(binary(shape, y, (u, yi) -> yi), shape, (yi, u) -> yi);
+    double[] out = new double[shape.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = shape.values()[i] != 0 ? xs.values()[i] : ys.values()[i];
+    }
+    return new Const(shape.shape(), out, x.integral() && y.integral());
+  }
+
+  /** Bidirectional broadcast to {@code shape}; a batch-sized result is not a constant. */
+  private static Const expand(OnnxNode n, Const a, Const shape) {
+    if (Arrays.stream(shape.longs()).anyMatch(d -> d == Value.BATCH)) {
+      throw n.error("a tensor the size of the batch is not supported");
+    }
+    int[] dims = Arrays.stream(shape.longs()).mapToInt(Math::toIntExact).toArray();
+    double[] ones = new double[Shapes.size(dims)];
+    Arrays.fill(ones, 1);
+    return binary(a, new Const(dims, ones, true), (x, one) -> x);
+  }
+
+  private static Const tile(Const a, long[] repeats) {
+    Const out = a;
+    for (int d = 0; d < repeats.length; d++) {
+      double[] idx = new double[(int) (a.shape()[d] * repeats[d])];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = i % a.shape()[d];
+      }
+      out = gather(out, new Const(new int[] {idx.length}, idx, true), d);
+    }
+    return out;
+  }
+
+  private static Const variadic(OnnxNode n, OnnxImporter g, DoubleBinaryOperator f) {
+    Const out = g.constant(n, 0);
+    for (int k = 1; k < n.inputs().size(); k++) {
+      out = binary(out, g.constant(n, k), f);
+    }
+    return out;
   }
 
   private static Const unary(Const a, DoubleUnaryOperator f) {

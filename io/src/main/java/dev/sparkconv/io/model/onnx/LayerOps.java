@@ -25,12 +25,13 @@ final class LayerOps {
   static void register(Map<String, OnnxOps.Converter> ops) {
     ops.put("Conv", LayerOps::conv);
     ops.put("ConvTranspose", LayerOps::convTranspose);
+    ops.put("DeformConv", LayerOps::deformConv);
+    ops.put("Einsum", EinsumOp::convert);
     ops.put("MaxPool", LayerOps::maxPool);
     ops.put("AveragePool", LayerOps::avgPool);
     ops.put("LpPool", LayerOps::lpPool);
     ops.put("GlobalAveragePool", (n, g) -> OnnxOps.layer(n.allow(), g, new GlobalAvgPool(g.name(n))));
     ops.put("GlobalMaxPool", (n, g) -> OnnxOps.layer(n.allow(), g, new GlobalMaxPool(g.name(n))));
-    ops.put("ReduceMean", LayerOps::reduceMean);
     ops.put("Gemm", LayerOps::gemm);
     ops.put("MatMul", LayerOps::matMul);
     ops.put("BatchNormalization", LayerOps::batchNorm);
@@ -111,11 +112,42 @@ final class LayerOps {
         groups, w.floats(), b == null ? null : b.floats()));
   }
 
-  /** Weight (inC, outC / group, k...), as PyTorch's; symmetric pads; output_shape is not supported. */
+  /**
+   * DeformConv (opset 19), as torchvision's deform_conv2d: inputs X, W, offset, B and mask, the offset and mask
+   * computed by any branch; symmetric 2-d pads only (torchvision's).
+   */
+  private static void deformConv(OnnxNode n, OnnxImporter g) {
+    n.allow("dilations", "group", "kernel_shape", "offset_group", "pads", "strides");
+    if (n.opset < 19) {
+      throw n.error("DeformConv is an opset 19 op but the model imports opset " + n.opset);
+    }
+    Dyn x = g.dyn(n, 0);
+    Const w = g.requiredConstant(n, 1);
+    Const b = g.constant(n, 3);
+    if (w.rank() != 4) {
+      throw n.error("weight of shape " + Shapes.format(w.shape()) + " is not supported (2-d only)");
+    }
+    int[] kernel = Arrays.copyOfRange(w.shape(), 2, 4);
+    Window win = window(n, x, kernel);
+    if (!win.symmetric()) {
+      throw n.error("attribute 'pads' = " + Arrays.toString(win.pads()) + " is not supported (symmetric only)");
+    }
+    int groups = (int) n.i("group", 1);
+    Dyn offset = g.dyn(n, 2);
+    Dyn[] in = n.input(4).isEmpty() ? new Dyn[] {x, offset} : new Dyn[] {x, offset, g.dyn(n, 4)};
+    g.define(n.outputs().get(0), g.emit(new dev.sparkconv.nn.DeformConvJoin(g.name(n), x.sample()[0], w.shape()[0],
+        kernel, win.strides(), win.begin(), win.dilations(), groups, (int) n.i("offset_group", 1), w.floats(),
+        b == null ? null : b.floats()), in));
+  }
+
+  /**
+   * Weight (inC, outC / group, k...), as PyTorch's; asymmetric pads crop the full output; output_shape and
+   * auto_pad SAME_* (output in * stride) give the pads by the spec's rule (SAME_UPPER: the odd one at the end).
+   */
   private static void convTranspose(OnnxNode n, OnnxImporter g) {
     n.allow("auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads",
         "strides");
-    n.only("auto_pad", n.s("auto_pad", "NOTSET"), "NOTSET", "VALID"); // SAME's split differs between ONNX versions
+    String auto = n.s("auto_pad", "NOTSET");
     Dyn x = g.dyn(n, 0);
     Const w = g.constant(n, 1);
     Const b = g.constant(n, 2);
@@ -124,6 +156,13 @@ final class LayerOps {
     int groups = (int) n.i("group", 1);
     int[] outputPadding = n.ints("output_padding") != null ? n.ints("output_padding") : new int[kernel.length];
     int[] target = n.ints("output_shape");
+    if (auto.startsWith("SAME") && target == null) { // the spec's rule: output in * stride, pads split below
+      target = new int[kernel.length];
+      for (int a = 0; a < kernel.length; a++) {
+        target[a] = x.sample()[a + 1] * win.strides()[a];
+      }
+    }
+    boolean upper = auto.equals("SAME_UPPER");
     if (target != null) { // the pads that give this size: the odd one at the start (ONNX's rule for NOTSET)
       int r = kernel.length;
       int[] pads = new int[2 * r];
@@ -134,8 +173,8 @@ final class LayerOps {
         if (total < 0) {
           throw n.error("attribute 'output_shape' = " + Arrays.toString(target) + " is larger than the full output");
         }
-        pads[a] = total - total / 2;
-        pads[a + r] = total / 2;
+        pads[a] = upper ? total / 2 : total - total / 2; // NOTSET and SAME_LOWER: the odd pad at the start
+        pads[a + r] = total - pads[a];
       }
       win = new Window(kernel, win.strides(), win.dilations(), pads);
     }
@@ -215,30 +254,6 @@ final class LayerOps {
     OnnxOps.layer(n, g, new LpPool(g.name(n), n.i("p", 2), win.kernel(), win.strides()));
   }
 
-  /** The mean over every spatial axis is global average pooling (keepdims 0: then a reshape to (C)). */
-  private static void reduceMean(OnnxNode n, OnnxImporter g) {
-    n.allow("axes", "keepdims");
-    Dyn x = g.dyn(n, 0);
-    int[] axes = n.opset < 18 ? n.ints("axes") : g.constant(n, 1) == null ? null
-        : Arrays.stream(g.constant(n, 1).longs()).mapToInt(Math::toIntExact).toArray();
-    boolean[] seen = new boolean[x.rank()];
-    for (int a : axes == null ? new int[0] : axes) {
-      seen[Folding.axis(a, x.rank())] = true;
-    }
-    for (int d = 0; d < x.rank(); d++) {
-      if (seen[d] != d >= 2) {
-        throw n.error("attribute 'axes' = " + Arrays.toString(axes) + " is not supported (only all spatial axes)");
-      }
-    }
-    String name = g.name(n);
-    if (n.i("keepdims", 1) != 0) {
-      g.define(n.outputs().get(0), g.emit(new GlobalAvgPool(name), x));
-      return;
-    }
-    Dyn pooled = g.emit(new GlobalAvgPool(g.unique(name + ".pool")), x);
-    g.define(n.outputs().get(0), g.emit(new Reshape(name, new int[] {x.sample()[0]}), pooled));
-  }
-
   /** alpha A B' + beta C with A computed (N, K) and B, C constants: a Linear with scaled weight and bias. */
   private static void gemm(OnnxNode n, OnnxImporter g) {
     n.allow("alpha", "beta", "transA", "transB");
@@ -267,14 +282,31 @@ final class LayerOps {
     linear(n, g, x, w, out, bias);
   }
 
-  /** A computed (N, K) times a constant (K, M): a Linear without bias (a following Add may become it). */
+  /**
+   * A computed (N, ..., K) times a constant (K, M): a Linear over the last axis without bias (a following Add may
+   * become it).
+   */
   private static void matMul(OnnxNode n, OnnxImporter g) {
     n.allow();
+    if (g.input(n, 1) instanceof Dyn y) { // two computed tensors: batched over the leading axes
+      g.define(n.outputs().get(0), g.emit(new dev.sparkconv.nn.MatMulJoin(g.name(n)),
+          OnnxOps.sameRank(n, g.dyn(n, 0), y)));
+      return;
+    }
     Const b = g.constant(n, 1);
     if (b.rank() != 2) {
       throw n.error("a constant of shape " + Shapes.format(b.shape()) + " is not supported (a (K, M) matrix)");
     }
-    linear(n, g, g.dyn(n, 0), transposed(b), b.shape()[1], null);
+    Dyn x = g.dyn(n, 0);
+    if (x.sample().length == 1) {
+      linear(n, g, x, transposed(b), b.shape()[1], null);
+      return;
+    }
+    int k = x.sample()[x.sample().length - 1];
+    if (k != b.shape()[0]) {
+      throw n.error("inner sizes differ: per-sample " + Shapes.format(x.sample()) + " times " + Shapes.format(b.shape()));
+    }
+    OnnxOps.layer(n, g, Linear.overLastAxis(g.name(n), k, b.shape()[1], transposed(b), null));
   }
 
   private static void linear(OnnxNode n, OnnxImporter g, Dyn x, float[] w, int out, float[] bias) {
@@ -321,17 +353,21 @@ final class LayerOps {
 
   /**
    * Resize / Upsample as PyTorch's F.interpolate: nearest with asymmetric coordinates and floor
-   * rounding, or (bi)linear with half_pixel (align_corners false) or align_corners coordinates.
+   * rounding, (bi)linear with half_pixel (align_corners false) or align_corners coordinates, or bicubic (cubic with
+   * cubic_coeff_a -0.75, PyTorch's A) with the same. Opset 18's axes name the axes scales or sizes cover;
+   * antialias and a keep_aspect_ratio_policy other than stretch change the result and are refused.
    */
   private static void resize(OnnxNode n, OnnxImporter g) {
     n.allow("mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside",
-        "extrapolation_value", "scales");
+        "extrapolation_value", "scales", "antialias", "axes", "keep_aspect_ratio_policy");
     Dyn x = g.dyn(n, 0);
     boolean modern = n.op.equals("Resize") && n.opset >= 11;
     String mode = n.s("mode", "nearest");
-    n.only("mode", mode, "nearest", "linear", "bilinear");
+    n.only("mode", mode, "nearest", "linear", "bilinear", "cubic");
     String ctm = n.s("coordinate_transformation_mode", modern ? "half_pixel" : "asymmetric");
     n.only("exclude_outside", n.i("exclude_outside", 0), 0L);
+    n.only("antialias", n.i("antialias", 0), 0L);
+    n.only("keep_aspect_ratio_policy", n.s("keep_aspect_ratio_policy", "stretch"), "stretch");
     boolean align = false;
     if (mode.equals("nearest")) {
       n.only("coordinate_transformation_mode", ctm, "asymmetric");
@@ -339,6 +375,9 @@ final class LayerOps {
     } else {
       n.only("coordinate_transformation_mode", ctm, "half_pixel", "pytorch_half_pixel", "align_corners");
       align = ctm.equals("align_corners");
+    }
+    if (mode.equals("cubic")) {
+      n.only("cubic_coeff_a", n.f("cubic_coeff_a", -0.75f), -0.75f);
     }
     Const scales = n.has("scales") ? null : g.constant(n, modern ? 2 : 1);
     Const sizes = modern ? g.constant(n, 3) : null;
@@ -358,11 +397,29 @@ final class LayerOps {
     } else {
       throw n.error("needs scales or sizes");
     }
+    int[] axes = n.ints("axes");
+    if (axes != null) { // opset 18: entries for these axes only; the others keep their size
+      double[] fullScale = scale == null ? null : new double[r];
+      int[] fullSize = size == null ? null : OnnxOps.batched(x);
+      if (fullScale != null) {
+        Arrays.fill(fullScale, 1);
+      }
+      for (int k = 0; k < axes.length; k++) {
+        int a = Folding.axis(axes[k], r);
+        if (fullScale != null) {
+          fullScale[a] = scale[k];
+        } else {
+          fullSize[a] = size[k];
+        }
+      }
+      scale = fullScale;
+      size = fullSize;
+    }
     int given = scale != null ? scale.length : size.length;
     if (given != r || (scale != null ? scale[0] != 1 || scale[1] != 1 : size[1] != x.sample()[0])) {
       throw n.error("resizes the batch or channel axis, or has " + given + " entries for rank " + r);
     }
-    String ours = mode.equals("nearest") ? "nearest" : "bilinear";
+    String ours = mode.equals("nearest") ? "nearest" : mode.equals("cubic") ? "bicubic" : "bilinear";
     OnnxOps.layer(n, g, new Upsample(g.name(n), ours, size == null ? null : Arrays.copyOfRange(size, 2, r),
         scale == null ? null : Arrays.copyOfRange(scale, 2, r), align));
   }

@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public final class OnnxImporter {
   static final int MIN_OPSET = 7;
-  static final int MAX_OPSET = 19;
+  static final int MAX_OPSET = 21;
 
   final String source;
   final int opset;
@@ -47,8 +47,12 @@ public final class OnnxImporter {
   /** The per-sample input shape the caller fixes (null: the graph's own); it decides every folded shape. */
   private final int[] requestedShape;
 
-  private OnnxImporter(String source, int opset, int[] requestedShape) {
+  /** The model's folder, for external data; null when the model was not read from a file. */
+  private final Path dir;
+
+  private OnnxImporter(String source, int opset, int[] requestedShape, Path dir) {
     this.source = source;
+    this.dir = dir;
     this.opset = opset;
     this.requestedShape = requestedShape == null ? null : requestedShape.clone();
   }
@@ -69,10 +73,15 @@ public final class OnnxImporter {
     } catch (IOException e) {
       throw new ModelFormatException(file + " is not a readable ONNX model: " + e.getMessage(), e);
     }
-    return load(model, file.toString(), sampleShape);
+    return load(model, file.toString(), sampleShape, file.toAbsolutePath().getParent());
   }
 
   static Network load(ModelProto model, String source, int[] sampleShape) {
+    return load(model, source, sampleShape, null);
+  }
+
+  /** {@code dir}: where external data files lie (null: a model without a folder, whose external data is refused). */
+  static Network load(ModelProto model, String source, int[] sampleShape, Path dir) {
     if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
       throw new ModelFormatException(source + ": not an ONNX model (no graph nodes)");
     }
@@ -86,13 +95,13 @@ public final class OnnxImporter {
       throw new ModelFormatException(source + ": ONNX opset " + opset + " is not supported (" + MIN_OPSET + " to "
           + MAX_OPSET + ")");
     }
-    return new OnnxImporter(source, opset, sampleShape).build(model.getGraph());
+    return new OnnxImporter(source, opset, sampleShape, dir).build(model.getGraph());
   }
 
   private Network build(GraphProto graph) {
     for (TensorProto t : graph.getInitializerList()) {
       try {
-        values.put(t.getName(), Tensors.of(t));
+        values.put(t.getName(), Tensors.of(t, dir));
       } catch (IllegalArgumentException e) {
         throw new ModelFormatException(source + ": initializer " + e.getMessage(), e);
       }
@@ -103,27 +112,59 @@ public final class OnnxImporter {
     }
     graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
     for (int k = 0; k < graph.getNodeCount(); k++) {
-      NodeProto proto = graph.getNode(k);
-      OnnxNode node = new OnnxNode(proto, k, opset, source);
-      if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
-        throw node.error("op domain '" + proto.getDomain() + "' is not supported (only the default ONNX domain)");
-      }
-      try {
-        if (!Folding.fold(node, this)) {
-          OnnxOps.convert(node, this);
-        }
-      } catch (ModelFormatException e) {
-        throw e;
-      } catch (IllegalArgumentException | IndexOutOfBoundsException e) { // layer constructors name the parameter
-        throw node.error(String.valueOf(e.getMessage()));
-      }
+      convert(graph.getNode(k), k);
     }
     String[] outputs = graph.getOutputList().stream().map(o -> outputNode(o.getName())).toArray(String[]::new);
     try {
-      List<Node> folded = BatchNormFolding.fold(nodes, outputs);
+      List<Node> folded = BatchNormFolding.fold(live(outputs), outputs);
       return new Network(networkName(graph), inputShape, folded.toArray(new Node[0]), outputs);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void convert(NodeProto proto, int index) {
+    OnnxNode node = new OnnxNode(proto, index, opset, source);
+    if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
+      throw node.error("op domain '" + proto.getDomain() + "' is not supported (only the default ONNX domain)");
+    }
+    try {
+      if (node.op.equals("If")) {
+        inlineIf(node);
+      } else if (!Folding.fold(node, this)) {
+        OnnxOps.convert(node, this);
+      }
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) { // layer constructors name the parameter
+      throw node.error(String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * An If whose condition folds at load (torch guards decompositions with a rank check, as for LRN): the taken
+   * branch's nodes are imported in its place (they read the outer scope's values), its outputs become the If's.
+   */
+  private void inlineIf(OnnxNode n) {
+    n.allow("then_branch", "else_branch");
+    Value.Const cond = constant(n, 0);
+    if (cond == null || cond.size() != 1) {
+      throw n.error("needs a condition known at load (a constant or foldable scalar)");
+    }
+    GraphProto branch = n.attribute(cond.values()[0] != 0 ? "then_branch" : "else_branch").getG();
+    for (TensorProto t : branch.getInitializerList()) {
+      values.put(t.getName(), Tensors.of(t, dir));
+    }
+    branch.getNodeList().forEach(b -> b.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
+    branch.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
+    for (NodeProto b : branch.getNodeList()) {
+      convert(b, n.index);
+    }
+    if (branch.getOutputCount() != n.outputs().size()) {
+      throw n.error("branch has " + branch.getOutputCount() + " outputs for " + n.outputs().size());
+    }
+    for (int k = 0; k < n.outputs().size(); k++) {
+      define(n.outputs().get(k), value(n, branch.getOutput(k).getName()));
     }
   }
 
@@ -216,6 +257,15 @@ public final class OnnxImporter {
     return c;
   }
 
+  /** Input k as a constant that must be present. */
+  Value.Const requiredConstant(OnnxNode node, int k) {
+    Value.Const c = constant(node, k);
+    if (c == null) {
+      throw node.error("needs input #" + k);
+    }
+    return c;
+  }
+
   /** Input k as a computed tensor; a constant is an error. */
   Value.Dyn dyn(OnnxNode node, int k) {
     if (!(input(node, k) instanceof Value.Dyn d)) {
@@ -257,12 +307,31 @@ public final class OnnxImporter {
 
   /** The network node that computed {@code d}, or null for the input. */
   Node producer(Value.Dyn d) {
+    return node(d.node());
+  }
+
+  /** The network node of this name, or null (the input). */
+  Node node(String name) {
     for (int k = nodes.size() - 1; k >= 0; k--) {
-      if (nodes.get(k).name().equals(d.node())) {
+      if (nodes.get(k).name().equals(name)) {
         return nodes.get(k);
       }
     }
     return null;
+  }
+
+  /** The nodes the outputs read, directly or not: a fusion leaves the nodes it replaced unread. */
+  private List<Node> live(String[] outputs) {
+    Set<String> needed = new HashSet<>(List.of(outputs));
+    List<Node> kept = new ArrayList<>();
+    for (int k = nodes.size() - 1; k >= 0; k--) {
+      Node node = nodes.get(k);
+      if (needed.contains(node.name())) {
+        kept.add(0, node);
+        needed.addAll(List.of(node.inputs()));
+      }
+    }
+    return kept;
   }
 
   void replace(Node old, Node replacement) {

@@ -3,6 +3,7 @@ package dev.sparkconv.io.model.onnx;
 import dev.sparkconv.io.model.onnx.Value.Const;
 import dev.sparkconv.io.model.onnx.Value.Dyn;
 import dev.sparkconv.nn.Add;
+import dev.sparkconv.nn.BinaryMath;
 import dev.sparkconv.nn.Clip;
 import dev.sparkconv.nn.ConstantArithmetic;
 import dev.sparkconv.nn.Elu;
@@ -53,11 +54,14 @@ final class OnnxOps {
     OPS.put("LogSoftmax", (n, g) -> softmax(n, g, true));
     OPS.put("Identity", (n, g) -> g.define(n.outputs().get(0), g.dyn(n.allow(), 0)));
     OPS.put("Dropout", OnnxOps::dropout);
+    OPS.put("Cast", OnnxOps::cast);
     OPS.put("Add", OnnxOps::arithmetic);
     OPS.put("Sum", OnnxOps::sum);
     OPS.put("Sub", OnnxOps::arithmetic);
     OPS.put("Mul", OnnxOps::arithmetic);
     OPS.put("Div", OnnxOps::arithmetic);
+    MathOps.register(OPS);
+    NormOps.register(OPS);
     ShapeOps.register(OPS);
     LayerOps.register(OPS);
   }
@@ -168,6 +172,21 @@ final class OnnxOps {
     layer(n, g, new Softmax(g.name(n), axis, log));
   }
 
+  /**
+   * A computed tensor is float32 (a comparison's 0 / 1 included): a Cast to float or double keeps every value;
+   * to anything else (integers truncate, float16 rounds) it would change them, which is refused.
+   */
+  private static void cast(OnnxNode n, OnnxImporter g) {
+    n.allow("to", "saturate");
+    int to = (int) n.i("to", 0);
+    if (to != ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE
+        && to != ai.onnx.proto.OnnxMl.TensorProto.DataType.DOUBLE_VALUE) {
+      throw n.error("attribute 'to' = " + ai.onnx.proto.OnnxMl.TensorProto.DataType.forNumber(to) + " is not "
+          + "supported on a computed tensor (float or double only)");
+    }
+    g.define(n.outputs().get(0), g.dyn(n, 0));
+  }
+
   private static void dropout(OnnxNode n, OnnxImporter g) {
     n.allow("ratio", "seed", "is_test");
     if (n.opset >= 12 && g.constant(n, 2) != null && g.constant(n, 2).values()[0] != 0) {
@@ -177,8 +196,9 @@ final class OnnxOps {
   }
 
   /**
-   * Two computed tensors: the add / sub / mul joins. A computed tensor and a constant: a constant
-   * layer (x - c as x + (-c), x / c as x * (1/c)), or the bias of the Linear right before it.
+   * Two computed tensors: the add / sub / mul / div joins. A computed tensor and a constant: a constant
+   * layer (x - c as x + (-c), x / c as x * (1/c), c / x as a reciprocal times c), or the bias of the Linear
+   * right before it.
    */
   private static void arithmetic(OnnxNode n, OnnxImporter g) {
     n.allow();
@@ -186,15 +206,15 @@ final class OnnxOps {
     Value b = g.input(n, 1);
     String name = g.name(n);
     if (a instanceof Dyn x && b instanceof Dyn y) {
-      if (x.rank() != y.rank()) {
-        throw n.error("inputs of ranks " + x.rank() + " and " + y.rank() + " are not supported (equal ranks only)");
+      if (n.op.equals("Div") && LayerNormFusion.fuseDivision(n, g, x, y)) {
+        return;
       }
       g.define(n.outputs().get(0), g.emit(switch (n.op) {
         case "Add" -> new Add(name);
         case "Sub" -> new Sub(name);
         case "Mul" -> new Mul(name);
-        default -> throw n.error("division of two computed tensors is not supported");
-      }, x, y));
+        default -> new BinaryMath(name, BinaryMath.Kind.DIV);
+      }, sameRank(n, x, y)));
       return;
     }
     boolean constantFirst = a instanceof Const;
@@ -212,34 +232,49 @@ final class OnnxOps {
         }
       }
       case "Div" -> {
-        if (constantFirst) {
-          throw n.error("a constant divided by a computed tensor is not supported");
-        }
-        kind = ConstantArithmetic.Kind.MUL;
-        for (int i = 0; i < v.length; i++) {
+        kind = constantFirst ? ConstantArithmetic.Kind.RDIV : ConstantArithmetic.Kind.MUL;
+        for (int i = 0; i < v.length && !constantFirst; i++) {
           v[i] = 1 / v[i];
         }
       }
       default -> { }
     }
-    if (c.rank() > x.rank() || c.rank() == x.rank() && c.shape()[0] != 1) {
-      throw n.error("constant of shape " + Shapes.format(c.shape()) + " would broadcast over the batch axis");
-    }
-    int[] shape = c.rank() == x.rank() ? Arrays.copyOfRange(c.shape(), 1, c.rank()) : c.shape();
-    if (kind == ConstantArithmetic.Kind.ADD && fuseBias(n, g, x, v, shape)) {
+    int[] shape = constantShape(n, x, c);
+    if (kind == ConstantArithmetic.Kind.ADD && fuseBias(n, g, x, v, shape)
+        || !constantFirst && !n.op.equals("Div")
+        && LayerNormFusion.fuseAffine(n, g, x, Const.ofFloats(c.shape(), v), kind)) {
       return;
     }
     g.define(n.outputs().get(0), g.emit(new ConstantArithmetic(name, kind, v, shape), x));
   }
 
-  /** Sum of one or more computed tensors of one rank (broadcasting size-1 axes). */
+  /** Two computed tensors of one rank (their batch axes aligned); numpy's rank broadcasting would misalign it. */
+  static Dyn[] sameRank(OnnxNode n, Dyn... in) {
+    for (Dyn d : in) {
+      if (d.rank() != in[0].rank()) {
+        throw n.error("inputs of ranks " + in[0].rank() + " and " + d.rank() + " are not supported (equal ranks "
+            + "only)");
+      }
+    }
+    return in;
+  }
+
+  /** The per-sample shape of a constant broadcast against {@code x}; one that spans the batch axis is refused. */
+  static int[] constantShape(OnnxNode n, Dyn x, Const c) {
+    if (c.rank() > x.rank() || c.rank() == x.rank() && c.shape()[0] != 1) {
+      throw n.error("constant of shape " + Shapes.format(c.shape()) + " would broadcast over the batch axis");
+    }
+    return c.rank() == x.rank() ? Arrays.copyOfRange(c.shape(), 1, c.rank()) : c.shape();
+  }
+
+  /** Sum of one or more computed tensors of one rank (broadcasting size-1 axes); one input is the identity. */
   private static void sum(OnnxNode n, OnnxImporter g) {
     n.allow();
     Dyn[] in = new Dyn[n.inputs().size()];
     for (int k = 0; k < in.length; k++) {
       in[k] = g.dyn(n, k);
     }
-    g.define(n.outputs().get(0), in.length == 1 ? in[0] : g.emit(new Add(g.name(n)), in));
+    g.define(n.outputs().get(0), in.length == 1 ? in[0] : g.emit(new Add(g.name(n)), sameRank(n, in)));
   }
 
   private static void negate(float[] v) {
@@ -253,11 +288,10 @@ final class OnnxOps {
     Node producer = g.producer(x);
     if (producer == null || !(producer.layer() instanceof Linear linear) || linear.bias() != null
         || g.readers(n.input(0)) + g.readers(n.input(1)) > 2 || shape.length > 1
-        || Shapes.size(shape) != linear.outFeatures() || x.sample().length != 1) {
+        || Shapes.size(shape) != linear.outFeatures()) {
       return false;
     }
-    Linear fused = new Linear(linear.name(), linear.inFeatures(), linear.outFeatures(), linear.weight(), bias);
-    g.replace(producer, Node.of(fused, producer.inputs()[0]));
+    g.replace(producer, Node.of(linear.withBias(bias), producer.inputs()[0]));
     g.define(n.outputs().get(0), x);
     return true;
   }

@@ -28,8 +28,13 @@ final class ShapeOps {
     ops.put("Pad", ShapeOps::pad);
     ops.put("Slice", ShapeOps::slice);
     ops.put("Split", ShapeOps::split);
+    ops.put("Expand", ShapeOps::expand);
+    ops.put("Tile", ShapeOps::tile);
+    ops.put("Where", ShapeOps::where);
+    ops.put("Gather", ShapeOps::gather);
   }
 
+  /** One input is the identity (DenseNet's first layer: torch.cat([x], 1)). */
   private static void concat(OnnxNode n, OnnxImporter g) {
     n.allow("axis");
     Dyn[] in = new Dyn[n.inputs().size()];
@@ -37,7 +42,7 @@ final class ShapeOps {
       in[k] = g.dyn(n, k);
     }
     int axis = OnnxOps.sampleAxis(n, n.i("axis", 0), in[0].rank());
-    g.define(n.outputs().get(0), g.emit(new Concat(g.name(n), axis), in));
+    g.define(n.outputs().get(0), in.length == 1 ? in[0] : g.emit(new Concat(g.name(n), axis), in));
   }
 
   /** Only axis 1 keeps the batch axis apart: (N, C, H, W) to (N, C*H*W). */
@@ -184,6 +189,97 @@ final class ShapeOps {
       x = g.emit(new Slice(k == s.axes().length - 1 ? name : g.unique(name + "." + k), axis - 1, b[0], b[1], b[2]), x);
     }
     g.define(n.outputs().get(0), x);
+  }
+
+  /**
+   * Broadcast to a shape (numpy's rule, both ways): a Tile of the size-1 axes; the batch axis and the rank stay.
+   */
+  private static void expand(OnnxNode n, OnnxImporter g) {
+    n.allow();
+    Dyn x = g.dyn(n, 0);
+    long[] shape = g.requiredConstant(n, 1).longs();
+    if (shape.length > x.rank() || shape.length == x.rank() && shape[0] != 1 && shape[0] != Value.BATCH) {
+      throw n.error("shape " + Arrays.toString(shape) + " would add axes before the batch or expand it");
+    }
+    int[] repeats = new int[x.sample().length];
+    for (int d = 0; d < repeats.length; d++) {
+      int at = d + 1 - (x.rank() - shape.length); // aligned at the end
+      long want = at < 0 ? 1 : shape[at];
+      int have = x.sample()[d];
+      if (want != 1 && want != have && have != 1) {
+        throw n.error("shape " + Arrays.toString(shape) + " does not broadcast per-sample " + Shapes.format(x.sample()));
+      }
+      repeats[d] = have == 1 && want > 1 ? (int) want : 1;
+    }
+    tileBy(n, g, x, repeats);
+  }
+
+  private static void tile(OnnxNode n, OnnxImporter g) {
+    n.allow();
+    Dyn x = g.dyn(n, 0);
+    long[] r = g.requiredConstant(n, 1).longs();
+    if (r.length != x.rank() || r[0] != 1) {
+      throw n.error("repeats " + Arrays.toString(r) + " must have one entry per axis and leave the batch alone");
+    }
+    tileBy(n, g, x, Arrays.stream(r, 1, r.length).mapToInt(Math::toIntExact).toArray());
+  }
+
+  private static void tileBy(OnnxNode n, OnnxImporter g, Dyn x, int[] repeats) {
+    if (Arrays.stream(repeats).allMatch(r -> r == 1)) {
+      g.define(n.outputs().get(0), x);
+    } else {
+      OnnxOps.layer(n, g, new dev.sparkconv.nn.Tile(g.name(n), repeats));
+    }
+  }
+
+  /** cond ? x : y with a computed condition; a constant branch must be a scalar. */
+  private static void where(OnnxNode n, OnnxImporter g) {
+    n.allow();
+    java.util.List<Dyn> in = new java.util.ArrayList<>(java.util.List.of(g.dyn(n, 0)));
+    Float[] scalars = new Float[2];
+    for (int k = 1; k <= 2; k++) {
+      Value v = g.input(n, k);
+      if (v instanceof Dyn d) {
+        in.add(d);
+      } else if (((Value.Const) v).size() == 1) {
+        scalars[k - 1] = (float) ((Value.Const) v).values()[0];
+      } else {
+        throw n.error("input #" + k + " is a constant of shape " + Shapes.format(((Value.Const) v).shape())
+            + "; a constant branch must be a scalar");
+      }
+    }
+    g.define(n.outputs().get(0), g.emit(new dev.sparkconv.nn.Where(g.name(n), scalars[0], scalars[1]),
+        OnnxOps.sameRank(n, in.toArray(new Dyn[0]))));
+  }
+
+  /**
+   * Gather on a computed tensor with constant indices (x[:, :, 0] as torch writes it): a scalar index is a slice
+   * without its axis, 1-d indices in one step (0, 2, 4) a strided slice; others are refused.
+   */
+  private static void gather(OnnxNode n, OnnxImporter g) {
+    n.allow("axis");
+    Dyn x = g.dyn(n, 0);
+    Value.Const idx = g.requiredConstant(n, 1);
+    int axis = OnnxOps.sampleAxis(n, n.i("axis", 0), x.rank());
+    int size = x.sample()[axis];
+    long[] at = Arrays.stream(idx.longs()).map(i -> i < 0 ? i + size : i).toArray();
+    long step = at.length > 1 ? at[1] - at[0] : 1;
+    for (int k = 0; k < at.length; k++) {
+      if (at[k] < 0 || at[k] >= size || at[k] != at[0] + k * step || step < 1 || idx.rank() > 1) {
+        throw n.error("indices " + Arrays.toString(idx.longs()) + " are not supported on a computed tensor (a "
+            + "scalar, or a 1-d run with one positive step)");
+      }
+    }
+    String name = g.name(n);
+    Dyn sliced = g.emit(new Slice(idx.rank() == 0 ? g.unique(name + ".slice") : name, axis, (int) at[0],
+        (int) (at[at.length - 1] + 1), (int) step), x);
+    if (idx.rank() == 0) { // the axis goes
+      int[] sample = java.util.stream.IntStream.range(0, sliced.sample().length).filter(d -> d != axis)
+          .map(d -> sliced.sample()[d]).toArray();
+      g.define(n.outputs().get(0), g.emit(new Reshape(name, sample), sliced));
+    } else {
+      g.define(n.outputs().get(0), sliced);
+    }
   }
 
   /** One Split layer per output; sizes from the attribute (before 13), the input, or equal parts. */

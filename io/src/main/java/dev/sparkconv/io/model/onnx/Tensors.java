@@ -2,24 +2,40 @@ package dev.sparkconv.io.model.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 
-/** TensorProto to {@link Value.Const}: raw_data (little-endian) or the typed fields; float16 is widened. */
+/**
+ * TensorProto to {@link Value.Const}: raw_data (little-endian), the typed fields, or an external data file beside
+ * the model (location, offset, length: models over protobuf's 2 GB limit); float16 is widened.
+ */
 final class Tensors {
   private Tensors() {}
 
-  /** The constant, or an IllegalArgumentException naming what is wrong with the tensor. */
+  /** The constant, or an IllegalArgumentException naming what is wrong with the tensor; no external data. */
   static Value.Const of(TensorProto t) {
-    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-      throw new IllegalArgumentException("tensor '" + t.getName() + "' keeps its data in an external file, which "
-          + "is not supported (save the model with its weights inside)");
+    return of(t, null);
+  }
+
+  /** {@code dir}: the model's folder, where external data files are (null: external data is refused). */
+  static Value.Const of(TensorProto t, Path dir) {
+    boolean external = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
+    if (external && dir == null) {
+      throw new IllegalArgumentException("tensor '" + t.getName() + "' keeps its data in an external file, but the "
+          + "model was not read from a file");
     }
     int[] shape = t.getDimsList().stream().mapToInt(Long::intValue).toArray();
     int count = dev.sparkconv.tensor.Shapes.size(shape);
     DataType type = DataType.forNumber(t.getDataType());
-    ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    boolean hasRaw = !t.getRawData().isEmpty();
+    ByteBuffer raw = (external ? external(t, dir) : t.getRawData().asReadOnlyByteBuffer())
+        .order(ByteOrder.LITTLE_ENDIAN);
+    boolean hasRaw = external || !t.getRawData().isEmpty();
     if (type == DataType.FLOAT) { // weights: kept as floats, half the memory of doubles
       float[] f = new float[count];
       if (hasRaw) {
@@ -44,6 +60,30 @@ final class Tensors {
     }
     boolean integral = type != DataType.FLOAT && type != DataType.DOUBLE && type != DataType.FLOAT16;
     return new Value.Const(shape, v, integral);
+  }
+
+  /** The bytes external_data names: a file under {@code dir} (never outside it), from offset, length bytes. */
+  private static ByteBuffer external(TensorProto t, Path dir) {
+    Map<String, String> keys = new HashMap<>();
+    t.getExternalDataList().forEach(e -> keys.put(e.getKey(), e.getValue()));
+    String location = keys.get("location");
+    Path file = location == null ? null : dir.resolve(location).normalize();
+    if (file == null || !file.startsWith(dir.normalize())) {
+      throw new IllegalArgumentException("tensor '" + t.getName() + "' has external data location '" + location
+          + "', which is not a file under the model's folder");
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long offset = Long.parseLong(keys.getOrDefault("offset", "0"));
+      long length = keys.containsKey("length") ? Long.parseLong(keys.get("length")) : ch.size() - offset;
+      if (offset < 0 || length < 0 || offset + length > ch.size() || length > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("tensor '" + t.getName() + "': external data [" + offset + ", +" + length
+            + ") lies outside " + file + " (" + ch.size() + " bytes)");
+      }
+      return ch.map(FileChannel.MapMode.READ_ONLY, offset, length);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("tensor '" + t.getName() + "': cannot read external data " + file + ": "
+          + e.getMessage(), e);
+    }
   }
 
   private static long rawInt(ByteBuffer raw, DataType type) {

@@ -5,30 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkconv.io.Npy;
 import dev.sparkconv.tensor.Tensor;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The CLI's Spark commands as a scheduler sees them: outputs, exit status and the JSON summary. */
 class CliJobTest {
   @TempDir
   Path tmp;
-
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Cli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
 
   @Test
   void quarantinedRowsAboveTheMaxFailureRatioExitNonZeroAfterWritingEverything() throws Exception {
@@ -40,7 +25,7 @@ class CliJobTest {
     String out = tmp.resolve("strict.parquet").toString();
     Path json = tmp.resolve("strict.json");
 
-    Result strict = run("ingest", "--master", "local[1]", "--input", in.toString(), "--output", out,
+    CliTest.Result strict = CliTest.run("ingest", "--master", "local[1]", "--input", in.toString(), "--output", out,
         "--summary", json.toString());
     assertEquals(Cli.FailureOptions.TOO_MANY_FAILURES, strict.code(), strict.err());
     assertTrue(strict.err().contains("1 of 4 rows quarantined (0.2500) exceeds --max-failure-ratio 0.0"), strict.err());
@@ -49,7 +34,7 @@ class CliJobTest {
     assertEquals(0.25, summary.get("failureRatio").asDouble(), 1e-12);
     assertEquals(3, summary.get("ok").asLong());
 
-    Result tolerant = run("ingest", "--master", "local[1]", "--input", in.toString(), "--output",
+    CliTest.Result tolerant = CliTest.run("ingest", "--master", "local[1]", "--input", in.toString(), "--output",
         tmp.resolve("tolerant.parquet").toString(), "--max-failure-ratio", "0.25");
     assertEquals(0, tolerant.code(), tolerant.err());
     assertTrue(tolerant.out().contains("4 rows in, 3 ok, 1 quarantined"), tolerant.out());

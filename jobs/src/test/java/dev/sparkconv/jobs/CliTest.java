@@ -17,9 +17,10 @@ class CliTest {
   @TempDir
   Path tmp;
 
-  private record Result(int code, String out, String err) {}
+  /** What a command printed and returned. */
+  record Result(int code, String out, String err) {}
 
-  private static Result run(String... args) {
+  static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = Cli.commandLine();

@@ -1,0 +1,152 @@
+package dev.sparkconv.bench;
+
+import dev.sparkconv.io.image.ImageDecoder;
+import dev.sparkconv.io.image.Planar;
+import dev.sparkconv.io.image.Preprocess;
+import dev.sparkconv.io.model.ModelLoader;
+import dev.sparkconv.io.video.ClipSpec;
+import dev.sparkconv.io.video.VideoDecoder;
+import dev.sparkconv.jobs.FileIngest;
+import dev.sparkconv.jobs.InferenceJob;
+import dev.sparkconv.jobs.RunSummary;
+import dev.sparkconv.jobs.SparkconvKryoRegistrator;
+import dev.sparkconv.nn.Network;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Ingest throughput (scripts/bench ingest), in one Spark session so that start-up is not counted:
+ * image ingest with ImageNet preprocessing and video ingest into clips, each run {@code --reps} times
+ * (the first warms the JIT); the in-JVM split of one thread's time between decoding and preprocessing;
+ * then ingest to uint8 beside infer on that output with the given model (its declared preprocessing
+ * applied at infer). Prints "name=value" lines for the script.
+ * Args: PHOTOS_DIR CLIPS_DIR WORK_DIR MODEL [--master local[2]] [--reps 2] [--clip-length 16].
+ */
+public final class IngestBench {
+  private IngestBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path photos = Path.of(args[0]);
+    Path clips = Path.of(args[1]);
+    Path work = Path.of(args[2]);
+    Path model = Path.of(args[3]);
+    String master = "local[2]";
+    int reps = 2;
+    int clipLength = 16;
+    for (int i = 4; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--master" -> master = args[i + 1];
+        case "--reps" -> reps = Integer.parseInt(args[i + 1]);
+        case "--clip-length" -> clipLength = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Files.createDirectories(work);
+    splitOneThread(photos);
+    SparkSession spark = SparkSession.builder().master(master).appName("sparkconv bench ingest")
+        .config("spark.ui.enabled", "false")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
+        .config("spark.sql.shuffle.partitions", "8").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    System.out.printf(Locale.ROOT, "spark_cores=%d%n", spark.sparkContext().defaultParallelism());
+
+    var imagenet = new ImageDecoder(ImageDecoder.Options.DEFAULT.withPreprocess(Preprocess.IMAGENET));
+    var images = new FileIngest.Source(photos.toString(), null);
+    var stages = new StageTimes();
+    spark.sparkContext().addSparkListener(stages);
+    for (int r = 1; r <= reps; r++) {
+      stages.clear();
+      RunSummary s = FileIngest.run(spark, imagenet, images, work.resolve("imagenet.parquet").toString(), true);
+      print("ingest_imagenet", r, s, s.ok(), stages);
+    }
+    stages.lines.forEach(l -> System.out.println("stage " + l)); // where the last rep's time went
+    var video = new VideoDecoder(ClipSpec.of(clipLength, 1), Duration.ofSeconds(60), VideoDecoder.DEFAULT_MAX_PIXELS);
+    for (int r = 1; r <= reps; r++) {
+      stages.clear();
+      RunSummary s = FileIngest.run(spark, video, new FileIngest.Source(clips.toString(), null),
+          work.resolve("clips.parquet").toString(), true);
+      print("ingest_video", r, s, s.outputRows(), stages);
+    }
+
+    String raw = work.resolve("uint8.parquet").toString();
+    stages.clear();
+    RunSummary ingest = FileIngest.run(spark, new ImageDecoder(), images, raw, true);
+    print("ingest_uint8", 1, ingest, ingest.ok(), stages);
+    Network network = ModelLoader.load(model);
+    var options = new InferenceJob.Options(raw, work.resolve("infer.parquet").toString(), null, 32, 0,
+        InferenceJob.Mode.OVERWRITE, ModelLoader.fingerprint(model, null), null, null,
+        ModelLoader.preprocess(model).orElse(null));
+    stages.clear();
+    RunSummary infer = InferenceJob.run(spark, network, options);
+    print("infer", 1, infer, infer.ok(), stages);
+    spark.stop();
+  }
+
+  /**
+   * Each completed stage: its name (call site), tasks, wall time and the tasks' summed run and CPU time;
+   * the CPU time summed over stages says what a run costs whatever else the machine is running.
+   */
+  static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
+    final List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    void clear() {
+      lines.clear();
+      cpuNanos.set(0);
+    }
+
+    @Override
+    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted event) {
+      var info = event.stageInfo();
+      long wall = (long) info.completionTime().get() - (long) info.submissionTime().get();
+      var m = info.taskMetrics();
+      cpuNanos.addAndGet(m.executorCpuTime());
+      lines.add(String.format(Locale.ROOT, "%-40s tasks=%d wall_ms=%d run_ms=%d cpu_ms=%d gc_ms=%d",
+          info.name(), info.numTasks(), wall, m.executorRunTime(), m.executorCpuTime() / 1_000_000, m.jvmGCTime()));
+    }
+  }
+
+  private static void print(String name, int rep, RunSummary s, long samples, StageTimes stages) {
+    double cpu = stages.cpuNanos.get() / 1e9;
+    System.out.printf(Locale.ROOT, "%s rep=%d files=%d ok=%d quarantined=%d samples=%d seconds=%.3f per_s=%.2f "
+        + "executor_cpu_s=%.3f per_cpu_s=%.2f%n", name, rep, s.in(), s.ok(), s.quarantined(), samples, s.seconds(),
+        samples / s.seconds(), cpu, samples / cpu);
+  }
+
+  /** One thread, no Spark: seconds per image to decode (ImageIO + colour conversion) and to preprocess. */
+  private static void splitOneThread(Path photos) throws Exception {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(photos)) {
+      files = s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
+    }
+    List<byte[]> contents = new java.util.ArrayList<>();
+    for (Path f : files) {
+      contents.add(Files.readAllBytes(f));
+    }
+    var decoder = new ImageDecoder();
+    double decode = 0;
+    double preprocess = 0;
+    for (int pass = 0; pass < 2; pass++) { // the first warms the JIT
+      decode = 0;
+      preprocess = 0;
+      for (int i = 0; i < files.size(); i++) {
+        long t0 = System.nanoTime();
+        Planar image = decoder.decodePixels(files.get(i).toString(), contents.get(i));
+        long t1 = System.nanoTime();
+        Preprocess.IMAGENET.apply(image);
+        long t2 = System.nanoTime();
+        decode += (t1 - t0) / 1e9;
+        preprocess += (t2 - t1) / 1e9;
+      }
+    }
+    int n = files.size();
+    System.out.printf(Locale.ROOT, "one_thread images=%d decode_ms=%.2f preprocess_ms=%.2f images_per_s=%.1f%n", n,
+        1000 * decode / n, 1000 * preprocess / n, n / (decode + preprocess));
+  }
+}

@@ -62,14 +62,21 @@ class InferencePartitionsTest {
 
   @Test
   void oneFileOfManyRowGroupsIsSplitByTheScanWithoutShufflingTheInput() throws Exception {
-    String in = input(64 * 1024); // row groups of about a hundred rows
-    long shuffled = inferAndCheck(in);
+    String in = input(16); // rows per row group
+    // Spark charges 4 MB per file opened and never cuts splits below that: a few MB of test data would be one split.
+    spark.conf().set("spark.sql.files.openCostInBytes", 64 * 1024);
+    long shuffled;
+    try {
+      shuffled = inferAndCheck(in);
+    } finally {
+      spark.conf().unset("spark.sql.files.openCostInBytes");
+    }
     assertTrue(shuffled < ROWS * BYTES_PER_ROW / 10, "shuffled " + shuffled + " bytes (only counts' partials)");
   }
 
   @Test
   void oneRowGroupIsRepartitionedSoEveryTaskGetsItsShare() throws Exception {
-    String in = input(128L << 20);
+    String in = input(ROWS + 2);
     long shuffled = inferAndCheck(in);
     assertTrue(shuffled > ROWS * BYTES_PER_ROW / 2, "shuffled " + shuffled + " bytes: the input was not repartitioned");
   }
@@ -116,8 +123,8 @@ class InferencePartitionsTest {
 
   private final Map<String, Tensor> inputs = new HashMap<>();
 
-  /** ROWS LeNet inputs and two rows too wide for it, in one Parquet file with row groups of about BLOCK bytes. */
-  private String input(long block) {
+  /** ROWS LeNet inputs and two rows too wide for it, in one Parquet file, row groups of {@code rowGroup} rows. */
+  private String input(int rowGroup) {
     List<Row> rows = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(3);
     for (int i = 0; i < ROWS; i++) {
@@ -132,7 +139,7 @@ class InferencePartitionsTest {
       rows.add(TensorRows.toRow("wide" + i, Tensor.wrap(new float[32 * 64], 1, 32, 64)));
     }
     String in = tmp.resolve("in.parquet").toString();
-    spark.createDataFrame(rows, TensorRows.SCHEMA).coalesce(1).write().option("parquet.block.size", block)
+    spark.createDataFrame(rows, TensorRows.SCHEMA).coalesce(1).write().option("parquet.block.row.count.limit", rowGroup)
         .parquet(in);
     return in;
   }

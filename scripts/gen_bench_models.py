@@ -19,6 +19,21 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fix
 import zoo  # noqa: E402
 
 
+class OnnxLrn(torch.autograd.Function):
+    """F.local_response_norm traced as ONNX's own LRN (same definition: alpha / size), not as pad + average pool."""
+
+    @staticmethod
+    def forward(ctx, x, size, alpha, beta, k):
+        return LOCAL_RESPONSE_NORM(x, size, alpha, beta, k)
+
+    @staticmethod
+    def symbolic(g, x, size, alpha, beta, k):
+        return g.op("LRN", x, size_i=size, alpha_f=alpha, beta_f=beta, bias_f=k)
+
+
+LOCAL_RESPONSE_NORM = torch.nn.functional.local_response_norm
+
+
 def two_tower_alexnet():
     model = zoo.alexnet_two_tower()
     with torch.no_grad():
@@ -56,8 +71,12 @@ def main():
         model = build().eval()
         if not os.path.exists(path):
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            torch.onnx.export(model, torch.randn(1, *shape), path, opset_version=13, input_names=["x"],
-                              output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}})
+            torch.nn.functional.local_response_norm = OnnxLrn.apply
+            try:
+                torch.onnx.export(model, torch.randn(1, *shape), path, opset_version=13, input_names=["x"],
+                                  output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}})
+            finally:
+                torch.nn.functional.local_response_norm = LOCAL_RESPONSE_NORM
         with open(os.path.join(out, name, "input_shape"), "w") as f:
             f.write(",".join(map(str, shape)) + "\n")
         if "--no-pytorch" in args:

@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * Whole models, single thread: each ONNX file under the suite folder (scripts/gen_bench_models.py)
- * imported by sparkconv and run by ONNX Runtime Java (1 intra-op thread, all graph optimizations)
+ * Whole models, single thread: each ONNX file under the suite folder (scripts/gen_bench_models.py; its sample
+ * shape in input_shape, 3,224,224 when absent) imported by sparkconv and run by ONNX Runtime Java (1 intra-op thread, all graph optimizations)
  * in the same process, at batch 1 and 8. Outputs are compared first; then at least 3 s of warm-up and the
  * best of --reps, the two engines' reps interleaved so load changes hit both alike. --profile prints our
  * slowest layers over the timed reps.
@@ -54,7 +54,10 @@ public final class ModelBench {
     try (Stream<Path> dirs = Files.list(suite)) {
       for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
         Path file = dir.resolve("model.onnx");
-        Network ours = ModelLoader.load(file, null, new int[] {3, 224, 224});
+        Path shapeFile = dir.resolve("input_shape"); // gen_bench_models.py writes the sample shape
+        int[] shape = Files.exists(shapeFile) ? Stream.of(Files.readString(shapeFile).trim().split(","))
+            .mapToInt(Integer::parseInt).toArray() : new int[] {3, 224, 224};
+        Network ours = ModelLoader.load(file, null, shape);
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
           options.setIntraOpNumThreads(1);
           options.setInterOpNumThreads(1);
@@ -63,7 +66,8 @@ public final class ModelBench {
           try (OrtSession session = env.createSession(file.toString(), options)) {
             for (int batch : batches) {
               String name = dir.getFileName().toString();
-              double[] ratios = run(env, session, ours, name, batch, reps, profile, pytorch.get(name + "/" + batch));
+              double[] ratios = run(env, session, ours, name, shape, batch, reps, profile,
+                  pytorch.get(name + "/" + batch));
               logRatios += Math.log(ratios[0]);
               logPytorchRatios += Math.log(ratios[1]);
               cases++;
@@ -90,16 +94,18 @@ public final class ModelBench {
   }
 
   /** Our ratio to ONNX Runtime and to PyTorch (NaN without a PyTorch timing). */
-  private static double[] run(OrtEnvironment env, OrtSession session, Network ours, String name, int batch, int reps,
-      boolean profile, Double pytorchSeconds) throws OrtException {
-    float[] x = new float[batch * 3 * 224 * 224];
+  private static double[] run(OrtEnvironment env, OrtSession session, Network ours, String name, int[] shape,
+      int batch, int reps, boolean profile, Double pytorchSeconds) throws OrtException {
+    int[] batched = dev.sparkconv.tensor.Shapes.batched(batch, shape);
+    float[] x = new float[dev.sparkconv.tensor.Shapes.size(batched)];
     SplittableRandom random = new SplittableRandom(batch);
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) random.nextGaussian();
     }
     ExecutionContext ctx = new ExecutionContext();
-    Tensor in = Tensor.wrap(x, batch, 3, 224, 224);
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {batch, 3, 224, 224})) {
+    Tensor in = Tensor.wrap(x, batched);
+    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
+        java.util.Arrays.stream(batched).asLongStream().toArray())) {
       Map<String, OnnxTensor> feed = Map.of(session.getInputNames().iterator().next(), input);
       float[] want;
       try (OrtSession.Result result = session.run(feed)) {

@@ -8,8 +8,8 @@ import java.util.Arrays;
 import org.apache.spark.sql.Row;
 
 /**
- * Decides, per row, whether the network can take it. The inference pass and the quarantine
- * pass both ask this, so every input row lands in exactly one of the two outputs.
+ * Decides, per row, whether the network can take it: the inference job's one pass admits or refuses each row
+ * (so every input row lands in exactly one of its two outputs); ConvFeaturizer asks {@link #refusal} ahead.
  */
 final class Admission {
   private final Network network;

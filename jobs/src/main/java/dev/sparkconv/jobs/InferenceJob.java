@@ -1,32 +1,39 @@
 package dev.sparkconv.jobs;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.sparkconv.io.image.Preprocess;
 import dev.sparkconv.nn.Network;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * The inference job: Parquet tensor rows in, one output row per admitted input row, one
- * quarantine row (id, original bytes, error) per refused row. The network is broadcast once and
+ * quarantine row (id, original bytes, error) per refused row, both from one pass over the input, which is read in
+ * the partitions asked for without a shuffle when its row groups allow. The network is broadcast once and
  * every executor keeps one deserialized copy for all its tasks. Output rows carry the model's
  * fingerprint in a {@code model} column, which incremental runs check before appending.
  */
 public final class InferenceJob {
   public static final String MODEL = "model";
   public static final String NODE = "node";
+  /** The one-pass column that holds a refused row's quarantine row (null for an output row). */
+  private static final String REFUSED = "refused";
 
   /** What to do with an existing output. */
   public enum Mode {
@@ -72,8 +79,27 @@ public final class InferenceJob {
 
   public static RunSummary run(SparkSession spark, Network network, Options opts) {
     long start = System.nanoTime();
+    int target = opts.partitions() > 0 ? opts.partitions() : spark.sparkContext().defaultParallelism();
+    // The scan cuts the files into at least `target` splits by bytes (a split reads the row groups whose middle
+    // it holds), so an input of a few files is usually read in enough partitions without shuffling it.
+    String minSplits = "spark.sql.files.minPartitionNum";
+    String previous = spark.conf().contains(minSplits) ? spark.conf().get(minSplits) : null;
+    spark.conf().set(minSplits, target);
+    try {
+      return run(spark, network, opts, target, start);
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(minSplits);
+      } else {
+        spark.conf().set(minSplits, previous);
+      }
+    }
+  }
+
+  private static RunSummary run(SparkSession spark, Network network, Options opts, int target, long start) {
     Dataset<Row> input = spark.read().parquet(opts.input());
-    long in = input.count();
+    long[] rows = rowsPerPartition(input);
+    long in = java.util.Arrays.stream(rows).sum();
     long before = 0;
     SaveMode save = opts.mode() == Mode.CREATE ? SaveMode.ErrorIfExists : SaveMode.Overwrite;
     if (opts.mode() == Mode.INCREMENTAL && hasData(spark, opts.output())) {
@@ -82,10 +108,13 @@ public final class InferenceJob {
       before = done.count() / Math.max(1, opts.outputNodes().length);
       input = input.join(done.select(TensorRows.ID), TensorRows.ID, "left_anti");
       save = SaveMode.Append;
-    }
-    int target = opts.partitions() > 0 ? opts.partitions() : spark.sparkContext().defaultParallelism();
-    if (input.rdd().getNumPartitions() < target || opts.partitions() > 0) {
+      if (input.rdd().getNumPartitions() < target) {
+        input = input.repartition(target);
+      }
+    } else if (!balanced(rows, target)) { // too few splits, or row groups too large to share out: shuffle
       input = input.repartition(target);
+    } else if (opts.partitions() > 0 && rows.length > target) {
+      input = input.coalesce(target);
     }
     Broadcast<Network> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
     int batchSize = opts.batchSize();
@@ -95,22 +124,30 @@ public final class InferenceJob {
 
     String[] nodes = opts.outputNodes();
     Preprocess preprocess = opts.preprocess();
+    // With output nodes every row names its node and the output is partitioned by it (node=NAME/).
+    OutputFormat format = opts.format();
+    StructType schema = format.schema(nodes.length > 0);
+    int width = schema.size();
+    // One pass decides every row: an output row (REFUSED null) or a refused one (REFUSED holds its quarantine
+    // row). Persisted, so both outputs are written from one read of the input and one run of the network.
+    Dataset<Row> decided = input.mapPartitions(
+            (MapPartitionsFunction<Row, Row>) part -> new BatchInference(part,
+                new Admission(model.value(), nodes, preprocess),
+                new BatchInference.Emit(row -> decided(row, width, null),
+                    (row, reason) -> decided(null, width, TensorRows.quarantine(row, reason))),
+                model.value(), nodes, format, batchSize, rowsDone, layerTimes),
+            Encoders.row(nullable(schema).add(REFUSED, TensorRows.QUARANTINE_SCHEMA, true)))
+        .persist(StorageLevel.DISK_ONLY());
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
-      // With output nodes every row names its node and the output is partitioned by it (node=NAME/).
-      OutputFormat format = opts.format();
-      StructType schema = format.schema(nodes.length > 0);
-      var writer = input.mapPartitions(
-              (MapPartitionsFunction<Row, Row>) rows -> new BatchInference(rows,
-                  new Admission(model.value(), nodes, preprocess), model.value(), nodes, format, batchSize, rowsDone,
-                  layerTimes),
-              Encoders.row(schema))
-          .withColumn(MODEL, lit(opts.fingerprint()))
-          .write().mode(save);
+      // Back to the declared schemas (the union made every column nullable).
+      Dataset<Row> ok = spark.createDataFrame(decided.where(col(REFUSED).isNull()).drop(REFUSED).javaRDD(), schema);
+      var writer = ok.withColumn(MODEL, lit(opts.fingerprint())).write().mode(save);
       (nodes.length == 0 ? writer : writer.partitionBy(NODE)).parquet(opts.output());
-      input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> refusals(rows,
-              new Admission(model.value(), nodes, preprocess)),
-              Encoders.row(TensorRows.QUARANTINE_SCHEMA))
+      spark.createDataFrame(decided.where(col(REFUSED).isNotNull()).select(REFUSED + ".*").javaRDD(),
+              TensorRows.QUARANTINE_SCHEMA)
           .write().mode(save == SaveMode.Append ? SaveMode.Overwrite : save).parquet(opts.quarantine());
+    } finally {
+      decided.unpersist();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     model.destroy();
@@ -125,6 +162,39 @@ public final class InferenceJob {
     long skipped = in - ok - quarantined;
     return new RunSummary("infer", in, ok, quarantined, skipped, seconds, opts.output(), opts.quarantine(),
         opts.fingerprint(), shares(network, layerTimes.value()));
+  }
+
+  /** The rows of each partition as the scan reads them; Parquet answers from its row-group metadata. */
+  private static long[] rowsPerPartition(Dataset<Row> input) {
+    return input.select(lit(1)).javaRDD().mapPartitions((FlatMapFunction<Iterator<Row>, Long>) part -> {
+      long n = 0;
+      for (; part.hasNext(); part.next()) {
+        n++;
+      }
+      return List.of(n).iterator();
+    }).collect().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** Whether {@code target} tasks can share the partitions out evenly: none holds much more than its share. */
+  static boolean balanced(long[] rowsPerPartition, int target) {
+    long total = java.util.Arrays.stream(rowsPerPartition).sum();
+    long largest = java.util.Arrays.stream(rowsPerPartition).max().orElse(0);
+    return largest <= Math.max(1, Math.ceil(1.25 * total / target));
+  }
+
+  /** A row of the one-pass output: the output row's values, or nulls and the refused row's quarantine row. */
+  private static Row decided(Row output, int width, Row quarantine) {
+    Object[] values = new Object[width + 1];
+    for (int i = 0; output != null && i < width; i++) {
+      values[i] = output.get(i);
+    }
+    values[width] = quarantine;
+    return RowFactory.create(values);
+  }
+
+  private static StructType nullable(StructType schema) {
+    return DataTypes.createStructType(java.util.Arrays.stream(schema.fields())
+        .map(f -> DataTypes.createStructField(f.name(), f.dataType(), true)).toList());
   }
 
   /** Each node's share of the time spent in the network, largest first (a retried task counts twice). */
@@ -171,17 +241,5 @@ public final class InferenceJob {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  private static Iterator<Row> refusals(Iterator<Row> rows, Admission admission) {
-    List<Row> refused = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row row = rows.next();
-      String reason = admission.refusal(row);
-      if (reason != null) {
-        refused.add(TensorRows.quarantine(row, reason));
-      }
-    }
-    return refused.iterator();
   }
 }

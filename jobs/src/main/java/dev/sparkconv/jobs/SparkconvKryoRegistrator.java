@@ -63,6 +63,10 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       kryo.register(layer);
     }
     kryo.register(dev.sparkconv.nn.PaddingMode.class); // a field of Conv
+    // towers: one broadcast per tower, and the pieces their gathers shuffle
+    kryo.register(TowerShard.class);
+    kryo.register(Network[].class);
+    kryo.register(Piece.class);
     kryo.register(dev.sparkconv.nn.ConstantArithmetic.Kind.class); // a field of ConstantArithmetic (ONNX import)
     // Parquet schema inference ships the output schemas (tensor, array, ML vector) between tasks and the driver.
     for (Class<?> type : new Class<?>[] {StructType.class, StructType[].class, StructField.class,

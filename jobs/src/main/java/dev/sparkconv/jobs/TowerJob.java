@@ -48,7 +48,7 @@ public final class TowerJob {
   /** The run summary, and where the weights went: executor to the towers it was given and those it fetched. */
   public record Result(RunSummary summary, int towers, long[] towerWeightBytes, Map<String, List<Integer>> assigned,
       Map<String, List<Integer>> fetched, long bytesFetchedOutsidePlan, double shuffleWriteBytesPerSample,
-      double shuffleReadBytesPerSample, long plannedBytesPerSample) {
+      double shuffleReadBytesPerSample, long plannedWriteBytesPerSample, long plannedReadBytesPerSample) {
     @Override
     public String toString() {
       StringBuilder s = new StringBuilder(summary.toString()).append('\n');
@@ -56,8 +56,8 @@ public final class TowerJob {
           .append("\nexecutors given towers: ").append(assigned).append("\nexecutors fetched towers: ")
           .append(fetched).append("\nweight bytes fetched outside the plan: ").append(bytesFetchedOutsidePlan)
           .append(String.format(java.util.Locale.ROOT, "%nshuffle bytes per sample: %.0f written, %.0f read; "
-              + "plan: %d gathered per sample", shuffleWriteBytesPerSample, shuffleReadBytesPerSample,
-              plannedBytesPerSample));
+              + "plan: %d written, %d read", shuffleWriteBytesPerSample, shuffleReadBytesPerSample,
+              plannedWriteBytesPerSample, plannedReadBytesPerSample));
       return s.toString();
     }
   }
@@ -80,6 +80,7 @@ public final class TowerJob {
     }
     int partitions = opts.partitions() > 0 ? opts.partitions() : sc.defaultParallelism();
     input = input.repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK()); // read once by every tower
+    input.count(); // the repartition's shuffle is done before the gathers' shuffles are measured
 
     int towers = plan.towers();
     Map<String, List<Integer>> assigned = assign(sc, towers);
@@ -188,7 +189,7 @@ public final class TowerJob {
     fetched.values().forEach(java.util.Collections::sort);
     double samples = Math.max(1, ok);
     return new Result(summary, towers, weightBytes, assigned, fetched, outside, shuffleWrite.get() / samples,
-        shuffleRead.get() / samples, plan.gatherBytesPerSample());
+        shuffleRead.get() / samples, plan.gatherBytesPerSample(), plan.gatherReadBytesPerSample());
   }
 
   /** Executor id to its towers: executors share the towers round-robin (local mode: the driver holds all). */

@@ -173,6 +173,19 @@ public final class TowerPlan {
     return packs.subList(1, packs.size()).stream().mapToLong(Gather::bytesPerSample).sum();
   }
 
+  /**
+   * Activation bytes per sample the gathers deliver: each pack between stages goes to every tower running
+   * the next stage, the last one to the writer once.
+   */
+  public long gatherReadBytesPerSample() {
+    long total = gather(stages() - 1).bytesPerSample();
+    for (int s = 0; s + 1 < stages(); s++) {
+      final int next = s + 1;
+      total += gather(s).bytesPerSample() * java.util.stream.IntStream.range(0, towers).filter(t -> runs(next, t)).count();
+    }
+    return total;
+  }
+
   /** Every planned node in execution order (the input first). */
   public List<Step> steps() {
     List<Step> steps = new ArrayList<>();

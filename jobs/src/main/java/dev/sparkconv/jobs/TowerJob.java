@@ -47,7 +47,7 @@ public final class TowerJob {
 
   /** The run summary, and where the weights went: executor to the towers it was given and those it fetched. */
   public record Result(RunSummary summary, int towers, long[] towerWeightBytes, Map<String, List<Integer>> assigned,
-      Map<String, List<Integer>> fetched, long bytesFetchedOutsidePlan, double shuffleWriteBytesPerSample,
+      Map<String, List<Integer>> fetched, long[] broadcastIds, long bytesFetchedOutsidePlan, double shuffleWriteBytesPerSample,
       double shuffleReadBytesPerSample, long plannedWriteBytesPerSample, long plannedReadBytesPerSample) {
     @Override
     public String toString() {
@@ -87,8 +87,10 @@ public final class TowerJob {
     List<List<String>> locations = locations(sc, assigned, towers);
     List<Broadcast<TowerShard>> shards = new ArrayList<>();
     long[] weightBytes = new long[towers];
+    long[] broadcastIds = new long[towers];
     for (int t = 0; t < towers; t++) {
       shards.add(jsc.broadcast(TowerShard.of(plan, t)));
+      broadcastIds[t] = shards.get(t).id();
       weightBytes[t] = plan.weightBytes(t);
     }
     CollectionAccumulator<String> fetches = sc.collectionAccumulator("sparkconv tower broadcasts opened");
@@ -188,7 +190,7 @@ public final class TowerJob {
     }
     fetched.values().forEach(java.util.Collections::sort);
     double samples = Math.max(1, ok);
-    return new Result(summary, towers, weightBytes, assigned, fetched, outside, shuffleWrite.get() / samples,
+    return new Result(summary, towers, weightBytes, assigned, fetched, broadcastIds, outside, shuffleWrite.get() / samples,
         shuffleRead.get() / samples, plan.gatherBytesPerSample(), plan.gatherReadBytesPerSample());
   }
 

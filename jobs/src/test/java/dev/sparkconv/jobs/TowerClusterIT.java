@@ -91,7 +91,53 @@ class TowerClusterIT {
     runAndCheck(net, TowerPlanner.plan(net, 4, 0), 40, "resnext");
   }
 
+  @Test
+  void survivesAnExecutorKilledMidJob() throws IOException {
+    Network net = TowerJobTest.resnextBlock();
+    java.util.concurrent.atomic.AtomicInteger tasksEnded = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong killed = new java.util.concurrent.atomic.AtomicLong(-1);
+    String app = spark.sparkContext().applicationId();
+    Set<Integer> towerStages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    org.apache.spark.scheduler.SparkListener killer = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted submitted) {
+        if (submitted.stageInfo().numTasks() == 8) { // 2 towers x 4 partitions: a towers' stage
+          towerStages.add(submitted.stageInfo().stageId());
+        }
+      }
+
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (towerStages.contains(end.stageId()) && tasksEnded.incrementAndGet() == 3) {
+          ProcessHandle.allProcesses()
+              .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")
+                  && p.info().commandLine().orElse("").contains(app))
+              .findFirst()
+              .ifPresent(p -> {
+                killed.set(p.pid());
+                p.destroyForcibly();
+              });
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(killer);
+    try {
+      TowerJob.Result result = runAndCheck(net, TowerPlanner.plan(net, 2, 0), 40, "killed", false);
+      assertTrue(killed.get() > 0, "no executor was killed");
+      System.out.println("killed executor pid " + killed.get() + "; fetched outside the plan: "
+          + result.bytesFetchedOutsidePlan());
+    } finally {
+      spark.sparkContext().removeSparkListener(killer);
+    }
+  }
+
   private static void runAndCheck(Network net, TowerPlan plan, int n, String name) throws IOException {
+    runAndCheck(net, plan, n, name, true);
+  }
+
+  /** Runs the plan over n seeded samples; every id once and equal to the single JVM; placement when asked. */
+  private static TowerJob.Result runAndCheck(Network net, TowerPlan plan, int n, String name, boolean placement)
+      throws IOException {
     List<Row> rows = new ArrayList<>();
     Map<String, float[]> expected = new HashMap<>();
     ExecutionContext ctx = new ExecutionContext();
@@ -123,6 +169,9 @@ class TowerClusterIT {
       }
     }
     assertEquals(expected.keySet(), seen.keySet());
+    if (!placement) {
+      return result;
+    }
 
     assertEquals(2, result.assigned().size(), "two executors: " + result.assigned());
     assertEquals(0, result.bytesFetchedOutsidePlan(), result.toString());
@@ -135,6 +184,7 @@ class TowerClusterIT {
         assertEquals(towers.contains(t), fetched, "executor " + executor + ", tower " + t + ": logs " + read);
       }
     });
+    return result;
   }
 
   /** Executor id (the folder of its stderr) to the broadcast ids its log says it read. */

@@ -128,6 +128,34 @@ class TowerJobTest {
   }
 
   @Test
+  void outputNodesAreGatheredAndWrittenPerNode() {
+    Network net = resnextBlock();
+    TowerPlan plan = TowerPlanner.plan(net, 2, 0, "relu2", "out");
+    List<Row> rows = new ArrayList<>();
+    Map<String, float[]> expected = new HashMap<>();
+    ExecutionContext ctx = new ExecutionContext();
+    for (int i = 0; i < 3; i++) {
+      float[] x = random(300 + i, 256 * 64);
+      rows.add(TensorRows.toRow("n" + i, net.inputShape(), x, 0));
+      Tensor[] y = net.forward(Tensor.wrap(x, 1, 256, 8, 8), ctx, "relu2", "out");
+      expected.put("n" + i + "/relu2", Arrays.copyOf(y[0].data(), 128 * 64));
+      expected.put("n" + i + "/out", Arrays.copyOf(y[1].data(), 256 * 64));
+    }
+    String in = tmp.resolve("in.parquet").toString();
+    spark.createDataFrame(rows, TensorRows.SCHEMA).write().parquet(in);
+    String out = tmp.resolve("out.parquet").toString();
+    var opts = new InferenceJob.Options(in, out, null, 2, 2, InferenceJob.Mode.CREATE, "test", new String[] {"relu2", "out"},
+        null);
+    assertEquals(3, TowerJob.run(spark, plan, opts).summary().ok());
+    List<Row> written = spark.read().parquet(out).collectAsList();
+    assertEquals(6, written.size());
+    for (Row row : written) {
+      float[] want = expected.get(row.getAs(TensorRows.ID) + "/" + row.getAs(InferenceJob.NODE));
+      assertArrayEquals(want, TensorRows.decode(row).data(), 1e-5f);
+    }
+  }
+
+  @Test
   void twoTowerAlexNet() {
     Network net = ModelLoader.load(ROOT.resolve("conf/models/alexnet_two_tower.json"));
     assertTowersEqualSingleJvm(net, TowerPlanner.plan(net, 2), 3);

@@ -223,7 +223,8 @@ public final class TowerJob {
   private static List<List<String>> locations(SparkContext sc, Map<String, List<Integer>> assigned, int towers) {
     Map<String, String> hosts = new LinkedHashMap<>();
     for (var e : scala.jdk.javaapi.CollectionConverters.asJava(sc.statusStore().executorList(true))) {
-      hosts.put(e.id(), e.hostPort().substring(0, e.hostPort().lastIndexOf(':')));
+      int colon = e.hostPort().lastIndexOf(':'); // "host:port", or the host alone for a replaced executor
+      hosts.put(e.id(), colon < 0 ? e.hostPort() : e.hostPort().substring(0, colon));
     }
     List<List<String>> locations = new ArrayList<>();
     for (int t = 0; t < towers; t++) {

@@ -58,11 +58,13 @@ public final class TowerBench {
             TowerJob.Result r = TowerJob.run(spark, plan, opts);
             double rate = r.summary().ok() / r.summary().seconds();
             line = String.format(Locale.ROOT, "towers: executors fetched %s (tower bytes %s, outside plan %d); "
-                + "shuffle/sample written %.0f (plan %d), read %.0f (plan %d); %.2f images/s, %s data-parallel",
+                + "shuffle/sample written %.0f (plan %d), read %.0f (plan %d); %.2f images/s, %s data-parallel; "
+                + "max |towers - single JVM| / max |single JVM| = %.2g",
                 r.fetched(), java.util.Arrays.toString(r.towerWeightBytes()), r.bytesFetchedOutsidePlan(),
                 r.shuffleWriteBytesPerSample(), r.plannedWriteBytesPerSample(), r.shuffleReadBytesPerSample(),
                 r.plannedReadBytesPerSample(), rate,
-                baseline > 0 ? String.format(Locale.ROOT, "%.2fx", rate / baseline) : "n/a (no");
+                baseline > 0 ? String.format(Locale.ROOT, "%.2fx", rate / baseline) : "n/a: no run of",
+                difference(spark, net, in, out));
           }
         } catch (Exception e) {
           line = "FAILED: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
@@ -71,6 +73,27 @@ public final class TowerBench {
       }
     }
     spark.stop();
+  }
+
+  /** The largest difference between the written outputs and this JVM's forward of the whole network, relative. */
+  private static double difference(SparkSession spark, Network net, String in, String out) {
+    java.util.Map<String, float[]> written = new java.util.HashMap<>();
+    for (Row row : spark.read().parquet(out).collectAsList()) {
+      written.put(row.getAs(TensorRows.ID), TensorRows.decode(row).data());
+    }
+    double diff = 0;
+    double scale = 0;
+    var ctx = new dev.sparkconv.nn.ExecutionContext();
+    for (Row row : spark.read().parquet(in).collectAsList()) {
+      TensorRows.Sample s = TensorRows.decode(row);
+      var y = net.forward(dev.sparkconv.tensor.Tensor.wrap(s.data(), Shapes.batched(1, s.shape())), ctx);
+      float[] got = written.get(s.id());
+      for (int i = 0; i < got.length; i++) {
+        diff = Math.max(diff, Math.abs(got[i] - y.data()[i]));
+        scale = Math.max(scale, Math.abs(y.data()[i]));
+      }
+    }
+    return diff / scale;
   }
 
   /** VGG-16's classifier widened to about 730 MB of float32: (512, 7, 7) -> 6144 -> 4096 -> 1000. */

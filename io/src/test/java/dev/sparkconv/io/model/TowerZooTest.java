@@ -62,7 +62,7 @@ class TowerZooTest {
       assertEquals(Role.SPLIT, step(plan, grouped).role(), grouped);
     }
     assertEquals(step(plan, "conv3").stage(), step(plan, "conv4").stage(), "conv4 reads its own tower's half");
-    assertArrayEquals(new int[] {0, 192, 384}, step(plan, "conv3").shares(), "conv3: half the outputs each");
+    assertArrayEquals(new int[] {0, 192, 384}, step(plan, "conv3").bounds(), "conv3: half the outputs each");
     assertEquals(Role.REPLICATED, step(plan, "conv1").role(), "conv1's 140 KB are below the threshold");
     long half = 4 * net.parameterCount() / 2;
     for (int t = 0; t < 2; t++) {

@@ -37,8 +37,8 @@ public final class TowerPlan {
     WHOLE
   }
 
-  /** One node of the plan; {@code shares} per tower {lo, hi} output channels, null when whole. */
-  public record Step(String name, String op, int stage, Role role, int[] shares, long[] weightBytes, String detail) {}
+  /** One node of the plan: tower t holds output channels [bounds[t], bounds[t + 1]) (null: whole on every tower). */
+  public record Step(String name, String op, int stage, Role role, int[] bounds, long[] weightBytes, String detail) {}
 
   private final Network network;
   private final int towers;
@@ -217,7 +217,7 @@ public final class TowerPlan {
         if (step.stage() == stage && !step.op().equals("input")) {
           long w = Arrays.stream(step.weightBytes()).max().orElse(0);
           s.append(String.format(Locale.ROOT, "  %-18s %-12s %-10s %-22s %s%s%n", step.name(), step.op(),
-              step.role().name().toLowerCase(Locale.ROOT), shares(step.shares()),
+              step.role().name().toLowerCase(Locale.ROOT), shares(step.bounds()),
               w > 0 ? bytes(w) + (step.role() == Role.REPLICATED ? " each " : " max/tower ") : "", step.detail()));
         }
       }

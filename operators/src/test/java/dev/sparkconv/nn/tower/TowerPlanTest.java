@@ -128,10 +128,10 @@ class TowerPlanTest {
   void unevenSharesWhenChannelsDoNotDivide() {
     Network net = grouped3d();
     TowerPlan plan = TowerPlanner.plan(net, 5, 0);
-    int[] fc = plan.steps().stream().filter(s -> s.name().equals("fc")).findFirst().orElseThrow().shares();
+    int[] fc = plan.steps().stream().filter(s -> s.name().equals("fc")).findFirst().orElseThrow().bounds();
     assertArrayEquals(new int[] {0, 1, 2, 4, 5, 7}, fc, "7 outputs over 5 towers");
     // 3 groups over 5 towers: towers 0-1 share group 0, 2-3 group 1, 4 has group 2
-    int[] c2 = plan.steps().stream().filter(s -> s.name().equals("c2")).findFirst().orElseThrow().shares();
+    int[] c2 = plan.steps().stream().filter(s -> s.name().equals("c2")).findFirst().orElseThrow().bounds();
     assertArrayEquals(new int[] {0, 2, 4, 6, 8, 12}, c2);
   }
 

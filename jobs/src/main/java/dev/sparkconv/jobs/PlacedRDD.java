@@ -10,7 +10,7 @@ import scala.reflect.ClassTag;
 
 /**
  * Its parent's partitions, computed where the given locations are preferred: {@code executor_<host>_<id>}
- * strings pin a tower's tasks to that tower's executors (with the locality wait set high, the scheduler
+ * strings pin a tower's tasks to that tower's executors (with spark.locality.wait.process at 30 s, the scheduler
  * waits for them rather than running a task elsewhere).
  */
 final class PlacedRDD<T> extends RDD<T> {

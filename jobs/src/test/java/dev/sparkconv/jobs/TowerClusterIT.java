@@ -55,7 +55,7 @@ class TowerClusterIT {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.jars", ClusterIT.shadedJar().toString())
           .config("spark.executor.memory", "1g")
-          .config("spark.locality.wait.process", "10min")
+          .config("spark.locality.wait.process", "30s")
           .config("spark.kryo.registrationRequired", "true");
       ClusterIT.sparkDefaults().forEach(builder::config);
       spark = builder.getOrCreate();

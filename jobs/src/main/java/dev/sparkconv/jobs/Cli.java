@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /** The {@code sparkconv} command line: ingest, infer, export and demo. */
 @Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
     description = "Convolutional-network batch inference on Apache Spark.",
-    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Extract.class, Cli.Export.class, Cli.Summary.class, Synth.class, Demo.class,
-        LearnFilters.class})
+    subcommands = {Cli.Ingest.class, Cli.Infer.class, Cli.Extract.class, Cli.Export.class, Cli.Summary.class,
+        TowerCommands.Plan.class, Synth.class, Demo.class, LearnFilters.class})
 public final class Cli {
 
   public static void main(String[] args) {
@@ -278,6 +278,9 @@ public final class Cli {
     @CommandLine.Mixin
     FailureOptions failure = new FailureOptions();
 
+    @CommandLine.Mixin
+    TowerCommands.TowerOptions towers = new TowerCommands.TowerOptions();
+
     @Override
     public Integer call() throws Exception {
       if (requiresOutputNode() && outputNodes.length == 0) {
@@ -295,6 +298,24 @@ public final class Cli {
       }
       var opts = new InferenceJob.Options(input, output, quarantine, batchSize, partitions, mode,
           model.fingerprint(), outputNodes, format, ModelLoader.preprocess(model.file).orElse(null));
+      if (towers.towers != null) {
+        // A tower's tasks wait for its executors instead of running (and fetching weights) elsewhere; 30 s, not
+        // longer: when an executor dies its tasks run elsewhere after this wait (measured: 10 min stalled a job).
+        if (System.getProperty("spark.locality.wait.process") == null) {
+          System.setProperty("spark.locality.wait.process", "30s");
+        }
+        try (SparkSession session = Sessions.open("infer", spark.master)) {
+          var plan = towers.towers.equals("auto")
+              ? towers.auto(network, executorBytes(session), outputNodes, spec.commandLine().getErr())
+              : towers.plan(network, Integer.parseInt(towers.towers), outputNodes);
+          if (plan.towers() > 1) {
+            TowerJob.Result result = TowerJob.run(session, plan, opts);
+            spec.commandLine().getErr().println(result.toString().substring(result.summary().toString().length() + 1));
+            return failure.report(result.summary(), summary, spec.commandLine());
+          }
+          return failure.report(InferenceJob.run(session, network, opts), summary, spec.commandLine());
+        }
+      }
       try (SparkSession session = Sessions.open("infer", spark.master)) {
         return failure.report(InferenceJob.run(session, network, opts), summary, spec.commandLine());
       }
@@ -302,6 +323,13 @@ public final class Cli {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** An executor's memory: spark.executor.memory, or in local mode this JVM's heap. */
+    private static long executorBytes(SparkSession session) {
+      var conf = session.sparkContext().getConf();
+      return session.sparkContext().isLocal() && !conf.contains("spark.executor.memory")
+          ? Runtime.getRuntime().maxMemory() : conf.getSizeAsBytes("spark.executor.memory", "1g");
+    }
 
     boolean requiresOutputNode() {
       return false;

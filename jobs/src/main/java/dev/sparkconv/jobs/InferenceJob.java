@@ -207,7 +207,7 @@ public final class InferenceJob {
     return shares;
   }
 
-  private static void requireSameModel(Dataset<Row> done, Options opts) {
+  static void requireSameModel(Dataset<Row> done, Options opts) {
     if (!java.util.Arrays.asList(done.columns()).contains(MODEL)) {
       throw new IllegalArgumentException("output " + opts.output() + " has no '" + MODEL
           + "' column, so its model is unknown: pass --recompute to replace it");
@@ -223,7 +223,7 @@ public final class InferenceJob {
    * Whether a committed data file lies under {@code path}: a job that crashed before its commit
    * leaves at most an empty folder (and Spark's _temporary), which counts as no output yet.
    */
-  private static boolean hasData(SparkSession spark, String path) {
+  static boolean hasData(SparkSession spark, String path) {
     try {
       var dir = new org.apache.hadoop.fs.Path(path);
       var fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());

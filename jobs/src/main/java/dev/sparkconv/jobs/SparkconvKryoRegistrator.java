@@ -71,6 +71,10 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
         dev.sparkconv.nn.Reduce.Kind.class, dev.sparkconv.nn.UnaryMath.Kind.class, dev.sparkconv.nn.BinaryMath.Kind.class}) {
       kryo.register(kind);
     }
+    // towers: one broadcast per tower, and the pieces their gathers shuffle
+    kryo.register(TowerShard.class);
+    kryo.register(Network[].class);
+    kryo.register(Piece.class);
     // Parquet schema inference ships the output schemas (tensor, array, ML vector) between tasks and the driver.
     for (Class<?> type : new Class<?>[] {StructType.class, StructType[].class, StructField.class,
         StructField[].class, ArrayType.class, Metadata.class, DataTypes.StringType.getClass(),

@@ -177,7 +177,7 @@ class ClusterIT {
     }
   }
 
-  private static Path shadedJar() throws IOException {
+  static Path shadedJar() throws IOException {
     try (var jars = Files.list(ROOT.resolve("jobs/target"))) {
       return jars.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst()
           .orElseThrow(() -> new IllegalStateException("no shaded jar in jobs/target: run mvn package first"));
@@ -185,7 +185,7 @@ class ClusterIT {
   }
 
   /** conf/spark-defaults.conf plus conf/jvm.options as the extraJavaOptions, as scripts/spark-properties gives them. */
-  private static Map<String, String> sparkDefaults() throws IOException {
+  static Map<String, String> sparkDefaults() throws IOException {
     Properties props = new Properties();
     try (Reader reader = Files.newBufferedReader(ROOT.resolve("conf/spark-defaults.conf"))) {
       props.load(reader);

@@ -13,7 +13,7 @@ class FileExportTest {
   @TempDir
   Path tmp;
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "id [{0}]")
   @ValueSource(strings = {"a.jpg", "sub/a.jpg", "clips/b.mp4#16", "x/y/z"})
   void idsThatArePathsBecomeSubfolders(String id) throws Exception {
     Path file = FileExport.file(tmp, id, "png");
@@ -21,7 +21,7 @@ class FileExportTest {
     assertTrue(file.getParent().toFile().isDirectory());
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "id [{0}]")
   @ValueSource(strings = {"../escape", "sub/../../escape", "/abs", "a//b", ".hidden", "sub/.hidden", "a\\b", ""})
   void idsCannotLeaveTheFolderOrHide(String id) {
     var e = assertThrows(IllegalArgumentException.class, () -> FileExport.file(tmp, id, "npy"));

@@ -33,8 +33,14 @@ final class PlacedRDD<T> extends RDD<T> {
     return parent.partitions();
   }
 
+  /**
+   * Asked on the driver when a stage (or a retry of it) is submitted: the given executors that are still
+   * alive, none when all are gone (a retry after an executor died then runs anywhere at once).
+   */
   @Override
   public Seq<String> getPreferredLocations(Partition split) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(locations).toList();
+    var alive = new java.util.HashSet<>(scala.jdk.javaapi.CollectionConverters.asJava(sparkContext().getExecutorIds()));
+    List<String> live = locations.stream().filter(l -> alive.contains(l.substring(l.lastIndexOf('_') + 1))).toList();
+    return scala.jdk.javaapi.CollectionConverters.asScala(live).toList();
   }
 }

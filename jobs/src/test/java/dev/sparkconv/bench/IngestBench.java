@@ -90,7 +90,8 @@ public final class IngestBench {
 
   /**
    * Each completed stage: its name (call site), tasks, wall time and the tasks' summed run and CPU time;
-   * the CPU time summed over stages says what a run costs whatever else the machine is running.
+   * the CPU time summed over stages says what a run costs whatever else the machine is running (task threads
+   * only: video decodes on a thread of its own and is not counted).
    */
   static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
     final List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

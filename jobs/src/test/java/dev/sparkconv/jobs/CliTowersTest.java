@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkconv.io.Npy;
 import dev.sparkconv.tensor.Tensor;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,7 +17,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code sparkconv plan} and {@code sparkconv infer --towers} as a user runs them. */
 class CliTowersTest {
@@ -28,21 +25,9 @@ class CliTowersTest {
   @TempDir
   Path tmp;
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Cli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
   @Test
   void planAsJsonSharesAlexNetsWeightsInHalves() throws Exception {
-    Result r = run("plan", "--model", ROOT.resolve("conf/models/alexnet_two_tower.json").toString(), "--towers", "2",
+    CliTest.Result r = CliTest.run("plan", "--model", ROOT.resolve("conf/models/alexnet_two_tower.json").toString(), "--towers", "2",
         "--format", "json");
     assertEquals(0, r.code(), r.err());
     JsonNode plan = new ObjectMapper().readTree(r.out());
@@ -67,17 +52,17 @@ class CliTowersTest {
       Npy.write(in.resolve("x" + i + ".npy"), Tensor.wrap(x, 1, 32, 32));
     }
     String rows = tmp.resolve("rows.parquet").toString();
-    assertEquals(0, run("ingest", "--master", "local[2]", "--input", in.toString(), "--output", rows).code());
+    assertEquals(0, CliTest.run("ingest", "--master", "local[2]", "--input", in.toString(), "--output", rows).code());
     String model = ROOT.resolve("conf/models/lenet5.json").toString();
     String plain = tmp.resolve("plain.parquet").toString();
     String towers = tmp.resolve("towers.parquet").toString();
-    assertEquals(0, run("infer", "--master", "local[2]", "--model", model, "--input", rows, "--output", plain).code());
-    Result split = run("infer", "--master", "local[2]", "--model", model, "--input", rows, "--output", towers,
+    assertEquals(0, CliTest.run("infer", "--master", "local[2]", "--model", model, "--input", rows, "--output", plain).code());
+    CliTest.Result split = CliTest.run("infer", "--master", "local[2]", "--model", model, "--input", rows, "--output", towers,
         "--towers", "3", "--replicate-below", "0");
     assertEquals(0, split.code(), split.err());
     assertTrue(split.out().contains("6 rows in, 6 ok"), split.out());
     assertTrue(split.err().contains("weight bytes fetched outside the plan: 0"), split.err());
-    Result auto = run("infer", "--master", "local[2]", "--model", model, "--input", rows, "--output",
+    CliTest.Result auto = CliTest.run("infer", "--master", "local[2]", "--model", model, "--input", rows, "--output",
         tmp.resolve("auto.parquet").toString(), "--towers", "auto");
     assertEquals(0, auto.code(), auto.err());
     assertTrue(auto.err().contains("--towers auto chose 1"), auto.err());

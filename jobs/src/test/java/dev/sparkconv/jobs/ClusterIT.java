@@ -11,17 +11,12 @@ import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
 import dev.sparkconv.tensor.Tensor;
 import java.io.IOException;
-import java.io.Reader;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,8 +36,8 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
   private static final Path ROOT = Path.of(System.getProperty("sparkconv.root"));
   private static final int SAMPLES = 400;
+  private static StandaloneCluster cluster;
   private static Path work;
-  private static Map<String, String> clusterEnv;
   private static SparkSession spark;
   private static Network lenet;
   private static String input;
@@ -50,28 +45,9 @@ class ClusterIT {
 
   @BeforeAll
   static void up() throws Exception {
-    work = Files.createTempDirectory("sparkconv-cluster-it");
-    clusterEnv = Map.of("SPARKCONV_CLUSTER_DIR", work.resolve("cluster").toString());
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    try {
-      script("up", "--workers", "2", "--cores", "1", "--memory", "1g", "--port", Integer.toString(port));
-      SparkSession.Builder builder = SparkSession.builder()
-          .master("spark://127.0.0.1:" + port)
-          .appName("ClusterIT")
-          .config("spark.ui.enabled", "false")
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.jars", shadedJar().toString())
-          .config("spark.executor.memory", "1g")
-          .config("spark.kryo.registrationRequired", "true");
-      sparkDefaults().forEach(builder::config);
-      spark = builder.getOrCreate();
-    } catch (Exception | Error e) {
-      down();
-      throw e;
-    }
+    cluster = StandaloneCluster.start("ClusterIT", Map.of());
+    spark = cluster.spark();
+    work = cluster.work();
     lenet = ModelLoader.load(ROOT.resolve("conf/models/lenet5.json"));
     // The samples arrive as .npy files and are ingested by the cluster's executors.
     Path npy = Files.createDirectories(work.resolve("npy"));
@@ -92,15 +68,8 @@ class ClusterIT {
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (spark != null) {
-        spark.stop();
-      }
-    } finally {
-      script("down");
-      try (var files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -174,42 +143,6 @@ class ClusterIT {
       TensorRows.Sample s = TensorRows.decode(row);
       assertEquals(null, seen.put(s.id(), s.data()), "id " + s.id() + " written twice");
       assertArrayEquals(expected.get(s.id()), s.data(), 1e-6f, s.id());
-    }
-  }
-
-  static Path shadedJar() throws IOException {
-    try (var jars = Files.list(ROOT.resolve("jobs/target"))) {
-      return jars.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no shaded jar in jobs/target: run mvn package first"));
-    }
-  }
-
-  /** conf/spark-defaults.conf plus conf/jvm.options as the extraJavaOptions, as scripts/spark-properties gives them. */
-  static Map<String, String> sparkDefaults() throws IOException {
-    Properties props = new Properties();
-    try (Reader reader = Files.newBufferedReader(ROOT.resolve("conf/spark-defaults.conf"))) {
-      props.load(reader);
-    }
-    Map<String, String> conf = new HashMap<>();
-    props.stringPropertyNames().forEach(k -> conf.put(k, props.getProperty(k).trim()));
-    String flags = Files.readAllLines(ROOT.resolve("conf/jvm.options")).stream().map(String::trim)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(java.util.stream.Collectors.joining(" "));
-    conf.put("spark.driver.extraJavaOptions", flags);
-    conf.put("spark.executor.extraJavaOptions", flags);
-    return conf;
-  }
-
-  private static void script(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/cluster").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(work.resolve("cluster-" + args[0] + ".log").toFile());
-    pb.environment().putAll(clusterEnv);
-    Process p = pb.start();
-    if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("scripts/cluster " + String.join(" ", args) + " failed: "
-          + Files.readString(work.resolve("cluster-" + args[0] + ".log")));
     }
   }
 }

@@ -11,7 +11,6 @@ import dev.sparkconv.nn.tower.TowerPlanner;
 import dev.sparkconv.tensor.Shapes;
 import dev.sparkconv.tensor.Tensor;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
@@ -36,46 +34,21 @@ import org.junit.jupiter.api.Test;
  */
 class TowerClusterIT {
   private static final Path ROOT = Path.of(System.getProperty("sparkconv.root"));
+  private static StandaloneCluster cluster;
   private static Path work;
   private static SparkSession spark;
 
   @BeforeAll
   static void up() throws Exception {
-    work = Files.createTempDirectory("sparkconv-towers-it");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    try {
-      script("up", "--workers", "2", "--cores", "1", "--memory", "1g", "--port", Integer.toString(port));
-      SparkSession.Builder builder = SparkSession.builder()
-          .master("spark://127.0.0.1:" + port)
-          .appName("TowerClusterIT")
-          .config("spark.ui.enabled", "false")
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.jars", ClusterIT.shadedJar().toString())
-          .config("spark.executor.memory", "1g")
-          .config("spark.locality.wait.process", "30s")
-          .config("spark.kryo.registrationRequired", "true");
-      ClusterIT.sparkDefaults().forEach(builder::config);
-      spark = builder.getOrCreate();
-    } catch (Exception | Error e) {
-      down();
-      throw e;
-    }
+    cluster = StandaloneCluster.start("TowerClusterIT", Map.of("spark.locality.wait.process", "30s"));
+    spark = cluster.spark();
+    work = cluster.work();
   }
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (spark != null) {
-        spark.stop();
-      }
-    } finally {
-      script("down");
-      try (var files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -201,19 +174,5 @@ class TowerClusterIT {
       }
     }
     return read;
-  }
-
-  private static void script(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/cluster").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(work.resolve("cluster-" + args[0] + ".log").toFile());
-    pb.environment().put("SPARKCONV_CLUSTER_DIR", work.resolve("cluster").toString());
-    Process p = pb.start();
-    if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("scripts/cluster " + String.join(" ", args) + " failed: "
-          + Files.readString(work.resolve("cluster-" + args[0] + ".log")));
-    }
   }
 }

@@ -1,15 +1,22 @@
 package dev.sparkconv.jobs;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.sparkconv.io.BadRecordException;
 import dev.sparkconv.io.FileDecoder;
 import dev.sparkconv.io.video.FrameFolderDecoder;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.TaskContext;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
@@ -22,41 +29,86 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Files to Parquet tensor rows: Spark's binaryFile source lists and reads the files, the executors
  * decode them with a Spark-free {@link FileDecoder} (or, for folders of video frames, a
  * {@link FrameFolderDecoder} per folder), and each file gives its samples or one quarantine row (id,
- * original bytes, original length, reason). Files are decoded once: the decoded
- * rows are persisted and both outputs are written from them.
+ * original bytes, original length, reason). Files are decoded once and the samples stream straight
+ * into the output: only the refusals (small: path, reason, length) come back to the driver, and the
+ * quarantine reads the refused files' bytes again, so a run with no bad file reads its input once.
  */
 public final class FileIngest {
   public static final String LENGTH = "length";
-  /** The file (or frame folder) a decoded row came from; counts are per file. */
-  private static final String SOURCE = "source";
-  /** A decoded sample (error null) or a refused file (error set), with the file's length in bytes. */
-  private static final StructType DECODED = DataTypes.createStructType(java.util.Arrays.stream(
-          TensorRows.QUARANTINE_SCHEMA.fields()).map(f -> f.name().equals(TensorRows.ERROR)
-          ? DataTypes.createStructField(f.name(), f.dataType(), true) : f).toList())
-      .add(DataTypes.createStructField(LENGTH, DataTypes.LongType, false))
-      .add(DataTypes.createStructField(SOURCE, DataTypes.StringType, false));
-  private static final StructType QUARANTINE = DataTypes.createStructType(
-      java.util.Arrays.copyOf(DECODED.fields(), DECODED.fields().length - 1));
+  private static final StructType QUARANTINE = TensorRows.QUARANTINE_SCHEMA
+      .add(DataTypes.createStructField(LENGTH, DataTypes.LongType, false));
 
   private FileIngest() {}
 
   /** Where to read: a folder (searched recursively) or a glob, and an optional file-name filter. */
   public record Source(String input, String nameGlob) {}
 
+  /**
+   * A file (or frame folder) the decoder refused, as its quarantine row names it. {@code file} (its
+   * path relative to the root) is set when the quarantine keeps the file's bytes, read again from it;
+   * a frame folder's frames stay in the input folder.
+   */
+  static final class Refusal implements Serializable { // a class, not a record: Kryo ships it to the driver
+    final String file;
+    final String id;
+    final String reason;
+    final long length;
+
+    Refusal(String file, String id, String reason, long length) {
+      this.file = file;
+      this.id = id;
+      this.reason = reason;
+      this.length = length;
+    }
+  }
+
+  /** What the decode pass reports besides its rows, through accumulators (merged once per successful task). */
+  private record Tally(CollectionAccumulator<Refusal> refused, LongAccumulator filesRead, LongAccumulator reruns)
+      implements Serializable {
+    static Tally register(SparkSession spark) {
+      var sc = spark.sparkContext();
+      return new Tally(sc.collectionAccumulator("sparkconv refused files"), sc.longAccumulator("sparkconv files read"),
+          sc.longAccumulator("sparkconv rerun tasks"));
+    }
+
+    void read() {
+      filesRead.add(1);
+      TaskContext task = TaskContext.get();
+      if (task != null && (task.attemptNumber() > 0 || task.stageAttemptNumber() > 0)) {
+        reruns.add(1); // a rerun counts its files again: the driver then checks the listing itself
+      }
+    }
+
+    /** The refusals, one per file even when a rerun task reported it twice. */
+    Collection<Refusal> refusals() {
+      Map<String, Refusal> byFile = new LinkedHashMap<>();
+      for (Refusal r : refused.value()) {
+        byFile.putIfAbsent(r.file != null ? r.file : r.id, r);
+      }
+      return byFile.values();
+    }
+  }
+
   public static RunSummary run(SparkSession spark, FileDecoder decoder, Source source, String output,
       boolean overwrite) {
     long start = System.nanoTime();
     String root = root(spark, source.input());
     Dataset<Row> files = files(spark, source);
-    Dataset<Row> decoded = files.flatMap(
-        (FlatMapFunction<Row, Row>) file -> decode(decoder, root, file), Encoders.row(DECODED));
-    return write(spark, decoded, output, overwrite, start, skippedByScan(spark, files, root));
+    String[] listed = files.inputFiles();
+    Tally tally = Tally.register(spark);
+    Dataset<Row> samples = files.flatMap(
+        (FlatMapFunction<Row, Row>) file -> decode(decoder, root, file, tally), Encoders.row(TensorRows.SCHEMA));
+    writeSamples(samples, output, overwrite);
+    Dataset<Row> quarantine = refused(spark, root, tally.refusals())
+        .union(unread(spark, files, listed, root, tally));
+    return finish(spark, quarantine, output, overwrite, start, listed.length);
   }
 
   /** Each folder of frame images is one video: its files are brought together by folder, then cut into clips. */
@@ -64,32 +116,98 @@ public final class FileIngest {
       String output, boolean overwrite) {
     long start = System.nanoTime();
     String root = root(spark, source.input());
-    Dataset<Row> decoded = files(spark, source)
+    Dataset<Row> files = files(spark, source);
+    Tally tally = Tally.register(spark);
+    Dataset<Row> samples = files
         .groupByKey((MapFunction<Row, String>) file -> folderOf(relativeId(root, file.getString(0))), Encoders.STRING())
-        .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (folder, files) -> decodeFolder(decoder, root,
-            folder, files), Encoders.row(DECODED));
-    return write(spark, decoded, output, overwrite, start, null);
+        .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (folder, frames) -> decodeFolder(decoder, root,
+            folder, frames, tally), Encoders.row(TensorRows.SCHEMA));
+    writeSamples(samples, output, overwrite);
+    long folders = files.select("path").as(Encoders.STRING())
+        .map((MapFunction<String, String>) path -> folderOf(relativeId(root, path)), Encoders.STRING())
+        .distinct().count();
+    return finish(spark, refused(spark, root, tally.refusals()), output, overwrite, start, folders);
+  }
+
+  private static void writeSamples(Dataset<Row> samples, String output, boolean overwrite) {
+    // A tensor's bytes never repeat: no dictionary for them (Parquet would hash each before giving up).
+    samples.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+        .option("parquet.enable.dictionary#" + TensorRows.DATA, "false").parquet(output);
+  }
+
+  /** Writes the quarantine, then counts what was written, so the counts are exact even when tasks were retried. */
+  private static RunSummary finish(SparkSession spark, Dataset<Row> quarantine, String output, boolean overwrite,
+      long start, long files) {
+    String quarantinePath = InferenceJob.defaultQuarantine(output);
+    quarantine.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(quarantinePath);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long samples = spark.read().parquet(output).count();
+    long quarantined = spark.read().parquet(quarantinePath).count();
+    return new RunSummary("ingest", files, files - quarantined, quarantined, 0, seconds, output, quarantinePath,
+        null, null, samples);
   }
 
   /**
-   * Files Spark listed but its scan never reads: it skips empty files (SPARK-26161). Each becomes a
-   * quarantine row, so no file is dropped silently. Taken from Spark's own listing (inputFiles).
+   * Quarantine rows for the refusals: files keep their bytes, read again from the source (the same
+   * reader, so the same file system and options), frame folders do not.
    */
-  private static Dataset<Row> skippedByScan(SparkSession spark, Dataset<Row> files, String root) {
-    List<Row> listed = new ArrayList<>();
-    for (String path : files.inputFiles()) {
-      listed.add(RowFactory.create(relativeId(root, path)));
+  private static Dataset<Row> refused(SparkSession spark, String root, Collection<Refusal> refusals) {
+    List<Row> rows = new ArrayList<>();
+    Map<String, Refusal> byFile = new HashMap<>();
+    for (Refusal r : refusals) {
+      if (r.file == null) {
+        rows.add(quarantineRow(r, null));
+      } else {
+        byFile.put(r.file, r);
+      }
     }
-    return spark.createDataFrame(listed, DataTypes.createStructType(List.of(
-        DataTypes.createStructField(SOURCE, DataTypes.StringType, false))));
+    Dataset<Row> kept = spark.createDataFrame(rows, QUARANTINE);
+    if (byFile.isEmpty()) {
+      return kept;
+    }
+    Map<String, Refusal> wanted = byFile; // few, and shipped with the task
+    Dataset<Row> reread = spark.read().format("binaryFile")
+        .load(byFile.keySet().stream().map(file -> literalGlob(root + file)).toArray(String[]::new))
+        .select("path", "content")
+        .flatMap((FlatMapFunction<Row, Row>) file -> {
+          Refusal r = wanted.get(relativeId(root, file.getString(0)));
+          return (r == null ? List.<Row>of() : List.of(quarantineRow(r, (byte[]) file.get(1)))).iterator();
+        }, Encoders.row(QUARANTINE));
+    return kept.union(reread);
   }
 
-  /** Quarantine rows for the listed files that no decoded row came from. */
-  private static Dataset<Row> unread(Dataset<Row> listed, Dataset<Row> decoded) {
-    return listed.join(decoded.select(SOURCE).distinct(), SOURCE, "left_anti").map(
-        (MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), null, null, new byte[0],
-            new BadRecordException(r.getString(0), "content", "is empty (0 bytes)").getMessage(), 0L),
-        Encoders.row(QUARANTINE));
+  private static Row quarantineRow(Refusal r, byte[] content) {
+    return RowFactory.create(r.id, null, null, content, r.reason, r.length);
+  }
+
+  /**
+   * Quarantine rows for the files Spark listed but its scan never reads: it skips empty files
+   * (SPARK-26161). When the decode pass read every listed file once, there are none; otherwise the
+   * listing is compared with a scan of the paths alone (no file's bytes are read).
+   */
+  private static Dataset<Row> unread(SparkSession spark, Dataset<Row> files, String[] listed, String root,
+      Tally tally) {
+    if (tally.reruns.value() == 0 && tally.filesRead.value() == listed.length) {
+      return spark.createDataFrame(List.of(), QUARANTINE);
+    }
+    Set<String> scanned = new HashSet<>();
+    for (String path : files.select("path").as(Encoders.STRING()).collectAsList()) {
+      scanned.add(relativeId(root, path));
+    }
+    List<Row> rows = new ArrayList<>();
+    for (String path : listed) {
+      String id = listedId(root, path);
+      if (!scanned.contains(id)) {
+        rows.add(RowFactory.create(id, null, null, new byte[0],
+            new BadRecordException(id, "content", "is empty (0 bytes)").getMessage(), 0L));
+      }
+    }
+    return spark.createDataFrame(rows, QUARANTINE);
+  }
+
+  /** A path that Spark's loader takes literally: Hadoop's glob characters escaped. */
+  private static String literalGlob(String path) {
+    return path.replaceAll("([\\\\{}\\[\\]*?])", "\\\\$1");
   }
 
   private static Dataset<Row> files(SparkSession spark, Source source) {
@@ -100,35 +218,8 @@ public final class FileIngest {
     return reader.load(source.input()).select("path", "content");
   }
 
-  /**
-   * Writes the samples and the quarantine from one decode (persisted), then counts what was written.
-   * {@code listed}: every file Spark listed (a SOURCE column), or null when every file gives a row.
-   */
-  private static RunSummary write(SparkSession spark, Dataset<Row> decoded, String output, boolean overwrite,
-      long start, Dataset<Row> listed) {
-    decoded = decoded.persist(StorageLevel.DISK_ONLY());
-    SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
-    String quarantine = InferenceJob.defaultQuarantine(output);
-    try {
-      Dataset<Row> ok = decoded.where(col(TensorRows.ERROR).isNull())
-          .select(TensorRows.ID, TensorRows.SHAPE, TensorRows.DTYPE, TensorRows.DATA);
-      spark.createDataFrame(ok.javaRDD(), TensorRows.SCHEMA).write().mode(mode).parquet(output);
-      Dataset<Row> refused = decoded.where(col(TensorRows.ERROR).isNotNull()).drop(SOURCE);
-      (listed == null ? refused : refused.union(unread(listed, decoded))).write().mode(mode).parquet(quarantine);
-      long files = listed == null ? decoded.select(SOURCE).distinct().count() : listed.count();
-      double seconds = (System.nanoTime() - start) / 1e9;
-      // Counts come from what was written, so they are exact even when tasks were retried.
-      long samples = spark.read().parquet(output).count();
-      long quarantined = spark.read().parquet(quarantine).count();
-      return new RunSummary("ingest", files, files - quarantined, quarantined, 0, seconds, output, quarantine, null,
-          null, samples);
-    } finally {
-      decoded.unpersist();
-    }
-  }
-
   private static Iterator<Row> decodeFolder(FrameFolderDecoder decoder, String root, String folder,
-      Iterator<Row> files) {
+      Iterator<Row> files, Tally tally) {
     List<FrameFolderDecoder.Frame> frames = new ArrayList<>();
     long length = 0;
     while (files.hasNext()) {
@@ -138,10 +229,12 @@ public final class FileIngest {
       frames.add(new FrameFolderDecoder.Frame(id.substring(id.lastIndexOf('/') + 1), content));
       length += content.length;
     }
+    tally.read();
     try {
-      return rows(decoder.decode(folder, frames), length, folder);
+      return rows(decoder.decode(folder, frames));
     } catch (BadRecordException e) { // the frames are kept in the input folder, not copied into the quarantine
-      return List.of(RowFactory.create(folder, null, null, null, e.getMessage(), length, folder)).iterator();
+      tally.refused.add(new Refusal(null, folder, e.getMessage(), length));
+      return Collections.emptyIterator();
     }
   }
 
@@ -150,25 +243,23 @@ public final class FileIngest {
     return slash < 0 ? "." : relativePath.substring(0, slash);
   }
 
-  private static Iterator<Row> rows(List<FileDecoder.Sample> samples, long length, String source) {
+  private static Iterator<Row> rows(List<FileDecoder.Sample> samples) {
     List<Row> rows = new ArrayList<>(samples.size());
     for (FileDecoder.Sample s : samples) {
-      rows.add(RowFactory.create(s.id(), TensorRows.intSeq(s.array().shape()), s.array().dtype(), s.array().data(),
-          null, length, source));
+      rows.add(RowFactory.create(s.id(), TensorRows.intSeq(s.array().shape()), s.array().dtype(), s.array().data()));
     }
     return rows.iterator();
   }
 
-  private static Iterator<Row> decode(FileDecoder decoder, String root, Row file) {
-    String path = file.getString(0);
+  private static Iterator<Row> decode(FileDecoder decoder, String root, Row file, Tally tally) {
     byte[] content = (byte[]) file.get(1);
-    String id = relativeId(root, path);
+    String id = relativeId(root, file.getString(0));
+    tally.read();
     try {
-      return rows(decoder.decode(id, content), content.length, id);
+      return rows(decoder.decode(id, content));
     } catch (BadRecordException e) { // the file's own defect; anything else is our bug and fails the task
-      String recordId = e.recordId() != null ? e.recordId() : id;
-      return List.of(RowFactory.create(recordId, null, null, content, e.getMessage(), (long) content.length, id))
-          .iterator();
+      tally.refused.add(new Refusal(id, e.recordId() != null ? e.recordId() : id, e.getMessage(), content.length));
+      return Collections.emptyIterator();
     }
   }
 
@@ -199,6 +290,11 @@ public final class FileIngest {
       }
     }
     return -1;
+  }
+
+  /** The id of a file in Spark's listing (inputFiles), which is URL-encoded ("a%20b.jpg") where the scan's paths are not. */
+  static String listedId(String root, String listedUri) {
+    return relativeId(root, new Path(java.net.URI.create(listedUri)).toString());
   }
 
   /** A file's path relative to the input root: stable across runs and machines. */

@@ -83,6 +83,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
         org.apache.spark.ml.linalg.SQLDataTypes.VectorType().getClass()}) {
       kryo.register(type);
     }
+    kryo.register(FileIngest.Refusal.class); // ingest: refused files are reported to the driver
     kryo.register(LearnFilters.Patch.class); // learn-filters: the lowest-key patches come back to the driver
     kryo.register(LearnFilters.Patch[].class);
     kryo.register(double[][].class);

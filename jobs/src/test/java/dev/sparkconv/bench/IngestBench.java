@@ -93,11 +93,11 @@ public final class IngestBench {
    * the CPU time summed over stages says what a run costs whatever else the machine is running (task threads
    * only: video decodes on a thread of its own and is not counted).
    */
-  static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
+  public static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
     final List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+    public final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
 
-    void clear() {
+    public void clear() {
       lines.clear();
       cpuNanos.set(0);
     }

@@ -103,18 +103,21 @@ class IngestTest {
     Path in = Files.createDirectories(tmp.resolve("photos/sub"));
     List<String> good = List.of("jpeg_cmyk.jpg", "jpeg_progressive.jpg", "sub/jpeg_exif_6.jpg", "png_rgb16.png",
         "webp_lossless.webp", "sub/png_palette_trns.png");
-    List<String> bad = List.of("truncated.jpg", "zero_byte.jpg", "text_named.jpg", "bomb.png");
+    // A refused file's bytes are read again for the quarantine: a name full of glob characters must come back too.
+    Map<String, String> badFrom = Map.of("truncated.jpg", "truncated.jpg", "zero_byte.jpg", "zero_byte.jpg",
+        "text_named.jpg", "text_named.jpg", "bomb.png", "bomb.png", "sub/odd [1] {a,b}*?.jpg", "truncated.jpg");
+    List<String> bad = List.copyOf(badFrom.keySet());
     for (String f : good) {
       Files.copy(FIXTURES.resolve("images").resolve(f.replace("sub/", "")), in.getParent().resolve(f));
     }
     for (String f : bad) {
-      Files.copy(FIXTURES.resolve("images").resolve(f), in.getParent().resolve(f));
+      Files.copy(FIXTURES.resolve("images").resolve(badFrom.get(f)), in.getParent().resolve(f));
     }
     var root = new FileIngest.Source(in.getParent().toString(), null);
     String raw = tmp.resolve("raw.parquet").toString();
     RunSummary ingest = FileIngest.run(spark, new ImageDecoder(), root, raw, false);
     assertEquals(good.size() + bad.size(), ingest.in());
-    assertEquals(bad.size(), ingest.quarantined());
+    assertEquals(bad.size(), ingest.quarantined(), () -> byId(InferenceJob.defaultQuarantine(raw)).keySet().toString());
     Map<String, FileDecoder.Sample> want = expected(new ImageDecoder(), in.getParent(), good.toArray(String[]::new));
     Map<String, Row> got = byId(raw);
     assertEquals(want.keySet(), got.keySet());
@@ -123,6 +126,11 @@ class IngestTest {
     }
     Map<String, Row> refused = byId(InferenceJob.defaultQuarantine(raw));
     assertEquals(java.util.Set.copyOf(bad), refused.keySet());
+    for (String f : bad) {
+      byte[] original = Files.readAllBytes(in.getParent().resolve(f));
+      assertArrayEquals(original, (byte[]) refused.get(f).get(refused.get(f).fieldIndex("data")), f);
+      assertEquals(original.length, refused.get(f).getLong(refused.get(f).fieldIndex(FileIngest.LENGTH)), f);
+    }
     assertTrue(refused.get("bomb.png").getString(refused.get("bomb.png").fieldIndex("error")).contains("max-pixels"));
 
     // infer on the raw uint8 images: the job applies the model's declared preprocessing (imagenet).

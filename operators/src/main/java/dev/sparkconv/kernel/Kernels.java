@@ -43,9 +43,19 @@ public final class Kernels {
    */
   public static synchronized Axpy axpy() {
     if (axpy == null) {
-      axpy = selected() instanceof ScalarMicroKernel ? new ScalarAxpy() : (Axpy) load(VECTOR_AXPY_CLASS);
+      axpy = sameSide(ScalarAxpy::new, VECTOR_AXPY_CLASS);
     }
     return axpy;
+  }
+
+  /**
+   * Other loops with a vector and a scalar form (image decoding, resizing) follow the kernel's choice:
+   * {@code scalar} when the scalar kernel is selected, else an instance of {@code vectorClass}, which
+   * is loaded by name so that nothing touches the incubator API without the module.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> T sameSide(java.util.function.Supplier<T> scalar, String vectorClass) {
+    return selected() instanceof ScalarMicroKernel ? scalar.get() : (T) load(vectorClass);
   }
 
   /** A kernel and the reason it was chosen. */

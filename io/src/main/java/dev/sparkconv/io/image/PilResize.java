@@ -12,8 +12,6 @@ package dev.sparkconv.io.image;
  * the crop, with the same values.
  */
 public final class PilResize {
-  private static final int PRECISION_BITS = 32 - 8 - 2;
-
   /** Pillow's resampling filters with their support (in input pixels at scale 1). */
   public enum Filter {
     NEAREST(0),
@@ -61,63 +59,35 @@ public final class PilResize {
     int wd = in.width();
     boolean horizontal = outWidth != wd;
     boolean vertical = outHeight != h;
-    Coefficients rows = vertical ? Coefficients.of(h, outHeight, filter, w.top(), w.height()) : null;
+    ResizeTaps rows = vertical ? ResizeTaps.of(h, outHeight, filter, w.top(), w.height()) : null;
     // The horizontal pass covers only the input rows the vertical pass reads.
-    int firstRow = vertical ? rows.min[0] : w.top();
-    int lastRow = vertical ? rows.min[w.height() - 1] + rows.count[w.height() - 1] : w.top() + w.height();
+    int firstRow = vertical ? rows.min()[0] : w.top();
+    int lastRow = vertical ? rows.min()[w.height() - 1] + rows.count()[w.height() - 1] : w.top() + w.height();
     Planar mid = horizontal
-        ? horizontal(in, Coefficients.of(wd, outWidth, filter, w.left(), w.width()), firstRow, lastRow)
+        ? horizontal(in, ResizeTaps.of(wd, outWidth, filter, w.left(), w.width()), firstRow, lastRow)
         : crop(in, firstRow, lastRow, w.left(), w.width());
     return vertical ? vertical(mid, rows, firstRow) : mid;
   }
 
   /** Input rows {@code [firstRow, lastRow)}, each resampled to the window's columns. */
-  private static Planar horizontal(Planar in, Coefficients k, int firstRow, int lastRow) {
+  private static Planar horizontal(Planar in, ResizeTaps k, int firstRow, int lastRow) {
     int w = in.width();
     int rows = lastRow - firstRow;
-    int ow = k.min.length;
-    byte[] src = in.data();
+    int ow = k.n();
     byte[] out = new byte[in.channels() * rows * ow];
     for (int c = 0; c < in.channels(); c++) {
-      for (int y = 0; y < rows; y++) {
-        int rowIn = (c * in.height() + firstRow + y) * w;
-        int rowOut = (c * rows + y) * ow;
-        for (int xx = 0; xx < ow; xx++) {
-          int from = rowIn + k.min[xx];
-          int kk = xx * k.size;
-          int ss = 1 << (PRECISION_BITS - 1);
-          for (int x = 0; x < k.count[xx]; x++) {
-            ss += (src[from + x] & 0xFF) * k.weights[kk + x];
-          }
-          out[rowOut + xx] = clip8(ss);
-        }
-      }
+      PixelLoops.selected().horizontal(in.data(), (c * in.height() + firstRow) * w, w, rows, k, out, c * rows * ow);
     }
     return new Planar(in.channels(), rows, ow, out);
   }
 
-  /** Window rows from {@code in}, whose row 0 is input row {@code firstRow}; accumulates a whole row at once. */
-  private static Planar vertical(Planar in, Coefficients k, int firstRow) {
+  /** Window rows from {@code in}, whose row 0 is input row {@code firstRow}. */
+  private static Planar vertical(Planar in, ResizeTaps k, int firstRow) {
     int w = in.width();
-    int oh = k.min.length;
-    byte[] src = in.data();
+    int oh = k.n();
     byte[] out = new byte[in.channels() * oh * w];
-    int[] ss = new int[w];
     for (int c = 0; c < in.channels(); c++) {
-      for (int yy = 0; yy < oh; yy++) {
-        java.util.Arrays.fill(ss, 1 << (PRECISION_BITS - 1));
-        for (int y = 0; y < k.count[yy]; y++) {
-          int weight = k.weights[yy * k.size + y];
-          int row = (c * in.height() + k.min[yy] - firstRow + y) * w;
-          for (int x = 0; x < w; x++) {
-            ss[x] += (src[row + x] & 0xFF) * weight; // integer sums: the loop order does not change them
-          }
-        }
-        int rowOut = (c * oh + yy) * w;
-        for (int x = 0; x < w; x++) {
-          out[rowOut + x] = clip8(ss[x]);
-        }
-      }
+      PixelLoops.selected().vertical(in.data(), c * in.height() * w, w, firstRow, k, out, c * oh * w);
     }
     return new Planar(in.channels(), oh, w, out);
   }
@@ -171,46 +141,5 @@ public final class PilResize {
       at += step;
     }
     return index;
-  }
-
-  private static byte clip8(int ss) {
-    int v = ss >> PRECISION_BITS;
-    return (byte) (v < 0 ? 0 : Math.min(v, 255));
-  }
-
-  /**
-   * Pillow's precompute_coeffs and normalize_coeffs_8bpc for output pixels {@code [first, first+n)}:
-   * per output pixel the first input pixel {@code min}, the tap {@code count}, and fixed-point weights.
-   */
-  private record Coefficients(int size, int[] min, int[] count, int[] weights) {
-    static Coefficients of(int inSize, int outSize, Filter filter, int first, int n) {
-      double scale = (double) inSize / outSize;
-      double filterScale = Math.max(scale, 1.0);
-      double support = filter.support * filterScale;
-      int size = (int) Math.ceil(support) * 2 + 1;
-      double invFilterScale = 1.0 / filterScale;
-      int[] min = new int[n];
-      int[] count = new int[n];
-      int[] weights = new int[n * size];
-      double[] k = new double[size];
-      for (int i = 0; i < n; i++) {
-        int xx = first + i;
-        double center = (xx + 0.5) * scale;
-        int xmin = Math.max((int) (center - support + 0.5), 0);
-        int xmax = Math.min((int) (center + support + 0.5), inSize) - xmin;
-        double ww = 0.0;
-        for (int x = 0; x < xmax; x++) {
-          k[x] = filter.weight((x + xmin - center + 0.5) * invFilterScale);
-          ww += k[x];
-        }
-        for (int x = 0; x < xmax; x++) {
-          double v = ww != 0.0 ? k[x] / ww : k[x];
-          weights[i * size + x] = (int) (v < 0 ? -0.5 + v * (1 << PRECISION_BITS) : 0.5 + v * (1 << PRECISION_BITS));
-        }
-        min[i] = xmin;
-        count[i] = xmax;
-      }
-      return new Coefficients(size, min, count, weights);
-    }
   }
 }

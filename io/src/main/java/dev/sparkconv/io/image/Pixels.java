@@ -34,6 +34,14 @@ final class Pixels {
       return null; // the caller reports the unsupported layout
     }
     byte[] out = new byte[(bands == 1 ? 1 : 3) * n];
+    if (space == JpegHeader.ColorSpace.YCBCR && raster.getDataBuffer() instanceof DataBufferByte db
+        && db.getNumBanks() == 1 && raster.getSampleModel() instanceof ComponentSampleModel sm
+        && sm.getPixelStride() == 3 && isIdentity(sm.getBandOffsets())) { // the usual JPEG: straight from its bytes
+      int base = db.getOffset() - raster.getSampleModelTranslateY() * sm.getScanlineStride()
+          - raster.getSampleModelTranslateX() * 3;
+      PixelLoops.selected().ycbcrToRgb(db.getData(), base, sm.getScanlineStride(), w, h, out);
+      return new Planar(3, h, w, out);
+    }
     int[] row = new int[w * bands];
     for (int y = 0; y < h; y++) {
       samples(raster, y, row);

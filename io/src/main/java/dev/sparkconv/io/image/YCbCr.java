@@ -5,8 +5,13 @@ package dev.sparkconv.io.image;
  * which PIL uses), so a JPEG read raw matches PIL's decode wherever the IDCT and upsampling agree.
  */
 final class YCbCr {
-  private static final int SCALE_BITS = 16;
-  private static final int ONE_HALF = 1 << (SCALE_BITS - 1);
+  static final int SCALE_BITS = 16;
+  static final int ONE_HALF = 1 << (SCALE_BITS - 1);
+  /** The four multipliers, as libjpeg's tables scale them; the tables below are these times (c - 128). */
+  static final int CR_TO_R = fix(1.40200);
+  static final int CB_TO_B = fix(1.77200);
+  static final int CR_TO_G = fix(0.71414);
+  static final int CB_TO_G = fix(0.34414);
   private static final int[] CR_R = new int[256];
   private static final int[] CB_B = new int[256];
   private static final int[] CR_G = new int[256];
@@ -17,10 +22,10 @@ final class YCbCr {
   static {
     for (int i = 0; i < 256; i++) {
       int x = i - 128;
-      CR_R[i] = (fix(1.40200) * x + ONE_HALF) >> SCALE_BITS;
-      CB_B[i] = (fix(1.77200) * x + ONE_HALF) >> SCALE_BITS;
-      CR_G[i] = -fix(0.71414) * x;
-      CB_G[i] = -fix(0.34414) * x + ONE_HALF;
+      CR_R[i] = (CR_TO_R * x + ONE_HALF) >> SCALE_BITS;
+      CB_B[i] = (CB_TO_B * x + ONE_HALF) >> SCALE_BITS;
+      CR_G[i] = -CR_TO_G * x;
+      CB_G[i] = -CB_TO_G * x + ONE_HALF;
     }
     for (int v = 0; v < CLIP.length; v++) {
       CLIP[v] = (byte) Pixels.clip8(v - 256);

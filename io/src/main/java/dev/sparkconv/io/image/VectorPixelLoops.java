@@ -1,0 +1,127 @@
+package dev.sparkconv.io.image;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link PixelLoops} on the JDK Vector API: {@link IntVector#SPECIES_PREFERRED} lanes of 32-bit sums,
+ * the same integer arithmetic as {@link ScalarPixelLoops} (so the same bytes), which also does the
+ * tails. The horizontal pass gathers its taps from a row widened to ints (the JDK gathers ints, not
+ * bytes). Loaded by name through {@link dev.sparkconv.kernel.Kernels#sameSide}.
+ */
+public final class VectorPixelLoops implements PixelLoops { // public: Kernels loads it by name
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final int L = I.length();
+  private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+  private static final int[] EVERY_THIRD = new int[L];
+  private static final ScalarPixelLoops SCALAR = new ScalarPixelLoops();
+
+  static {
+    for (int i = 0; i < L; i++) {
+      EVERY_THIRD[i] = 3 * i;
+    }
+  }
+
+  public VectorPixelLoops() {}
+
+  @Override
+  public void horizontal(byte[] src, int at, int stride, int rows, ResizeTaps taps, byte[] out, int outAt) {
+    int n = taps.n();
+    int size = taps.size();
+    int[] index = taps.tapIndex();
+    int[] weight = taps.tapWeight();
+    int bound = n - n % L;
+    int[] row = new int[index[size * n - 1] + 1]; // up to the last input pixel a tap reads
+    for (int y = 0; y < rows; y++) {
+      int from = at + y * stride;
+      for (int x = 0; x < row.length; x++) {
+        row[x] = src[from + x] & 0xFF;
+      }
+      int o = outAt + y * n;
+      for (int j = 0; j < bound; j += L) {
+        IntVector acc = IntVector.broadcast(I, ScalarPixelLoops.ROUND);
+        for (int t = 0; t < size; t++) {
+          acc = acc.add(IntVector.fromArray(I, row, 0, index, t * n + j).mul(IntVector.fromArray(I, weight, t * n + j)));
+        }
+        store(acc, out, o + j);
+      }
+      for (int j = bound; j < n; j++) {
+        int ss = ScalarPixelLoops.ROUND;
+        for (int t = 0; t < size; t++) {
+          ss += row[index[t * n + j]] * weight[t * n + j];
+        }
+        out[o + j] = PixelLoops.clip8(ss);
+      }
+    }
+  }
+
+  @Override
+  public void vertical(byte[] src, int at, int width, int firstRow, ResizeTaps taps, byte[] out, int outAt) {
+    int bound = width - width % L;
+    for (int i = 0; i < taps.n(); i++) {
+      int count = taps.count()[i];
+      int k = i * taps.size();
+      int first = at + (taps.min()[i] - firstRow) * width;
+      int o = outAt + i * width;
+      for (int x = 0; x < bound; x += L) {
+        IntVector acc = IntVector.broadcast(I, ScalarPixelLoops.ROUND);
+        for (int t = 0; t < count; t++) {
+          acc = acc.add(widen(src, first + t * width + x).mul(taps.weights()[k + t]));
+        }
+        store(acc, out, o + x);
+      }
+      for (int x = bound; x < width; x++) {
+        int ss = ScalarPixelLoops.ROUND;
+        for (int t = 0; t < count; t++) {
+          ss += (src[first + t * width + x] & 0xFF) * taps.weights()[k + t];
+        }
+        out[o + x] = PixelLoops.clip8(ss);
+      }
+    }
+  }
+
+  @Override
+  public void ycbcrToRgb(byte[] src, int at, int stride, int w, int h, byte[] out) {
+    int n = w * h;
+    int bound = w - w % L;
+    int[] row = new int[3 * w];
+    for (int y = 0; y < h; y++) {
+      int from = at + y * stride;
+      for (int x = 0; x < row.length; x++) {
+        row[x] = src[from + x] & 0xFF;
+      }
+      int i = y * w;
+      for (int x = 0; x < bound; x += L) {
+        IntVector luma = IntVector.fromArray(I, row, 3 * x, EVERY_THIRD, 0);
+        IntVector cb = IntVector.fromArray(I, row, 3 * x + 1, EVERY_THIRD, 0).sub(128);
+        IntVector cr = IntVector.fromArray(I, row, 3 * x + 2, EVERY_THIRD, 0).sub(128);
+        IntVector half = IntVector.broadcast(I, YCbCr.ONE_HALF);
+        clipToBytes(luma.add(cr.mul(YCbCr.CR_TO_R).add(half).lanewise(VectorOperators.ASHR, YCbCr.SCALE_BITS)), out,
+            i + x);
+        clipToBytes(luma.add(cb.mul(-YCbCr.CB_TO_G).add(half).add(cr.mul(-YCbCr.CR_TO_G))
+            .lanewise(VectorOperators.ASHR, YCbCr.SCALE_BITS)), out, n + i + x);
+        clipToBytes(luma.add(cb.mul(YCbCr.CB_TO_B).add(half).lanewise(VectorOperators.ASHR, YCbCr.SCALE_BITS)), out,
+            2 * n + i + x);
+      }
+      for (int x = bound, p = 3 * bound; x < w; x++, p += 3) {
+        YCbCr.toRgb(out, n, i + x, row[p], row[p + 1], row[p + 2]);
+      }
+    }
+  }
+
+  private static IntVector widen(byte[] src, int at) {
+    return ((IntVector) ByteVector.fromArray(B, src, at).convertShape(VectorOperators.B2I, I, 0)).and(0xFF);
+  }
+
+  /** A fixed-point sum to its byte: shifted, clipped to 0..255 (Pillow's clip8). */
+  private static void store(IntVector sum, byte[] out, int at) {
+    clipToBytes(sum.lanewise(VectorOperators.ASHR, PRECISION_BITS), out, at);
+  }
+
+  private static void clipToBytes(IntVector v, byte[] out, int at) {
+    ((ByteVector) v.max(0).min(255).convertShape(VectorOperators.I2B, B, 0)).intoArray(out, at);
+  }
+}

@@ -15,13 +15,10 @@ import java.util.Arrays;
  * <p>Lowered to GEMM per tile position (a, b): the output positions it owns (y = a, a + tH, ...,
  * x = b, b + tW, ...) of several samples are unrolled into columns, multiplied by that position's
  * matrix and scattered into the output. Samples are batched until a GEMM has about
- * {@link #TARGET_COLUMNS} columns, so a locally connected layer (one position per tile) still runs
- * matrix-matrix products on a batch.
+ * {@link ConvPlan#UNSHARED_TARGET_COLUMNS} columns, so a locally connected layer (one position per tile) still
+ * runs matrix-matrix products on a batch.
  */
 abstract class UnsharedConv2d extends BaseLayer implements Windowed {
-  /** Columns per GEMM the sample batching aims at: a few micro-kernel widths. */
-  static final int TARGET_COLUMNS = 256;
-
   final int inChannels;
   final int outChannels;
   /** The one (H, W) input a locally connected layer takes; null for a tiled convolution. */
@@ -154,7 +151,7 @@ abstract class UnsharedConv2d extends BaseLayer implements Windowed {
     int rows = inChannels * kernel[0] * kernel[1];
     // Tile position (0, 0) owns the most output positions.
     int most = ceilDiv(outH, tile[0]) * ceilDiv(outW, tile[1]);
-    int chunk = Math.max(1, Math.min(batch, ceilDiv(TARGET_COLUMNS, most)));
+    int chunk = Math.max(1, Math.min(batch, ceilDiv(ConvPlan.UNSHARED_TARGET_COLUMNS, most)));
     float[] cols = ctx.scratch(ScratchSlots.UNSHARED_COLUMNS, rows * chunk * most);
     float[] result = ctx.scratch(ScratchSlots.UNSHARED_RESULT, outChannels * chunk * most);
     Gemm gemm = ctx.gemm();

@@ -57,37 +57,26 @@ public final class Conv extends BaseLayer implements Windowed {
     }
     this.inChannels = positive("inChannels", inChannels);
     this.outChannels = positive("outChannels", outChannels);
-    this.kernel = axes("kernel", kernel, 1, 1);
-    this.stride = axes("stride", stride, 1, 1);
-    this.dilation = axes("dilation", dilation, 1, 1);
+    this.kernel = threeAxes("kernel", kernel, 1, 1);
+    this.stride = threeAxes("stride", stride, 1, 1);
+    this.dilation = threeAxes("dilation", dilation, 1, 1);
     if (padding == null || (padding.length != rank && padding.length != 2 * rank)) {
       throw badParameter("padding", "must have " + rank + " entries (one per axis) or " + 2 * rank
           + " ({begin..., end...})", format(padding));
     }
-    this.padBegin = axes("padding", Arrays.copyOfRange(padding, 0, rank), 0, 0);
-    this.padEnd = axes("padding", Arrays.copyOfRange(padding, padding.length - rank, padding.length), 0, 0);
+    this.padBegin = threeAxes("padding", Arrays.copyOfRange(padding, 0, rank), 0, 0);
+    this.padEnd = threeAxes("padding", Arrays.copyOfRange(padding, padding.length - rank, padding.length), 0, 0);
     if (paddingMode == null) {
       throw badParameter("paddingMode", "must be one of " + Arrays.toString(PaddingMode.values()), "null");
     }
     this.paddingMode = paddingMode;
-    this.groups = positive("groups", groups);
-    if (inChannels % groups != 0 || outChannels % groups != 0) {
-      throw badParameter("groups", "must divide inChannels " + inChannels + " and outChannels " + outChannels,
-          Integer.toString(groups));
-    }
+    this.groups = groups(groups, inChannels, outChannels);
     int taps = this.kernel[0] * this.kernel[1] * this.kernel[2];
-    long weightSize = (long) outChannels * (inChannels / groups) * taps;
-    if (weight == null || weight.length != weightSize) {
-      throw badParameter("weight", "must hold outC*inC/groups*" + String.join("*", kernelNames()) + " = "
-          + weightSize + " values", weight == null ? "null" : weight.length + " values");
-    }
-    if (bias != null && bias.length != outChannels) {
-      throw badParameter("bias", "must be null or hold outChannels = " + outChannels + " values",
-          bias.length + " values");
-    }
+    sized("weight", weight, (long) outChannels * (inChannels / groups) * taps,
+        "outC*inC/groups*" + String.join("*", kernelNames()));
+    this.bias = optional("bias", bias, outChannels, "outChannels");
     this.flip = flip;
     this.weight = flip ? flipped(weight, taps) : weight.clone();
-    this.bias = bias == null ? null : bias.clone();
   }
 
   private static String op(int rank) {
@@ -242,18 +231,9 @@ public final class Conv extends BaseLayer implements Windowed {
   }
 
   /** A per-axis parameter checked against the kernel's rank, left-padded to three axes with {@code fill}. */
-  private int[] axes(String parameter, int[] value, int min, int fill) {
-    if (value == null || value.length != rank) {
-      throw badParameter(parameter, "must have " + rank + " entries like the kernel (one per spatial axis)",
-          format(value));
-    }
-    for (int v : value) {
-      if (v < min) {
-        throw badParameter(parameter, "must have entries >= " + min, format(value));
-      }
-    }
+  private int[] threeAxes(String parameter, int[] value, int min, int fill) {
     int[] three = {fill, fill, fill};
-    System.arraycopy(value, 0, three, 3 - rank, rank);
+    System.arraycopy(axes(parameter, value, rank, min), 0, three, 3 - rank, rank);
     return three;
   }
 

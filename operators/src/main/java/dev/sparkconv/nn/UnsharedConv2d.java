@@ -62,18 +62,9 @@ abstract class UnsharedConv2d extends BaseLayer implements Windowed {
       this.tile = pair("tile", tile, 1);
     }
     int[] t = this.tile;
-    long weightSize = (long) t[0] * t[1] * outChannels * inChannels * this.kernel[0] * this.kernel[1];
-    if (weight == null || weight.length != weightSize) {
-      throw badParameter("weight", "must hold " + tileAxes + "*outC*inC*kH*kW = " + weightSize + " values",
-          weight == null ? "null" : weight.length + " values");
-    }
-    long biasSize = (long) outChannels * t[0] * t[1];
-    if (bias != null && bias.length != biasSize) {
-      throw badParameter("bias", "must be null or hold outC*" + tileAxes + " = " + biasSize
-          + " values", bias.length + " values");
-    }
-    this.weight = weight.clone();
-    this.bias = bias == null ? null : bias.clone();
+    this.weight = sized("weight", weight, (long) t[0] * t[1] * outChannels * inChannels * this.kernel[0]
+        * this.kernel[1], tileAxes + "*outC*inC*kH*kW");
+    this.bias = optional("bias", bias, (long) outChannels * t[0] * t[1], "outC*" + tileAxes);
   }
 
   public final int inChannels() {

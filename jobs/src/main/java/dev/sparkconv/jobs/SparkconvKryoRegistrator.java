@@ -67,6 +67,7 @@ public final class SparkconvKryoRegistrator implements KryoRegistrator {
       kryo.register(layer);
     }
     kryo.register(dev.sparkconv.nn.PaddingMode.class); // a field of Conv
+    kryo.register(dev.sparkconv.nn.PackedWeights.class); // the conv family's packed-weight cache: arrives empty
     for (Class<?> kind : new Class<?>[] {dev.sparkconv.nn.ConstantArithmetic.Kind.class, // fields of ONNX ops
         dev.sparkconv.nn.Reduce.Kind.class, dev.sparkconv.nn.UnaryMath.Kind.class, dev.sparkconv.nn.BinaryMath.Kind.class}) {
       kryo.register(kind);

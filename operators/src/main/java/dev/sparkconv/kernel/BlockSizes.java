@@ -25,6 +25,13 @@ public record BlockSizes(int mc, int kc, int nc) {
   public static final int DEFAULT_KC = 512;
   public static final int DEFAULT_NC = 2048;
 
+  /**
+   * At most this many rows of C (a fully connected layer at batch 1-4): MR-row panels would be mostly
+   * padding and packing B would cost as much as the product, so each row of C is computed straight from
+   * B by dot products (B stored n x k) or row updates (B stored k x n).
+   */
+  public static final int SKINNY_ROWS = 4;
+
   public BlockSizes {
     if (mc < 1 || kc < 1 || nc < 1) {
       throw new IllegalArgumentException(

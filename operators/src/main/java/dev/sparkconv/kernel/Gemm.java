@@ -74,7 +74,7 @@ public final class Gemm {
       scale(m, n, beta, c, cOff, ldc);
       return;
     }
-    if (m <= SKINNY_ROWS) {
+    if (m <= BlockSizes.SKINNY_ROWS) {
       skinny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
@@ -102,6 +102,13 @@ public final class Gemm {
   /** Whether {@code a} was packed for this GEMM's micro-kernel and KC (else it must be packed again). */
   public boolean fits(PackedA a) {
     return a.kernel() == kernel.getClass() && a.mr() == mr && a.kcBlock() == kcBlock;
+  }
+
+  /** What a packed A depends on: GEMMs with equal layouts share packed weights (and plans holding them). */
+  public record Layout(Class<?> kernel, int mr, int kcBlock) {}
+
+  public Layout layout() {
+    return new Layout(kernel.getClass(), mr, kcBlock);
   }
 
   /** An A packed by {@link #pack}: read-only, shareable between threads and GEMM instances. */
@@ -202,13 +209,6 @@ public final class Gemm {
       }
     }
   }
-
-  /**
-   * At most this many rows of C (a fully connected layer at batch 1-4): MR-row panels would be mostly
-   * padding and packing B would cost as much as the product, so each row of C is computed straight from
-   * B by dot products (B stored n x k) or row updates (B stored k x n).
-   */
-  static final int SKINNY_ROWS = 4;
 
   private void skinny(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
       int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {

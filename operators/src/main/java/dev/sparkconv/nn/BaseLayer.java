@@ -62,4 +62,47 @@ abstract class BaseLayer extends NamedOperator implements Layer {
     return value;
   }
 
+  // The conv family's parameter checks, one wording for all of them.
+
+  /** A copy of a per-axis list with {@code rank} entries (one per spatial axis), all at least {@code min}. */
+  final int[] axes(String parameter, int[] value, int rank, int min) {
+    if (value == null || value.length != rank) {
+      throw badParameter(parameter, "must have " + rank + " entries (one per spatial axis)",
+          value == null ? "null" : Shapes.format(value));
+    }
+    for (int v : value) {
+      if (v < min) {
+        throw badParameter(parameter, "must have entries >= " + min, Shapes.format(value));
+      }
+    }
+    return value.clone();
+  }
+
+  /** Groups that divide both channel counts. */
+  final int groups(int groups, int inChannels, int outChannels) {
+    positive("groups", groups);
+    if (inChannels % groups != 0 || outChannels % groups != 0) {
+      throw badParameter("groups", "must divide inChannels " + inChannels + " and outChannels " + outChannels,
+          Integer.toString(groups));
+    }
+    return groups;
+  }
+
+  /** A copy of {@code values} once it holds {@code count} of them; {@code rule} says how count is made, or "". */
+  final float[] sized(String parameter, float[] values, long count, String rule) {
+    if (values == null || values.length != count) {
+      throw badParameter(parameter, "must hold " + (rule.isEmpty() ? "" : rule + " = ") + count + " values",
+          values == null ? "null" : values.length + " values");
+    }
+    return values.clone();
+  }
+
+  /** {@link #sized} for an optional tensor such as a bias: null stays null. */
+  final float[] optional(String parameter, float[] values, long count, String rule) {
+    if (values != null && values.length != count) {
+      throw badParameter(parameter, "must be null or hold " + rule + " = " + count + " values",
+          values.length + " values");
+    }
+    return values == null ? null : values.clone();
+  }
 }

@@ -50,9 +50,6 @@ final class ConvKernels {
 
   private static final int[] UNIT_STRIDE = {1, 1, 1};
 
-  /** Output rows at least this wide (one AVX-512 vector) are computed row by row, straight into the output. */
-  private static final int WINDOW_ROW_MIN = 16;
-
   /** Rows of one {@link #depthwise} phase plane: output rows plus the rows the kernel reaches below them. */
   static int depthwisePhaseHeight(int[] outDims, int[] k, int[] s, int[] d) {
     return outDims[1] + (k[1] - 1) * d[1] / s[1];
@@ -69,8 +66,8 @@ final class ConvKernels {
   }
 
   /**
-   * Direct depthwise convolution (one input channel per group, {@code multiplier} outputs each), any stride
-   * and dilation, bias fused; output channel c*multiplier + m is input channel c correlated with its own kernel.
+   * Direct depthwise convolution of one sample as {@code plan} says (one input channel per group, {@code
+   * multiplier} outputs each, any stride and dilation), bias and clamp fused; output channel c*multiplier + m is input channel c correlated with its own kernel.
    *
    * <p>Each input channel is split once into sH * sW zero-padded phase planes, phase (ph, pw) holding padded
    * input (i*sH + ph, j*sW + pw) at (i, j). Output (oh, ow) then reads, for tap (kh, kw), phase
@@ -81,9 +78,22 @@ final class ConvKernels {
    * row are computed and dropped when {@code rows} (outH x P) is copied to the output. No im2col, whose matrix
    * would be kernel-volume times the input for a GEMM with one-row panels.
    */
-  static void depthwise(float[] in, int inOff, int channels, int multiplier, int[] dims, int[] outDims,
-      int[] k, int[] s, int[] d, int[] pad, float[] weight, float[] bias, float[] out, int outOff, float[] phases,
-      float[] rows, Axpy axpy, float lo, float hi) {
+  static void depthwise(ConvPlan plan, float[] in, int inOff, float[] out, int outOff, float[] phases,
+      float[] rows) {
+    Conv conv = plan.conv;
+    int channels = conv.inChannels;
+    int multiplier = conv.outChannels / conv.groups;
+    int[] dims = plan.srcDims;
+    int[] outDims = plan.outDims;
+    int[] k = conv.kernel;
+    int[] s = conv.stride;
+    int[] d = conv.dilation;
+    int[] pad = plan.pad;
+    float[] weight = conv.weight;
+    float[] bias = conv.bias;
+    Axpy axpy = plan.axpy;
+    float lo = plan.lo;
+    float hi = plan.hi;
     int hq = depthwisePhaseHeight(outDims, k, s, d);
     int wq = depthwisePhasePitch(outDims, k, s, d);
     int phasePlane = hq * wq;
@@ -100,7 +110,7 @@ final class ConvKernels {
         window[kh * k[2] + kw] = phaseOffset(rowBase, kw, s[2], d[2], phasePlane);
       }
     }
-    if (window != null && s[2] == 2 && 2 * outRow - 1 >= WINDOW_ROW_MIN) { // rows long enough for vectors
+    if (window != null && s[2] == 2 && 2 * outRow - 1 >= ConvPlan.DEPTHWISE_ROW_MIN) { // rows long enough for vectors
       depthwiseColumnStride2(in, inOff, channels, multiplier, dims, outDims, k, s, d, pad, weight, bias, out, outOff,
           phases, rows, axpy, lo, hi);
       return;
@@ -111,7 +121,7 @@ final class ConvKernels {
         int o = c * multiplier + m;
         if (window != null) {
           float b = bias == null ? 0f : bias[o];
-          if (outRow >= WINDOW_ROW_MIN) { // row by row straight into the output
+          if (outRow >= ConvPlan.DEPTHWISE_ROW_MIN) { // row by row straight into the output
             int oh = 0;
             if (k[1] == 3 && k[2] == 3 && s[1] == 1 && s[2] == 1 && d[1] == 1) { // pairs of rows sharing inputs
               for (; oh + 1 < outDims[1]; oh += 2) {

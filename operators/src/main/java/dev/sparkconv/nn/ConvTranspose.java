@@ -40,8 +40,8 @@ public final class ConvTranspose extends BaseLayer {
   private final int groups;
   private final float[] weight;
   private final float[] bias;
-  /** W^T of each group packed for the GEMM once per JVM, as {@link Conv}'s weights (transient, never serialized). */
-  private transient volatile Gemm.PackedA[] packedWeights;
+  /** W^T of each group packed for the GEMM, per JVM, as {@link Conv}'s weights. */
+  private final PackedWeights packedWeights = new PackedWeights();
   /** Null when the output size follows from {@link #outputPadding}. */
   private final int[] outputSize;
   /** The axis lists widened to (depth, height, width): size-1, stride-1 leading axes. */
@@ -65,31 +65,20 @@ public final class ConvTranspose extends BaseLayer {
     this.padding = axes("padding", padding, 0);
     this.outputPadding = axes("outputPadding", outputPadding, 0);
     this.dilation = axes("dilation", dilation, 1);
-    this.groups = positive("groups", groups);
+    this.groups = groups(groups, inChannels, outChannels);
     for (int a = 0; a < rank; a++) {
       if (this.outputPadding[a] >= this.stride[a] && this.outputPadding[a] >= this.dilation[a]) {
         throw badParameter("outputPadding", "must be smaller than the stride " + Shapes.format(this.stride)
             + " or the dilation " + Shapes.format(this.dilation) + " on every axis", Shapes.format(outputPadding));
       }
     }
-    if (inChannels % groups != 0 || outChannels % groups != 0) {
-      throw badParameter("groups", "must divide inChannels " + inChannels + " and outChannels " + outChannels,
-          Integer.toString(groups));
-    }
     long taps = 1;
     for (int k : this.kernel) {
       taps *= k;
     }
-    long weightSize = (long) inChannels * (outChannels / groups) * taps;
-    if (weight == null || weight.length != weightSize) {
-      throw badParameter("weight", "must hold inC*(outC/groups)*prod(kernel) = " + weightSize
-          + " values (layout (inC, outC/groups, k...))",
-          weight == null ? "null" : weight.length + " values");
-    }
-    if (bias != null && bias.length != outChannels) {
-      throw badParameter("bias", "must be null or hold outChannels = " + outChannels + " values",
-          bias.length + " values");
-    }
+    this.weight = sized("weight", weight, (long) inChannels * (outChannels / groups) * taps,
+        "inC*(outC/groups)*prod(kernel)");
+    this.bias = optional("bias", bias, outChannels, "outChannels");
     if (outputSize != null) {
       axes("outputSize", outputSize, 1);
       if (Arrays.stream(this.outputPadding).anyMatch(p -> p != 0)) {
@@ -98,8 +87,6 @@ public final class ConvTranspose extends BaseLayer {
       }
     }
     this.outputSize = outputSize == null ? null : outputSize.clone();
-    this.weight = weight.clone();
-    this.bias = bias == null ? null : bias.clone();
     this.kernel3 = widen(this.kernel, 1);
     this.stride3 = widen(this.stride, 1);
     this.padding3 = widen(this.padding, 0);
@@ -251,14 +238,8 @@ public final class ConvTranspose extends BaseLayer {
         && padding3[0] == 0 && padding3[1] == 0 && padding3[2] == 0;
     float[] cols = direct ? null : ctx.scratch(ScratchSlots.CONV_TRANSPOSE_COLUMNS, rows * inVolume);
     Gemm gemm = ctx.gemm();
-    Gemm.PackedA[] packed = packedWeights;
-    if (packed == null || !gemm.fits(packed[0])) {
-      packed = new Gemm.PackedA[groups];
-      for (int g = 0; g < groups; g++) {
-        packed[g] = gemm.pack(true, rows, inPerGroup, weight, g * inPerGroup * rows, rows);
-      }
-      packedWeights = packed;
-    }
+    Gemm.PackedA[] packed = packedWeights.get(gemm, g -> PackedWeights.perGroup(g, true, groups, rows, inPerGroup,
+        weight));
     for (int n = 0; n < batch; n++) {
       int sampleOut = n * outChannels * outVolume;
       if (direct) {
@@ -362,18 +343,8 @@ public final class ConvTranspose extends BaseLayer {
     return wide;
   }
 
-  /** A defensive copy of a per-axis list with {@link #rank} entries, all at least {@code min}. */
   private int[] axes(String parameter, int[] value, int min) {
-    if (value == null || value.length != rank) {
-      throw badParameter(parameter, "must have " + rank + " entries (one per spatial axis)",
-          value == null ? "null" : Shapes.format(value));
-    }
-    for (int v : value) {
-      if (v < min) {
-        throw badParameter(parameter, "must have entries >= " + min, Shapes.format(value));
-      }
-    }
-    return value.clone();
+    return axes(parameter, value, rank, min);
   }
 
   private static int ceilDiv(int a, int b) {

@@ -1,8 +1,8 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.tensor.Shapes;
-import java.util.Arrays;
 
 /**
  * Deformable convolution, v1 (Dai et al. 2017) and modulated v2 (Zhu et al. 2018), computing what
@@ -17,8 +17,9 @@ import java.util.Arrays;
  * <p>Tap (ky, kx) of output (y, x) samples input channel c at (y*sH - pH + ky*dH + dy,
  * x*sW - pW + kx*dW + dx), with the offset of c's offset group, bilinearly and zero outside the
  * image (torchvision's rule: nothing past -1 or the size, the missing corners of a partial cell
- * count as zero); v2 multiplies the sample by the mask. Per sample: im2col, the offset conv as one
- * GEMM, the sampled columns (C*kH*kW x outH*outW) in the same scratch, then one GEMM per group.
+ * count as zero); v2 multiplies the sample by the mask. Per sample: im2col ({@link ConvKernels#im2col}), the
+ * offset conv as one GEMM, the sampled columns (C*kH*kW x outH*outW) in the same scratch, then one GEMM per group,
+ * both with weights packed once and the bias added as C is written.
  *
  * <p>Weights: (outC, inC/groups, kH, kW) and bias (outC) or null, like a convolution; offset conv
  * (offsetChannels, inC, kH, kW) and its bias (offsetChannels) or null.
@@ -41,6 +42,9 @@ public final class DeformConv2d extends BaseLayer implements Windowed {
   private final float[] bias;
   private final float[] offsetWeight;
   private final float[] offsetBias;
+  /** The weights of each group, and the offset conv's, packed for the GEMM per JVM. */
+  private final PackedWeights packedWeights = new PackedWeights();
+  private final PackedWeights packedOffsetWeights = new PackedWeights();
 
   public DeformConv2d(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
       int[] dilation, int groups, int offsetGroups, boolean modulated, float[] weight, float[] bias,
@@ -52,40 +56,20 @@ public final class DeformConv2d extends BaseLayer implements Windowed {
     this.stride = pair("stride", stride, 1);
     this.padding = pair("padding", padding, 0);
     this.dilation = pair("dilation", dilation, 1);
-    this.groups = positive("groups", groups);
+    this.groups = groups(groups, inChannels, outChannels);
     this.offsetGroups = positive("offsetGroups", offsetGroups);
     this.modulated = modulated;
-    if (inChannels % groups != 0 || outChannels % groups != 0) {
-      throw badParameter("groups", "must divide inChannels " + inChannels + " and outChannels " + outChannels,
-          Integer.toString(groups));
-    }
     if (inChannels % offsetGroups != 0) {
       throw badParameter("offsetGroups", "must divide inChannels " + inChannels, Integer.toString(offsetGroups));
     }
     int taps = this.kernel[0] * this.kernel[1];
-    long weightSize = (long) outChannels * (inChannels / groups) * taps;
-    if (weight == null || weight.length != weightSize) {
-      throw badParameter("weight", "must hold outC*inC/groups*kH*kW = " + weightSize + " values",
-          weight == null ? "null" : weight.length + " values");
-    }
-    if (bias != null && bias.length != outChannels) {
-      throw badParameter("bias", "must be null or hold outChannels = " + outChannels + " values",
-          bias.length + " values");
-    }
+    this.weight = sized("weight", weight, (long) outChannels * (inChannels / groups) * taps, "outC*inC/groups*kH*kW");
+    this.bias = optional("bias", bias, outChannels, "outChannels");
     long offsetChannels = (modulated ? 3L : 2L) * offsetGroups * taps;
-    long offsetSize = offsetChannels * inChannels * taps;
-    if (offsetWeight == null || offsetWeight.length != offsetSize) {
-      throw badParameter("offsetWeight", "must hold (" + (modulated ? 3 : 2) + "*offsetGroups*kH*kW)*inC*kH*kW = "
-          + offsetSize + " values", offsetWeight == null ? "null" : offsetWeight.length + " values");
-    }
-    if (offsetBias != null && offsetBias.length != offsetChannels) {
-      throw badParameter("offsetBias", "must be null or hold " + (modulated ? 3 : 2) + "*offsetGroups*kH*kW = "
-          + offsetChannels + " values", offsetBias.length + " values");
-    }
-    this.weight = weight.clone();
-    this.bias = bias == null ? null : bias.clone();
-    this.offsetWeight = offsetWeight.clone();
-    this.offsetBias = offsetBias == null ? null : offsetBias.clone();
+    String per = (modulated ? 3 : 2) + "*offsetGroups*kH*kW";
+    this.offsetWeight = sized("offsetWeight", offsetWeight, offsetChannels * inChannels * taps,
+        "(" + per + ")*inC*kH*kW");
+    this.offsetBias = optional("offsetBias", offsetBias, offsetChannels, per);
   }
 
   @Override
@@ -195,65 +179,33 @@ public final class DeformConv2d extends BaseLayer implements Windowed {
     float[] cols = ctx.scratch(ScratchSlots.DEFORM_COLUMNS, rows * plane);
     float[] offsets = ctx.scratch(ScratchSlots.DEFORM_OFFSETS, offsetChannels * plane);
     Gemm gemm = ctx.gemm();
-    int inPerGroup = inChannels / groups;
     int outPerGroup = outChannels / groups;
-    int groupRows = inPerGroup * taps;
+    int groupRows = inChannels / groups * taps;
+    Gemm.PackedA[] packed = packedWeights.get(gemm, g -> PackedWeights.perGroup(g, false, groups, outPerGroup,
+        groupRows, weight));
+    Gemm.PackedA offsetPacked = packedOffsetWeights.get(gemm, g -> PackedWeights.perGroup(g, false, 1,
+        offsetChannels, rows, offsetWeight))[0];
+    int[] dims = {1, h, w};
+    int[] outDims = {1, outH, outW};
+    int[] k = {1, kernel[0], kernel[1]};
+    int[] s = {1, stride[0], stride[1]};
+    int[] d = {1, dilation[0], dilation[1]};
+    int[] pad = {0, padding[0], padding[1]};
+    int firstMask = 2 * offsetGroups * taps;
     for (int n = 0; n < batch; n++) {
       int inOff = n * inChannels * h * w;
-      // The offset conv: regular columns, one GEMM, its bias, the sigmoid of the mask channels.
-      im2col(in, inOff, h, w, outH, outW, cols);
-      gemm.sgemm(false, false, offsetChannels, plane, rows, 1f, offsetWeight, 0, rows, cols, 0, plane, 0f,
-          offsets, 0, plane);
-      int firstMask = 2 * offsetGroups * taps;
-      for (int o = 0; o < offsetChannels; o++) {
-        float b = offsetBias == null ? 0f : offsetBias[o];
-        int from = o * plane;
-        if (o < firstMask) {
-          for (int i = from; i < from + plane; i++) {
-            offsets[i] += b;
-          }
-        } else {
-          for (int i = from; i < from + plane; i++) {
-            offsets[i] = (float) (1 / (1 + Math.exp(-(double) (offsets[i] + b))));
-          }
-        }
+      // The offset conv: regular columns, one GEMM with its bias, the sigmoid of the mask channels.
+      ConvKernels.im2col(in, inOff, inChannels, dims, outDims, k, s, d, pad, 0, outH, cols);
+      gemm.sgemm(offsetPacked, false, plane, 1f, cols, 0, plane, 0f, Epilogue.bias(offsetBias, 0), offsets, 0,
+          plane);
+      for (int i = firstMask * plane; i < offsetChannels * plane; i++) {
+        offsets[i] = (float) (1 / (1 + Math.exp(-(double) offsets[i])));
       }
       sample(in, inOff, h, w, outH, outW, offsets, cols);
       int outOff = n * outChannels * plane;
-      if (bias != null) {
-        for (int o = 0; o < outChannels; o++) {
-          Arrays.fill(out, outOff + o * plane, outOff + (o + 1) * plane, bias[o]);
-        }
-      }
       for (int g = 0; g < groups; g++) {
-        gemm.sgemm(false, false, outPerGroup, plane, groupRows, 1f, weight, g * outPerGroup * groupRows, groupRows,
-            cols, g * groupRows * plane, plane, bias == null ? 0f : 1f, out, outOff + g * outPerGroup * plane,
-            plane);
-      }
-    }
-  }
-
-  /** Row (c, ky, kx), column (y, x) = input (c, y*sH - pH + ky*dH, x*sW - pW + kx*dW), zero outside. */
-  private void im2col(float[] in, int inOff, int h, int w, int outH, int outW, float[] cols) {
-    int dst = 0;
-    for (int c = 0; c < inChannels; c++) {
-      int planeOff = inOff + c * h * w;
-      for (int ky = 0; ky < kernel[0]; ky++) {
-        for (int kx = 0; kx < kernel[1]; kx++) {
-          for (int y = 0; y < outH; y++) {
-            int iy = y * stride[0] - padding[0] + ky * dilation[0];
-            if (iy < 0 || iy >= h) {
-              Arrays.fill(cols, dst, dst + outW, 0f);
-              dst += outW;
-              continue;
-            }
-            int src = planeOff + iy * w;
-            for (int x = 0; x < outW; x++) {
-              int ix = x * stride[1] - padding[1] + kx * dilation[1];
-              cols[dst++] = ix >= 0 && ix < w ? in[src + ix] : 0f;
-            }
-          }
-        }
+        gemm.sgemm(packed[g], false, plane, 1f, cols, g * groupRows * plane, plane, 0f,
+            Epilogue.bias(bias, g * outPerGroup), out, outOff + g * outPerGroup * plane, plane);
       }
     }
   }

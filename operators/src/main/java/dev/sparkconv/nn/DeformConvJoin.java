@@ -1,5 +1,6 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Gemm;
 import java.util.Arrays;
 
@@ -22,6 +23,8 @@ public final class DeformConvJoin extends BaseJoin {
   private final int offsetGroups;
   private final float[] weight;
   private final float[] bias;
+  /** The weights of each group packed for the GEMM per JVM, as {@link Conv}'s. */
+  private final PackedWeights packedWeights = new PackedWeights();
 
   public DeformConvJoin(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
       int[] dilation, int groups, int offsetGroups, float[] weight, float[] bias) {
@@ -110,6 +113,8 @@ public final class DeformConvJoin extends BaseJoin {
     Gemm gemm = ctx.gemm();
     int groupRows = inChannels / groups * taps;
     int outPerGroup = outChannels / groups;
+    Gemm.PackedA[] packed = packedWeights.get(gemm, g -> PackedWeights.perGroup(g, false, groups, outPerGroup,
+        groupRows, weight));
     for (int n = 0; n < batch; n++) {
       System.arraycopy(in[1], n * offsetPlanes * plane, offsets, 0, offsetPlanes * plane);
       if (modulated) { // the mask planes follow the offsets, as DeformConv2d's offset conv lays them out
@@ -119,13 +124,9 @@ public final class DeformConvJoin extends BaseJoin {
       DeformConv2d.sample(inChannels, offsetGroups, modulated, kernel, stride, padding, dilation, in[0],
           n * inChannels * h * w, h, w, o[1], o[2], offsets, cols);
       int outOff = n * outChannels * plane;
-      for (int c = 0; bias != null && c < outChannels; c++) {
-        Arrays.fill(out, outOff + c * plane, outOff + (c + 1) * plane, bias[c]);
-      }
       for (int g = 0; g < groups; g++) {
-        gemm.sgemm(false, false, outPerGroup, plane, groupRows, 1f, weight, g * outPerGroup * groupRows, groupRows,
-            cols, g * groupRows * plane, plane, bias == null ? 0f : 1f, out, outOff + g * outPerGroup * plane,
-            plane);
+        gemm.sgemm(packed[g], false, plane, 1f, cols, g * groupRows * plane, plane, 0f,
+            Epilogue.bias(bias, g * outPerGroup), out, outOff + g * outPerGroup * plane, plane);
       }
     }
   }

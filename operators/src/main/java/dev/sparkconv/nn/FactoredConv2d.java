@@ -55,10 +55,11 @@ abstract class FactoredConv2d extends BaseLayer implements Windowed {
       throw badParameter("groups", "must divide the vertical stage's " + verticalIn + " input and "
           + outChannels + " output channels", Integer.toString(verticalGroups));
     }
-    length("verticalWeight", verticalWeight, (long) outChannels * (verticalIn / verticalGroups) * this.kernel[0]);
-    length("horizontalWeight", horizontalWeight, (long) outChannels * this.kernel[1]);
+    sized("verticalWeight", verticalWeight, (long) outChannels * (verticalIn / verticalGroups) * this.kernel[0],
+        "");
+    sized("horizontalWeight", horizontalWeight, (long) outChannels * this.kernel[1], "");
     if (bias != null) {
-      length("bias", bias, outChannels);
+      sized("bias", bias, outChannels, "");
     }
     this.vertical = new Conv(name + ".vertical", verticalIn, outChannels, new int[] {this.kernel[0], 1},
         new int[] {this.stride[0], 1}, new int[] {p[0], 0, p[2], 0}, new int[] {this.dilation[0], 1},
@@ -161,13 +162,6 @@ abstract class FactoredConv2d extends BaseLayer implements Windowed {
       stages[i].run(src, dst, batch, shape, ctx);
       src = dst;
       shape = next;
-    }
-  }
-
-  final void length(String parameter, float[] values, long count) {
-    if (values == null || values.length != count) {
-      throw badParameter(parameter, "must hold " + count + " values", values == null ? "null" : values.length
-          + " values");
     }
   }
 

@@ -15,7 +15,7 @@ public final class FlattenedConv2d extends FactoredConv2d {
       float[] horizontalWeight, float[] bias) {
     super("flattened_conv2d", name, inChannels, outChannels, kernel, stride, padding, dilation, paddingMode,
         outChannels, outChannels, verticalWeight, horizontalWeight, bias);
-    length("lateralWeight", lateralWeight, (long) outChannels * inChannels);
+    sized("lateralWeight", lateralWeight, (long) outChannels * inChannels, "");
     this.lateral = new Conv(name + ".lateral", inChannels, outChannels, new int[] {1, 1}, new int[] {1, 1},
         new int[] {0, 0}, new int[] {1, 1}, 1, lateralWeight, null);
   }

@@ -2,14 +2,14 @@ package dev.sparkconv.nn;
 
 import dev.sparkconv.tensor.Shapes;
 import dev.sparkconv.tensor.Tensor;
-import java.util.ArrayDeque;
+import dev.sparkconv.kernel.Gemm;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -20,18 +20,15 @@ import java.util.stream.Collectors;
  * no cycle, and shape inference for the declared input shape. Nodes run in a topological order
  * (the declaration order whenever it is one).
  *
- * <p>Buffers are planned from tensor lifetimes: walking that order, each node's output takes the
- * lowest-numbered activation buffer whose previous tensor has no consumer left to run, so a node
- * never writes into a buffer it reads and a chain needs two buffers, a residual block three. The
- * plan is per graph, not per shape (a buffer is sized per run to its largest tensor times the batch);
- * buffer {@code b} is scratch slot {@link ScratchSlots#NETWORK_BUFFERS} + b of the task's
- * {@link ExecutionContext}, so once warm a run allocates only tensor views and a few small arrays.
- * Only the nodes the requested outputs depend on run.
+ * <p>This class is the graph. How it runs (the nodes needed, fusion, buffers, a {@link ConvPlan} per convolution)
+ * is an {@link ExecutionPlan}, made on first use per input shape and set of requested nodes and cached here
+ * (never serialized: a broadcast network plans on its executor); the {@link Executor} runs it. Plans are
+ * immutable and the scratch is the task's {@link ExecutionContext}, so tasks may share one network.
  */
 public final class Network {
   /** The name nodes use to read the network's input. */
   public static final String INPUT = "input";
-  private static final int FROM_INPUT = -1;
+  static final int FROM_INPUT = -1;
 
   private final String name;
   private final int[] inputShape;
@@ -46,11 +43,8 @@ public final class Network {
   private final int[] outputIndex;
   /** Output shape per node for the declared input shape. */
   private final int[][] shapes;
-  /** The buffer plan for the designated outputs: buffer per node, -1 where a node does not run. */
-  private final int[] slots;
-  /** {@link #fusion} for the designated outputs (two int arrays: the network is broadcast with Kryo). */
-  private final int[] fusedInto;
-  private final int[] fusedFrom;
+  /** Plans by input shape, requested nodes and GEMM layout; transient, so null after Kryo until first use. */
+  private transient volatile Map<PlanKey, ExecutionPlan> plans;
 
   /** A sequential network: each layer reads the previous one's output, the first the input. */
   public Network(String name, int[] inputShape, List<Layer> layers) {
@@ -117,10 +111,6 @@ public final class Network {
     }
     this.outputs = wanted;
     this.shapes = inferShapes(this.inputShape, null);
-    this.slots = plan(outputIndex);
-    Fusion fusion = fusion(outputIndex);
-    this.fusedInto = fusion.into();
-    this.fusedFrom = fusion.from();
   }
 
   /** Starts a graph network; nodes are added in a topological order or any other. */
@@ -158,7 +148,7 @@ public final class Network {
 
   /** The number of activation buffers the plan for the designated outputs uses. */
   public int bufferCount() {
-    return bufferCount(slots);
+    return ExecutionPlan.bufferCount(ExecutionPlan.layout(this, outputIndex).slot());
   }
 
   /**
@@ -167,13 +157,13 @@ public final class Network {
    * depend on are not asked.
    */
   public int[] outputShape(int[] sampleShape) {
-    return inferShapes(sampleShape, slots)[outputIndex[0]];
+    return inferShapes(sampleShape, ExecutionPlan.needed(this, outputIndex))[outputIndex[0]];
   }
 
   /** Shapes of the named nodes (or {@link #INPUT}) for a per-sample input shape. */
   public int[][] outputShapes(int[] sampleShape, String... names) {
     int[] targets = resolve(names);
-    int[][] inferred = inferShapes(sampleShape, plan(targets));
+    int[][] inferred = inferShapes(sampleShape, ExecutionPlan.needed(this, targets));
     int[][] result = new int[targets.length][];
     for (int i = 0; i < targets.length; i++) {
       result[i] = targets[i] == FROM_INPUT ? sampleShape.clone() : inferred[targets[i]];
@@ -214,7 +204,7 @@ public final class Network {
    * until the next call with the same context.
    */
   public Tensor forward(Tensor batch, ExecutionContext ctx) {
-    return run(batch, ctx, outputIndex, slots, new Fusion(fusedInto, fusedFrom))[0];
+    return Executor.run(plan(sampleOf(batch), outputIndex, ctx), batch, ctx)[0];
   }
 
   /**
@@ -224,188 +214,59 @@ public final class Network {
    * {@code ctx}.
    */
   public Tensor[] forward(Tensor batch, ExecutionContext ctx, String... names) {
-    if (Arrays.equals(names, outputs)) {
-      return run(batch, ctx, outputIndex, slots, new Fusion(fusedInto, fusedFrom));
-    }
-    int[] targets = resolve(names);
-    return run(batch, ctx, targets, plan(targets), fusion(targets));
+    return Executor.run(plan(sampleOf(batch), resolve(names), ctx), batch, ctx);
   }
 
-  private Tensor[] run(Tensor batch, ExecutionContext ctx, int[] targets, int[] plan, Fusion fusion) {
+  /** The cached plan {@link #forward(Tensor, ExecutionContext, String...)} runs for this input shape and names. */
+  ExecutionPlan plan(int[] sample, ExecutionContext ctx, String... names) {
+    return plan(sample, resolve(names), ctx);
+  }
+
+  private int[] sampleOf(Tensor batch) {
     if (batch.rank() < 1) {
       throw new IllegalArgumentException("network '" + name + "': input needs a batch dimension but has shape "
           + Shapes.format(batch.shape()));
     }
-    int n = batch.dim(0);
-    int[] sample = Shapes.sample(batch.shape());
-    int[][] run = Arrays.equals(sample, inputShape) ? shapes : inferShapes(sample, plan);
-    int[] need = new int[bufferCount(plan)];
-    for (int v = 0; v < nodes.length; v++) {
-      if (plan[v] >= 0) {
-        need[plan[v]] = Math.max(need[plan[v]], Shapes.size(Shapes.batched(n, run[v])));
-      }
-    }
-    float[][] buffers = new float[need.length][];
-    for (int b = 0; b < need.length; b++) {
-      buffers[b] = ctx.scratch(ScratchSlots.NETWORK_BUFFERS + b, need[b]);
-    }
-    Tensor[] values = new Tensor[nodes.length];
-    Tensor[] single = new Tensor[1];
-    for (int v : order) {
-      if (plan[v] < 0) {
-        continue;
-      }
-      if (fusion.from()[v] >= 0) { // computed by its convolution, in the same buffer
-        values[v] = values[fusion.from()[v]];
-        continue;
-      }
-      int[] from = inputIndex[v];
-      Tensor[] in = from.length == 1 ? single : new Tensor[from.length];
-      for (int i = 0; i < from.length; i++) {
-        in[i] = from[i] == FROM_INPUT ? batch : values[from[i]];
-      }
-      Tensor out = Tensor.view(buffers[plan[v]], Shapes.batched(n, run[v]));
-      long start = System.nanoTime();
-      if (fusion.into()[v] >= 0) {
-        float[] clamp = clampOf(nodes[fusion.into()[v]]);
-        ((Conv) nodes[v].layer()).forwardClamped(in[0], out, ctx, clamp[0], clamp[1]);
-      } else {
-        nodes[v].forward(in, out, ctx);
-      }
-      ctx.addNodeTime(v, System.nanoTime() - start); // per-layer time shares for run summaries
-      values[v] = out;
-    }
-    Tensor[] result = new Tensor[targets.length];
-    for (int i = 0; i < targets.length; i++) {
-      result[i] = targets[i] == FROM_INPUT ? batch : values[targets[i]];
-    }
-    return result;
+    return Shapes.sample(batch.shape());
   }
 
   /**
-   * The buffer of every node that the targets depend on (-1 for the rest): greedy interval
-   * assignment over the topological order. A tensor lives from its node to its last consumer (to
-   * the end for a target); a buffer is free for node v once its tensor's last consumer ran before v.
+   * The execution plan for per-sample input {@code sample} and the target nodes, made on first use and cached
+   * (per GEMM layout too, as it holds packed weights); a bad shape fails here, naming the layer.
    */
-  private int[] plan(int[] targets) {
-    int[] slot = new int[nodes.length];
-    Arrays.fill(slot, -1);
-    boolean[] needed = new boolean[nodes.length];
-    Deque<Integer> todo = new ArrayDeque<>();
-    for (int t : targets) {
-      if (t != FROM_INPUT && !needed[t]) {
-        needed[t] = true;
-        todo.push(t);
-      }
-    }
-    while (!todo.isEmpty()) {
-      for (int u : inputIndex[todo.pop()]) {
-        if (u != FROM_INPUT && !needed[u]) {
-          needed[u] = true;
-          todo.push(u);
+  ExecutionPlan plan(int[] sample, int[] targets, ExecutionContext ctx) {
+    Map<PlanKey, ExecutionPlan> cache = plans;
+    if (cache == null) {
+      synchronized (this) {
+        if (plans == null) {
+          plans = new ConcurrentHashMap<>();
         }
+        cache = plans;
       }
     }
-    int[] position = new int[nodes.length];
-    for (int p = 0; p < order.length; p++) {
-      position[order[p]] = p;
+    PlanKey key = new PlanKey(sample, targets, ctx.gemm().layout());
+    ExecutionPlan plan = cache.get(key);
+    if (plan == null) {
+      if (cache.size() >= ExecutionPlan.CACHE_LIMIT) {
+        cache.clear(); // many input shapes (images of every size): plans are cheap to remake, memory is not
+      }
+      plan = cache.computeIfAbsent(key, k -> ExecutionPlan.of(this, sample, targets, ctx.gemm()));
     }
-    int[] lastUse = new int[nodes.length];
-    for (int v = 0; v < nodes.length; v++) {
-      lastUse[v] = position[v]; // no consumer: free right after it is written
-    }
-    for (int v = 0; v < nodes.length; v++) {
-      if (needed[v]) {
-        for (int u : inputIndex[v]) {
-          if (u != FROM_INPUT) {
-            lastUse[u] = Math.max(lastUse[u], position[v]);
-          }
-        }
-      }
-    }
-    for (int t : targets) {
-      if (t != FROM_INPUT) {
-        lastUse[t] = Integer.MAX_VALUE;
-      }
-    }
-    int[] fusedFrom = fusion(targets).from();
-    int[] busyUntil = new int[nodes.length]; // per buffer: the last use of the tensor it holds
-    int count = 0;
-    for (int p = 0; p < order.length; p++) {
-      int v = order[p];
-      if (!needed[v]) {
-        continue;
-      }
-      if (fusedFrom[v] >= 0) { // a fused activation's tensor is its convolution's: that buffer lives on
-        slot[v] = slot[fusedFrom[v]];
-        busyUntil[slot[v]] = Math.max(busyUntil[slot[v]], lastUse[v]);
-        continue;
-      }
-      int b = 0;
-      while (b < count && busyUntil[b] >= p) {
-        b++;
-      }
-      if (b == count) {
-        count++;
-      }
-      slot[v] = b;
-      busyUntil[b] = lastUse[v];
-    }
-    return slot;
+    return plan;
   }
 
-  /**
-   * Activations run inside convolutions: {@code into[conv]} is the ReLU or clip node that alone reads that Conv
-   * node (which is not itself asked for), {@code from[activation]} the Conv, -1 elsewhere. The convolution then
-   * clamps as it writes its output (no pass of its own) and the activation's tensor is the convolution's.
-   */
-  private record Fusion(int[] into, int[] from) {}
+  /** A cache key: arrays compared by content. */
+  private record PlanKey(int[] sample, int[] targets, Gemm.Layout layout) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PlanKey k && Arrays.equals(sample, k.sample) && Arrays.equals(targets, k.targets)
+          && layout.equals(k.layout);
+    }
 
-  private Fusion fusion(int[] targets) {
-    int[] consumers = new int[nodes.length];
-    for (int[] inputs : inputIndex) {
-      for (int u : inputs) {
-        if (u != FROM_INPUT) {
-          consumers[u]++;
-        }
-      }
+    @Override
+    public int hashCode() {
+      return (31 * Arrays.hashCode(sample) + Arrays.hashCode(targets)) * 31 + layout.hashCode();
     }
-    for (int t : targets) {
-      if (t != FROM_INPUT) {
-        consumers[t]++; // asked for: its own values are needed
-      }
-    }
-    int[] fused = new int[nodes.length];
-    Arrays.fill(fused, -1);
-    for (int v = 0; v < nodes.length; v++) {
-      int u = inputIndex[v].length == 1 ? inputIndex[v][0] : FROM_INPUT;
-      if (u != FROM_INPUT && clampOf(nodes[v]) != null && nodes[u].layer() instanceof Conv && consumers[u] == 1) {
-        fused[u] = v;
-      }
-    }
-    int[] from = new int[nodes.length];
-    Arrays.fill(from, -1);
-    for (int conv = 0; conv < nodes.length; conv++) {
-      if (fused[conv] >= 0) {
-        from[fused[conv]] = conv;
-      }
-    }
-    return new Fusion(fused, from);
-  }
-
-  /** {lo, hi} for an activation that is min(max(x, lo), hi) (ReLU, clip, ReLU6), else null. */
-  private static float[] clampOf(Node node) {
-    if (node.layer() instanceof Relu) {
-      return new float[] {0f, Float.POSITIVE_INFINITY};
-    }
-    if (node.layer() instanceof Clip clip) {
-      return new float[] {clip.min(), clip.max()};
-    }
-    return null;
-  }
-
-  private static int bufferCount(int[] plan) {
-    return Arrays.stream(plan).max().orElse(-1) + 1;
   }
 
   /** Node indices for names ({@link #FROM_INPUT} for the input); an unknown name is an error. */
@@ -431,14 +292,14 @@ public final class Network {
   }
 
   /**
-   * Output shape per node, in topological order, of the nodes a plan runs (all nodes when plan is
-   * null; the others stay null). A layer's {@link ShapeException} passes unchanged; other errors
+   * Output shape per node, in topological order, of the nodes that are {@code needed} (all nodes when null;
+   * the others stay null). A layer's {@link ShapeException} passes unchanged; other errors
    * get the layer's name in front.
    */
-  private int[][] inferShapes(int[] sampleShape, int[] plan) {
+  int[][] inferShapes(int[] sampleShape, boolean[] needed) {
     int[][] inferred = new int[nodes.length][];
     for (int v : order) {
-      if (plan != null && plan[v] < 0) {
+      if (needed != null && !needed[v]) {
         continue;
       }
       int[][] in = inputShapes(v, inferred, sampleShape);
@@ -482,6 +343,10 @@ public final class Network {
 
   Node node(int v) {
     return nodes[v];
+  }
+
+  int nodeCount() {
+    return nodes.length;
   }
 
   /**

@@ -15,13 +15,10 @@ import java.util.Arrays;
  * <p>Lowered to GEMM per tile position (a, b): the output positions it owns (y = a, a + tH, ...,
  * x = b, b + tW, ...) of several samples are unrolled into columns, multiplied by that position's
  * matrix and scattered into the output. Samples are batched until a GEMM has about
- * {@link #TARGET_COLUMNS} columns, so a locally connected layer (one position per tile) still runs
- * matrix-matrix products on a batch.
+ * {@link ConvPlan#UNSHARED_TARGET_COLUMNS} columns, so a locally connected layer (one position per tile) still
+ * runs matrix-matrix products on a batch.
  */
 abstract class UnsharedConv2d extends BaseLayer implements Windowed {
-  /** Columns per GEMM the sample batching aims at: a few micro-kernel widths. */
-  static final int TARGET_COLUMNS = 256;
-
   final int inChannels;
   final int outChannels;
   /** The one (H, W) input a locally connected layer takes; null for a tiled convolution. */
@@ -65,18 +62,9 @@ abstract class UnsharedConv2d extends BaseLayer implements Windowed {
       this.tile = pair("tile", tile, 1);
     }
     int[] t = this.tile;
-    long weightSize = (long) t[0] * t[1] * outChannels * inChannels * this.kernel[0] * this.kernel[1];
-    if (weight == null || weight.length != weightSize) {
-      throw badParameter("weight", "must hold " + tileAxes + "*outC*inC*kH*kW = " + weightSize + " values",
-          weight == null ? "null" : weight.length + " values");
-    }
-    long biasSize = (long) outChannels * t[0] * t[1];
-    if (bias != null && bias.length != biasSize) {
-      throw badParameter("bias", "must be null or hold outC*" + tileAxes + " = " + biasSize
-          + " values", bias.length + " values");
-    }
-    this.weight = weight.clone();
-    this.bias = bias == null ? null : bias.clone();
+    this.weight = sized("weight", weight, (long) t[0] * t[1] * outChannels * inChannels * this.kernel[0]
+        * this.kernel[1], tileAxes + "*outC*inC*kH*kW");
+    this.bias = optional("bias", bias, (long) outChannels * t[0] * t[1], "outC*" + tileAxes);
   }
 
   public final int inChannels() {
@@ -154,7 +142,7 @@ abstract class UnsharedConv2d extends BaseLayer implements Windowed {
     int rows = inChannels * kernel[0] * kernel[1];
     // Tile position (0, 0) owns the most output positions.
     int most = ceilDiv(outH, tile[0]) * ceilDiv(outW, tile[1]);
-    int chunk = Math.max(1, Math.min(batch, ceilDiv(TARGET_COLUMNS, most)));
+    int chunk = Math.max(1, Math.min(batch, ceilDiv(ConvPlan.UNSHARED_TARGET_COLUMNS, most)));
     float[] cols = ctx.scratch(ScratchSlots.UNSHARED_COLUMNS, rows * chunk * most);
     float[] result = ctx.scratch(ScratchSlots.UNSHARED_RESULT, outChannels * chunk * most);
     Gemm gemm = ctx.gemm();

@@ -80,23 +80,28 @@ final class Winograd {
   }
 
   /**
-   * Tiles per chunk of samples transformed and multiplied together: enough for wide GEMMs, few enough that the
-   * transformed input and products (16 x channels x tiles each) stay in cache. ResNet-18's 64-channel 56x56 layer
-   * at batch 8 in one chunk (6272 tiles, 25 MB of tiles) ran at 89 effective GFLOPS, per sample (784) at 117.
+   * The batch as {@code plan} says: input (batch, inC, h, w) padded by the plan's {top, left} (bottom and right
+   * follow from the output size), output (batch, outC, outH, outW), bias and clamp fused; samples in chunks of
+   * {@link ConvPlan#winogradChunk}.
    */
-  static final int CHUNK_TILES = 1024;
-
-  /**
-   * The batch: input (batch, inC, h, w) with padding {top, left} (bottom and right follow from the output size),
-   * output (batch, outC, outH, outW), bias and a clamp [lo, hi] fused; samples in chunks of about
-   * {@link #CHUNK_TILES} tiles.
-   */
-  static void run(float[] in, int batch, int inChannels, int h, int w, int padTop, int padLeft, Gemm.PackedA[] u,
-      float[] bias, float[] out, int outChannels, int outH, int outW, float lo, float hi, ExecutionContext ctx) {
+  static void run(ConvPlan plan, float[] in, float[] out, int batch, ExecutionContext ctx) {
+    Conv conv = plan.conv;
+    int inChannels = conv.inChannels;
+    int outChannels = conv.outChannels;
+    int h = plan.dims[1];
+    int w = plan.dims[2];
+    int outH = plan.outDims[1];
+    int outW = plan.outDims[2];
+    int padTop = plan.pad[1];
+    int padLeft = plan.pad[2];
+    Gemm.PackedA[] u = plan.winogradWeights;
+    float[] bias = conv.bias;
+    float lo = plan.lo;
+    float hi = plan.hi;
     int tilesH = tiles(outH);
     int tilesW = tiles(outW);
     int perSample = tilesH * tilesW;
-    int chunk = Math.max(1, Math.min(batch, CHUNK_TILES / perSample));
+    int chunk = Math.min(batch, plan.winogradChunk);
     int t = chunk * perSample;
     int vStride = positionStride(inChannels, t);
     int mStride = positionStride(outChannels, t);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -168,19 +169,29 @@ class ConvTest {
         k.axes("d", 1, rank), g, k.mode(), k.has("flip")), out.data(), 1e-5, k + " (shared context)");
   }
 
-  /** The Winograd cases above do run Winograd (else they would only test im2col twice). */
+  /** The Winograd cases above do run Winograd (else they would only test im2col twice); the plan says so. */
   @Test
   void planPicksWinogradFor3x3Stride1WithEnoughTiles() {
+    Gemm gemm = new Gemm();
+    float inf = Float.POSITIVE_INFINITY;
     Conv conv = new Conv("c", 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
         new float[8 * 8 * 9], null);
-    assertTrue(conv.usesWinograd(2, new int[] {1, 12, 12}));
-    assertFalse(conv.usesWinograd(1, new int[] {1, 6, 6}), "9 tiles: too few");
+    assertEquals(ConvPlan.Algorithm.WINOGRAD, conv.plan(new int[] {8, 12, 12}, -inf, inf, gemm).algorithm(1));
+    ConvPlan small = conv.plan(new int[] {8, 6, 6}, -inf, inf, gemm);
+    assertEquals(ConvPlan.Algorithm.IM2COL, small.algorithm(1), "9 tiles: too few");
+    assertEquals(ConvPlan.Algorithm.WINOGRAD, small.algorithm(2), "18 tiles");
     Conv strided = new Conv("s", 8, 8, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, 1,
         new float[8 * 8 * 9], null);
-    assertFalse(strided.usesWinograd(8, new int[] {1, 12, 12}));
+    assertEquals(ConvPlan.Algorithm.IM2COL, strided.plan(new int[] {8, 24, 24}, -inf, inf, gemm).algorithm(8));
     Conv grouped = new Conv("g", 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 2,
         new float[8 * 4 * 9], null);
-    assertFalse(grouped.usesWinograd(8, new int[] {1, 12, 12}));
+    assertEquals(ConvPlan.Algorithm.IM2COL, grouped.plan(new int[] {8, 12, 12}, -inf, inf, gemm).algorithm(8));
+    Conv depthwise = new Conv("d", 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 8,
+        new float[8 * 9], null);
+    assertEquals(ConvPlan.Algorithm.DEPTHWISE, depthwise.plan(new int[] {8, 12, 12}, -inf, inf, gemm).algorithm(8));
+    Conv pointwise = new Conv("p", 8, 4, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 2,
+        new float[4 * 4], null);
+    assertEquals(ConvPlan.Algorithm.POINTWISE, pointwise.plan(new int[] {8, 5, 7}, -inf, inf, gemm).algorithm(8));
   }
 
   @Test

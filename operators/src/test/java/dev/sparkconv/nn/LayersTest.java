@@ -129,15 +129,16 @@ class LayersTest {
 
   /**
    * Layers are broadcast with Kryo's FieldSerializer and shared by threads: plain final fields only, except
-   * per-JVM caches (packed weights), which must be transient (never serialized) and volatile (safely published).
+   * per-JVM caches (packed weights), which must be transient (never serialized) and volatile (safely published):
+   * a {@link PackedWeights} holds only such a field, so it arrives empty wherever the layer is sent.
    */
   @Test
   void layersHoldOnlyFinalPlainFields() {
     List<Class<?>> allowed = List.of(int.class, long.class, float.class, boolean.class, String.class,
         int[].class, float[].class, double[].class, int[][].class, Layer[].class, Conv.class, PaddingMode.class,
-        Node[].class, String[].class);
+        Node[].class, String[].class, PackedWeights.class);
     List<Class<?>> types = new java.util.ArrayList<>(List.of(Conv.class, ChannelShuffle.class, SeparableConv2d.class,
-        FlattenedConv2d.class, Linear.class, Relu.class, Network.class));
+        FlattenedConv2d.class, Linear.class, Relu.class, Network.class, PackedWeights.class));
     types.addAll(SingleInputLayers.CLASSES);
     for (Class<?> type : types) {
       for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {

@@ -132,8 +132,8 @@ public final class NativeSpec {
     source0.finish(source);
     String[] outputs = outputs(source, root.get("outputs"), shapes);
     try {
-      return new Network(name.asText(), inputShape, BatchNormFolding.fold(built, outputs == null ? new String[0] : outputs).toArray(new Node[0]),
-          outputs);
+      BatchNormFolding.Folded folded = BatchNormFolding.fold(built, outputs);
+      return new Network(name.asText(), inputShape, folded.nodes().toArray(new Node[0]), folded.outputs());
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": " + e.getMessage(), e);
     }

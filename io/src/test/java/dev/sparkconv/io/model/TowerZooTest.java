@@ -84,8 +84,8 @@ class TowerZooTest {
   void shuffleNetG3OverThreeTowersKeepsItsGroupedConvolutionsLocal() {
     Network net = ModelLoader.load(ROOT.resolve("conf/models/shufflenet_v1_g3.json"));
     TowerPlan plan = TowerPlanner.plan(net, 3, 0);
-    Step gconv = step(plan, "stage2.1.bn3"); // gconv2 with its batch norm folded in, named as the norm
-    Step dw = step(plan, "stage2.1.bn2"); // the depthwise conv, folded likewise
+    Step gconv = step(plan, "stage2.1.gconv2"); // with its batch norm folded in
+    Step dw = step(plan, "stage2.1.dwconv"); // the depthwise conv, folded likewise
     assertEquals(Role.SPLIT, gconv.role());
     assertEquals(dw.stage(), gconv.stage(), "the 1x1 group conv after the depthwise one needs no exchange");
     assertTowersEqualWhole(net, plan, 1);

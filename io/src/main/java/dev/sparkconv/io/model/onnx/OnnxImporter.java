@@ -116,8 +116,8 @@ public final class OnnxImporter {
     }
     String[] outputs = graph.getOutputList().stream().map(o -> outputNode(o.getName())).toArray(String[]::new);
     try {
-      List<Node> folded = BatchNormFolding.fold(live(outputs), outputs);
-      return new Network(networkName(graph), inputShape, folded.toArray(new Node[0]), outputs);
+      BatchNormFolding.Folded folded = BatchNormFolding.fold(live(outputs), outputs);
+      return new Network(networkName(graph), inputShape, folded.nodes().toArray(new Node[0]), folded.outputs());
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": " + e.getMessage(), e);
     }

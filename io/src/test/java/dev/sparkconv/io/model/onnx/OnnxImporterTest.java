@@ -11,8 +11,11 @@ import dev.sparkconv.io.model.ModelFormatException;
 import dev.sparkconv.io.model.ModelLoader;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
+import dev.sparkconv.nn.Node;
 import dev.sparkconv.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,11 @@ class OnnxImporterTest {
   void batchNormIsFoldedIntoTheConvolutionBeforeIt() throws Exception {
     Network net = ModelLoader.load(dir("tiny_resnet_bn_opset13").resolve("model.onnx"));
     assertTrue(net.nodes().stream().noneMatch(n -> n.op().equals("batch_norm")), net.nodes().toString());
+    // The folded layers are named after their ONNX Conv nodes, not the BatchNormalization ones.
+    List<String> convs = net.nodes().stream().filter(n -> n.op().equals("conv2d")).map(Node::name).toList();
+    assertEquals(List.of("stem.stem.0.Conv", "a.a.0.Conv", "a.a.3.Conv", "b.Conv"), convs);
+    assertTrue(net.nodes().stream().noneMatch(n -> n.name().contains("BatchNormalization")
+        || Arrays.stream(n.inputs()).anyMatch(i -> i.contains("BatchNormalization"))), net.nodes().toString());
     Network standalone = ModelLoader.load(dir("batch_norms_opset15").resolve("model.onnx"));
     assertEquals(1, standalone.nodes().stream().filter(n -> n.op().equals("batch_norm")).count(),
         standalone.nodes().toString());

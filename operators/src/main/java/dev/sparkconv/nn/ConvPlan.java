@@ -1,0 +1,211 @@
+package dev.sparkconv.nn;
+
+import dev.sparkconv.kernel.Axpy;
+import dev.sparkconv.kernel.Epilogue;
+import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.kernel.Kernels;
+import dev.sparkconv.tensor.Shapes;
+
+/**
+ * How one {@link Conv} runs on one per-sample input shape, decided once (ONNX Runtime's {@code MlasConvPrepare}):
+ * the algorithm, the im2col slab, the scratch sizes, the weights packed for the GEMM and the fused epilogue
+ * (bias, and the clamp of a ReLU or clip that only reads this layer). {@link #run} only executes it.
+ *
+ * <p>Immutable: a network's plan, with one of these per convolution, is shared by every task of a JVM; each task
+ * brings its own scratch in its {@link ExecutionContext}. The batch is the one thing left to the call: Winograd
+ * needs enough output tiles, so small batches of small maps take the GEMM path ({@link #algorithm(int)}).
+ *
+ * <p>The tuning constants of convolution live here (the GEMM's in {@link dev.sparkconv.kernel.BlockSizes}).
+ */
+final class ConvPlan {
+  /** {@code -Dsparkconv.winograd=false} turns Winograd off (every 3x3 stride-1 layer then runs im2col + GEMM). */
+  static final boolean WINOGRAD_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.winograd"));
+  /**
+   * Below this many 2x2 tiles in the batch Winograd's 16 GEMMs are too narrow to pay for the transforms
+   * (measured: 512 channels at 7x7, 16 tiles, 86 effective GFLOPS against 74 with im2col; 64 at 8x8 even).
+   */
+  static final int WINOGRAD_MIN_TILES = 16;
+  /**
+   * Tiles per chunk of samples Winograd transforms and multiplies together: enough for wide GEMMs, few enough that
+   * the transformed input and products (16 x channels x tiles each) stay in cache. ResNet-18's 64-channel 56x56
+   * layer at batch 8 in one chunk (6272 tiles, 25 MB of tiles) ran at 89 effective GFLOPS, per sample (784) at 117.
+   */
+  static final int WINOGRAD_CHUNK_TILES = 1024;
+  /**
+   * 256 KB of im2col columns per slab (a quarter of a 1 MB L2, the rest for the packed panels), but never
+   * narrower than 512 columns: each slab's GEMM packs B and walks all of A again.
+   */
+  static final int IM2COL_SLAB_FLOATS = 64 * 1024;
+  static final int IM2COL_SLAB_MIN_COLUMNS = 512;
+  /** Depthwise output rows at least this wide (one AVX-512 vector) are computed row by row, into the output. */
+  static final int DEPTHWISE_ROW_MIN = 16;
+  /** Locally connected and tiled convolution: columns per GEMM their sample batching aims at (a few NR widths). */
+  static final int UNSHARED_TARGET_COLUMNS = 256;
+
+  enum Algorithm {
+    /** Winograd F(2x2, 3x3) ({@link Winograd}): ungrouped 2-D 3x3 stride-1 undilated, zero padding. */
+    WINOGRAD,
+    /** groups == inC > 1, any channel multiplier: the direct kernels of {@link ConvKernels#depthwise}. */
+    DEPTHWISE,
+    /** 1x1 stride-1 unpadded: one GEMM per group straight on the input. */
+    POINTWISE,
+    /** im2col per sample and group, in slabs of output rows that stay in cache, then a GEMM per slab. */
+    IM2COL
+  }
+
+  final Conv conv;
+  /** Normalised to (T, H, W): the input, the input after a non-zero padding mode was applied, the output. */
+  final int[] dims;
+  final int[] srcDims;
+  final int[] outDims;
+  /** The zero padding the kernels apply: the layer's, or none once a padding mode padded the sample. */
+  final int[] pad;
+  /** A padding mode other than zeros pads each sample into scratch first. */
+  final boolean padded;
+  /** The algorithm below {@link #winogradFromBatch} samples. */
+  private final Algorithm algorithm;
+  /** Batches of at least this many samples run Winograd; {@link Integer#MAX_VALUE} when it does not apply. */
+  final int winogradFromBatch;
+  /** Samples per Winograd chunk (about {@link #WINOGRAD_CHUNK_TILES} tiles). */
+  final int winogradChunk;
+  /** Output rows (over T and H) per im2col slab, and the floats of its column matrix. */
+  final int slabRows;
+  private final int columnsSize;
+  /** Floats of the depthwise kernels' two scratch buffers. */
+  private final int phasesSize;
+  private final int rowsSize;
+  /** Weights packed for the GEMM per group, and transformed per Winograd position; null where unused. */
+  private final Gemm.PackedA[] packed;
+  final Gemm.PackedA[] winogradWeights;
+  /** Per group: its bias slice and the clamp, applied by the micro-kernel as it writes C. */
+  private final Epilogue[] epilogues;
+  final float lo;
+  final float hi;
+  final Axpy axpy;
+
+  private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm) {
+    this.conv = conv;
+    this.lo = lo;
+    this.hi = hi;
+    this.dims = conv.normalised(sample);
+    this.outDims = conv.normalised(conv.outputShape(sample));
+    this.padded = conv.paddingMode != PaddingMode.ZEROS && !allZero(conv.padBegin, conv.padEnd);
+    this.srcDims = dims.clone();
+    for (int a = 0; padded && a < 3; a++) {
+      srcDims[a] += conv.padBegin[a] + conv.padEnd[a];
+    }
+    this.pad = padded ? new int[3] : conv.padBegin;
+    int[] k = conv.kernel;
+    boolean depthwise = conv.groups == conv.inChannels && conv.groups > 1;
+    boolean pointwise = !depthwise && allOne(k) && allOne(conv.stride) && allZero(conv.padBegin, conv.padEnd);
+    this.algorithm = depthwise ? Algorithm.DEPTHWISE : pointwise ? Algorithm.POINTWISE : Algorithm.IM2COL;
+    int tiles = Winograd.tiles(outDims[1]) * Winograd.tiles(outDims[2]);
+    boolean winograd = WINOGRAD_ENABLED && conv.rank == 2 && conv.groups == 1 && k[1] == 3 && k[2] == 3
+        && allOne(conv.stride) && allOne(conv.dilation) && !padded;
+    this.winogradFromBatch = winograd ? (WINOGRAD_MIN_TILES + tiles - 1) / tiles : Integer.MAX_VALUE;
+    this.winogradChunk = Math.max(1, WINOGRAD_CHUNK_TILES / tiles);
+    int rows = conv.inChannels / conv.groups * k[0] * k[1] * k[2];
+    this.slabRows = Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1, IM2COL_SLAB_FLOATS / (rows * outDims[2]));
+    this.columnsSize = algorithm == Algorithm.IM2COL
+        ? rows * Math.min(outDims[0] * outDims[1], slabRows) * outDims[2] : 0;
+    int[] s = conv.stride;
+    int[] d = conv.dilation;
+    this.phasesSize = depthwise ? Math.max(ConvKernels.depthwisePhasesSize(srcDims, outDims, k, s, d),
+        ConvKernels.depthwisePlaneSize(outDims, k, s, d)) : 0;
+    this.rowsSize = depthwise
+        ? Math.max(2 * outDims[2], outDims[1] * ConvKernels.depthwisePhasePitch(outDims, k, s, d)) : 0;
+    this.winogradWeights = winograd ? conv.winogradWeights(gemm) : null;
+    boolean gemmPath = algorithm != Algorithm.DEPTHWISE && winogradFromBatch > 1;
+    this.packed = gemmPath ? conv.packedWeights(gemm) : null;
+    int outPerGroup = conv.outChannels / conv.groups;
+    this.epilogues = new Epilogue[conv.groups];
+    for (int g = 0; g < conv.groups; g++) {
+      epilogues[g] = Epilogue.of(conv.bias, g * outPerGroup, lo, hi);
+    }
+    this.axpy = depthwise ? Kernels.axpy() : null;
+  }
+
+  /** The plan of {@code conv} on per-sample input {@code sample}, its output clamped to [lo, hi]. */
+  static ConvPlan of(Conv conv, int[] sample, float lo, float hi, Gemm gemm) {
+    return new ConvPlan(conv, sample, lo, hi, gemm);
+  }
+
+  /** The algorithm a batch of {@code batch} samples runs. */
+  Algorithm algorithm(int batch) {
+    return batch >= winogradFromBatch ? Algorithm.WINOGRAD : algorithm;
+  }
+
+  /**
+   * The batch (N, sample) from the start of {@code in} to the start of {@code out}; shapes were checked when the
+   * plan was made (a network's plan) or by the caller. {@code ctx}'s GEMM must have the layout the plan packed for.
+   */
+  void run(float[] in, float[] out, int batch, ExecutionContext ctx) {
+    Algorithm how = algorithm(batch);
+    if (how == Algorithm.WINOGRAD) {
+      Winograd.run(this, in, out, batch, ctx);
+      return;
+    }
+    int inChannels = conv.inChannels;
+    int inSize = inChannels * dims[0] * dims[1] * dims[2];
+    int outSize = conv.outChannels * outDims[0] * outDims[1] * outDims[2];
+    float[] paddedInput = padded ? ctx.scratch(ScratchSlots.CONV_PADDED, inChannels * Shapes.size(srcDims)) : null;
+    float[] cols = how == Algorithm.IM2COL ? ctx.scratch(ScratchSlots.CONV_COLUMNS, columnsSize) : null;
+    float[] phases = how == Algorithm.DEPTHWISE ? ctx.scratch(ScratchSlots.DEPTHWISE_PHASES, phasesSize) : null;
+    float[] rows = how == Algorithm.DEPTHWISE ? ctx.scratch(ScratchSlots.DEPTHWISE_ROWS, rowsSize) : null;
+    for (int n = 0; n < batch; n++) {
+      float[] src = in;
+      int srcOff = n * inSize;
+      if (padded) {
+        conv.paddingMode.pad(in, srcOff, inChannels, dims, conv.padBegin, conv.padEnd, paddedInput);
+        src = paddedInput;
+        srcOff = 0;
+      }
+      if (how == Algorithm.DEPTHWISE) {
+        ConvKernels.depthwise(this, src, srcOff, out, n * outSize, phases, rows);
+      } else {
+        gemmSample(src, srcOff, how == Algorithm.POINTWISE, cols, out, n * outSize, ctx.gemm());
+      }
+    }
+  }
+
+  /** One sample through im2col (or straight from the input when pointwise) and one GEMM per group. */
+  private void gemmSample(float[] src, int srcOff, boolean pointwise, float[] cols, float[] out, int outOff,
+      Gemm gemm) {
+    int outPlane = outDims[0] * outDims[1] * outDims[2];
+    int groups = conv.groups;
+    int inPerGroup = conv.inChannels / groups;
+    int outPerGroup = conv.outChannels / groups;
+    for (int g = 0; g < groups; g++) {
+      int groupIn = srcOff + g * inPerGroup * srcDims[0] * srcDims[1] * srcDims[2];
+      int groupOut = outOff + g * outPerGroup * outPlane;
+      if (pointwise) {
+        gemm.sgemm(packed[g], false, outPlane, 1f, src, groupIn, outPlane, 0f, epilogues[g], out, groupOut,
+            outPlane);
+        continue;
+      }
+      int outRows = outDims[0] * outDims[1];
+      for (int r = 0; r < outRows; r += slabRows) {
+        int rEnd = Math.min(outRows, r + slabRows);
+        int n = (rEnd - r) * outDims[2];
+        ConvKernels.im2col(src, groupIn, inPerGroup, srcDims, outDims, conv.kernel, conv.stride, conv.dilation, pad,
+            r, rEnd, cols);
+        gemm.sgemm(packed[g], false, n, 1f, cols, 0, n, 0f, epilogues[g], out, groupOut + r * outDims[2],
+            outPlane);
+      }
+    }
+  }
+
+  static boolean allOne(int[] v) {
+    return v[0] == 1 && v[1] == 1 && v[2] == 1;
+  }
+
+  static boolean allZero(int[] a, int[] b) {
+    return a[0] == 0 && a[1] == 0 && a[2] == 0 && b[0] == 0 && b[1] == 0 && b[2] == 0;
+  }
+
+  @Override
+  public String toString() {
+    return conv.name() + ": " + (winogradFromBatch <= 1 ? Algorithm.WINOGRAD : algorithm
+        + (winogradFromBatch == Integer.MAX_VALUE ? "" : ", WINOGRAD from batch " + winogradFromBatch));
+  }
+}

@@ -1,0 +1,55 @@
+package dev.sparkconv.nn;
+
+import dev.sparkconv.tensor.Shapes;
+import dev.sparkconv.tensor.Tensor;
+
+/**
+ * Runs an {@link ExecutionPlan} on a batch: nodes in topological order, each into its planned buffer, convolutions
+ * through their {@link ConvPlan}s. Decides nothing; once the context's buffers are warm a run allocates only tensor
+ * views and a few small arrays.
+ */
+final class Executor {
+  private Executor() {}
+
+  /** The requested nodes' outputs (the input itself for {@link Network#INPUT}): views over {@code ctx}'s scratch. */
+  static Tensor[] run(ExecutionPlan plan, Tensor batch, ExecutionContext ctx) {
+    Network network = plan.network;
+    int n = batch.dim(0);
+    float[][] buffers = new float[plan.bufferCount()][];
+    for (int b = 0; b < buffers.length; b++) {
+      buffers[b] = ctx.scratch(ScratchSlots.NETWORK_BUFFERS + b, Math.toIntExact(n * plan.bufferFloats[b]));
+    }
+    Tensor[] values = new Tensor[network.nodeCount()];
+    Tensor[] single = new Tensor[1];
+    for (int v : network.order()) {
+      if (plan.slot[v] < 0) {
+        continue;
+      }
+      if (plan.fusedFrom[v] >= 0) { // computed by its convolution, in the same buffer
+        values[v] = values[plan.fusedFrom[v]];
+        continue;
+      }
+      int[] from = network.inputsOf(v);
+      Tensor[] in = from.length == 1 ? single : new Tensor[from.length];
+      for (int i = 0; i < from.length; i++) {
+        in[i] = from[i] == Network.FROM_INPUT ? batch : values[from[i]];
+      }
+      Tensor out = Tensor.view(buffers[plan.slot[v]], Shapes.batched(n, plan.shapes[v]));
+      long start = System.nanoTime();
+      ConvPlan conv = plan.convPlans[v];
+      if (conv != null) {
+        conv.run(in[0].data(), out.data(), n, ctx);
+      } else {
+        network.node(v).forward(in, out, ctx);
+      }
+      ctx.addNodeTime(v, System.nanoTime() - start); // per-layer time shares for run summaries
+      values[v] = out;
+    }
+    Tensor[] result = new Tensor[plan.targets.length];
+    for (int i = 0; i < result.length; i++) {
+      int t = plan.targets[i];
+      result[i] = t == Network.FROM_INPUT ? batch : values[t];
+    }
+    return result;
+  }
+}

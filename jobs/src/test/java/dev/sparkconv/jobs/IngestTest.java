@@ -117,6 +117,8 @@ class IngestTest {
     String raw = tmp.resolve("raw.parquet").toString();
     RunSummary ingest = FileIngest.run(spark, new ImageDecoder(), root, raw, false);
     assertEquals(good.size() + bad.size(), ingest.in());
+    assertTrue(!spark.conf().contains("spark.sql.files.minPartitionNum")
+        && !spark.conf().contains("spark.sql.files.openCostInBytes"), "the scan's settings are the session's again");
     assertEquals(bad.size(), ingest.quarantined(), () -> byId(InferenceJob.defaultQuarantine(raw)).keySet().toString());
     Map<String, FileDecoder.Sample> want = expected(new ImageDecoder(), in.getParent(), good.toArray(String[]::new));
     Map<String, Row> got = byId(raw);

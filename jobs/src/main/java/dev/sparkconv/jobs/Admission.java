@@ -46,6 +46,20 @@ final class Admission {
     return sample;
   }
 
+  /** Why {@link #admit} refuses the row, or null when it admits it. */
+  String reason(Row row) {
+    try {
+      admit(row);
+      return null;
+    } catch (BadRecordException e) { // only the row's own defect; a bug in our code fails the task
+      return reason(e);
+    }
+  }
+
+  static String reason(BadRecordException e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
   /** Whether the row is a raw image this model preprocesses; fails when the image cannot be. */
   private boolean preprocesses(TensorRows.Encoded sample) {
     if (preprocess == null || !sample.dtype().equals(NpyArray.UINT8) || sample.shape().length != 3) {
@@ -87,7 +101,7 @@ final class Admission {
       }
       return null;
     } catch (BadRecordException e) { // only the row's own defect; a bug in our code fails the task
-      return e.getMessage() == null ? e.toString() : e.getMessage();
+      return reason(e);
     }
   }
 }

@@ -9,29 +9,23 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.function.BiFunction;
-import java.util.function.UnaryOperator;
+import java.util.function.BiConsumer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * Streams one partition through the network: admitted rows are gathered into batches of equal
  * shape (at most {@code batchSize}), each batch runs once, and one output row per input row
- * comes out with the same id. A refused row comes out as {@link Emit#refused} makes it (in the same pass), or
- * is skipped when that is null. The batch buffer and the execution context belong to this task and are reused for every batch.
+ * comes out with the same id. A refused row is handed, with the reason, to {@code refused} (when given) and
+ * gives no output row. The batch buffer and the execution context belong to this task and are reused for every batch.
  */
 final class BatchInference implements Iterator<Row> {
-  /** How output rows and refused input rows (with the reason) come out; {@code refused} null drops them. */
-  record Emit(UnaryOperator<Row> ok, BiFunction<Row, String, Row> refused) {
-    static final Emit OUTPUTS = new Emit(UnaryOperator.identity(), null);
-  }
-
   private final Iterator<Row> input;
   private final Network network;
   private final String[] nodes;
   private final OutputFormat format;
   private final Admission admission;
-  private final Emit emit;
+  private final BiConsumer<Row, String> refused;
   private final ExecutionContext ctx = new ExecutionContext();
   private final int batchSize;
   private final LongAccumulator rowsDone;
@@ -46,13 +40,14 @@ final class BatchInference implements Iterator<Row> {
 
   BatchInference(Iterator<Row> input, Network network, String[] nodes, OutputFormat format, int batchSize,
       LongAccumulator rowsDone, LayerTimes layerTimes) {
-    this(input, new Admission(network, nodes), Emit.OUTPUTS, network, nodes, format, batchSize, rowsDone, layerTimes);
+    this(input, new Admission(network, nodes), null, network, nodes, format, batchSize, rowsDone, layerTimes);
   }
 
-  BatchInference(Iterator<Row> input, Admission admission, Emit emit, Network network, String[] nodes,
-      OutputFormat format, int batchSize, LongAccumulator rowsDone, LayerTimes layerTimes) {
+  /** {@code refused}: told of each refused row and its reason; null drops them silently. */
+  BatchInference(Iterator<Row> input, Admission admission, BiConsumer<Row, String> refused, Network network,
+      String[] nodes, OutputFormat format, int batchSize, LongAccumulator rowsDone, LayerTimes layerTimes) {
     this.input = input;
-    this.emit = emit;
+    this.refused = refused;
     this.layerTimes = layerTimes;
     this.format = format;
     this.rowsDone = rowsDone;
@@ -90,14 +85,14 @@ final class BatchInference implements Iterator<Row> {
       add(carried);
       carried = null;
     }
-    while (count < batchSize && ready.size() < batchSize && input.hasNext()) { // refused rows wait in ready
+    while (count < batchSize && input.hasNext()) {
       Row row = input.next();
       TensorRows.Encoded sample;
       try {
         sample = admission.admit(row);
-      } catch (BadRecordException refused) { // only the row's own defect; our own bugs propagate
-        if (emit.refused() != null) {
-          ready.add(emit.refused().apply(row, refused.getMessage() == null ? refused.toString() : refused.getMessage()));
+      } catch (BadRecordException bad) { // only the row's own defect; our own bugs propagate
+        if (refused != null) {
+          refused.accept(row, Admission.reason(bad));
         }
         continue;
       }
@@ -142,7 +137,7 @@ final class BatchInference implements Iterator<Row> {
     int[] outShape = Shapes.sample(out.shape());
     int outSize = Shapes.size(outShape);
     for (int i = 0; i < count; i++) {
-      ready.add(emit.ok().apply(format.row(ids[i], outShape, out.data(), i * outSize, outSize, node)));
+      ready.add(format.row(ids[i], outShape, out.data(), i * outSize, outSize, node));
     }
   }
 }

@@ -1,12 +1,18 @@
 package dev.sparkconv.jobs;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.sparkconv.io.image.Preprocess;
 import dev.sparkconv.nn.Network;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.StreamSupport;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -14,26 +20,23 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * The inference job: Parquet tensor rows in, one output row per admitted input row, one
- * quarantine row (id, original bytes, error) per refused row, both from one pass over the input, which is read in
- * the partitions asked for without a shuffle when its row groups allow. The network is broadcast once and
+ * quarantine row (id, original bytes, error) per refused row. The input is read in the partitions asked for,
+ * without a shuffle when its row groups allow, and its output rows stream straight into the write; refused rows
+ * report their ids and only they are read again for the quarantine, so a run without bad rows reads its input once. The network is broadcast once and
  * every executor keeps one deserialized copy for all its tasks. Output rows carry the model's
  * fingerprint in a {@code model} column, which incremental runs check before appending.
  */
 public final class InferenceJob {
   public static final String MODEL = "model";
   public static final String NODE = "node";
-  /** The one-pass column that holds a refused row's quarantine row (null for an output row). */
-  private static final String REFUSED = "refused";
 
   /** What to do with an existing output. */
   public enum Mode {
@@ -82,17 +85,25 @@ public final class InferenceJob {
     int target = opts.partitions() > 0 ? opts.partitions() : spark.sparkContext().defaultParallelism();
     // The scan cuts the files into at least `target` splits by bytes (a split reads the row groups whose middle
     // it holds), so an input of a few files is usually read in enough partitions without shuffling it.
-    String minSplits = "spark.sql.files.minPartitionNum";
-    String previous = spark.conf().contains(minSplits) ? spark.conf().get(minSplits) : null;
-    spark.conf().set(minSplits, target);
+    // Its columnar batches hold one batch of rows, not 4096: at 150 KB an image that was 600 MB per task, grown by
+    // doubling in humongous arrays (G1 spent seconds per run on them).
+    Map<String, String> scan = Map.of("spark.sql.files.minPartitionNum", Integer.toString(target),
+        "spark.sql.parquet.columnarReaderBatchSize", Integer.toString(opts.batchSize()));
+    Map<String, String> previous = new HashMap<>();
+    scan.forEach((key, value) -> {
+      previous.put(key, spark.conf().contains(key) ? spark.conf().get(key) : null);
+      spark.conf().set(key, value);
+    });
     try {
       return run(spark, network, opts, target, start);
     } finally {
-      if (previous == null) {
-        spark.conf().unset(minSplits);
-      } else {
-        spark.conf().set(minSplits, previous);
-      }
+      previous.forEach((key, value) -> {
+        if (value == null) {
+          spark.conf().unset(key);
+        } else {
+          spark.conf().set(key, value);
+        }
+      });
     }
   }
 
@@ -127,27 +138,18 @@ public final class InferenceJob {
     // With output nodes every row names its node and the output is partitioned by it (node=NAME/).
     OutputFormat format = opts.format();
     StructType schema = format.schema(nodes.length > 0);
-    int width = schema.size();
-    // One pass decides every row: an output row (REFUSED null) or a refused one (REFUSED holds its quarantine
-    // row). Persisted, so both outputs are written from one read of the input and one run of the network.
-    Dataset<Row> decided = input.mapPartitions(
-            (MapPartitionsFunction<Row, Row>) part -> new BatchInference(part,
-                new Admission(model.value(), nodes, preprocess),
-                new BatchInference.Emit(row -> decided(row, width, null),
-                    (row, reason) -> decided(null, width, TensorRows.quarantine(row, reason))),
-                model.value(), nodes, format, batchSize, rowsDone, layerTimes),
-            Encoders.row(nullable(schema).add(REFUSED, TensorRows.QUARANTINE_SCHEMA, true)))
-        .persist(StorageLevel.DISK_ONLY());
+    Refusals refusals = Refusals.register(spark);
+    // Output rows stream straight into the write; refused rows only report their id (see Refusals).
+    Dataset<Row> outputs = input.mapPartitions(
+        (MapPartitionsFunction<Row, Row>) part -> new BatchInference(part,
+            new Admission(model.value(), nodes, preprocess), refusals::add, model.value(), nodes, format, batchSize,
+            rowsDone, layerTimes),
+        Encoders.row(schema));
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
-      // Back to the declared schemas (the union made every column nullable).
-      Dataset<Row> ok = spark.createDataFrame(decided.where(col(REFUSED).isNull()).drop(REFUSED).javaRDD(), schema);
-      var writer = ok.withColumn(MODEL, lit(opts.fingerprint())).write().mode(save);
+      var writer = outputs.withColumn(MODEL, lit(opts.fingerprint())).write().mode(save);
       (nodes.length == 0 ? writer : writer.partitionBy(NODE)).parquet(opts.output());
-      spark.createDataFrame(decided.where(col(REFUSED).isNotNull()).select(REFUSED + ".*").javaRDD(),
-              TensorRows.QUARANTINE_SCHEMA)
+      quarantine(spark, input, model, nodes, preprocess, refusals)
           .write().mode(save == SaveMode.Append ? SaveMode.Overwrite : save).parquet(opts.quarantine());
-    } finally {
-      decided.unpersist();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     model.destroy();
@@ -182,19 +184,51 @@ public final class InferenceJob {
     return largest <= Math.max(1, Math.ceil(1.25 * total / target));
   }
 
-  /** A row of the one-pass output: the output row's values, or nulls and the refused row's quarantine row. */
-  private static Row decided(Row output, int width, Row quarantine) {
-    Object[] values = new Object[width + 1];
-    for (int i = 0; output != null && i < width; i++) {
-      values[i] = output.get(i);
+  /**
+   * The ids of the rows the inference pass refused, through an accumulator (merged once per successful task; a
+   * stage run again reports its ids again, which the set absorbs). A row whose id is itself the defect has none
+   * to report: it counts in {@code unnamed}, and the quarantine then looks at every row.
+   */
+  private record Refusals(CollectionAccumulator<String> ids, LongAccumulator unnamed) implements Serializable {
+    static Refusals register(SparkSession spark) {
+      var sc = spark.sparkContext();
+      return new Refusals(sc.collectionAccumulator("sparkconv refused ids"),
+          sc.longAccumulator("sparkconv refused rows without an id"));
     }
-    values[width] = quarantine;
-    return RowFactory.create(values);
+
+    void add(Row row, String reason) {
+      String id = TensorRows.id(row);
+      if (id == null) {
+        unnamed.add(1);
+      } else {
+        ids.add(id);
+      }
+    }
   }
 
-  private static StructType nullable(StructType schema) {
-    return DataTypes.createStructType(java.util.Arrays.stream(schema.fields())
-        .map(f -> DataTypes.createStructField(f.name(), f.dataType(), true)).toList());
+  /**
+   * The quarantine rows (id, original bytes, reason): the refused rows are read again and admitted again, which
+   * refuses them for the same reason, so a run without refusals reads its input once. Only rows with a refused id
+   * are looked at (every row when one had no id); a good row that shares a refused row's id is admitted and left out.
+   */
+  private static Dataset<Row> quarantine(SparkSession spark, Dataset<Row> input, Broadcast<Network> model,
+      String[] nodes, Preprocess preprocess, Refusals refusals) {
+    Set<String> ids = new HashSet<>(refusals.ids().value());
+    boolean all = refusals.unnamed().value() > 0;
+    if (ids.isEmpty() && !all) {
+      return spark.createDataFrame(List.of(), TensorRows.QUARANTINE_SCHEMA);
+    }
+    return input.mapPartitions((MapPartitionsFunction<Row, Row>) part -> {
+      Admission admission = new Admission(model.value(), nodes, preprocess);
+      Iterable<Row> rows = () -> part;
+      return StreamSupport.stream(rows.spliterator(), false)
+          .filter(row -> all || ids.contains(TensorRows.id(row)))
+          .map(row -> {
+            String reason = admission.reason(row);
+            return reason == null ? null : TensorRows.quarantine(row, reason);
+          })
+          .filter(Objects::nonNull).iterator();
+    }, Encoders.row(TensorRows.QUARANTINE_SCHEMA));
   }
 
   /** Each node's share of the time spent in the network, largest first (a retried task counts twice). */

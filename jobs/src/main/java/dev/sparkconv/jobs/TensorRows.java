@@ -209,6 +209,11 @@ public final class TensorRows {
     return null;
   }
 
+  /** The row's id as {@link #check} reads it (by name, else the first column), or null when it has no usable one. */
+  static String id(Row row) {
+    return get(row, ID, 0) instanceof String id && !id.isEmpty() ? id : null;
+  }
+
   private static Object get(Row row, String name, int fallback) {
     int i = index(row, name, fallback);
     return i < 0 ? null : row.get(i);

@@ -174,6 +174,34 @@ class PipelineTest {
   }
 
   @Test
+  void onlyTheBadRowOfASharedIdAndARowWithoutIdAreQuarantined() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      rows.add(TensorRows.toRow("good" + i, Tensor.zeros(1, 32, 32)));
+    }
+    rows.add(RowFactory.create("good3", List.of(1, 32, 32), "float32", new byte[100])); // shares a good row's id
+    rows.add(RowFactory.create(null, List.of(1, 32, 32), "float32", new byte[32 * 32 * 4]));
+    String in = tmp.resolve("shared-ids.parquet").toString();
+    org.apache.spark.sql.types.StructType nullableIds = new org.apache.spark.sql.types.StructType(
+        java.util.Arrays.stream(TensorRows.SCHEMA.fields()).map(f -> f.copy(f.name(), f.dataType(), true, f.metadata()))
+            .toArray(org.apache.spark.sql.types.StructField[]::new)); // as a file written elsewhere may declare it
+    spark.createDataFrame(rows, nullableIds).repartition(2).write().parquet(in);
+
+    String out = tmp.resolve("shared-ids-out.parquet").toString();
+    RunSummary summary = InferenceJob.run(spark, lenet, new InferenceJob.Options(in, out, null, 4, 0, false));
+    assertEquals(8, summary.in());
+    assertEquals(6, summary.ok());
+    assertEquals(2, summary.quarantined());
+    List<Row> quarantined = spark.read().parquet(summary.quarantine()).collectAsList();
+    Row shared = quarantined.stream().filter(r -> "good3".equals(r.getString(r.fieldIndex("id")))).findFirst()
+        .orElseThrow();
+    assertEquals(100, ((byte[]) shared.get(shared.fieldIndex("data"))).length);
+    assertTrue(shared.getString(shared.fieldIndex("error")).contains("data"), shared.toString());
+    Row unnamed = quarantined.stream().filter(r -> r.isNullAt(r.fieldIndex("id"))).findFirst().orElseThrow();
+    assertTrue(unnamed.getString(unnamed.fieldIndex("error")).contains("id"), unnamed.toString());
+  }
+
+  @Test
   void incrementalRunsComputeOnlyNewIdsAndRefuseAnotherModel() throws Exception {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 30; i++) {

@@ -134,22 +134,15 @@ public final class FileIngest {
     // Spark packs files into read tasks by bytes, counting 4 MB for each file opened: about 32 photos a task
     // however many cores there are, in waves that leave cores idle. Decoding costs per file, so pack by the
     // files' own sizes into at least two tasks a core; settings the session makes itself are left alone.
-    Map<String, String> scan = Map.of("spark.sql.files.openCostInBytes", String.valueOf(64 << 10),
-        "spark.sql.files.minPartitionNum", String.valueOf(2 * spark.sparkContext().defaultParallelism()));
-    List<String> set = new ArrayList<>();
-    scan.forEach((key, value) -> {
-      if (!spark.conf().contains(key)) {
-        spark.conf().set(key, value);
-        set.add(key);
-      }
-    });
-    try {
-      // A tensor's bytes never repeat: no dictionary for them (Parquet would hash each before giving up).
+    Map<String, String> scan = new HashMap<>(Map.of("spark.sql.files.openCostInBytes", String.valueOf(64 << 10),
+        "spark.sql.files.minPartitionNum", String.valueOf(2 * spark.sparkContext().defaultParallelism())));
+    scan.keySet().removeIf(spark.conf()::contains);
+    // A tensor's bytes never repeat: no dictionary for them (Parquet would hash each before giving up).
+    SessionSettings.during(spark, scan, () -> {
       samples.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
           .option("parquet.enable.dictionary#" + TensorRows.DATA, "false").parquet(output);
-    } finally {
-      set.forEach(spark.conf()::unset);
-    }
+      return null;
+    });
   }
 
   /** Writes the quarantine, then counts what was written, so the counts are exact even when tasks were retried. */

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import dev.sparkconv.io.image.Preprocess;
 import dev.sparkconv.nn.Network;
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -89,22 +88,7 @@ public final class InferenceJob {
     // doubling in humongous arrays (G1 spent seconds per run on them).
     Map<String, String> scan = Map.of("spark.sql.files.minPartitionNum", Integer.toString(target),
         "spark.sql.parquet.columnarReaderBatchSize", Integer.toString(opts.batchSize()));
-    Map<String, String> previous = new HashMap<>();
-    scan.forEach((key, value) -> {
-      previous.put(key, spark.conf().contains(key) ? spark.conf().get(key) : null);
-      spark.conf().set(key, value);
-    });
-    try {
-      return run(spark, network, opts, target, start);
-    } finally {
-      previous.forEach((key, value) -> {
-        if (value == null) {
-          spark.conf().unset(key);
-        } else {
-          spark.conf().set(key, value);
-        }
-      });
-    }
+    return SessionSettings.during(spark, scan, () -> run(spark, network, opts, target, start));
   }
 
   private static RunSummary run(SparkSession spark, Network network, Options opts, int target, long start) {

@@ -105,7 +105,28 @@ public final class VectorMicroKernel implements MicroKernel {
       float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
     FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S), c20 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c40 = FloatVector.zero(S), c50 = FloatVector.zero(S);
-    for (int p = 0; p < kc; p++) {
+    // Six accumulators are too few to keep two FMA pipes busy at four cycles' latency: odd k steps go to six more.
+    FloatVector d00 = FloatVector.zero(S), d10 = FloatVector.zero(S), d20 = FloatVector.zero(S);
+    FloatVector d30 = FloatVector.zero(S), d40 = FloatVector.zero(S), d50 = FloatVector.zero(S);
+    int p = 0;
+    for (; p < kc - 1; p += 2) {
+      int ai = aOff + p * MR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+      FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + NR);
+      c00 = FloatVector.broadcast(S, a[ai]).fma(b0, c00);
+      d00 = FloatVector.broadcast(S, a[ai + MR]).fma(b1, d00);
+      c10 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c10);
+      d10 = FloatVector.broadcast(S, a[ai + MR + 1]).fma(b1, d10);
+      c20 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c20);
+      d20 = FloatVector.broadcast(S, a[ai + MR + 2]).fma(b1, d20);
+      c30 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c30);
+      d30 = FloatVector.broadcast(S, a[ai + MR + 3]).fma(b1, d30);
+      c40 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c40);
+      d40 = FloatVector.broadcast(S, a[ai + MR + 4]).fma(b1, d40);
+      c50 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c50);
+      d50 = FloatVector.broadcast(S, a[ai + MR + 5]).fma(b1, d50);
+    }
+    for (; p < kc; p++) {
       int ai = aOff + p * MR;
       FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
       c00 = FloatVector.broadcast(S, a[ai]).fma(b0, c00);
@@ -115,6 +136,12 @@ public final class VectorMicroKernel implements MicroKernel {
       c40 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c40);
       c50 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c50);
     }
+    c00 = c00.add(d00);
+    c10 = c10.add(d10);
+    c20 = c20.add(d20);
+    c30 = c30.add(d30);
+    c40 = c40.add(d40);
+    c50 = c50.add(d50);
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector vlo = FloatVector.broadcast(S, lo);
     FloatVector vhi = FloatVector.broadcast(S, hi);
@@ -218,8 +245,28 @@ public final class VectorMicroKernel implements MicroKernel {
       float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
     FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S), c20 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c40 = FloatVector.zero(S), c50 = FloatVector.zero(S);
+    // Six accumulators are too few to keep two FMA pipes busy at four cycles' latency: odd k steps go to six more.
+    FloatVector d00 = FloatVector.zero(S), d10 = FloatVector.zero(S), d20 = FloatVector.zero(S);
+    FloatVector d30 = FloatVector.zero(S), d40 = FloatVector.zero(S), d50 = FloatVector.zero(S);
     int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-    for (int p = 0; p < kc; p++) {
+    int p = 0;
+    for (; p < kc - 1; p += 2) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+      FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + NR);
+      c00 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c00);
+      d00 = FloatVector.broadcast(S, a[a0 + p + 1]).fma(b1, d00);
+      c10 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, c10);
+      d10 = FloatVector.broadcast(S, a[a1 + p + 1]).fma(b1, d10);
+      c20 = FloatVector.broadcast(S, a[a2 + p]).fma(b0, c20);
+      d20 = FloatVector.broadcast(S, a[a2 + p + 1]).fma(b1, d20);
+      c30 = FloatVector.broadcast(S, a[a3 + p]).fma(b0, c30);
+      d30 = FloatVector.broadcast(S, a[a3 + p + 1]).fma(b1, d30);
+      c40 = FloatVector.broadcast(S, a[a4 + p]).fma(b0, c40);
+      d40 = FloatVector.broadcast(S, a[a4 + p + 1]).fma(b1, d40);
+      c50 = FloatVector.broadcast(S, a[a5 + p]).fma(b0, c50);
+      d50 = FloatVector.broadcast(S, a[a5 + p + 1]).fma(b1, d50);
+    }
+    for (; p < kc; p++) {
       FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
       c00 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c00);
       c10 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, c10);
@@ -228,6 +275,12 @@ public final class VectorMicroKernel implements MicroKernel {
       c40 = FloatVector.broadcast(S, a[a4 + p]).fma(b0, c40);
       c50 = FloatVector.broadcast(S, a[a5 + p]).fma(b0, c50);
     }
+    c00 = c00.add(d00);
+    c10 = c10.add(d10);
+    c20 = c20.add(d20);
+    c30 = c30.add(d30);
+    c40 = c40.add(d40);
+    c50 = c50.add(d50);
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector vlo = FloatVector.broadcast(S, lo);
     FloatVector vhi = FloatVector.broadcast(S, hi);

@@ -32,6 +32,19 @@ public record BlockSizes(int mc, int kc, int nc) {
    */
   public static final int SKINNY_ROWS = 4;
 
+  /**
+   * At most this many columns of C: {@link Gemm} reads A in place instead of packing it (each element of A then
+   * meets at most this many columns, and packing it cost 40% of (512, 4608, 49)); the packed K x N block of B
+   * (at most KC x 256 floats, 512 KB) stays in L2 while rows of A stream past it.
+   */
+  public static final int IN_PLACE_A_MAX_N = 256;
+
+  /**
+   * At most this many last columns (past whole NR and NR/2 tiles) are computed by dot products over K when A is
+   * read in place: a 6 x 1 column costs 6 dot products of K/16 FMAs, a half tile 6 x K FMAs whatever its width.
+   */
+  public static final int TAIL_DOT_COLUMNS = 8;
+
   public BlockSizes {
     if (mc < 1 || kc < 1 || nc < 1) {
       throw new IllegalArgumentException(

@@ -31,6 +31,8 @@ public final class Gemm {
   /** A row bias copied and zero-padded to whole MR panels (the kernel reads MR entries per panel). */
   private float[] biasPad = new float[0];
   private final Axpy rows;
+  /** The last few columns of B's K block, each contiguous, for {@link #tailRows}' dot products. */
+  private final float[] bColumns;
   /** op(A)'s row of a transposed skinny product, gathered; grows to K. */
   private float[] aRow = new float[0];
 
@@ -56,6 +58,7 @@ public final class Gemm {
     this.bPack = new float[kcBlock * ncBlock];
     this.tile = new float[mr * nr];
     this.zeroBias = new float[mcBlock];
+    this.bColumns = new float[BlockSizes.TAIL_DOT_COLUMNS * kcBlock];
     this.rows = kernel instanceof ScalarMicroKernel ? new ScalarAxpy() : Kernels.axpy();
   }
 
@@ -76,6 +79,10 @@ public final class Gemm {
     }
     if (m <= BlockSizes.SKINNY_ROWS) {
       skinny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    if (!transA && n <= Math.min(BlockSizes.IN_PLACE_A_MAX_N, ncBlock) && m >= mr) {
+      inPlaceA(transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     blocked(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, Epilogue.NONE, c, cOff, ldc);
@@ -207,6 +214,82 @@ public final class Gemm {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Few columns (N <= {@link BlockSizes#IN_PLACE_A_MAX_N}): the micro-kernel reads A where it lies, MR rows at a
+   * time, since each element of A meets only N columns of B and packing it cost up to 40% of the product (N = 49).
+   * The loop over MR rows is outermost, so those rows come from memory once and from L1 for the rest of their row
+   * of tiles, while the packed K block of B (K x N, at most 512 KB) stays in L2. The last rows (M mod MR) are
+   * packed and zero-padded as in {@link #blocked}.
+   */
+  private void inPlaceA(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    float lo = Float.NEGATIVE_INFINITY;
+    float hi = Float.POSITIVE_INFINITY;
+    int kcEven = evenKc(k);
+    int mFull = m - m % mr;
+    int nFull = n - n % nr;
+    int tail = n - nFull;
+    int dotFrom = nFull + (tail >= nr / 2 ? nr / 2 : 0);
+    boolean dots = n - dotFrom <= BlockSizes.TAIL_DOT_COLUMNS;
+    for (int pc = 0; pc < k; pc += kcEven) {
+      int kc = Math.min(kcEven, k - pc);
+      packB(transB, kc, n, b, bOff, ldb, pc, 0);
+      if (dots) {
+        for (int j = dotFrom; j < n; j++) {
+          int src = nFull * kc + j - nFull;
+          for (int p = 0, d = (j - dotFrom) * kc; p < kc; p++, src += nr) {
+            bColumns[d + p] = bPack[src];
+          }
+        }
+      }
+      float blockBeta = pc == 0 ? beta : 1f;
+      for (int ir = 0; ir < mFull; ir += mr) {
+        int aBlock = aOff + ir * lda + pc;
+        int cRow = cOff + ir * ldc;
+        for (int jr = 0; jr < nFull; jr += nr) {
+          kernel.computeRows(kc, a, aBlock, lda, bPack, jr * kc, c, cRow + jr, ldc, alpha, blockBeta, zeroBias, 0,
+              lo, hi);
+        }
+        if (tail > 0) {
+          tailRows(kc, a, aBlock, lda, nFull, dotFrom, n, dots, alpha, blockBeta, c, cRow, ldc);
+        }
+      }
+      if (mFull < m) {
+        packA(false, m - mFull, kc, a, aOff, lda, mFull, pc, aPack, 0);
+        macroKernel(m - mFull, n, kc, alpha, blockBeta, aPack, 0, zeroBias, 0, lo, hi, c, cOff + mFull * ldc, ldc);
+      }
+    }
+  }
+
+  /**
+   * Columns [nFull, n) of MR rows of C, fewer than NR: a half-width tile straight into C when at least NR/2 are
+   * left, then the rest from {@code dotFrom} on by dot products over K (a tile of NR/2 columns for one or two
+   * columns costs 8-16x their FMAs) or, when more than {@link BlockSizes#TAIL_DOT_COLUMNS} are left, a half tile
+   * through the edge buffer.
+   */
+  private void tailRows(int kc, float[] a, int aBlock, int lda, int nFull, int dotFrom, int n, boolean dots,
+      float alpha, float beta, float[] c, int cRow, int ldc) {
+    float lo = Float.NEGATIVE_INFINITY;
+    float hi = Float.POSITIVE_INFINITY;
+    if (dotFrom > nFull) {
+      kernel.computeRowsHalf(kc, a, aBlock, lda, bPack, nFull * kc, c, cRow + nFull, ldc, alpha, beta, zeroBias, 0,
+          lo, hi);
+    }
+    if (dots) {
+      for (int j = dotFrom; j < n; j++) {
+        for (int i = 0; i < mr; i++) {
+          float dot = alpha * rows.dot(kc, a, aBlock + i * lda, bColumns, (j - dotFrom) * kc);
+          int ci = cRow + i * ldc + j;
+          c[ci] = beta == 0f ? dot : dot + beta * c[ci];
+        }
+      }
+    } else {
+      kernel.computeRowsHalf(kc, a, aBlock, lda, bPack, nFull * kc + dotFrom - nFull, tile, 0, nr, alpha, 0f,
+          zeroBias, 0, lo, hi);
+      mergeTile(mr, n - dotFrom, beta, lo, hi, c, cRow + dotFrom, ldc);
     }
   }
 

@@ -22,12 +22,22 @@ public interface MicroKernel {
   /**
    * {@link #compute} for the left NR/2 columns of the tile only (the B panel keeps its NR pitch): the last panel
    * of a product whose N leaves at most NR/2 columns there (N = 16: a 7x7 map's Winograd tiles) then costs half
-   * the FMAs. The default computes the whole tile, which is also correct.
+   * the FMAs. Columns NR/2 and up of C are neither read nor written.
    */
-  default void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
-    compute(kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta, bias, biasOff, lo, hi);
-  }
+  void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi);
+
+  /**
+   * {@link #compute} on A read in place instead of a packed panel: row i of the MR x kc block at
+   * {@code a[aOff + i * lda + p]} (row-major A, all MR rows present). A product with few columns (N = 49: a 7x7
+   * map) uses each element of A only N times, so packing A would cost a large share of the product.
+   */
+  void computeRows(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi);
+
+  /** {@link #computeHalf} on A read in place, as {@link #computeRows}. */
+  void computeRowsHalf(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi);
 
   /** Rows of the C tile (and of each packed A panel). */
   int mr();

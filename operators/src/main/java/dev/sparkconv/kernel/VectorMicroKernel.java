@@ -105,7 +105,28 @@ public final class VectorMicroKernel implements MicroKernel {
       float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
     FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S), c20 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c40 = FloatVector.zero(S), c50 = FloatVector.zero(S);
-    for (int p = 0; p < kc; p++) {
+    // Six accumulators are too few to keep two FMA pipes busy at four cycles' latency: odd k steps go to six more.
+    FloatVector d00 = FloatVector.zero(S), d10 = FloatVector.zero(S), d20 = FloatVector.zero(S);
+    FloatVector d30 = FloatVector.zero(S), d40 = FloatVector.zero(S), d50 = FloatVector.zero(S);
+    int p = 0;
+    for (; p < kc - 1; p += 2) {
+      int ai = aOff + p * MR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+      FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + NR);
+      c00 = FloatVector.broadcast(S, a[ai]).fma(b0, c00);
+      d00 = FloatVector.broadcast(S, a[ai + MR]).fma(b1, d00);
+      c10 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c10);
+      d10 = FloatVector.broadcast(S, a[ai + MR + 1]).fma(b1, d10);
+      c20 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c20);
+      d20 = FloatVector.broadcast(S, a[ai + MR + 2]).fma(b1, d20);
+      c30 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c30);
+      d30 = FloatVector.broadcast(S, a[ai + MR + 3]).fma(b1, d30);
+      c40 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c40);
+      d40 = FloatVector.broadcast(S, a[ai + MR + 4]).fma(b1, d40);
+      c50 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c50);
+      d50 = FloatVector.broadcast(S, a[ai + MR + 5]).fma(b1, d50);
+    }
+    for (; p < kc; p++) {
       int ai = aOff + p * MR;
       FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
       c00 = FloatVector.broadcast(S, a[ai]).fma(b0, c00);
@@ -115,6 +136,151 @@ public final class VectorMicroKernel implements MicroKernel {
       c40 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c40);
       c50 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c50);
     }
+    c00 = c00.add(d00);
+    c10 = c10.add(d10);
+    c20 = c20.add(d20);
+    c30 = c30.add(d30);
+    c40 = c40.add(d40);
+    c50 = c50.add(d50);
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector vlo = FloatVector.broadcast(S, lo);
+    FloatVector vhi = FloatVector.broadcast(S, hi);
+    int o0 = cOff, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
+    if (beta == 0f) {
+      va.fma(c00, FloatVector.broadcast(S, bias[biasOff])).max(vlo).min(vhi).intoArray(c, o0);
+      va.fma(c10, FloatVector.broadcast(S, bias[biasOff + 1])).max(vlo).min(vhi).intoArray(c, o1);
+      va.fma(c20, FloatVector.broadcast(S, bias[biasOff + 2])).max(vlo).min(vhi).intoArray(c, o2);
+      va.fma(c30, FloatVector.broadcast(S, bias[biasOff + 3])).max(vlo).min(vhi).intoArray(c, o3);
+      va.fma(c40, FloatVector.broadcast(S, bias[biasOff + 4])).max(vlo).min(vhi).intoArray(c, o4);
+      va.fma(c50, FloatVector.broadcast(S, bias[biasOff + 5])).max(vlo).min(vhi).intoArray(c, o5);
+    } else {
+      FloatVector vb = FloatVector.broadcast(S, beta);
+      va.fma(c00, FloatVector.fromArray(S, c, o0).fma(vb, FloatVector.broadcast(S, bias[biasOff]))).max(vlo).min(vhi).intoArray(c, o0);
+      va.fma(c10, FloatVector.fromArray(S, c, o1).fma(vb, FloatVector.broadcast(S, bias[biasOff + 1])))
+          .max(vlo).min(vhi).intoArray(c, o1);
+      va.fma(c20, FloatVector.fromArray(S, c, o2).fma(vb, FloatVector.broadcast(S, bias[biasOff + 2])))
+          .max(vlo).min(vhi).intoArray(c, o2);
+      va.fma(c30, FloatVector.fromArray(S, c, o3).fma(vb, FloatVector.broadcast(S, bias[biasOff + 3])))
+          .max(vlo).min(vhi).intoArray(c, o3);
+      va.fma(c40, FloatVector.fromArray(S, c, o4).fma(vb, FloatVector.broadcast(S, bias[biasOff + 4])))
+          .max(vlo).min(vhi).intoArray(c, o4);
+      va.fma(c50, FloatVector.fromArray(S, c, o5).fma(vb, FloatVector.broadcast(S, bias[biasOff + 5])))
+          .max(vlo).min(vhi).intoArray(c, o5);
+    }
+  }
+
+  // The same two kernels on A read in place (row-major, rows lda apart; see MicroKernel#computeRows).
+
+  @Override
+  public void computeRows(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+    for (int p = 0; p < kc; p++) {
+      int bi = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+    }
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector vlo = FloatVector.broadcast(S, lo);
+    FloatVector vhi = FloatVector.broadcast(S, hi);
+    float bias0 = bias[biasOff], bias1 = bias[biasOff + 1], bias2 = bias[biasOff + 2];
+    float bias3 = bias[biasOff + 3], bias4 = bias[biasOff + 4], bias5 = bias[biasOff + 5];
+    int o0 = cOff, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
+    if (beta == 0f) {
+      va.fma(c00, FloatVector.broadcast(S, bias0)).max(vlo).min(vhi).intoArray(c, o0);
+      va.fma(c01, FloatVector.broadcast(S, bias0)).max(vlo).min(vhi).intoArray(c, o0 + L);
+      va.fma(c10, FloatVector.broadcast(S, bias1)).max(vlo).min(vhi).intoArray(c, o1);
+      va.fma(c11, FloatVector.broadcast(S, bias1)).max(vlo).min(vhi).intoArray(c, o1 + L);
+      va.fma(c20, FloatVector.broadcast(S, bias2)).max(vlo).min(vhi).intoArray(c, o2);
+      va.fma(c21, FloatVector.broadcast(S, bias2)).max(vlo).min(vhi).intoArray(c, o2 + L);
+      va.fma(c30, FloatVector.broadcast(S, bias3)).max(vlo).min(vhi).intoArray(c, o3);
+      va.fma(c31, FloatVector.broadcast(S, bias3)).max(vlo).min(vhi).intoArray(c, o3 + L);
+      va.fma(c40, FloatVector.broadcast(S, bias4)).max(vlo).min(vhi).intoArray(c, o4);
+      va.fma(c41, FloatVector.broadcast(S, bias4)).max(vlo).min(vhi).intoArray(c, o4 + L);
+      va.fma(c50, FloatVector.broadcast(S, bias5)).max(vlo).min(vhi).intoArray(c, o5);
+      va.fma(c51, FloatVector.broadcast(S, bias5)).max(vlo).min(vhi).intoArray(c, o5 + L);
+    } else {
+      FloatVector vb = FloatVector.broadcast(S, beta);
+      va.fma(c00, FloatVector.fromArray(S, c, o0).fma(vb, FloatVector.broadcast(S, bias0))).max(vlo).min(vhi).intoArray(c, o0);
+      va.fma(c01, FloatVector.fromArray(S, c, o0 + L).fma(vb, FloatVector.broadcast(S, bias0))).max(vlo).min(vhi).intoArray(c, o0 + L);
+      va.fma(c10, FloatVector.fromArray(S, c, o1).fma(vb, FloatVector.broadcast(S, bias1))).max(vlo).min(vhi).intoArray(c, o1);
+      va.fma(c11, FloatVector.fromArray(S, c, o1 + L).fma(vb, FloatVector.broadcast(S, bias1))).max(vlo).min(vhi).intoArray(c, o1 + L);
+      va.fma(c20, FloatVector.fromArray(S, c, o2).fma(vb, FloatVector.broadcast(S, bias2))).max(vlo).min(vhi).intoArray(c, o2);
+      va.fma(c21, FloatVector.fromArray(S, c, o2 + L).fma(vb, FloatVector.broadcast(S, bias2))).max(vlo).min(vhi).intoArray(c, o2 + L);
+      va.fma(c30, FloatVector.fromArray(S, c, o3).fma(vb, FloatVector.broadcast(S, bias3))).max(vlo).min(vhi).intoArray(c, o3);
+      va.fma(c31, FloatVector.fromArray(S, c, o3 + L).fma(vb, FloatVector.broadcast(S, bias3))).max(vlo).min(vhi).intoArray(c, o3 + L);
+      va.fma(c40, FloatVector.fromArray(S, c, o4).fma(vb, FloatVector.broadcast(S, bias4))).max(vlo).min(vhi).intoArray(c, o4);
+      va.fma(c41, FloatVector.fromArray(S, c, o4 + L).fma(vb, FloatVector.broadcast(S, bias4))).max(vlo).min(vhi).intoArray(c, o4 + L);
+      va.fma(c50, FloatVector.fromArray(S, c, o5).fma(vb, FloatVector.broadcast(S, bias5))).max(vlo).min(vhi).intoArray(c, o5);
+      va.fma(c51, FloatVector.fromArray(S, c, o5 + L).fma(vb, FloatVector.broadcast(S, bias5))).max(vlo).min(vhi).intoArray(c, o5 + L);
+    }
+  }
+
+  @Override
+  public void computeRowsHalf(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
+    FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S), c20 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c40 = FloatVector.zero(S), c50 = FloatVector.zero(S);
+    // Six accumulators are too few to keep two FMA pipes busy at four cycles' latency: odd k steps go to six more.
+    FloatVector d00 = FloatVector.zero(S), d10 = FloatVector.zero(S), d20 = FloatVector.zero(S);
+    FloatVector d30 = FloatVector.zero(S), d40 = FloatVector.zero(S), d50 = FloatVector.zero(S);
+    int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+    int p = 0;
+    for (; p < kc - 1; p += 2) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+      FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + NR);
+      c00 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c00);
+      d00 = FloatVector.broadcast(S, a[a0 + p + 1]).fma(b1, d00);
+      c10 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, c10);
+      d10 = FloatVector.broadcast(S, a[a1 + p + 1]).fma(b1, d10);
+      c20 = FloatVector.broadcast(S, a[a2 + p]).fma(b0, c20);
+      d20 = FloatVector.broadcast(S, a[a2 + p + 1]).fma(b1, d20);
+      c30 = FloatVector.broadcast(S, a[a3 + p]).fma(b0, c30);
+      d30 = FloatVector.broadcast(S, a[a3 + p + 1]).fma(b1, d30);
+      c40 = FloatVector.broadcast(S, a[a4 + p]).fma(b0, c40);
+      d40 = FloatVector.broadcast(S, a[a4 + p + 1]).fma(b1, d40);
+      c50 = FloatVector.broadcast(S, a[a5 + p]).fma(b0, c50);
+      d50 = FloatVector.broadcast(S, a[a5 + p + 1]).fma(b1, d50);
+    }
+    for (; p < kc; p++) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+      c00 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c00);
+      c10 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, c10);
+      c20 = FloatVector.broadcast(S, a[a2 + p]).fma(b0, c20);
+      c30 = FloatVector.broadcast(S, a[a3 + p]).fma(b0, c30);
+      c40 = FloatVector.broadcast(S, a[a4 + p]).fma(b0, c40);
+      c50 = FloatVector.broadcast(S, a[a5 + p]).fma(b0, c50);
+    }
+    c00 = c00.add(d00);
+    c10 = c10.add(d10);
+    c20 = c20.add(d20);
+    c30 = c30.add(d30);
+    c40 = c40.add(d40);
+    c50 = c50.add(d50);
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector vlo = FloatVector.broadcast(S, lo);
     FloatVector vhi = FloatVector.broadcast(S, hi);

@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
  * same seeded data: OpenBLAS through dev.ludovic.netlib's native (JNI) path, netlib's pure-Java
  * BLAS and a naive i-k-j loop. Square sizes ({@code --sizes}) and M x K x N shapes
  * ({@code --shapes 64x576x3136,...}, or {@code resnet18} for the four ResNet-18 GEMMs: each 3x3
- * stage's im2col GEMM at batch 1). Not a test; run it with
+ * stage's im2col GEMM at batch 1; {@code mobilenetv2} for five of MobileNetV2's 1x1 expand layers, K = 16 to 160). Not a test; run it with
  * {@code scripts/bench gemm [--sizes 256,512,1024] [--shapes resnet18] [--threads 1] [--reps 5]},
  * which also pins and reports OpenBLAS's threads and core type.
  *
@@ -41,7 +41,7 @@ public final class GemmBench {
         case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
         case "--reps" -> reps = Integer.parseInt(value(args, ++i, "--reps"));
         default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-            + "'; expected --sizes a,b,c --shapes MxKxN,...|resnet18 --threads N --reps N");
+            + "'; expected --sizes a,b,c --shapes MxKxN,...|resnet18|mobilenetv2 --threads N --reps N");
       }
     }
     if (sizes == null) {
@@ -247,7 +247,7 @@ public final class GemmBench {
     return sizes;
   }
 
-  /** "resnet18" or comma-separated MxKxN triples. */
+  /** "resnet18", "mobilenetv2" or comma-separated MxKxN triples. */
   private static List<int[]> parseShapes(String csv) {
     List<int[]> shapes = new ArrayList<>();
     for (String part : csv.split(",")) {
@@ -258,9 +258,15 @@ public final class GemmBench {
             new int[] {256, 2304, 196}, new int[] {512, 4608, 49}));
         continue;
       }
+      if (s.equals("mobilenetv2")) {
+        // (M, K, N) of MobileNetV2's 1x1 expand layers at batch 1 (small K): 6 * inC, inC, H*W.
+        shapes.addAll(List.of(new int[] {96, 16, 12544}, new int[] {144, 24, 3136}, new int[] {192, 32, 784},
+            new int[] {384, 64, 196}, new int[] {960, 160, 49}));
+        continue;
+      }
       String[] mkn = s.split("x");
       if (mkn.length != 3) {
-        throw new IllegalArgumentException("--shapes: expected MxKxN or resnet18, got '" + s + "'");
+        throw new IllegalArgumentException("--shapes: expected MxKxN, resnet18 or mobilenetv2, got '" + s + "'");
       }
       shapes.add(new int[] {Integer.parseInt(mkn[0]), Integer.parseInt(mkn[1]),
           Integer.parseInt(mkn[2])});

@@ -137,10 +137,9 @@ public final class FileIngest {
     Map<String, String> scan = new HashMap<>(Map.of("spark.sql.files.openCostInBytes", String.valueOf(64 << 10),
         "spark.sql.files.minPartitionNum", String.valueOf(2 * spark.sparkContext().defaultParallelism())));
     scan.keySet().removeIf(spark.conf()::contains);
-    // A tensor's bytes never repeat: no dictionary for them (Parquet would hash each before giving up).
     SessionSettings.during(spark, scan, () -> {
       samples.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-          .option("parquet.enable.dictionary#" + TensorRows.DATA, "false").parquet(output);
+          .options(TensorRows.WRITE_OPTIONS).parquet(output);
       return null;
     });
   }
@@ -149,7 +148,8 @@ public final class FileIngest {
   private static RunSummary finish(SparkSession spark, Dataset<Row> quarantine, String output, boolean overwrite,
       long start, long files) {
     String quarantinePath = InferenceJob.defaultQuarantine(output);
-    quarantine.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(quarantinePath);
+    quarantine.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).options(TensorRows.WRITE_OPTIONS)
+        .parquet(quarantinePath);
     double seconds = (System.nanoTime() - start) / 1e9;
     long samples = spark.read().parquet(output).count();
     long quarantined = spark.read().parquet(quarantinePath).count();

@@ -47,7 +47,7 @@ public final class IdxIngest {
           : RowFactory.create(tensor.get(0), tensor.get(1), tensor.get(2), tensor.get(3), classes.data()[i] & 0xFF));
     }
     spark.createDataFrame(rows, schema).write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-        .parquet(output);
+        .options(TensorRows.WRITE_OPTIONS).parquet(output);
     return new RunSummary("ingest", n, n, 0, 0, (System.nanoTime() - start) / 1e9, output, "-", null, null);
   }
 }

@@ -57,7 +57,7 @@ final class Synth implements Callable<Integer> {
             }
             return TensorRows.rawRow("s" + i, sampleShape, type, data);
           }, Encoders.row(TensorRows.SCHEMA))
-          .write().mode(SaveMode.Overwrite).parquet(output);
+          .write().mode(SaveMode.Overwrite).options(TensorRows.WRITE_OPTIONS).parquet(output);
       System.out.println(new RunSummary("synth", count, count, 0, 0, (System.nanoTime() - start) / 1e9, output, "-",
           null, null));
     }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
@@ -39,6 +40,15 @@ public final class TensorRows {
       DataTypes.createStructField(DTYPE, DataTypes.StringType, true),
       DataTypes.createStructField(DATA, DataTypes.BinaryType, true),
       DataTypes.createStructField(ERROR, DataTypes.StringType, false)));
+
+  /**
+   * Parquet settings for writing tensor rows, whose values are large (a 3 x 224 x 224 float image is 600 KB):
+   * the page size is checked after every row, not after 100 (100 such rows made 60 MB pages, copied as their
+   * buffers doubled, then compressed in one piece), and the data column has no dictionary (its values never
+   * repeat, and Parquet would hash each one before giving up).
+   */
+  public static final Map<String, String> WRITE_OPTIONS = Map.of("parquet.page.size.row.check.min", "1",
+      "parquet.page.size.row.check.max", "1000", "parquet.enable.dictionary#" + DATA, "false");
 
   private TensorRows() {}
 

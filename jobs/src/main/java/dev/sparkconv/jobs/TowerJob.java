@@ -154,11 +154,12 @@ public final class TowerJob {
 
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
       var writer = spark.createDataFrame(out, format.schema(nodes.length > 0)).withColumn(InferenceJob.MODEL,
-          lit(opts.fingerprint())).write().mode(save);
+          lit(opts.fingerprint())).write().mode(save).options(TensorRows.WRITE_OPTIONS);
       (nodes.length == 0 ? writer : writer.partitionBy(InferenceJob.NODE)).parquet(opts.output());
       input.mapPartitions((MapPartitionsFunction<Row, Row>) it -> refusals(it, shape),
               Encoders.row(TensorRows.QUARANTINE_SCHEMA))
-          .write().mode(save == SaveMode.Append ? SaveMode.Overwrite : save).parquet(opts.quarantine());
+          .write().mode(save == SaveMode.Append ? SaveMode.Overwrite : save).options(TensorRows.WRITE_OPTIONS)
+          .parquet(opts.quarantine());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     try {

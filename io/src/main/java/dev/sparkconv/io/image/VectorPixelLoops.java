@@ -16,14 +16,7 @@ public final class VectorPixelLoops implements PixelLoops { // public: Kernels l
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
   private static final int L = I.length();
   private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-  private static final int[] EVERY_THIRD = new int[L];
   private static final ScalarPixelLoops SCALAR = new ScalarPixelLoops();
-
-  static {
-    for (int i = 0; i < L; i++) {
-      EVERY_THIRD[i] = 3 * i;
-    }
-  }
 
   public VectorPixelLoops() {}
 
@@ -83,32 +76,44 @@ public final class VectorPixelLoops implements PixelLoops { // public: Kernels l
     }
   }
 
+  /**
+   * Each row is split into Y, Cb - 128 and Cr - 128 ints first, then each colour is its own short loop: one loop
+   * computing all three (three gathers and some forty vector operations) outgrew C2's inlining budget, and its
+   * vector operations ran as allocating Java code.
+   */
   @Override
   public void ycbcrToRgb(byte[] src, int at, int stride, int w, int h, byte[] out) {
     int n = w * h;
-    int bound = w - w % L;
-    int[] row = new int[3 * w];
+    int[] luma = new int[w];
+    int[] cb = new int[w];
+    int[] cr = new int[w];
     for (int y = 0; y < h; y++) {
-      int from = at + y * stride;
-      for (int x = 0; x < row.length; x++) {
-        row[x] = src[from + x] & 0xFF;
+      for (int x = 0, p = at + y * stride; x < w; x++, p += 3) {
+        luma[x] = src[p] & 0xFF;
+        cb[x] = (src[p + 1] & 0xFF) - 128;
+        cr[x] = (src[p + 2] & 0xFF) - 128;
       }
       int i = y * w;
-      for (int x = 0; x < bound; x += L) {
-        IntVector luma = IntVector.fromArray(I, row, 3 * x, EVERY_THIRD, 0);
-        IntVector cb = IntVector.fromArray(I, row, 3 * x + 1, EVERY_THIRD, 0).sub(128);
-        IntVector cr = IntVector.fromArray(I, row, 3 * x + 2, EVERY_THIRD, 0).sub(128);
-        IntVector half = IntVector.broadcast(I, YCbCr.ONE_HALF);
-        clipToBytes(luma.add(cr.mul(YCbCr.CR_TO_R).add(half).lanewise(VectorOperators.ASHR, YCbCr.SCALE_BITS)), out,
-            i + x);
-        clipToBytes(luma.add(cb.mul(-YCbCr.CB_TO_G).add(half).add(cr.mul(-YCbCr.CR_TO_G))
-            .lanewise(VectorOperators.ASHR, YCbCr.SCALE_BITS)), out, n + i + x);
-        clipToBytes(luma.add(cb.mul(YCbCr.CB_TO_B).add(half).lanewise(VectorOperators.ASHR, YCbCr.SCALE_BITS)), out,
-            2 * n + i + x);
+      plusScaled(luma, cr, YCbCr.CR_TO_R, null, 0, w, out, i);
+      plusScaled(luma, cb, -YCbCr.CB_TO_G, cr, -YCbCr.CR_TO_G, w, out, n + i);
+      plusScaled(luma, cb, YCbCr.CB_TO_B, null, 0, w, out, 2 * n + i);
+    }
+  }
+
+  /** {@code out[at + x] = clip8(luma + ((a * ka + b * kb + ONE_HALF) >> SCALE_BITS))}, libjpeg's colour step. */
+  private static void plusScaled(int[] luma, int[] a, int ka, int[] b, int kb, int w, byte[] out, int at) {
+    int bound = w - w % L;
+    for (int x = 0; x < bound; x += L) {
+      IntVector sum = IntVector.fromArray(I, a, x).mul(ka).add(YCbCr.ONE_HALF);
+      if (b != null) {
+        sum = sum.add(IntVector.fromArray(I, b, x).mul(kb));
       }
-      for (int x = bound, p = 3 * bound; x < w; x++, p += 3) {
-        YCbCr.toRgb(out, n, i + x, row[p], row[p + 1], row[p + 2]);
-      }
+      clipToBytes(IntVector.fromArray(I, luma, x).add(sum.lanewise(VectorOperators.ASHR, YCbCr.SCALE_BITS)), out,
+          at + x);
+    }
+    for (int x = bound; x < w; x++) {
+      int v = luma[x] + ((a[x] * ka + (b == null ? 0 : b[x] * kb) + YCbCr.ONE_HALF) >> YCbCr.SCALE_BITS);
+      out[at + x] = (byte) (v < 0 ? 0 : Math.min(v, 255));
     }
   }
 

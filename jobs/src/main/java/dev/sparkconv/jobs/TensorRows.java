@@ -44,11 +44,13 @@ public final class TensorRows {
   /**
    * Parquet settings for writing tensor rows, whose values are large (a 3 x 224 x 224 float image is 600 KB):
    * the page size is checked after every row, not after 100 (100 such rows made 60 MB pages, copied as their
-   * buffers doubled, then compressed in one piece), and the data column has no dictionary (its values never
-   * repeat, and Parquet would hash each one before giving up).
+   * buffers doubled, then compressed in one piece), and the data column has neither a dictionary (its values
+   * never repeat, and Parquet would hash each one before giving up) nor min/max statistics (meaningless for
+   * tensor bytes, and each new minimum or maximum copied a whole value).
    */
   public static final Map<String, String> WRITE_OPTIONS = Map.of("parquet.page.size.row.check.min", "1",
-      "parquet.page.size.row.check.max", "1000", "parquet.enable.dictionary#" + DATA, "false");
+      "parquet.page.size.row.check.max", "1000", "parquet.enable.dictionary#" + DATA, "false",
+      "parquet.column.statistics.enabled#" + DATA, "false");
 
   private TensorRows() {}
 

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkconv.io.NpyArray;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.TreeSet;
 public record Preprocess(int[] resize, PilResize.Filter interpolation, int[] crop, double scale, float[] mean,
     float[] std, boolean bgr) implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final VarHandle FLOAT_LE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final Set<String> FIELDS = Set.of("resize", "interpolation", "crop", "scale", "mean", "std",
       "channel_order");
   /** Resize(256), CenterCrop(224), ToTensor, Normalize with the ImageNet statistics. */
@@ -176,9 +178,10 @@ public record Preprocess(int[] resize, PilResize.Filter interpolation, int[] cro
     int wh = window.height();
     int ww = window.width();
     float divisor = (float) (1.0 / scale);
-    float[] out = new float[channels * ch * cw];
+    byte[] out = new byte[channels * ch * cw * 4]; // float32 little-endian, written in place
     float[] lut = new float[256];
     byte[] src = window.data();
+    boolean padded = wh < ch || ww < cw;
     for (int c = 0; c < channels; c++) {
       float m = mean[mean.length == 1 ? 0 : c];
       float s = std[std.length == 1 ? 0 : c];
@@ -186,19 +189,19 @@ public record Preprocess(int[] resize, PilResize.Filter interpolation, int[] cro
         lut[v] = (v / divisor - m) / s; // the float32 steps ToTensor and Normalize take, once per level
       }
       int plane = c * ch * cw;
-      java.util.Arrays.fill(out, plane, plane + ch * cw, lut[0]); // CenterCrop's zero padding
+      for (int i = plane; padded && i < plane + ch * cw; i++) {
+        FLOAT_LE.set(out, 4 * i, lut[0]); // CenterCrop's zero padding
+      }
       int from = (bgr ? channels - 1 - c : c) * wh * ww;
       for (int y = 0; y < wh; y++) {
         int o = plane + (y + dy) * cw + dx;
         int in = from + y * ww;
         for (int x = 0; x < ww; x++) {
-          out[o + x] = lut[src[in + x] & 0xFF];
+          FLOAT_LE.set(out, 4 * (o + x), lut[src[in + x] & 0xFF]);
         }
       }
     }
-    ByteBuffer bytes = ByteBuffer.allocate(out.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asFloatBuffer().put(out);
-    return new NpyArray(new int[] {channels, ch, cw}, NpyArray.FLOAT32, bytes.array());
+    return new NpyArray(new int[] {channels, ch, cw}, NpyArray.FLOAT32, out);
   }
 
   private static int[] ints(JsonNode v, String source, String field, boolean square) {

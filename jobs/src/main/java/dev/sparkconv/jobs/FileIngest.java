@@ -1,5 +1,8 @@
 package dev.sparkconv.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.sparkconv.io.BadRecordException;
 import dev.sparkconv.io.FileDecoder;
 import dev.sparkconv.io.video.FrameFolderDecoder;
@@ -42,6 +45,8 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class FileIngest {
   public static final String LENGTH = "length";
+  /** A refused file's path relative to the root, while its bytes are read again. */
+  private static final String SOURCE = "source";
   private static final StructType QUARANTINE = TensorRows.QUARANTINE_SCHEMA
       .add(DataTypes.createStructField(LENGTH, DataTypes.LongType, false));
 
@@ -159,35 +164,38 @@ public final class FileIngest {
 
   /**
    * Quarantine rows for the refusals: files keep their bytes, read again from the source (the same
-   * reader, so the same file system and options), frame folders do not.
+   * reader, so the same file system and options), frame folders do not. A file that cannot be read again
+   * (deleted since) still has its row, without bytes: no refusal is lost.
    */
   private static Dataset<Row> refused(SparkSession spark, String root, Collection<Refusal> refusals) {
-    List<Row> rows = new ArrayList<>();
-    Map<String, Refusal> byFile = new HashMap<>();
+    List<Row> folders = new ArrayList<>();
+    List<Row> files = new ArrayList<>();
     for (Refusal r : refusals) {
-      if (r.file == null) {
-        rows.add(quarantineRow(r, null));
-      } else {
-        byFile.put(r.file, r);
-      }
+      (r.file == null ? folders : files).add(RowFactory.create(r.file, r.id, r.reason, r.length));
     }
-    Dataset<Row> kept = spark.createDataFrame(rows, QUARANTINE);
-    if (byFile.isEmpty()) {
-      return kept;
+    StructType refusal = DataTypes.createStructType(List.of(
+        DataTypes.createStructField(SOURCE, DataTypes.StringType, true),
+        DataTypes.createStructField(TensorRows.ID, DataTypes.StringType, false),
+        DataTypes.createStructField(TensorRows.ERROR, DataTypes.StringType, false),
+        DataTypes.createStructField(LENGTH, DataTypes.LongType, false)));
+    Dataset<Row> kept = spark.createDataFrame(folders, refusal).withColumn(TensorRows.DATA, lit(null).cast("binary"));
+    if (!files.isEmpty()) {
+      StructType bytes = DataTypes.createStructType(List.of(
+          DataTypes.createStructField(SOURCE, DataTypes.StringType, false),
+          DataTypes.createStructField(TensorRows.DATA, DataTypes.BinaryType, true)));
+      // Refused files are few: the driver checks which are still there, since one missing path fails a load.
+      String[] present = files.stream().map(r -> root + r.getString(0)).filter(path -> exists(spark, path))
+          .map(FileIngest::literalGlob).toArray(String[]::new);
+      Dataset<Row> reread = present.length == 0 ? spark.createDataFrame(List.of(), bytes)
+          : spark.read().format("binaryFile").load(present).select("path", "content")
+              .map((MapFunction<Row, Row>) f -> RowFactory.create(relativeId(root, f.getString(0)), f.get(1)),
+                  Encoders.row(bytes));
+      kept = kept.union(spark.createDataFrame(files, refusal).join(reread, SOURCE, "left")
+          .select(SOURCE, TensorRows.ID, TensorRows.ERROR, LENGTH, TensorRows.DATA));
     }
-    Map<String, Refusal> wanted = byFile; // few, and shipped with the task
-    Dataset<Row> reread = spark.read().format("binaryFile")
-        .load(byFile.keySet().stream().map(file -> literalGlob(root + file)).toArray(String[]::new))
-        .select("path", "content")
-        .flatMap((FlatMapFunction<Row, Row>) file -> {
-          Refusal r = wanted.get(relativeId(root, file.getString(0)));
-          return (r == null ? List.<Row>of() : List.of(quarantineRow(r, (byte[]) file.get(1)))).iterator();
-        }, Encoders.row(QUARANTINE));
-    return kept.union(reread);
-  }
-
-  private static Row quarantineRow(Refusal r, byte[] content) {
-    return RowFactory.create(r.id, null, null, content, r.reason, r.length);
+    return kept.select(col(TensorRows.ID), lit(null).cast(TensorRows.QUARANTINE_SCHEMA.apply(TensorRows.SHAPE).dataType())
+            .as(TensorRows.SHAPE), lit(null).cast("string").as(TensorRows.DTYPE), col(TensorRows.DATA),
+        col(TensorRows.ERROR), col(LENGTH));
   }
 
   /**
@@ -213,6 +221,15 @@ public final class FileIngest {
       }
     }
     return spark.createDataFrame(rows, QUARANTINE);
+  }
+
+  private static boolean exists(SparkSession spark, String path) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("file " + path + ": " + e.getMessage(), e);
+    }
   }
 
   /** A path that Spark's loader takes literally: Hadoop's glob characters escaped. */

@@ -153,6 +153,34 @@ class IngestTest {
   }
 
   @Test
+  void aRefusedFileDeletedBeforeItsBytesAreReadAgainKeepsItsQuarantineRow() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("vanishing"));
+    Files.write(in.resolve("kept.bin"), new byte[] {1, 2, 3});
+    Files.write(in.resolve("gone.bin"), new byte[] {4, 5});
+    String folder = in.toString();
+    FileDecoder refuseAll = (id, content) -> {
+      if (id.equals("gone.bin")) {
+        try {
+          Files.delete(Path.of(folder, id));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      throw new dev.sparkconv.io.BadRecordException(id, "content", "is refused by this test");
+    };
+    String out = tmp.resolve("vanishing.parquet").toString();
+    RunSummary summary = FileIngest.run(spark, refuseAll, new FileIngest.Source(folder, null), out, false);
+
+    assertEquals(2, summary.quarantined());
+    Map<String, Row> refused = byId(InferenceJob.defaultQuarantine(out));
+    assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) refused.get("kept.bin").get(refused.get("kept.bin").fieldIndex("data")));
+    Row gone = refused.get("gone.bin");
+    assertEquals(null, gone.get(gone.fieldIndex("data")), "its bytes are gone");
+    assertEquals(2, gone.getLong(gone.fieldIndex(FileIngest.LENGTH)));
+    assertTrue(gone.getString(gone.fieldIndex("error")).contains("is refused by this test"));
+  }
+
+  @Test
   void eachFolderOfFramesIsOneVideo() throws Exception {
     Path frames = FIXTURES.resolve("video/frames_56x40");
     Path root = tmp.resolve("frames");

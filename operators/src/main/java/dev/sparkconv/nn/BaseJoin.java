@@ -48,7 +48,6 @@ abstract class BaseJoin extends NamedOperator implements Join {
    */
   abstract void run(float[][] in, float[] out, int batch, int[][] shapes, ExecutionContext ctx);
 
-  /** "layer 'a' (add)", the prefix ShapeException also uses. */
   /** Refuses fewer than {@code min} or more than {@code max} inputs, or inputs of different ranks. */
   final int checkInputs(int[][] shapes, int min, int max) {
     String count = min == max ? "exactly " + min : "at least " + min;
@@ -61,6 +60,21 @@ abstract class BaseJoin extends NamedOperator implements Join {
       }
     }
     return shapes[0].length;
+  }
+
+  /** The shape {@code min..max} inputs broadcast to: along each axis the sizes are equal or 1 (NumPy's rule). */
+  final int[] broadcastShape(int[][] shapes, int min, int max) {
+    int rank = checkInputs(shapes, min, max);
+    int[] out = shapes[0].clone();
+    for (int[] s : shapes) {
+      for (int a = 0; a < rank; a++) {
+        if (s[a] != out[a] && s[a] != 1 && out[a] != 1) {
+          throw new ShapeException(this, "inputs whose sizes are equal or 1 along each axis (broadcasting)", shapes);
+        }
+        out[a] = Math.max(out[a], s[a]);
+      }
+    }
+    return out;
   }
 
   /** A per-sample axis in [-rank, rank) as an index in [0, rank). */

@@ -22,17 +22,7 @@ abstract class ElementwiseJoin extends BaseJoin {
 
   @Override
   public final int[] outputShape(int[][] shapes) {
-    int rank = checkInputs(shapes, 2, maxInputs);
-    int[] out = shapes[0].clone();
-    for (int[] s : shapes) {
-      for (int a = 0; a < rank; a++) {
-        if (s[a] != out[a] && s[a] != 1 && out[a] != 1) {
-          throw new ShapeException(this, "inputs whose sizes are equal or 1 along each axis (broadcasting)", shapes);
-        }
-        out[a] = Math.max(out[a], s[a]);
-      }
-    }
-    return out;
+    return broadcastShape(shapes, 2, maxInputs);
   }
 
   @Override

@@ -122,6 +122,11 @@ public final class Cli {
     @Option(names = "--summary", description = "Also write the run summary as JSON to this file.")
     Path summary;
 
+    @Option(names = "--compression", paramLabel = "CODEC", description = "Parquet codec of the tensors: "
+        + "uncompressed, snappy, zstd, lz4_raw, gzip (default: the session's " + FileIngest.CODEC_CONF + " if set, "
+        + "else uncompressed: decoded pixels barely compress, and compressing float32 costs as much as decoding).")
+    String compression;
+
     @CommandLine.ArgGroup(exclusive = false, heading = "Video (--format video | frames):%n")
     VideoOptions video;
 
@@ -145,6 +150,9 @@ public final class Cli {
       }
       var source = new FileIngest.Source(input, glob);
       try (SparkSession session = Sessions.open("ingest", spark.master)) {
+        if (compression != null) {
+          session.conf().set(FileIngest.CODEC_CONF, compression);
+        }
         RunSummary result = switch (format) {
           case npy -> FileIngest.run(session, new NpyDecoder(), source, output, spark.overwrite);
           case image -> FileIngest.run(session, image.decoder(), source, output, spark.overwrite);

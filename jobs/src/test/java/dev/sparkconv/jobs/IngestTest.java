@@ -21,6 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +55,20 @@ class IngestTest {
         .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("id")), r -> r));
   }
 
+  /** The codecs of every column chunk in the Parquet files under {@code dir}. */
+  private static java.util.Set<CompressionCodecName> codecs(String dir) throws Exception {
+    java.util.Set<CompressionCodecName> codecs = new java.util.HashSet<>();
+    try (var files = Files.list(Path.of(dir))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        try (var reader = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()),
+            new Configuration()))) {
+          reader.getFooter().getBlocks().forEach(b -> b.getColumns().forEach(c -> codecs.add(c.getCodec())));
+        }
+      }
+    }
+    return codecs;
+  }
+
   /** What the decoder gives for a file in this JVM, keyed by sample id. */
   private static Map<String, FileDecoder.Sample> expected(FileDecoder decoder, Path root, String... files)
       throws Exception {
@@ -71,8 +89,15 @@ class IngestTest {
     }
     VideoDecoder decoder = new VideoDecoder(ClipSpec.of(4, 2).withClipStride(3));
     String out = tmp.resolve("clips.parquet").toString();
-    RunSummary summary = FileIngest.run(spark, decoder, new FileIngest.Source(tmp.resolve("videos").toString(), null),
-        out, false);
+    spark.conf().set(FileIngest.CODEC_CONF, "zstd"); // the session's codec wins over ingest's default
+    RunSummary summary;
+    try {
+      summary = FileIngest.run(spark, decoder, new FileIngest.Source(tmp.resolve("videos").toString(), null), out,
+          false);
+    } finally {
+      spark.conf().unset(FileIngest.CODEC_CONF);
+    }
+    assertEquals(java.util.Set.of(CompressionCodecName.ZSTD), codecs(out));
 
     Map<String, FileDecoder.Sample> want = expected(decoder, tmp.resolve("videos"), "baseline.mp4", "nested/high.mov");
     assertEquals(5, summary.in());
@@ -118,7 +143,9 @@ class IngestTest {
     RunSummary ingest = FileIngest.run(spark, new ImageDecoder(), root, raw, false);
     assertEquals(good.size() + bad.size(), ingest.in());
     assertTrue(!spark.conf().contains("spark.sql.files.minPartitionNum")
-        && !spark.conf().contains("spark.sql.files.openCostInBytes"), "the scan's settings are the session's again");
+        && !spark.conf().contains("spark.sql.files.openCostInBytes") && !spark.conf().contains(FileIngest.CODEC_CONF),
+        "the scan's settings are the session's again");
+    assertEquals(java.util.Set.of(CompressionCodecName.UNCOMPRESSED), codecs(raw));
     assertEquals(bad.size(), ingest.quarantined(), () -> byId(InferenceJob.defaultQuarantine(raw)).keySet().toString());
     Map<String, FileDecoder.Sample> want = expected(new ImageDecoder(), in.getParent(), good.toArray(String[]::new));
     Map<String, Row> got = byId(raw);

@@ -4,6 +4,7 @@ import dev.sparkconv.kernel.Axpy;
 import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.kernel.Kernels;
+import dev.sparkconv.kernel.Nchwc;
 import dev.sparkconv.tensor.Shapes;
 
 /**
@@ -20,6 +21,16 @@ import dev.sparkconv.tensor.Shapes;
 final class ConvPlan {
   /** {@code -Dsparkconv.winograd=false} turns Winograd off (every 3x3 stride-1 layer then runs im2col + GEMM). */
   static final boolean WINOGRAD_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.winograd"));
+  /**
+   * {@code -Dsparkconv.blocked=false} keeps every activation in plain layout (no NCHWc region is planned, see
+   * {@link ExecutionPlan}).
+   */
+  static final boolean BLOCKED_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.blocked"));
+  /**
+   * Blocked pointwise: input floats per chunk of positions that every output block is computed for before the next
+   * chunk (64 KB, so the chunk's input stays in L2 beside one pair's weights); at least one 6-position tile.
+   */
+  static final int BLOCKED_POINTWISE_CHUNK_FLOATS = 16 * 1024;
   /**
    * Below this many 2x2 tiles in the batch Winograd's 16 GEMMs are too narrow to pay for the transforms
    * (measured: 512 channels at 7x7, 16 tiles, 86 effective GFLOPS against 74 with im2col; 64 at 8x8 even).
@@ -82,8 +93,14 @@ final class ConvPlan {
   final float lo;
   final float hi;
   final Axpy axpy;
+  /** The blocked (NCHWc) kernels when this plan reads and writes that layout, else null. */
+  final Nchwc nchwc;
+  /** Blocked: the depthwise geometry, the packed weights and padded bias, the pointwise chunk. */
+  private final Nchwc.Window window;
+  private final Conv.BlockedWeights blocked;
+  private final int pointwiseChunk;
 
-  private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm) {
+  private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
     this.conv = conv;
     this.lo = lo;
     this.hi = hi;
@@ -115,19 +132,50 @@ final class ConvPlan {
     this.rowsSize = depthwise
         ? Math.max(2 * outDims[2], outDims[1] * ConvKernels.depthwisePhasePitch(outDims, k, s, d)) : 0;
     this.winogradWeights = winograd ? conv.winogradWeights(gemm) : null;
-    boolean gemmPath = algorithm != Algorithm.DEPTHWISE && winogradFromBatch > 1;
+    boolean gemmPath = algorithm != Algorithm.DEPTHWISE && winogradFromBatch > 1 && nchwc == null;
     this.packed = gemmPath ? conv.packedWeights(gemm) : null;
     int outPerGroup = conv.outChannels / conv.groups;
     this.epilogues = new Epilogue[conv.groups];
     for (int g = 0; g < conv.groups; g++) {
       epilogues[g] = Epilogue.of(conv.bias, g * outPerGroup, lo, hi);
     }
-    this.axpy = depthwise ? Kernels.axpy() : null;
+    this.axpy = depthwise && nchwc == null ? Kernels.axpy() : null;
+    this.nchwc = nchwc;
+    if (nchwc != null && !blockedApplies(conv, sample)) {
+      throw new IllegalArgumentException(conv.name() + ": no blocked kernel for this convolution");
+    }
+    int b = nchwc == null ? 1 : nchwc.block();
+    this.blocked = nchwc == null ? null : conv.blockedWeights(b, depthwise);
+    this.window = nchwc != null && depthwise ? new Nchwc.Window(Nchwc.blocks(conv.inChannels, b), dims[1], dims[2],
+        outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], pad[1], pad[2]) : null;
+    this.pointwiseChunk = Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
   }
 
   /** The plan of {@code conv} on per-sample input {@code sample}, its output clamped to [lo, hi]. */
   static ConvPlan of(Conv conv, int[] sample, float lo, float hi, Gemm gemm) {
-    return new ConvPlan(conv, sample, lo, hi, gemm);
+    return new ConvPlan(conv, sample, lo, hi, gemm, null);
+  }
+
+  /**
+   * The same in blocked layout: input and output in {@code nchwc}'s NCHWc, as the network's plan lays them out.
+   * Only where {@link #blockedApplies}.
+   */
+  static ConvPlan blocked(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
+    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc);
+  }
+
+  /**
+   * Whether {@code conv} has a blocked kernel that beats its plain path on per-sample input {@code sample}: 2-D,
+   * zero padding, and depthwise (groups == inC == outC) or pointwise (1x1 stride 1, groups 1).
+   */
+  static boolean blockedApplies(Conv conv, int[] sample) {
+    if (conv.rank != 2 || conv.paddingMode != PaddingMode.ZEROS && !allZero(conv.padBegin, conv.padEnd)) {
+      return false;
+    }
+    boolean depthwise = conv.groups == conv.inChannels && conv.outChannels == conv.groups && conv.groups > 1;
+    boolean pointwise = conv.groups == 1 && allOne(conv.kernel) && allOne(conv.stride)
+        && allZero(conv.padBegin, conv.padEnd);
+    return depthwise || pointwise;
   }
 
   /** The algorithm a batch of {@code batch} samples runs. */
@@ -140,6 +188,10 @@ final class ConvPlan {
    * plan was made (a network's plan) or by the caller. {@code ctx}'s GEMM must have the layout the plan packed for.
    */
   void run(float[] in, float[] out, int batch, ExecutionContext ctx) {
+    if (nchwc != null) {
+      runBlocked(in, out, batch);
+      return;
+    }
     Algorithm how = algorithm(batch);
     if (how == Algorithm.WINOGRAD) {
       Winograd.run(this, in, out, batch, ctx);
@@ -164,6 +216,22 @@ final class ConvPlan {
         ConvKernels.depthwise(this, src, srcOff, out, n * outSize, phases, rows);
       } else {
         gemmSample(src, srcOff, how == Algorithm.POINTWISE, cols, out, n * outSize, ctx.gemm());
+      }
+    }
+  }
+
+  /** The batch in blocked layout, sample by sample. */
+  private void runBlocked(float[] in, float[] out, int batch) {
+    int inSize = nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
+    int positions = outDims[1] * outDims[2];
+    int outSize = nchwc.blockedSize(conv.outChannels, positions);
+    for (int n = 0; n < batch; n++) {
+      if (window != null) {
+        nchwc.depthwise(in, n * inSize, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
+      } else {
+        nchwc.pointwise(in, n * inSize, Nchwc.blocks(conv.inChannels, nchwc.block()), positions, blocked.weights(),
+            blocked.bias(), Nchwc.blocks(conv.outChannels, nchwc.block()), lo, hi, pointwiseChunk, out,
+            n * outSize);
       }
     }
   }
@@ -205,6 +273,9 @@ final class ConvPlan {
 
   @Override
   public String toString() {
+    if (nchwc != null) {
+      return conv.name() + ": " + algorithm + ", blocked";
+    }
     return conv.name() + ": " + (winogradFromBatch <= 1 ? Algorithm.WINOGRAD : algorithm
         + (winogradFromBatch == Integer.MAX_VALUE ? "" : ", WINOGRAD from batch " + winogradFromBatch));
   }

@@ -38,31 +38,49 @@ public final class VectorNchwc implements Nchwc {
   public void depthwise(float[] in, int inOff, Window g, float[] weights, float[] bias, float lo, float hi,
       float[] out, int outOff) {
     int taps = g.kH() * g.kW();
-    // Columns whose every tap lies inside [0, inW): no checks there.
+    // The rows and columns whose every tap lies inside the input: no bounds there.
+    int ohLo = Math.min(g.outH(), (g.padH() + g.sH() - 1) / g.sH());
+    int ohHi = Math.max(ohLo,
+        Math.min(g.outH(), Math.floorDiv(g.inH() - 1 + g.padH() - (g.kH() - 1) * g.dH(), g.sH()) + 1));
     int owLo = Math.min(g.outW(), (g.padW() + g.sW() - 1) / g.sW());
     int owHi = Math.max(owLo,
         Math.min(g.outW(), Math.floorDiv(g.inW() - 1 + g.padW() - (g.kW() - 1) * g.dW(), g.sW()) + 1));
+    if (owHi - owLo < 2) { // the interior goes by pairs of columns
+      owHi = owLo;
+    }
+    boolean k3x3 = g.kH() == 3 && g.kW() == 3;
     for (int cb = 0; cb < g.blocks(); cb++) {
       int ib = inOff + cb * g.inH() * g.inW() * L;
       int ob = outOff + cb * g.outH() * g.outW() * L;
-      if (taps == 9 && g.kW() == 3) {
-        block3x3(in, ib, g, weights, cb * 9 * L, bias, cb * L, lo, hi, out, ob, owLo, owHi);
-        continue;
+      int wb = cb * taps * L;
+      for (int oh = ohLo; k3x3 && owHi > owLo && oh < ohHi; oh++) {
+        interior3x3(in, ib + (oh * g.sH() - g.padH()) * g.inW() * L, g, weights, wb, bias, cb * L, lo, hi, out,
+            ob + oh * g.outW() * L, owLo, owHi);
       }
+      // The border (everything, for other kernels) one position at a time; no vector is live across these calls.
       for (int oh = 0; oh < g.outH(); oh++) {
+        boolean rowInside = k3x3 && oh >= ohLo && oh < ohHi;
         for (int ow = 0; ow < g.outW(); ow++) {
-          edge(in, ib, g, weights, cb * taps * L, bias, cb * L, lo, hi, out, ob, oh, ow);
+          if (rowInside && ow == owLo) {
+            ow = owHi;
+            if (ow == g.outW()) {
+              break;
+            }
+          }
+          edge(in, ib, g, weights, wb, bias, cb * L, lo, hi, out, ob, oh, ow);
         }
       }
     }
   }
 
   /**
-   * One channel block of a 3x3 kernel: its nine weight vectors in registers; outputs whose taps all lie inside the
-   * input two at a time (two independent accumulators), the border through {@link #edge}.
+   * The interior of one output row of one channel block of a 3x3 kernel, from input row {@code r0}: the nine weight
+   * vectors in registers, outputs two at a time (two independent accumulators). One call per row, not per block:
+   * C2 compiles a method after enough calls, and until then the Vector API runs boxed, a hundred times slower.
+   * Calls nothing, so that no vector lives across a call.
    */
-  private static void block3x3(float[] in, int ib, Window g, float[] w, int wb, float[] bias, int bb, float lo,
-      float hi, float[] out, int ob, int owLo, int owHi) {
+  private static void interior3x3(float[] in, int r0, Window g, float[] w, int wb, float[] bias, int bb, float lo,
+      float hi, float[] out, int dstRow, int owLo, int owHi) {
     FloatVector w0 = FloatVector.fromArray(S, w, wb);
     FloatVector w1 = FloatVector.fromArray(S, w, wb + L);
     FloatVector w2 = FloatVector.fromArray(S, w, wb + 2 * L);
@@ -72,76 +90,73 @@ public final class VectorNchwc implements Nchwc {
     FloatVector w6 = FloatVector.fromArray(S, w, wb + 6 * L);
     FloatVector w7 = FloatVector.fromArray(S, w, wb + 7 * L);
     FloatVector w8 = FloatVector.fromArray(S, w, wb + 8 * L);
-    int row = g.inW() * L;
     int dw = g.dW() * L;
     int step = g.sW() * L;
-    for (int oh = 0; oh < g.outH(); oh++) {
-      int ih = oh * g.sH() - g.padH();
-      if (ih < 0 || ih + 2 * g.dH() >= g.inH()) {
-        for (int ow = 0; ow < g.outW(); ow++) {
-          edge(in, ib, g, w, wb, bias, bb, lo, hi, out, ob, oh, ow);
-        }
-        continue;
-      }
-      for (int ow = 0; ow < owLo; ow++) {
-        edge(in, ib, g, w, wb, bias, bb, lo, hi, out, ob, oh, ow);
-      }
-      int r0 = ib + ih * row;
-      int r1 = r0 + g.dH() * row;
-      int r2 = r1 + g.dH() * row;
-      int ow = owLo;
-      for (; ow + 1 < owHi; ow += 2) {
-        int x = (ow * g.sW() - g.padW()) * L;
-        int y = x + step;
-        FloatVector a = FloatVector.fromArray(S, bias, bb);
-        FloatVector b = FloatVector.fromArray(S, bias, bb);
-        a = w0.fma(FloatVector.fromArray(S, in, r0 + x), a);
-        b = w0.fma(FloatVector.fromArray(S, in, r0 + y), b);
-        a = w1.fma(FloatVector.fromArray(S, in, r0 + x + dw), a);
-        b = w1.fma(FloatVector.fromArray(S, in, r0 + y + dw), b);
-        a = w2.fma(FloatVector.fromArray(S, in, r0 + x + 2 * dw), a);
-        b = w2.fma(FloatVector.fromArray(S, in, r0 + y + 2 * dw), b);
-        a = w3.fma(FloatVector.fromArray(S, in, r1 + x), a);
-        b = w3.fma(FloatVector.fromArray(S, in, r1 + y), b);
-        a = w4.fma(FloatVector.fromArray(S, in, r1 + x + dw), a);
-        b = w4.fma(FloatVector.fromArray(S, in, r1 + y + dw), b);
-        a = w5.fma(FloatVector.fromArray(S, in, r1 + x + 2 * dw), a);
-        b = w5.fma(FloatVector.fromArray(S, in, r1 + y + 2 * dw), b);
-        a = w6.fma(FloatVector.fromArray(S, in, r2 + x), a);
-        b = w6.fma(FloatVector.fromArray(S, in, r2 + y), b);
-        a = w7.fma(FloatVector.fromArray(S, in, r2 + x + dw), a);
-        b = w7.fma(FloatVector.fromArray(S, in, r2 + y + dw), b);
-        a = w8.fma(FloatVector.fromArray(S, in, r2 + x + 2 * dw), a);
-        b = w8.fma(FloatVector.fromArray(S, in, r2 + y + 2 * dw), b);
-        int dst = ob + (oh * g.outW() + ow) * L;
-        FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a)).intoArray(out, dst);
-        FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b)).intoArray(out, dst + L);
-      }
-      for (; ow < g.outW(); ow++) {
-        edge(in, ib, g, w, wb, bias, bb, lo, hi, out, ob, oh, ow);
-      }
+    int r1 = r0 + g.dH() * g.inW() * L;
+    int r2 = r1 + g.dH() * g.inW() * L;
+    // A last odd column is done as a pair overlapping the one before (same values written twice).
+    for (int ow = owLo; ow < owHi; ow += 2) {
+      int o = Math.min(ow, owHi - 2);
+      int x = (o * g.sW() - g.padW()) * L;
+      int y = x + step;
+      FloatVector a = FloatVector.fromArray(S, bias, bb);
+      FloatVector b = FloatVector.fromArray(S, bias, bb);
+      a = w0.fma(FloatVector.fromArray(S, in, r0 + x), a);
+      b = w0.fma(FloatVector.fromArray(S, in, r0 + y), b);
+      a = w1.fma(FloatVector.fromArray(S, in, r0 + x + dw), a);
+      b = w1.fma(FloatVector.fromArray(S, in, r0 + y + dw), b);
+      a = w2.fma(FloatVector.fromArray(S, in, r0 + x + 2 * dw), a);
+      b = w2.fma(FloatVector.fromArray(S, in, r0 + y + 2 * dw), b);
+      a = w3.fma(FloatVector.fromArray(S, in, r1 + x), a);
+      b = w3.fma(FloatVector.fromArray(S, in, r1 + y), b);
+      a = w4.fma(FloatVector.fromArray(S, in, r1 + x + dw), a);
+      b = w4.fma(FloatVector.fromArray(S, in, r1 + y + dw), b);
+      a = w5.fma(FloatVector.fromArray(S, in, r1 + x + 2 * dw), a);
+      b = w5.fma(FloatVector.fromArray(S, in, r1 + y + 2 * dw), b);
+      a = w6.fma(FloatVector.fromArray(S, in, r2 + x), a);
+      b = w6.fma(FloatVector.fromArray(S, in, r2 + y), b);
+      a = w7.fma(FloatVector.fromArray(S, in, r2 + x + dw), a);
+      b = w7.fma(FloatVector.fromArray(S, in, r2 + y + dw), b);
+      a = w8.fma(FloatVector.fromArray(S, in, r2 + x + 2 * dw), a);
+      b = w8.fma(FloatVector.fromArray(S, in, r2 + y + 2 * dw), b);
+      int dst = dstRow + o * L;
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a)).intoArray(out, dst);
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b)).intoArray(out, dst + L);
     }
   }
 
-  /** One output position, every tap checked against the input's bounds (zero padding). */
+  /**
+   * One output position near the border: the taps inside the input found first (scalar bounds), so that the
+   * accumulator is never merged at a branch (C2 would box it).
+   */
   private static void edge(float[] in, int ib, Window g, float[] w, int wb, float[] bias, int bb, float lo,
       float hi, float[] out, int ob, int oh, int ow) {
+    int ih0 = oh * g.sH() - g.padH();
+    int iw0 = ow * g.sW() - g.padW();
+    int khLo = firstInside(ih0, g.dH());
+    int khHi = Math.min(g.kH(), lastInside(ih0, g.dH(), g.inH()));
+    int kwLo = firstInside(iw0, g.dW());
+    int kwHi = Math.min(g.kW(), lastInside(iw0, g.dW(), g.inW()));
     FloatVector acc = FloatVector.fromArray(S, bias, bb);
-    for (int kh = 0; kh < g.kH(); kh++) {
-      int ih = oh * g.sH() - g.padH() + kh * g.dH();
-      if (ih < 0 || ih >= g.inH()) {
-        continue;
-      }
-      for (int kw = 0; kw < g.kW(); kw++) {
-        int iw = ow * g.sW() - g.padW() + kw * g.dW();
-        if (iw >= 0 && iw < g.inW()) {
-          acc = FloatVector.fromArray(S, w, wb + (kh * g.kW() + kw) * L)
-              .fma(FloatVector.fromArray(S, in, ib + (ih * g.inW() + iw) * L), acc);
-        }
+    for (int kh = khLo; kh < khHi; kh++) {
+      int x = ib + ((ih0 + kh * g.dH()) * g.inW() + iw0) * L;
+      for (int kw = kwLo; kw < kwHi; kw++) {
+        acc = FloatVector.fromArray(S, w, wb + (kh * g.kW() + kw) * L)
+            .fma(FloatVector.fromArray(S, in, x + kw * g.dW() * L), acc);
       }
     }
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(acc))
         .intoArray(out, ob + (oh * g.outW() + ow) * L);
+  }
+
+  /** The first tap k with start + k * dilation >= 0. */
+  private static int firstInside(int start, int dilation) {
+    return start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+  }
+
+  /** One past the last tap k with start + k * dilation < size (at least 0). */
+  private static int lastInside(int start, int dilation, int size) {
+    return start >= size ? 0 : (size - 1 - start) / dilation + 1;
   }
 
   @Override

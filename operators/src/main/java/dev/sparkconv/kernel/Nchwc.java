@@ -92,6 +92,28 @@ public interface Nchwc {
   void pointwise(float[] in, int inOff, int inBlocks, int positions, float[] weights, float[] bias, int outBlocks,
       float lo, float hi, int chunk, float[] out, int outOff);
 
+  /**
+   * One blocked sample of {@code blocks} blocks of h x w into {@code dst} as (h + top + bottom) x (w + left + right)
+   * per block, zeros around: a convolution on it then needs no bounds.
+   */
+  default void pad(float[] src, int srcOff, int blocks, int h, int w, int top, int bottom, int left, int right,
+      float[] dst) {
+    int b = block();
+    int row = (w + left + right) * b;
+    int d = 0;
+    for (int cb = 0; cb < blocks; cb++) {
+      java.util.Arrays.fill(dst, d, d + top * row, 0f);
+      d += top * row;
+      for (int y = 0; y < h; y++, d += row) {
+        java.util.Arrays.fill(dst, d, d + left * b, 0f);
+        System.arraycopy(src, srcOff + (cb * h + y) * w * b, dst, d + left * b, w * b);
+        java.util.Arrays.fill(dst, d + (left + w) * b, d + row, 0f);
+      }
+      java.util.Arrays.fill(dst, d, d + bottom * row, 0f);
+      d += bottom * row;
+    }
+  }
+
   /** The geometry of a blocked depthwise convolution: channel blocks, maps, kernel, stride, dilation, padding. */
   record Window(int blocks, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW, int dH, int dW,
       int padH, int padW) {}

@@ -97,6 +97,8 @@ final class ConvPlan {
   final Nchwc nchwc;
   /** Blocked: the depthwise geometry, the packed weights and padded bias, the pointwise chunk. */
   private final Nchwc.Window window;
+  /** Blocked 3x3 depthwise: the zero padding (top, bottom, left, right) applied to each sample first; else null. */
+  private final int[] depthwisePadding;
   private final Conv.BlockedWeights blocked;
   private final int pointwiseChunk;
 
@@ -146,8 +148,15 @@ final class ConvPlan {
     }
     int b = nchwc == null ? 1 : nchwc.block();
     this.blocked = nchwc == null ? null : conv.blockedWeights(b, depthwise);
-    this.window = nchwc != null && depthwise ? new Nchwc.Window(Nchwc.blocks(conv.inChannels, b), dims[1], dims[2],
-        outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], pad[1], pad[2]) : null;
+    // A 3x3 depthwise input is zero-padded first, so that every output is an interior one: no border path, whose
+    // one call per position made small maps slow (960x7x7: 23 GFLOPS padded, 7.6 not; 576x14x14: 30 against 13).
+    this.depthwisePadding = nchwc != null && depthwise && k[1] == 3 && k[2] == 3
+        ? new int[] {pad[1], Math.max(0, (outDims[1] - 1) * s[1] + 2 * d[1] + 1 - dims[1] - pad[1]), pad[2],
+            Math.max(0, (outDims[2] - 1) * s[2] + 2 * d[2] + 1 - dims[2] - pad[2])} : null;
+    int[] pads = depthwisePadding == null ? new int[4] : depthwisePadding;
+    this.window = nchwc != null && depthwise ? new Nchwc.Window(Nchwc.blocks(conv.inChannels, b),
+        dims[1] + pads[0] + pads[1], dims[2] + pads[2] + pads[3], outDims[1], outDims[2], k[1], k[2], s[1], s[2],
+        d[1], d[2], depthwisePadding == null ? pad[1] : 0, depthwisePadding == null ? pad[2] : 0) : null;
     this.pointwiseChunk = Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
   }
 
@@ -165,12 +174,8 @@ final class ConvPlan {
   }
 
   /**
-   * Whether {@code conv} has a blocked kernel that beats its plain path on per-sample input {@code sample}: 2-D,
-   * zero padding, and depthwise (groups == inC == outC) or pointwise (1x1 stride 1, groups 1). Measured on Zen 5
-   * (AVX-512, B = 16), one sample, warm, blocked against plain, GFLOPS: MobileNetV2's depthwise 3x3 32x112x112 s1
-   * 35 vs 34, 96x112x112 s2 30 vs 9.5, 144x56x56 s2 24 vs 7.7, 576x14x14 13 vs 12.5, 960x7x7 7.6 vs 7.1; pointwise
-   * 16->96 at 112x112 126 vs 105, 144->24 at 56x56 137 vs 109, 64->384 at 28x28 176 vs 172, 960->160 at 7x7 176
-   * vs 121, 320->1280 at 7x7 170 vs 137. Never slower, so no shape threshold.
+   * Whether {@code conv} has a blocked kernel on per-sample input {@code sample}: 2-D, zero padding, and depthwise
+   * (groups == inC == outC, any kernel) or pointwise (1x1 stride 1, groups 1).
    */
   static boolean blockedApplies(Conv conv, int[] sample) {
     if (conv.rank != 2 || conv.paddingMode != PaddingMode.ZEROS && !allZero(conv.padBegin, conv.padEnd)) {
@@ -180,6 +185,20 @@ final class ConvPlan {
     boolean pointwise = conv.groups == 1 && allOne(conv.kernel) && allOne(conv.stride)
         && allZero(conv.padBegin, conv.padEnd);
     return depthwise || pointwise;
+  }
+
+  /**
+   * Where the network's plan runs {@code conv} blocked: a blocked kernel that measured faster than the plain path,
+   * pointwise and 3x3 depthwise (other depthwise kernels go through the per-position border path everywhere, not
+   * measured). Measured on Zen 5
+   * (AVX-512, B = 16), one sample, warm, blocked against plain, GFLOPS: MobileNetV2's depthwise 3x3 32x112x112 s1
+   * 28 vs 25-32, 96x112x112 s2 22 vs 9.5, 144x56x56 37 vs 29, 144x56x56 s2 20 vs 7, 192x28x28 39 vs 24, 576x14x14
+   * 30 vs 12.5, 960x7x7 23 vs 7.6; pointwise
+   * 16->96 at 112x112 126 vs 105, 144->24 at 56x56 137 vs 109, 64->384 at 28x28 176 vs 172, 960->160 at 7x7 176
+   * vs 121, 320->1280 at 7x7 170 vs 137. Never slower, so no shape threshold.
+   */
+  static boolean blockedPays(Conv conv, int[] sample) {
+    return blockedApplies(conv, sample) && (conv.groups == 1 || conv.kernel[1] == 3 && conv.kernel[2] == 3);
   }
 
   /** The algorithm a batch of {@code batch} samples runs. */
@@ -193,7 +212,7 @@ final class ConvPlan {
    */
   void run(float[] in, float[] out, int batch, ExecutionContext ctx) {
     if (nchwc != null) {
-      runBlocked(in, out, batch);
+      runBlocked(in, out, batch, ctx);
       return;
     }
     Algorithm how = algorithm(batch);
@@ -225,12 +244,18 @@ final class ConvPlan {
   }
 
   /** The batch in blocked layout, sample by sample. */
-  private void runBlocked(float[] in, float[] out, int batch) {
+  private void runBlocked(float[] in, float[] out, int batch, ExecutionContext ctx) {
     int inSize = nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
     int positions = outDims[1] * outDims[2];
     int outSize = nchwc.blockedSize(conv.outChannels, positions);
+    int[] p = depthwisePadding;
+    float[] padded = p == null ? null
+        : ctx.scratch(ScratchSlots.CONV_PADDED, window.blocks() * nchwc.block() * window.inH() * window.inW());
     for (int n = 0; n < batch; n++) {
-      if (window != null) {
+      if (p != null) {
+        nchwc.pad(in, n * inSize, window.blocks(), dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
+        nchwc.depthwise(padded, 0, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
+      } else if (window != null) {
         nchwc.depthwise(in, n * inSize, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
       } else {
         nchwc.pointwise(in, n * inSize, Nchwc.blocks(conv.inChannels, nchwc.block()), positions, blocked.weights(),

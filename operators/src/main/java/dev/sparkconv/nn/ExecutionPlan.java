@@ -21,7 +21,7 @@ import java.util.Arrays;
  *       largest tensor times the batch.
  *   <li>Per convolution its {@link ConvPlan}: algorithm, packed weights, scratch and epilogue.
  *   <li>Layout (when given {@link Nchwc} kernels): which tensors are channel-blocked. A convolution with a blocked
- *       kernel ({@link ConvPlan#blockedApplies}) reads and writes NCHWc; a two-input Add of equal shapes whose inputs
+ *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc; a two-input Add of equal shapes whose inputs
  *       are both blocked, and a ReLU or clip of a blocked input, stay blocked; a global average pool reads blocked
  *       and writes plain. A blocked convolution whose input is plain and whose tensor nobody reads blocked goes
  *       back to plain (it would only add two conversions). Where a node reads a tensor in the other layout, the
@@ -166,7 +166,7 @@ final class ExecutionPlan {
       }
       Node node = network.node(v);
       int[][] in = network.inputShapes(v, shapes, sample);
-      if (node.layer() instanceof Conv conv && ConvPlan.blockedApplies(conv, in[0])) {
+      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0])) {
         readsBlocked[v] = blocked[v] = true;
       } else if (allBlocked && node.join() instanceof Add && in.length == 2 && Arrays.equals(in[0], in[1])) {
         blockedOps[v] = BlockedOp.ADD;

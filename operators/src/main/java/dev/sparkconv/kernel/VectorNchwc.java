@@ -20,6 +20,30 @@ public final class VectorNchwc implements Nchwc {
   }
 
   @Override
+  public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n, float lo, float hi) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(FloatVector.fromArray(S, a, aOff + i)
+          .add(FloatVector.fromArray(S, b, bOff + i)))).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = Math.min(Math.max(a[aOff + i] + b[bOff + i], lo), hi);
+    }
+  }
+
+  @Override
+  public void clamp(float[] x, int xOff, float[] out, int outOff, int n, float lo, float hi) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(FloatVector.fromArray(S, x, xOff + i)))
+          .intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = Math.min(Math.max(x[xOff + i], lo), hi);
+    }
+  }
+
+  @Override
   public void globalAverage(float[] in, int inOff, int channels, int positions, float[] out, int outOff) {
     for (int cb = 0; cb * L < channels; cb++) {
       int s = inOff + cb * positions * L;

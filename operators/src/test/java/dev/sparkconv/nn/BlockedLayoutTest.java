@@ -115,9 +115,11 @@ class BlockedLayoutTest {
       kernel.toPlain(ab, 0, channels, positions, roundTrip, 0);
       assertArrayEquals(a, roundTrip, 0f);
       float[] sum = new float[size];
-      kernel.add(ab, 0, bb, 0, sum, 0, size, 0f, 0.5f);
+      kernel.add(ab, 0, bb, 0, sum, 0, size - 3, 0f, 0.5f); // a tail past the last whole vector
+      kernel.add(ab, size - 3, bb, size - 3, sum, size - 3, 3, 0f, 0.5f);
       float[] clamped = new float[size];
-      kernel.clamp(ab, 0, clamped, 0, size, -0.5f, 0.25f);
+      kernel.clamp(ab, 0, clamped, 0, size - 5, -0.5f, 0.25f);
+      kernel.clamp(ab, size - 5, clamped, size - 5, 5, -0.5f, 0.25f);
       float[] mean = new float[channels];
       kernel.globalAverage(ab, 0, channels, positions, mean, 0);
       float[] sumPlain = new float[a.length];

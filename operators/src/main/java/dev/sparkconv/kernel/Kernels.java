@@ -24,8 +24,11 @@ public final class Kernels {
 
   private static final String VECTOR_AXPY_CLASS = "dev.sparkconv.kernel.VectorAxpy";
 
+  private static final String VECTOR_NCHWC_CLASS = "dev.sparkconv.kernel.VectorNchwc";
+
   private static Selection selection;
   private static Axpy axpy;
+  private static Nchwc nchwc;
 
   /** The selected micro-kernel (stateless, shared). Selects and logs on first use. */
   public static MicroKernel selected() {
@@ -46,6 +49,17 @@ public final class Kernels {
       axpy = sameSide(ScalarAxpy::new, VECTOR_AXPY_CLASS);
     }
     return axpy;
+  }
+
+  /**
+   * The channel-blocked (NCHWc) kernels with B = the vector lanes, or null on the scalar kernel: there B would be
+   * 1, and the blocked layout would only add conversions.
+   */
+  public static synchronized Nchwc nchwc() {
+    if (nchwc == null && !(selected() instanceof ScalarMicroKernel)) {
+      nchwc = (Nchwc) load(VECTOR_NCHWC_CLASS);
+    }
+    return nchwc;
   }
 
   /**

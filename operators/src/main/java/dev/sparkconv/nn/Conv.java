@@ -1,6 +1,7 @@
 package dev.sparkconv.nn;
 
 import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.kernel.Nchwc;
 import dev.sparkconv.tensor.Shapes;
 import java.util.Arrays;
 
@@ -40,6 +41,8 @@ public final class Conv extends BaseLayer implements Windowed {
   /** The weights packed per group for the GEMM, and Winograd-transformed, per JVM (never shipped). */
   private final PackedWeights packedWeights = new PackedWeights();
   private final PackedWeights winogradWeights = new PackedWeights();
+  /** Weights packed for the blocked kernels, made on first use (not shipped with a broadcast layer). */
+  private transient volatile BlockedWeights blockedWeights;
 
   /** Zero padding, cross-correlation. {@code padding}: one entry per axis (both sides) or {begin..., end...}. */
   public Conv(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
@@ -218,6 +221,21 @@ public final class Conv extends BaseLayer implements Windowed {
    */
   ConvPlan plan(int[] sample, float lo, float hi, Gemm gemm) {
     return ConvPlan.of(this, sample, lo, hi, gemm);
+  }
+
+  /** Weights packed for {@link Nchwc} with block {@code block}, and the bias padded to it. */
+  record BlockedWeights(int block, float[] weights, float[] bias) {}
+
+  BlockedWeights blockedWeights(int block, boolean depthwise) {
+    BlockedWeights w = blockedWeights;
+    if (w == null || w.block() != block) {
+      float[] packed = depthwise
+          ? Nchwc.packDepthwise(weight, outChannels, kernel[1] * kernel[2], block)
+          : Nchwc.packPointwise(weight, outChannels, inChannels, block);
+      w = new BlockedWeights(block, packed, Nchwc.padBias(bias, outChannels, block));
+      blockedWeights = w;
+    }
+    return w;
   }
 
   Gemm.PackedA[] winogradWeights(Gemm gemm) {

@@ -1,7 +1,9 @@
 package dev.sparkconv.nn;
 
 import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.kernel.Nchwc;
 import dev.sparkconv.tensor.Shapes;
+import dev.sparkconv.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -18,6 +20,14 @@ import java.util.Arrays;
  *       {@link ScratchSlots#NETWORK_BUFFERS} + b of the task's {@link ExecutionContext}, sized per run to its
  *       largest tensor times the batch.
  *   <li>Per convolution its {@link ConvPlan}: algorithm, packed weights, scratch and epilogue.
+ *   <li>Layout (when given {@link Nchwc} kernels): which tensors are channel-blocked. A convolution with a blocked
+ *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc; a two-input Add of equal shapes whose inputs
+ *       are both blocked, and a ReLU or clip of a blocked input, stay blocked; a global average pool reads blocked
+ *       and writes plain. A blocked convolution whose input is plain and whose tensor nobody reads blocked goes
+ *       back to plain (it would only add two conversions). Where a node reads a tensor in the other layout, the
+ *       plan converts it first into a conversion buffer (after the activation buffers, one per input position); a
+ *       blocked target is converted to plain into its own buffer at the end. Blocked tensors take
+ *       {@link Nchwc#blockedSize} floats: their buffers are sized for the padded channels.
  * </ul>
  *
  * Immutable, so one plan serves every task of a JVM (a broadcast network is shared by the tasks of an executor).
@@ -39,8 +49,23 @@ final class ExecutionPlan {
   final ConvPlan[] convPlans;
   /** Per buffer: floats per sample of the largest tensor it holds. */
   final long[] bufferFloats;
+  /** The blocked kernels, null when every tensor is plain. */
+  final Nchwc nchwc;
+  /** Per node: its output is in blocked layout. */
+  final boolean[] blocked;
+  /** Per node: it reads its inputs in blocked layout. */
+  final boolean[] readsBlocked;
+  /** Per node other than a convolution that runs on blocked inputs: what it does; else null. */
+  final BlockedOp[] blockedOps;
+  /** Per node: for each input, the buffer it is converted into first (to the node's layout), or -1; null: none. */
+  final int[][] convertInto;
+  /** Per target: the buffer its blocked tensor is converted into (plain) at the end, or -1. */
+  final int[] targetInto;
 
-  private ExecutionPlan(Network network, int[] sample, int[] targets, Gemm gemm) {
+  /** A node run on blocked tensors by {@link #runBlocked}. */
+  enum BlockedOp { ADD, CLAMP, GLOBAL_AVERAGE }
+
+  private ExecutionPlan(Network network, int[] sample, int[] targets, Gemm gemm, Nchwc nchwc) {
     this.network = network;
     this.targets = targets.clone();
     Layout layout = layout(network, targets);
@@ -48,25 +73,171 @@ final class ExecutionPlan {
     this.fusedFrom = layout.fusedFrom();
     this.shapes = network.inferShapes(sample, needed(network, targets));
     int nodes = network.nodeCount();
+    this.nchwc = nchwc;
+    this.blocked = new boolean[nodes];
+    this.readsBlocked = new boolean[nodes];
+    this.blockedOps = new BlockedOp[nodes];
+    if (nchwc != null) {
+      chooseLayouts(sample, layout.fusedInto());
+    }
     this.convPlans = new ConvPlan[nodes];
-    this.bufferFloats = new long[bufferCount(slot)];
+    int activationBuffers = bufferCount(slot);
+    int conversions = 0;
+    this.convertInto = new int[nodes][];
+    for (int v = 0; v < nodes; v++) {
+      if (slot[v] < 0 || fusedFrom[v] >= 0) {
+        continue;
+      }
+      int[] from = network.inputsOf(v);
+      for (int i = 0; i < from.length; i++) {
+        if (readsBlocked[v] != (from[i] != Network.FROM_INPUT && blocked[from[i]])) {
+          if (convertInto[v] == null) {
+            convertInto[v] = new int[from.length];
+            Arrays.fill(convertInto[v], -1);
+          }
+          convertInto[v][i] = activationBuffers + i;
+          conversions = Math.max(conversions, i + 1);
+        }
+      }
+    }
+    this.targetInto = new int[targets.length];
+    int buffers = activationBuffers + conversions;
+    for (int t = 0; t < targets.length; t++) {
+      targetInto[t] = targets[t] != Network.FROM_INPUT && blocked[targets[t]] ? buffers++ : -1;
+    }
+    this.bufferFloats = new long[buffers];
     for (int v = 0; v < nodes; v++) {
       if (slot[v] < 0) {
         continue;
       }
-      bufferFloats[slot[v]] = Math.max(bufferFloats[slot[v]], Shapes.size(shapes[v]));
+      bufferFloats[slot[v]] = Math.max(bufferFloats[slot[v]], floats(shapes[v], blocked[v]));
+      int[][] in = network.inputShapes(v, shapes, sample);
+      for (int i = 0; convertInto[v] != null && i < in.length; i++) {
+        if (convertInto[v][i] >= 0) {
+          bufferFloats[convertInto[v][i]] = Math.max(bufferFloats[convertInto[v][i]], floats(in[i], readsBlocked[v]));
+        }
+      }
       if (fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv conv) {
         float[] clamp = layout.fusedInto()[v] >= 0 ? clampOf(network.node(layout.fusedInto()[v]))
             : new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
-        int[] in = network.inputShapes(v, shapes, sample)[0];
-        convPlans[v] = conv.plan(in, clamp[0], clamp[1], gemm);
+        convPlans[v] = blocked[v] ? ConvPlan.blocked(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
+            : conv.plan(in[0], clamp[0], clamp[1], gemm);
+      }
+    }
+    for (int t = 0; t < targets.length; t++) {
+      if (targetInto[t] >= 0) {
+        bufferFloats[targetInto[t]] = Shapes.size(shapes[targets[t]]);
       }
     }
   }
 
   /** The plan for per-sample input {@code sample} and the requested nodes, convolutions planned for {@code gemm}. */
   static ExecutionPlan of(Network network, int[] sample, int[] targets, Gemm gemm) {
-    return new ExecutionPlan(network, sample, targets, gemm);
+    return of(network, sample, targets, gemm,
+        ConvPlan.BLOCKED_ENABLED ? dev.sparkconv.kernel.Kernels.nchwc() : null);
+  }
+
+  /** The same with the blocked layout planned for {@code nchwc}, or never when it is null. */
+  static ExecutionPlan of(Network network, int[] sample, int[] targets, Gemm gemm, Nchwc nchwc) {
+    return new ExecutionPlan(network, sample, targets, gemm, nchwc == null || nchwc.block() < 2 ? null : nchwc);
+  }
+
+  /** Floats per sample of a tensor of per-sample shape {@code shape} in plain or blocked layout. */
+  private long floats(int[] shape, boolean inBlocked) {
+    int size = Shapes.size(shape);
+    return inBlocked ? nchwc.blockedSize(shape[0], size / shape[0]) : size;
+  }
+
+  /** Fills {@link #blocked}, {@link #readsBlocked} and {@link #blockedOps}; see the class comment. */
+  private void chooseLayouts(int[] sample, int[] fusedInto) {
+    int nodes = network.nodeCount();
+    for (int v : network.order()) {
+      if (slot[v] < 0) {
+        continue;
+      }
+      if (fusedFrom[v] >= 0) {
+        blocked[v] = blocked[fusedFrom[v]];
+        continue;
+      }
+      int[] from = network.inputsOf(v);
+      boolean allBlocked = true;
+      for (int u : from) {
+        allBlocked &= u != Network.FROM_INPUT && blocked[u];
+      }
+      Node node = network.node(v);
+      int[][] in = network.inputShapes(v, shapes, sample);
+      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0])) {
+        readsBlocked[v] = blocked[v] = true;
+      } else if (allBlocked && node.join() instanceof Add && in.length == 2 && Arrays.equals(in[0], in[1])) {
+        blockedOps[v] = BlockedOp.ADD;
+        readsBlocked[v] = blocked[v] = true;
+      } else if (allBlocked && clampOf(node) != null) {
+        blockedOps[v] = BlockedOp.CLAMP;
+        readsBlocked[v] = blocked[v] = true;
+      } else if (allBlocked && node.layer() instanceof GlobalAvgPool) {
+        blockedOps[v] = BlockedOp.GLOBAL_AVERAGE;
+        readsBlocked[v] = true;
+      }
+    }
+    // A blocked convolution reading plain whose tensor nobody reads blocked would only add conversions.
+    boolean[] readBlocked = new boolean[nodes];
+    for (int v = 0; v < nodes; v++) {
+      for (int u : network.inputsOf(v)) {
+        if (slot[v] >= 0 && u != Network.FROM_INPUT && readsBlocked[v]) {
+          readBlocked[u] = true;
+        }
+      }
+    }
+    for (int v = 0; v < nodes; v++) {
+      int u = network.inputsOf(v)[0];
+      int tensor = fusedInto[v] >= 0 ? fusedInto[v] : v;
+      if (convPlanned(v) && blocked[v] && (u == Network.FROM_INPUT || !blocked[u]) && !readBlocked[tensor]) {
+        readsBlocked[v] = blocked[v] = false;
+        blocked[tensor] = false;
+      }
+    }
+  }
+
+  private boolean convPlanned(int v) {
+    return slot[v] >= 0 && fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv;
+  }
+
+  /** {@code value} (a batch of {@code n}) converted to the other layout into {@code buffer}, as a view. */
+  Tensor convert(Tensor value, boolean toBlocked, float[] buffer) {
+    int n = value.dim(0);
+    int channels = value.dim(1);
+    int positions = value.size() / n / channels;
+    int plain = channels * positions;
+    int padded = nchwc.blockedSize(channels, positions);
+    for (int s = 0; s < n; s++) {
+      if (toBlocked) {
+        nchwc.toBlocked(value.data(), s * plain, channels, positions, buffer, s * padded);
+      } else {
+        nchwc.toPlain(value.data(), s * padded, channels, positions, buffer, s * plain);
+      }
+    }
+    return Tensor.view(buffer, value.shape());
+  }
+
+  /** Node {@code v}'s {@link BlockedOp} on a batch of {@code n}: blocked inputs, output as {@link #blocked} says. */
+  void runBlocked(int v, Tensor[] in, Tensor out, int n) {
+    int[] shape = in[0].shape();
+    int channels = shape[1];
+    int positions = in[0].size() / n / channels;
+    int padded = nchwc.blockedSize(channels, positions);
+    switch (blockedOps[v]) {
+      case ADD -> nchwc.add(in[0].data(), 0, in[1].data(), 0, out.data(), 0, n * padded, Float.NEGATIVE_INFINITY,
+          Float.POSITIVE_INFINITY);
+      case CLAMP -> {
+        float[] clamp = clampOf(network.node(v));
+        nchwc.clamp(in[0].data(), 0, out.data(), 0, n * padded, clamp[0], clamp[1]);
+      }
+      case GLOBAL_AVERAGE -> {
+        for (int s = 0; s < n; s++) {
+          nchwc.globalAverage(in[0].data(), s * padded, channels, positions, out.data(), s * channels);
+        }
+      }
+    }
   }
 
   int bufferCount() {

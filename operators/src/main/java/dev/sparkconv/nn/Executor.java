@@ -5,8 +5,9 @@ import dev.sparkconv.tensor.Tensor;
 
 /**
  * Runs an {@link ExecutionPlan} on a batch: nodes in topological order, each into its planned buffer, convolutions
- * through their {@link ConvPlan}s. Decides nothing; once the context's buffers are warm a run allocates only tensor
- * views and a few small arrays.
+ * through their {@link ConvPlan}s, blocked-layout steps and layout conversions where the plan puts them (a tensor
+ * in blocked layout keeps its logical shape; only its data is NCHWc). Decides nothing; once the context's buffers
+ * are warm a run allocates only tensor views and a few small arrays.
  */
 final class Executor {
   private Executor() {}
@@ -33,12 +34,17 @@ final class Executor {
       Tensor[] in = from.length == 1 ? single : new Tensor[from.length];
       for (int i = 0; i < from.length; i++) {
         in[i] = from[i] == Network.FROM_INPUT ? batch : values[from[i]];
+        if (plan.convertInto[v] != null && plan.convertInto[v][i] >= 0) { // a region edge: the other layout
+          in[i] = plan.convert(in[i], plan.readsBlocked[v], buffers[plan.convertInto[v][i]]);
+        }
       }
       Tensor out = Tensor.view(buffers[plan.slot[v]], Shapes.batched(n, plan.shapes[v]));
       long start = System.nanoTime();
       ConvPlan conv = plan.convPlans[v];
       if (conv != null) {
         conv.run(in[0].data(), out.data(), n, ctx);
+      } else if (plan.blockedOps[v] != null) {
+        plan.runBlocked(v, in, out, n);
       } else {
         network.node(v).forward(in, out, ctx);
       }
@@ -49,6 +55,9 @@ final class Executor {
     for (int i = 0; i < result.length; i++) {
       int t = plan.targets[i];
       result[i] = t == Network.FROM_INPUT ? batch : values[t];
+      if (plan.targetInto[i] >= 0) {
+        result[i] = plan.convert(result[i], false, buffers[plan.targetInto[i]]);
+      }
     }
     return result;
   }

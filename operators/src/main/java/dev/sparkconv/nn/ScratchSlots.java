@@ -16,7 +16,10 @@ final class ScratchSlots {
   static final int NETWORK_BUFFERS = 64;
   /** Conv: the im2col matrix of one sample and group. */
   static final int CONV_COLUMNS = 3;
-  /** Conv: one sample padded by a non-zero padding mode (reflect, replicate, circular). */
+  /**
+   * Conv: one sample padded by a non-zero padding mode (reflect, replicate, circular), or zero-padded in blocked
+   * layout for the blocked 3x3 depthwise kernel.
+   */
   static final int CONV_PADDED = 4;
   /** Separable and flattened convolution blocks: the activations between their stages. */
   static final int BLOCK_FIRST = 5;

@@ -1,0 +1,158 @@
+package dev.sparkconv.kernel;
+
+/**
+ * Kernels on the channel-blocked activation layout NCHWc (ONNX Runtime MLAS's {@code snchwc}): a sample of C
+ * channels over P positions is stored as [ceil(C/B)][P][B], B = {@link #block()} channels side by side, so one
+ * vector load reads one position of B channels. A depthwise tap is then one load and one FMA for B channels, and a
+ * pointwise convolution broadcasts one input value against a B-wide vector of weights whatever the map's size.
+ *
+ * <p>Pad channels (C up to a multiple of B): their input weights are zero when packed, so they never reach a real
+ * output; their own values are the epilogue applied to zero (bias 0), finite, and never read as data.
+ *
+ * <p>A scalar implementation (the reference the tests use, any B) and a Vector API one (B = the preferred species'
+ * lanes), chosen with the micro-kernel by {@link Kernels#nchwc()}. No argument checks: the plan checked the
+ * shapes.
+ */
+public interface Nchwc {
+
+  /** Channels per block, B. */
+  int block();
+
+  /** Floats one sample of {@code channels} x {@code positions} takes in blocked layout (channels padded to B). */
+  default int blockedSize(int channels, int positions) {
+    return blocks(channels, block()) * block() * positions;
+  }
+
+  static int blocks(int channels, int block) {
+    return (channels + block - 1) / block;
+  }
+
+  /** One sample from plain (C, P) to blocked, pad channels zero. */
+  default void toBlocked(float[] src, int srcOff, int channels, int positions, float[] dst, int dstOff) {
+    int b = block();
+    for (int cb = 0; cb < blocks(channels, b); cb++) {
+      for (int c = 0; c < b; c++) {
+        int ch = cb * b + c;
+        int d = dstOff + cb * positions * b + c;
+        if (ch >= channels) {
+          for (int p = 0; p < positions; p++) {
+            dst[d + p * b] = 0f;
+          }
+          continue;
+        }
+        int s = srcOff + ch * positions;
+        for (int p = 0; p < positions; p++) {
+          dst[d + p * b] = src[s + p];
+        }
+      }
+    }
+  }
+
+  /** One sample from blocked back to plain (C, P); pad channels dropped. */
+  default void toPlain(float[] src, int srcOff, int channels, int positions, float[] dst, int dstOff) {
+    int b = block();
+    for (int ch = 0; ch < channels; ch++) {
+      int s = srcOff + ch / b * positions * b + ch % b;
+      int d = dstOff + ch * positions;
+      for (int p = 0; p < positions; p++) {
+        dst[d + p] = src[s + p * b];
+      }
+    }
+  }
+
+  /** out[i] = min(max(a[i] + b[i], lo), hi) for i < n: a residual Add on two blocked tensors of one shape. */
+  default void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n, float lo, float hi) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = Math.min(Math.max(a[aOff + i] + b[bOff + i], lo), hi);
+    }
+  }
+
+  /** out[i] = min(max(x[i], lo), hi) for i < n: a ReLU or clip on a blocked tensor. */
+  default void clamp(float[] x, int xOff, float[] out, int outOff, int n, float lo, float hi) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = Math.min(Math.max(x[xOff + i], lo), hi);
+    }
+  }
+
+  /** Mean over the positions of each channel of one blocked sample, written plain: out[outOff + c], c < C. */
+  void globalAverage(float[] in, int inOff, int channels, int positions, float[] out, int outOff);
+
+  /**
+   * Depthwise 2-D convolution of one blocked sample (one kernel per channel, zero padding), bias and clamp fused:
+   * weights packed by {@link #packDepthwise}, bias padded to whole blocks ({@link #padBias}).
+   */
+  void depthwise(float[] in, int inOff, Window g, float[] weights, float[] bias, float lo, float hi, float[] out,
+      int outOff);
+
+  /**
+   * 1x1 stride-1 convolution of one blocked sample: {@code inBlocks} input blocks to {@code outBlocks} output
+   * blocks over {@code positions} positions, weights packed by {@link #packPointwise}, bias and clamp fused.
+   * {@code chunk} positions are done for every output block before the next chunk, so their input stays in cache.
+   */
+  void pointwise(float[] in, int inOff, int inBlocks, int positions, float[] weights, float[] bias, int outBlocks,
+      float lo, float hi, int chunk, float[] out, int outOff);
+
+  /**
+   * One blocked sample of {@code blocks} blocks of h x w into {@code dst} as (h + top + bottom) x (w + left + right)
+   * per block, zeros around: a convolution on it then needs no bounds.
+   */
+  default void pad(float[] src, int srcOff, int blocks, int h, int w, int top, int bottom, int left, int right,
+      float[] dst) {
+    int b = block();
+    int row = (w + left + right) * b;
+    int d = 0;
+    for (int cb = 0; cb < blocks; cb++) {
+      java.util.Arrays.fill(dst, d, d + top * row, 0f);
+      d += top * row;
+      for (int y = 0; y < h; y++, d += row) {
+        java.util.Arrays.fill(dst, d, d + left * b, 0f);
+        System.arraycopy(src, srcOff + (cb * h + y) * w * b, dst, d + left * b, w * b);
+        java.util.Arrays.fill(dst, d + (left + w) * b, d + row, 0f);
+      }
+      java.util.Arrays.fill(dst, d, d + bottom * row, 0f);
+      d += bottom * row;
+    }
+  }
+
+  /** The geometry of a blocked depthwise convolution: channel blocks, maps, kernel, stride, dilation, padding. */
+  record Window(int blocks, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW, int dH, int dW,
+      int padH, int padW) {}
+
+  /** (C, kH, kW) depthwise weights as [C/B][kH][kW][B], pad channels zero. */
+  static float[] packDepthwise(float[] weight, int channels, int taps, int block) {
+    float[] packed = new float[blocks(channels, block) * block * taps];
+    for (int ch = 0; ch < channels; ch++) {
+      for (int t = 0; t < taps; t++) {
+        packed[(ch / block * taps + t) * block + ch % block] = weight[ch * taps + t];
+      }
+    }
+    return packed;
+  }
+
+  /**
+   * (outC, inC) pointwise weights for {@link #pointwise}: per pair of output blocks, per padded input channel, the
+   * 2B weights of the pair's output channels (B for a last, single block), pad channels zero.
+   */
+  static float[] packPointwise(float[] weight, int outChannels, int inChannels, int block) {
+    int inPadded = blocks(inChannels, block) * block;
+    int outPadded = blocks(outChannels, block) * block;
+    float[] packed = new float[outPadded * inPadded];
+    for (int o = 0; o < outChannels; o++) {
+      int pairStart = o / (2 * block) * 2 * block;
+      int width = Math.min(2 * block, outPadded - pairStart);
+      for (int i = 0; i < inChannels; i++) {
+        packed[pairStart * inPadded + i * width + o - pairStart] = weight[o * inChannels + i];
+      }
+    }
+    return packed;
+  }
+
+  /** The bias (null for none) padded with zeros to whole blocks. */
+  static float[] padBias(float[] bias, int channels, int block) {
+    float[] padded = new float[blocks(channels, block) * block];
+    if (bias != null) {
+      System.arraycopy(bias, 0, padded, 0, channels);
+    }
+    return padded;
+  }
+}

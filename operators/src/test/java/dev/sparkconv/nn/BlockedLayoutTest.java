@@ -1,0 +1,278 @@
+package dev.sparkconv.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkconv.kernel.Kernels;
+import dev.sparkconv.kernel.Nchwc;
+import dev.sparkconv.kernel.ScalarNchwc;
+import dev.sparkconv.tensor.Shapes;
+import dev.sparkconv.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The channel-blocked (NCHWc) path against the plain one (itself tested against PyTorch fixtures): each blocked
+ * convolution kernel, vector and scalar, on tail channel counts and odd maps; the blocked element-wise steps; and
+ * whole MobileNetV2- and ResNet-like networks planned with and without the blocked layout, intermediate targets
+ * included.
+ */
+class BlockedLayoutTest {
+
+  /** The kernels under test: the vector one when the module is there, and scalar ones with B = 16, 8 and 3. */
+  static List<Nchwc> kernels() {
+    List<Nchwc> k = new ArrayList<>();
+    if (Kernels.nchwc() != null) {
+      k.add(Kernels.nchwc());
+    }
+    k.add(new ScalarNchwc(16));
+    k.add(new ScalarNchwc(8));
+    k.add(new ScalarNchwc(3));
+    return k;
+  }
+
+  /** name, channels, out channels, H, W, k, stride, pad, dilation, groups, clamp */
+  static Stream<Arguments> convCases() {
+    List<Arguments> cases = new ArrayList<>();
+    int[][] dw = { // c, h, w, k, s, p, d
+        {3, 7, 7, 3, 1, 1, 1}, {17, 13, 11, 3, 1, 1, 1}, {33, 13, 11, 3, 2, 1, 1}, {17, 1, 1, 3, 1, 1, 1},
+        {16, 7, 7, 3, 2, 1, 1}, {17, 13, 11, 3, 2, 0, 1}, {17, 13, 11, 3, 1, 2, 2}, {3, 13, 11, 5, 1, 2, 1},
+        {33, 9, 8, 5, 2, 2, 1}, {17, 14, 14, 3, 1, 0, 1}, {8, 2, 3, 3, 1, 1, 1}, {32, 15, 15, 3, 1, 1, 1}};
+    for (int[] c : dw) {
+      cases.add(Arguments.of(String.format("depthwise c%d in%dx%d k%d s%d p%d d%d", c[0], c[1], c[2], c[3], c[4],
+          c[5], c[6]), c[0], c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[0]));
+    }
+    int[][] pw = { // in, out, h, w
+        {3, 17, 7, 7}, {17, 33, 13, 11}, {33, 3, 1, 1}, {16, 32, 7, 7}, {32, 16, 5, 5}, {17, 48, 2, 3},
+        {64, 40, 13, 11}};
+    for (int[] c : pw) {
+      cases.add(Arguments.of(String.format("pointwise c%d o%d in%dx%d", c[0], c[1], c[2], c[3]), c[0], c[1], c[2],
+          c[3], 1, 1, 0, 1, 1));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("convCases")
+  void blockedConvolutionMatchesThePlainPath(String name, int inC, int outC, int h, int w, int k, int s, int p, int d,
+      int groups) {
+    Conv conv = new Conv(name, inC, outC, new int[] {k, k}, new int[] {s, s}, new int[] {p, p}, new int[] {d, d},
+        groups, Naive.random(1, outC * inC / groups * k * k), Naive.random(2, outC));
+    int[] sample = {inC, h, w};
+    int batch = 2;
+    float[] input = Naive.random(3, batch * Shapes.size(sample));
+    int[] outShape = conv.outputShape(sample);
+    ExecutionContext ctx = new ExecutionContext();
+    float[][] clamps = {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, 6f}, {-0.25f, 0.5f}};
+    for (float[] clamp : clamps) {
+      float[] expected = new float[batch * Shapes.size(outShape)];
+      ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
+      for (Nchwc kernel : kernels()) {
+        int positions = h * w;
+        int outPositions = outShape[1] * outShape[2];
+        float[] in = new float[batch * kernel.blockedSize(inC, positions)];
+        for (int n = 0; n < batch; n++) {
+          kernel.toBlocked(input, n * inC * positions, inC, positions, in, n * kernel.blockedSize(inC, positions));
+        }
+        int outSize = kernel.blockedSize(outC, outPositions);
+        float[] out = new float[batch * outSize];
+        Arrays.fill(out, Float.NaN);
+        ConvPlan.blocked(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel).run(in, out, batch, ctx);
+        float[] actual = new float[expected.length];
+        for (int n = 0; n < batch; n++) {
+          kernel.toPlain(out, n * outSize, outC, outPositions, actual, n * outC * outPositions);
+          for (int i = n * outSize; i < (n + 1) * outSize; i++) {
+            assertTrue(Float.isFinite(out[i]), "pad channels are finite");
+          }
+        }
+        assertClose(expected, actual, name + " B=" + kernel.block() + " clamp " + Arrays.toString(clamp));
+      }
+    }
+  }
+
+  @Test
+  void blockedElementwiseStepsMatchPlainOnes() {
+    int channels = 19;
+    int positions = 13 * 11;
+    float[] a = Naive.random(4, channels * positions);
+    float[] b = Naive.random(5, channels * positions);
+    for (Nchwc kernel : kernels()) {
+      int size = kernel.blockedSize(channels, positions);
+      float[] ab = new float[size];
+      float[] bb = new float[size];
+      kernel.toBlocked(a, 0, channels, positions, ab, 0);
+      kernel.toBlocked(b, 0, channels, positions, bb, 0);
+      float[] roundTrip = new float[a.length];
+      kernel.toPlain(ab, 0, channels, positions, roundTrip, 0);
+      assertArrayEquals(a, roundTrip, 0f);
+      float[] sum = new float[size];
+      kernel.add(ab, 0, bb, 0, sum, 0, size - 3, 0f, 0.5f); // a tail past the last whole vector
+      kernel.add(ab, size - 3, bb, size - 3, sum, size - 3, 3, 0f, 0.5f);
+      float[] clamped = new float[size];
+      kernel.clamp(ab, 0, clamped, 0, size - 5, -0.5f, 0.25f);
+      kernel.clamp(ab, size - 5, clamped, size - 5, 5, -0.5f, 0.25f);
+      float[] mean = new float[channels];
+      kernel.globalAverage(ab, 0, channels, positions, mean, 0);
+      float[] sumPlain = new float[a.length];
+      float[] clampedPlain = new float[a.length];
+      kernel.toPlain(sum, 0, channels, positions, sumPlain, 0);
+      kernel.toPlain(clamped, 0, channels, positions, clampedPlain, 0);
+      float[] meanExpected = new float[channels];
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(Math.min(Math.max(a[i] + b[i], 0f), 0.5f), sumPlain[i], 0f);
+        assertEquals(Math.min(Math.max(a[i], -0.5f), 0.25f), clampedPlain[i], 0f);
+        meanExpected[i / positions] += a[i] / positions;
+      }
+      assertArrayEquals(meanExpected, mean, 1e-5f, "B=" + kernel.block());
+    }
+  }
+
+  /** Inverted residual blocks (pointwise expand, depthwise, linear pointwise project, residual add), ReLU6. */
+  static Network mobileNetLike() {
+    Network.Builder b = Network.builder("mobilenet-like", new int[] {3, 29, 27});
+    int seed = 10;
+    b.add(conv("stem", 3, 16, 3, 2, 1, 1, seed++)).add(new Clip("stem.act", 0f, 6f));
+    String last = "stem.act";
+    int channels = 16;
+    int[][] blocks = {{48, 16, 1}, {40, 24, 2}, {72, 24, 1}, {144, 33, 2}};
+    for (int i = 0; i < blocks.length; i++) {
+      int hidden = blocks[i][0];
+      int out = blocks[i][1];
+      String p = "b" + i;
+      b.add(conv(p + ".expand", channels, hidden, 1, 1, 0, 1, seed++), last).add(new Clip(p + ".expand.act", 0f, 6f))
+          .add(conv(p + ".dw", hidden, hidden, 3, blocks[i][2], 1, hidden, seed++))
+          .add(new Clip(p + ".dw.act", 0f, 6f))
+          .add(conv(p + ".project", hidden, out, 1, 1, 0, 1, seed++));
+      if (out == channels && blocks[i][2] == 1) {
+        b.add(new Add(p + ".add"), p + ".project", last);
+        last = p + ".add";
+      } else {
+        last = p + ".project";
+      }
+      channels = out;
+    }
+    return b.add(conv("head", channels, 80, 1, 1, 0, 1, seed++), last).add(new Clip("head.act", 0f, 6f))
+        .add(new GlobalAvgPool("pool")).add(new Flatten("flatten"))
+        .add(new Linear("fc", 80, 10, Naive.random(seed, 800), Naive.random(seed + 1, 10))).build();
+  }
+
+  /** Basic blocks of 3x3 convolutions with a 1x1 shortcut, Add then a standalone ReLU (blocked when both are). */
+  static Network resNetLike() {
+    return Network.builder("resnet-like", new int[] {3, 15, 13})
+        .add(conv("stem", 3, 17, 3, 1, 1, 1, 30)).add(new Relu("stem.act"))
+        .add(conv("c1", 17, 17, 3, 1, 1, 1, 31)).add(new Relu("c1.act"))
+        .add(conv("c2", 17, 17, 1, 1, 0, 1, 32))
+        .add(conv("shortcut", 17, 17, 1, 1, 0, 1, 33), "stem.act")
+        .add(new Add("add"), "c2", "shortcut").add(new Relu("add.act"))
+        .add(conv("down", 17, 33, 3, 2, 1, 1, 34)).add(new Relu("down.act"))
+        .add(conv("dw", 33, 33, 3, 1, 1, 33, 35))
+        .add(new GlobalAvgPool("pool")).build();
+  }
+
+  /** Weights scaled by 1 / sqrt(fan-in) (as trained networks keep them) so that activations stay near 1. */
+  private static Conv conv(String name, int in, int out, int k, int s, int p, int groups, int seed) {
+    int fanIn = in / groups * k * k;
+    float[] weight = Naive.random(seed, out * fanIn);
+    for (int i = 0; i < weight.length; i++) {
+      weight[i] /= (float) Math.sqrt(fanIn);
+    }
+    return new Conv(name, in, out, new int[] {k, k}, new int[] {s, s}, new int[] {p, p}, new int[] {1, 1}, groups,
+        weight, Naive.random(seed + 100, out));
+  }
+
+  static Stream<Arguments> networkCases() {
+    return Stream.of(
+        Arguments.of("mobilenet-like output", mobileNetLike(), new String[] {"fc"}),
+        Arguments.of("mobilenet-like inside the region", mobileNetLike(),
+            new String[] {"b0.dw.act", "b0.add", "b2.project", "pool", "fc", "b1.expand"}),
+        Arguments.of("mobilenet-like fused activation and its conv", mobileNetLike(),
+            new String[] {"b3.dw", "b3.dw.act"}),
+        Arguments.of("resnet-like output", resNetLike(), new String[] {"pool"}),
+        Arguments.of("resnet-like inside the region", resNetLike(), new String[] {"add", "add.act", "c2", "pool"}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("networkCases")
+  void networkWithBlockedLayoutMatchesPlain(String name, Network network, String[] names) {
+    int[] targets = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      targets[i] = indexOf(network, names[i]);
+    }
+    int batch = 3;
+    int[] sample = network.inputShape();
+    Tensor input = Tensor.view(Naive.random(7, batch * Shapes.size(sample)), Shapes.batched(batch, sample));
+    ExecutionContext plainCtx = new ExecutionContext();
+    ExecutionPlan plain = ExecutionPlan.of(network, sample, targets, plainCtx.gemm(), null);
+    for (boolean b : plain.blocked) {
+      assertFalse(b);
+    }
+    Tensor[] expected = copies(Executor.run(plain, input, plainCtx));
+    for (Nchwc kernel : kernels()) {
+      ExecutionContext ctx = new ExecutionContext();
+      ExecutionPlan blocked = ExecutionPlan.of(network, sample, targets, ctx.gemm(), kernel);
+      int blockedConvs = 0;
+      for (int v = 0; v < blocked.blocked.length; v++) {
+        blockedConvs += blocked.convPlans[v] != null && blocked.convPlans[v].nchwc != null ? 1 : 0;
+      }
+      assertTrue(blockedConvs >= 3, "blocked convolutions: " + blockedConvs);
+      for (int rep = 0; rep < 2; rep++) { // the second run reuses the context's buffers
+        Tensor[] actual = Executor.run(blocked, input, ctx);
+        for (int i = 0; i < names.length; i++) {
+          assertArrayEquals(expected[i].shape(), actual[i].shape());
+          assertClose(expected[i].toArray(), actual[i].toArray(), names[i] + " B=" + kernel.block());
+        }
+      }
+    }
+  }
+
+  @Test
+  void blockedIsNeverPlannedWithoutKernelsAndIsolatedConvolutionsStayPlain() {
+    Network net = Network.builder("isolated", new int[] {5, 6, 6})
+        .add(conv("pw", 5, 7, 1, 1, 0, 1, 40)).add(new Flatten("flat")).build();
+    int[] target = {indexOf(net, "flat")};
+    ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), target, new ExecutionContext().gemm(),
+        new ScalarNchwc(8));
+    assertFalse(plan.blocked[indexOf(net, "pw")], "plain in, plain out: no conversions for one layer");
+    assertNull(plan.convertInto[indexOf(net, "flat")]);
+    ExecutionPlan none = ExecutionPlan.of(mobileNetLike(), new int[] {3, 29, 27}, new int[] {0},
+        new ExecutionContext().gemm(), new ScalarNchwc(1));
+    assertNull(none.nchwc, "B = 1: never blocked");
+  }
+
+  private static int indexOf(Network network, String name) {
+    List<Node> nodes = network.nodes();
+    for (int v = 0; v < nodes.size(); v++) {
+      if (nodes.get(v).name().equals(name)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException(name);
+  }
+
+  private static Tensor[] copies(Tensor[] views) {
+    Tensor[] out = new Tensor[views.length];
+    for (int i = 0; i < views.length; i++) {
+      out[i] = Tensor.view(views[i].toArray(), views[i].shape());
+    }
+    return out;
+  }
+
+  private static void assertClose(float[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      float tolerance = 1e-4f * Math.max(1f, Math.abs(expected[i]));
+      if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
+        throw new AssertionError(what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
+      }
+    }
+  }
+}

@@ -99,6 +99,52 @@ class BlockedLayoutTest {
     }
   }
 
+  static Stream<Arguments> conversionCases() {
+    List<Arguments> cases = new ArrayList<>();
+    for (int channels : new int[] {3, 16, 17, 33}) {
+      for (int positions : new int[] {1, 7, 16, 49, 143}) {
+        cases.add(Arguments.of("c" + channels + " p" + positions, channels, positions));
+      }
+    }
+    return cases.stream();
+  }
+
+  /**
+   * Conversions are copies: each kernel's blocked layout equals the scalar reference's of the same B bit for bit,
+   * pad channels zero (even where the first channel of the last block is not finite), and back to plain is the
+   * input again. Offsets inside larger arrays, destinations prefilled with NaN.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("conversionCases")
+  void layoutConversionsAreExactRoundTrips(String name, int channels, int positions) {
+    float[] plain = Naive.random(6, 5 + channels * positions);
+    plain[5 + (channels - 1) / 16 * 16 * positions] = Float.NaN;
+    plain[5 + (channels - 1) * positions] = Float.POSITIVE_INFINITY;
+    for (Nchwc kernel : kernels()) {
+      Nchwc reference = new ScalarNchwc(kernel.block());
+      int size = kernel.blockedSize(channels, positions);
+      float[] expected = new float[3 + size];
+      float[] blocked = new float[3 + size];
+      Arrays.fill(expected, Float.NaN);
+      Arrays.fill(blocked, Float.NaN);
+      reference.toBlocked(plain, 5, channels, positions, expected, 3);
+      kernel.toBlocked(plain, 5, channels, positions, blocked, 3);
+      assertArrayEquals(expected, blocked, 0f, name + " B=" + kernel.block());
+      for (int ch = channels; ch < Nchwc.blocks(channels, kernel.block()) * kernel.block(); ch++) {
+        for (int p = 0; p < positions; p++) {
+          int at = 3 + ((ch / kernel.block()) * positions + p) * kernel.block() + ch % kernel.block();
+          assertEquals(0f, blocked[at], "pad channel " + ch + " B=" + kernel.block());
+        }
+      }
+      float[] back = new float[plain.length + 2];
+      Arrays.fill(back, Float.NaN);
+      kernel.toPlain(blocked, 3, channels, positions, back, 5);
+      assertArrayEquals(Arrays.copyOfRange(plain, 5, plain.length), Arrays.copyOfRange(back, 5, plain.length), 0f,
+          name + " B=" + kernel.block());
+      assertTrue(Float.isNaN(back[4]) && Float.isNaN(back[plain.length]), "nothing written outside");
+    }
+  }
+
   @Test
   void blockedElementwiseStepsMatchPlainOnes() {
     int channels = 19;

@@ -1,6 +1,8 @@
 package dev.sparkconv.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,6 +19,258 @@ public final class VectorNchwc implements Nchwc {
   @Override
   public int block() {
     return L;
+  }
+
+  /** Gather offsets of B positions of one channel in blocked layout: lane i reads position p + i. */
+  private static final int[] BLOCK_STRIDE = new int[L];
+
+  static {
+    for (int i = 0; i < L; i++) {
+      BLOCK_STRIDE[i] = i * L;
+    }
+  }
+
+  /** Whether the 16 x 16 register transpose applies (B = 16, AVX-512); other widths gather. */
+  private static final boolean TRANSPOSE = L == 16;
+  /** Per transpose stage k (lanes k apart): lane j from lane j - k, from lane j + k, and the lanes with bit k. */
+  private static final VectorShuffle<Float> UP8 = VectorShuffle.fromOp(S, j -> (j - 8) & (L - 1));
+  private static final VectorShuffle<Float> UP4 = VectorShuffle.fromOp(S, j -> (j - 4) & (L - 1));
+  private static final VectorShuffle<Float> UP2 = VectorShuffle.fromOp(S, j -> (j - 2) & (L - 1));
+  private static final VectorShuffle<Float> UP1 = VectorShuffle.fromOp(S, j -> (j - 1) & (L - 1));
+  private static final VectorShuffle<Float> DOWN8 = VectorShuffle.fromOp(S, j -> (j + 8) & (L - 1));
+  private static final VectorShuffle<Float> DOWN4 = VectorShuffle.fromOp(S, j -> (j + 4) & (L - 1));
+  private static final VectorShuffle<Float> DOWN2 = VectorShuffle.fromOp(S, j -> (j + 2) & (L - 1));
+  private static final VectorShuffle<Float> DOWN1 = VectorShuffle.fromOp(S, j -> (j + 1) & (L - 1));
+  private static final VectorMask<Float> HIGH8 = VectorMask.fromLong(S, 0xff00L);
+  private static final VectorMask<Float> HIGH4 = VectorMask.fromLong(S, 0xf0f0L);
+  private static final VectorMask<Float> HIGH2 = VectorMask.fromLong(S, 0xccccL);
+  private static final VectorMask<Float> HIGH1 = VectorMask.fromLong(S, 0xaaaaL);
+
+  /**
+   * A transpose of each [B channels][P positions] tile: B = 16 in 16 x 16 tiles in registers (16 loads, four
+   * stages of one rearrange and one blend per row, 16 stores), a last partial run of positions as a tile
+   * overlapping the one before (the same values written twice); the last, partial block of channels and fewer than
+   * 16 positions by gathers (one per position, its channels at stride P, pad lanes zeroed).
+   */
+  @Override
+  public void toBlocked(float[] src, int srcOff, int channels, int positions, float[] dst, int dstOff) {
+    int[] rows = new int[L];
+    for (int c = 0; c < L; c++) {
+      rows[c] = c * positions;
+    }
+    int full = channels / L;
+    for (int cb = 0; cb < full; cb++) {
+      int s = srcOff + cb * L * positions;
+      int d = dstOff + cb * positions * L;
+      if (TRANSPOSE && positions >= L) {
+        for (int p = 0; p < positions; p += L) {
+          int q = Math.min(p, positions - L);
+          transpose16(src, s + q, positions, dst, d + q * L, L);
+        }
+      } else {
+        gatherChannels(src, s, rows, positions, dst, d);
+      }
+    }
+    int tail = channels - full * L;
+    if (tail > 0) { // pad lanes read the block's first channel (in bounds) and are then zeroed
+      boolean[] real = new boolean[L];
+      for (int c = 0; c < L; c++) {
+        real[c] = c < tail;
+        rows[c] = c < tail ? c * positions : 0;
+      }
+      gatherTail(src, srcOff + full * L * positions, rows, real, positions, dst, dstOff + full * positions * L);
+    }
+  }
+
+  private static void gatherChannels(float[] src, int s, int[] rows, int positions, float[] dst, int d) {
+    for (int p = 0; p < positions; p++) {
+      FloatVector.fromArray(S, src, s + p, rows, 0).intoArray(dst, d + p * L);
+    }
+  }
+
+  private static void gatherTail(float[] src, int s, int[] rows, boolean[] real, int positions, float[] dst,
+      int d) {
+    VectorMask<Float> keep = VectorMask.fromArray(S, real, 0);
+    for (int p = 0; p < positions; p++) {
+      FloatVector.zero(S).blend(FloatVector.fromArray(S, src, s + p, rows, 0), keep).intoArray(dst, d + p * L);
+    }
+  }
+
+  /**
+   * The inverse: whole blocks by the same 16 x 16 transposes (it is its own inverse); the last, partial block and
+   * other widths per channel, B positions per gather (stride B), a last partial run overlapping, scalar below B
+   * positions.
+   */
+  @Override
+  public void toPlain(float[] src, int srcOff, int channels, int positions, float[] dst, int dstOff) {
+    int full = TRANSPOSE && positions >= L ? channels / L : 0;
+    for (int cb = 0; cb < full; cb++) {
+      int s = srcOff + cb * positions * L;
+      int d = dstOff + cb * L * positions;
+      for (int p = 0; p < positions; p += L) {
+        int q = Math.min(p, positions - L);
+        transpose16(src, s + q * L, L, dst, d + q, positions);
+      }
+    }
+    for (int ch = full * L; ch < channels; ch++) {
+      int s = srcOff + ch / L * positions * L + ch % L;
+      int d = dstOff + ch * positions;
+      if (positions < L) {
+        for (int p = 0; p < positions; p++) {
+          dst[d + p] = src[s + p * L];
+        }
+      } else {
+        gatherPositions(src, s, positions, dst, d);
+      }
+    }
+  }
+
+  private static void gatherPositions(float[] src, int s, int positions, float[] dst, int d) {
+    for (int p = 0; p < positions; p += L) {
+      int q = Math.min(p, positions - L);
+      FloatVector.fromArray(S, src, s + q * L, BLOCK_STRIDE, 0).intoArray(dst, d + q);
+    }
+  }
+
+  /**
+   * Rows i < 16 of 16 floats at {@code s + i * srcStride} to columns: row j of the result (lane i = row i's lane j)
+   * at {@code d + j * dstStride}. Four butterfly stages, lanes 8, 4, 2, 1 apart, over rows as far apart: row i
+   * keeps its lanes without bit k and takes row i + k's lanes shifted up; row i + k the converse. Only for B = 16.
+   */
+  private static void transpose16(float[] src, int s, int srcStride, float[] dst, int d, int dstStride) {
+    FloatVector r0 = FloatVector.fromArray(S, src, s);
+    FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * srcStride);
+    FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * srcStride);
+    FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * srcStride);
+    FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * srcStride);
+    FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * srcStride);
+    FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * srcStride);
+    FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * srcStride);
+    FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * srcStride);
+    FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * srcStride);
+    FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * srcStride);
+    FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * srcStride);
+    FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * srcStride);
+    FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * srcStride);
+    FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * srcStride);
+    FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * srcStride);
+    FloatVector t;
+    // lanes 8 apart
+    t = r0.blend(r8.rearrange(UP8), HIGH8);
+    r8 = r0.rearrange(DOWN8).blend(r8, HIGH8);
+    r0 = t;
+    t = r1.blend(r9.rearrange(UP8), HIGH8);
+    r9 = r1.rearrange(DOWN8).blend(r9, HIGH8);
+    r1 = t;
+    t = r2.blend(r10.rearrange(UP8), HIGH8);
+    r10 = r2.rearrange(DOWN8).blend(r10, HIGH8);
+    r2 = t;
+    t = r3.blend(r11.rearrange(UP8), HIGH8);
+    r11 = r3.rearrange(DOWN8).blend(r11, HIGH8);
+    r3 = t;
+    t = r4.blend(r12.rearrange(UP8), HIGH8);
+    r12 = r4.rearrange(DOWN8).blend(r12, HIGH8);
+    r4 = t;
+    t = r5.blend(r13.rearrange(UP8), HIGH8);
+    r13 = r5.rearrange(DOWN8).blend(r13, HIGH8);
+    r5 = t;
+    t = r6.blend(r14.rearrange(UP8), HIGH8);
+    r14 = r6.rearrange(DOWN8).blend(r14, HIGH8);
+    r6 = t;
+    t = r7.blend(r15.rearrange(UP8), HIGH8);
+    r15 = r7.rearrange(DOWN8).blend(r15, HIGH8);
+    r7 = t;
+    // lanes 4 apart
+    t = r0.blend(r4.rearrange(UP4), HIGH4);
+    r4 = r0.rearrange(DOWN4).blend(r4, HIGH4);
+    r0 = t;
+    t = r1.blend(r5.rearrange(UP4), HIGH4);
+    r5 = r1.rearrange(DOWN4).blend(r5, HIGH4);
+    r1 = t;
+    t = r2.blend(r6.rearrange(UP4), HIGH4);
+    r6 = r2.rearrange(DOWN4).blend(r6, HIGH4);
+    r2 = t;
+    t = r3.blend(r7.rearrange(UP4), HIGH4);
+    r7 = r3.rearrange(DOWN4).blend(r7, HIGH4);
+    r3 = t;
+    t = r8.blend(r12.rearrange(UP4), HIGH4);
+    r12 = r8.rearrange(DOWN4).blend(r12, HIGH4);
+    r8 = t;
+    t = r9.blend(r13.rearrange(UP4), HIGH4);
+    r13 = r9.rearrange(DOWN4).blend(r13, HIGH4);
+    r9 = t;
+    t = r10.blend(r14.rearrange(UP4), HIGH4);
+    r14 = r10.rearrange(DOWN4).blend(r14, HIGH4);
+    r10 = t;
+    t = r11.blend(r15.rearrange(UP4), HIGH4);
+    r15 = r11.rearrange(DOWN4).blend(r15, HIGH4);
+    r11 = t;
+    // lanes 2 apart
+    t = r0.blend(r2.rearrange(UP2), HIGH2);
+    r2 = r0.rearrange(DOWN2).blend(r2, HIGH2);
+    r0 = t;
+    t = r1.blend(r3.rearrange(UP2), HIGH2);
+    r3 = r1.rearrange(DOWN2).blend(r3, HIGH2);
+    r1 = t;
+    t = r4.blend(r6.rearrange(UP2), HIGH2);
+    r6 = r4.rearrange(DOWN2).blend(r6, HIGH2);
+    r4 = t;
+    t = r5.blend(r7.rearrange(UP2), HIGH2);
+    r7 = r5.rearrange(DOWN2).blend(r7, HIGH2);
+    r5 = t;
+    t = r8.blend(r10.rearrange(UP2), HIGH2);
+    r10 = r8.rearrange(DOWN2).blend(r10, HIGH2);
+    r8 = t;
+    t = r9.blend(r11.rearrange(UP2), HIGH2);
+    r11 = r9.rearrange(DOWN2).blend(r11, HIGH2);
+    r9 = t;
+    t = r12.blend(r14.rearrange(UP2), HIGH2);
+    r14 = r12.rearrange(DOWN2).blend(r14, HIGH2);
+    r12 = t;
+    t = r13.blend(r15.rearrange(UP2), HIGH2);
+    r15 = r13.rearrange(DOWN2).blend(r15, HIGH2);
+    r13 = t;
+    // lanes 1 apart
+    t = r0.blend(r1.rearrange(UP1), HIGH1);
+    r1 = r0.rearrange(DOWN1).blend(r1, HIGH1);
+    r0 = t;
+    t = r2.blend(r3.rearrange(UP1), HIGH1);
+    r3 = r2.rearrange(DOWN1).blend(r3, HIGH1);
+    r2 = t;
+    t = r4.blend(r5.rearrange(UP1), HIGH1);
+    r5 = r4.rearrange(DOWN1).blend(r5, HIGH1);
+    r4 = t;
+    t = r6.blend(r7.rearrange(UP1), HIGH1);
+    r7 = r6.rearrange(DOWN1).blend(r7, HIGH1);
+    r6 = t;
+    t = r8.blend(r9.rearrange(UP1), HIGH1);
+    r9 = r8.rearrange(DOWN1).blend(r9, HIGH1);
+    r8 = t;
+    t = r10.blend(r11.rearrange(UP1), HIGH1);
+    r11 = r10.rearrange(DOWN1).blend(r11, HIGH1);
+    r10 = t;
+    t = r12.blend(r13.rearrange(UP1), HIGH1);
+    r13 = r12.rearrange(DOWN1).blend(r13, HIGH1);
+    r12 = t;
+    t = r14.blend(r15.rearrange(UP1), HIGH1);
+    r15 = r14.rearrange(DOWN1).blend(r15, HIGH1);
+    r14 = t;
+    r0.intoArray(dst, d);
+    r1.intoArray(dst, d + 1 * dstStride);
+    r2.intoArray(dst, d + 2 * dstStride);
+    r3.intoArray(dst, d + 3 * dstStride);
+    r4.intoArray(dst, d + 4 * dstStride);
+    r5.intoArray(dst, d + 5 * dstStride);
+    r6.intoArray(dst, d + 6 * dstStride);
+    r7.intoArray(dst, d + 7 * dstStride);
+    r8.intoArray(dst, d + 8 * dstStride);
+    r9.intoArray(dst, d + 9 * dstStride);
+    r10.intoArray(dst, d + 10 * dstStride);
+    r11.intoArray(dst, d + 11 * dstStride);
+    r12.intoArray(dst, d + 12 * dstStride);
+    r13.intoArray(dst, d + 13 * dstStride);
+    r14.intoArray(dst, d + 14 * dstStride);
+    r15.intoArray(dst, d + 15 * dstStride);
   }
 
   @Override

@@ -48,6 +48,12 @@ final class ConvPlan {
    */
   static final int IM2COL_SLAB_FLOATS = 64 * 1024;
   static final int IM2COL_SLAB_MIN_COLUMNS = 512;
+  /**
+   * A convolution alone in the blocked layout (plain in, plain out: both conversions its own) still pays up to these
+   * sizes ({@link #blockedPaysAlone}): 3x3 depthwise output rows this wide, pointwise maps of this many positions.
+   */
+  static final int BLOCKED_ALONE_MAX_DEPTHWISE_ROW = 14;
+  static final int BLOCKED_ALONE_MAX_POINTWISE_POSITIONS = 49;
   /** Depthwise output rows at least this wide (one AVX-512 vector) are computed row by row, into the output. */
   static final int DEPTHWISE_ROW_MIN = 16;
   /** Locally connected and tiled convolution: columns per GEMM their sample batching aims at (a few NR widths). */
@@ -199,6 +205,22 @@ final class ConvPlan {
    */
   static boolean blockedPays(Conv conv, int[] sample) {
     return blockedApplies(conv, sample) && (conv.groups == 1 || conv.kernel[1] == 3 && conv.kernel[2] == 3);
+  }
+
+  /**
+   * Whether {@code conv}, blocked where {@link #blockedPays}, is faster blocked even alone, its input converted to
+   * blocked and its output back to plain. Measured on Zen 5 (B = 16), one sample, warm, plain time over blocked time
+   * with both conversions: 3x3 depthwise 960x7x7 2.3, 464x7x7 2.4, 576x14x14 s2 2.9, 576x14x14 1.4, 232x14x14 1.5,
+   * 192x28x28 s2 1.6 (output rows up to 14 wide); 144x56x56 s2 1.03, 192x28x28 0.72, 116x28x28 0.66, 144x56x56
+   * 0.49, 32x112x112 0.44 (rows 28 and wider). Pointwise at 7x7 960->160 1.21, 320->1280 1.10, 464->464 1.13;
+   * 232->232 at 14x14 0.85, 28x28 0.66-1.00, larger maps 0.53-0.68.
+   */
+  static boolean blockedPaysAlone(Conv conv, int[] sample) {
+    if (!blockedPays(conv, sample)) {
+      return false;
+    }
+    return conv.groups == 1 ? sample[1] * sample[2] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS
+        : conv.outputShape(sample)[2] <= BLOCKED_ALONE_MAX_DEPTHWISE_ROW;
   }
 
   /** The algorithm a batch of {@code batch} samples runs. */

@@ -24,7 +24,8 @@ import java.util.Arrays;
  *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc; a two-input Add of equal shapes whose inputs
  *       are both blocked, and a ReLU or clip of a blocked input, stay blocked; a global average pool reads blocked
  *       and writes plain. A blocked convolution whose input is plain and whose tensor nobody reads blocked goes
- *       back to plain (it would only add two conversions). Where a node reads a tensor in the other layout, the
+ *       back to plain (it would add two conversions) unless it pays even so ({@link ConvPlan#blockedPaysAlone}:
+ *       small maps). Where a node reads a tensor in the other layout, the
  *       plan converts it first into a conversion buffer (after the activation buffers, one per input position); a
  *       blocked target is converted to plain into its own buffer at the end. Blocked tensors take
  *       {@link Nchwc#blockedSize} floats: their buffers are sized for the padded channels.
@@ -179,7 +180,8 @@ final class ExecutionPlan {
         readsBlocked[v] = true;
       }
     }
-    // A blocked convolution reading plain whose tensor nobody reads blocked would only add conversions.
+    // A blocked convolution reading plain whose tensor nobody reads blocked adds two conversions: it stays blocked
+    // only where that still pays (small maps, ConvPlan.blockedPaysAlone).
     boolean[] readBlocked = new boolean[nodes];
     for (int v = 0; v < nodes; v++) {
       for (int u : network.inputsOf(v)) {
@@ -191,7 +193,8 @@ final class ExecutionPlan {
     for (int v = 0; v < nodes; v++) {
       int u = network.inputsOf(v)[0];
       int tensor = fusedInto[v] >= 0 ? fusedInto[v] : v;
-      if (convPlanned(v) && blocked[v] && (u == Network.FROM_INPUT || !blocked[u]) && !readBlocked[tensor]) {
+      if (convPlanned(v) && blocked[v] && (u == Network.FROM_INPUT || !blocked[u]) && !readBlocked[tensor]
+          && !ConvPlan.blockedPaysAlone((Conv) network.node(v).layer(), network.inputShapes(v, shapes, sample)[0])) {
         readsBlocked[v] = blocked[v] = false;
         blocked[tensor] = false;
       }

@@ -99,6 +99,52 @@ class BlockedLayoutTest {
     }
   }
 
+  static Stream<Arguments> conversionCases() {
+    List<Arguments> cases = new ArrayList<>();
+    for (int channels : new int[] {3, 16, 17, 33}) {
+      for (int positions : new int[] {1, 7, 16, 49, 143}) {
+        cases.add(Arguments.of("c" + channels + " p" + positions, channels, positions));
+      }
+    }
+    return cases.stream();
+  }
+
+  /**
+   * Conversions are copies: each kernel's blocked layout equals the scalar reference's of the same B bit for bit,
+   * pad channels zero (even where the first channel of the last block is not finite), and back to plain is the
+   * input again. Offsets inside larger arrays, destinations prefilled with NaN.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("conversionCases")
+  void layoutConversionsAreExactRoundTrips(String name, int channels, int positions) {
+    float[] plain = Naive.random(6, 5 + channels * positions);
+    plain[5 + (channels - 1) / 16 * 16 * positions] = Float.NaN;
+    plain[5 + (channels - 1) * positions] = Float.POSITIVE_INFINITY;
+    for (Nchwc kernel : kernels()) {
+      Nchwc reference = new ScalarNchwc(kernel.block());
+      int size = kernel.blockedSize(channels, positions);
+      float[] expected = new float[3 + size];
+      float[] blocked = new float[3 + size];
+      Arrays.fill(expected, Float.NaN);
+      Arrays.fill(blocked, Float.NaN);
+      reference.toBlocked(plain, 5, channels, positions, expected, 3);
+      kernel.toBlocked(plain, 5, channels, positions, blocked, 3);
+      assertArrayEquals(expected, blocked, 0f, name + " B=" + kernel.block());
+      for (int ch = channels; ch < Nchwc.blocks(channels, kernel.block()) * kernel.block(); ch++) {
+        for (int p = 0; p < positions; p++) {
+          int at = 3 + ((ch / kernel.block()) * positions + p) * kernel.block() + ch % kernel.block();
+          assertEquals(0f, blocked[at], "pad channel " + ch + " B=" + kernel.block());
+        }
+      }
+      float[] back = new float[plain.length + 2];
+      Arrays.fill(back, Float.NaN);
+      kernel.toPlain(blocked, 3, channels, positions, back, 5);
+      assertArrayEquals(Arrays.copyOfRange(plain, 5, plain.length), Arrays.copyOfRange(back, 5, plain.length), 0f,
+          name + " B=" + kernel.block());
+      assertTrue(Float.isNaN(back[4]) && Float.isNaN(back[plain.length]), "nothing written outside");
+    }
+  }
+
   @Test
   void blockedElementwiseStepsMatchPlainOnes() {
     int channels = 19;
@@ -234,18 +280,50 @@ class BlockedLayoutTest {
     }
   }
 
+  /**
+   * A convolution alone (plain in, plain out) is blocked only where that pays with its two conversions
+   * ({@link ConvPlan#blockedPaysAlone}): on larger maps it stays plain with no conversion; on small ones it is
+   * blocked, its input converted in and its output back for the plain reader, and matches the plain plan.
+   */
   @Test
-  void blockedIsNeverPlannedWithoutKernelsAndIsolatedConvolutionsStayPlain() {
-    Network net = Network.builder("isolated", new int[] {5, 6, 6})
-        .add(conv("pw", 5, 7, 1, 1, 0, 1, 40)).add(new Flatten("flat")).build();
-    int[] target = {indexOf(net, "flat")};
-    ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), target, new ExecutionContext().gemm(),
-        new ScalarNchwc(8));
-    assertFalse(plan.blocked[indexOf(net, "pw")], "plain in, plain out: no conversions for one layer");
-    assertNull(plan.convertInto[indexOf(net, "flat")]);
+  void blockedIsNeverPlannedWithoutKernelsAndIsolatedConvolutionsGoBlockedOnlyOnSmallMaps() {
+    Network[] plainAlone = {isolated(conv("conv", 5, 7, 1, 1, 0, 1, 40), 5, 8), // pointwise on 64 positions
+        isolated(conv("conv", 24, 24, 3, 1, 1, 24, 41), 24, 15)}; // depthwise, output rows 15 wide
+    for (Network net : plainAlone) {
+      ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), new int[] {indexOf(net, "flat")},
+          new ExecutionContext().gemm(), new ScalarNchwc(8));
+      assertFalse(plan.blocked[indexOf(net, "conv")], "plain in, plain out: no conversions for one layer");
+      assertNull(plan.convertInto[indexOf(net, "conv")]);
+      assertNull(plan.convertInto[indexOf(net, "flat")]);
+    }
+    Network[] blockedAlone = {isolated(conv("conv", 5, 7, 1, 1, 0, 1, 42), 5, 7), // pointwise on 49 positions
+        isolated(conv("conv", 24, 24, 3, 2, 1, 24, 43), 24, 28), // depthwise, output rows 14 wide
+        isolated(conv("conv", 17, 17, 3, 1, 1, 17, 44), 17, 5)};
+    for (Network net : blockedAlone) {
+      int[] target = {indexOf(net, "flat")};
+      int batch = 2;
+      Tensor input = Tensor.view(Naive.random(8, batch * Shapes.size(net.inputShape())),
+          Shapes.batched(batch, net.inputShape()));
+      ExecutionContext plainCtx = new ExecutionContext();
+      float[] expected = Executor.run(ExecutionPlan.of(net, net.inputShape(), target, plainCtx.gemm(), null), input,
+          plainCtx)[0].toArray();
+      for (Nchwc kernel : kernels()) {
+        ExecutionContext ctx = new ExecutionContext();
+        ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), target, ctx.gemm(), kernel);
+        assertTrue(plan.blocked[indexOf(net, "conv")], "pays alone on a small map");
+        assertTrue(plan.convertInto[indexOf(net, "conv")][0] >= 0, "input converted to blocked");
+        assertTrue(plan.convertInto[indexOf(net, "flat")][0] >= 0, "output converted back for the flatten");
+        assertClose(expected, Executor.run(plan, input, ctx)[0].toArray(), "B=" + kernel.block());
+      }
+    }
     ExecutionPlan none = ExecutionPlan.of(mobileNetLike(), new int[] {3, 29, 27}, new int[] {0},
         new ExecutionContext().gemm(), new ScalarNchwc(1));
     assertNull(none.nchwc, "B = 1: never blocked");
+  }
+
+  /** One convolution named "conv" on a {@code side} x {@code side} map of {@code channels}, then "flat". */
+  private static Network isolated(Conv conv, int channels, int side) {
+    return Network.builder("isolated", new int[] {channels, side, side}).add(conv).add(new Flatten("flat")).build();
   }
 
   private static int indexOf(Network network, String name) {

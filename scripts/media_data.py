@@ -13,6 +13,7 @@ on every run.
 Timings print one line, "name=value" pairs, for the calling script to parse.
 """
 import argparse
+import contextlib
 import glob
 import os
 import struct
@@ -163,16 +164,26 @@ def torchvision_tensor(path, pipeline):
         return pipeline(ImageOps.exif_transpose(im).convert("RGB"))
 
 
-def bench_python(folder):
+def bench_python(folder, store=None):
+    """Decode and preprocess every JPEG; with store, also append each float32 tensor to that file (the same work
+    as ingest, which stores its tensors: the cheapest storage there is, one file, no format)."""
     import torch
     import torchvision
     torch.set_num_threads(1)
     files = sorted(glob.glob(os.path.join(folder, "*.jpg")))
     pipeline = imagenet()
     torchvision_tensor(files[0], pipeline)  # warm-up
+    if store:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(store)  # a new file each run, as ingest writes new files
+    out = open(store, "wb") if store else None
     start, cpu = time.perf_counter(), time.process_time()
     for f in files:
-        torchvision_tensor(f, pipeline)
+        tensor = torchvision_tensor(f, pipeline)
+        if out:
+            out.write(tensor.numpy().tobytes())
+    if out:
+        out.close()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"images={len(files)} seconds={seconds:.3f} images_per_s={len(files) / seconds:.1f} "
           f"cpu_s={cpu:.3f} per_cpu_s={len(files) / cpu:.1f} "
@@ -246,7 +257,9 @@ def main():
     a.add_argument("--frames", type=int, default=64)
     a.add_argument("--size", type=int, default=112)
     sub.add_parser("e2e").add_argument("dir")
-    sub.add_parser("bench-python").add_argument("dir")
+    a = sub.add_parser("bench-python")
+    a.add_argument("dir")
+    a.add_argument("--store", help="also write the tensors (float32) to this file")
     a = sub.add_parser("bench-ffmpeg")
     a.add_argument("dir")
     a.add_argument("--clip-length", type=int, default=16)
@@ -261,7 +274,7 @@ def main():
     elif args.what == "e2e":
         e2e(args.dir)
     elif args.what == "bench-python":
-        bench_python(args.dir)
+        bench_python(args.dir, args.store)
     elif args.what == "bench-ffmpeg":
         bench_ffmpeg(args.dir, args.clip_length)
     else:

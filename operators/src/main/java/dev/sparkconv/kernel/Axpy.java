@@ -41,6 +41,12 @@ public interface Axpy {
   float dot(int n, float[] x, int xOff, float[] y, int yOff);
 
   /**
+   * The four dot products of rows x[x0 + r * ldx ..] (r < 4) with one y, into out[outOff + r * ldo]: y is read once
+   * for four rows (a fully connected layer's weights, a few samples at a time, then stream from memory once).
+   */
+  void dots4(int n, float[] x, int x0, int ldx, float[] y, int yOff, float[] out, int outOff, int ldo);
+
+  /**
    * y[yOff + i] = 1 / (1 + exp(-x[xOff + i])): the logistic sigmoid (SiLU's and squeeze-and-excitation's), within
    * a few float ulps; the scalar loop computes it in double, one exp per element, which profiled at two thirds of
    * EfficientNet-B0's time.

@@ -77,6 +77,10 @@ public final class Gemm {
       scale(m, n, beta, c, cOff, ldc);
       return;
     }
+    if (transB && !transA && m <= BlockSizes.SKINNY_DOT_ROWS) {
+      skinnyDots(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
     if (m <= BlockSizes.SKINNY_ROWS) {
       skinny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
@@ -319,6 +323,31 @@ public final class Gemm {
         for (int p = 0; p < k; p++) {
           rows.axpy(n, alpha * x[xOff + p], b, bOff + p * ldb, c, row);
         }
+      }
+    }
+  }
+
+  /**
+   * C = alpha * A B^T + beta * C for a few rows of A, B stored n x k: each row of B (a layer's weights) is read once
+   * for four rows of A at a time, all four rows of a group one after another, so B streams from memory once.
+   */
+  private void skinnyDots(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
+      int ldb, float beta, float[] c, int cOff, int ldc) {
+    float[] dots = tile; // MR x NR >= 4 x 1
+    for (int j = 0; j < n; j++) {
+      int bRow = bOff + j * ldb;
+      int i = 0;
+      for (; i + 4 <= m; i += 4) {
+        rows.dots4(k, a, aOff + i * lda, lda, b, bRow, dots, 0, 1);
+        for (int r = 0; r < 4; r++) {
+          int at = cOff + (i + r) * ldc + j;
+          c[at] = beta == 0f ? alpha * dots[r] : alpha * dots[r] + beta * c[at];
+        }
+      }
+      for (; i < m; i++) {
+        int at = cOff + i * ldc + j;
+        float dot = alpha * rows.dot(k, a, aOff + i * lda, b, bRow);
+        c[at] = beta == 0f ? dot : dot + beta * c[at];
       }
     }
   }

@@ -63,6 +63,13 @@ final class ScalarAxpy implements Axpy {
   }
 
   @Override
+  public void dots4(int n, float[] x, int x0, int ldx, float[] y, int yOff, float[] out, int outOff, int ldo) {
+    for (int r = 0; r < 4; r++) {
+      out[outOff + r * ldo] = dot(n, x, x0 + r * ldx, y, yOff);
+    }
+  }
+
+  @Override
   public void sigmoid(int n, float[] x, int xOff, float[] y, int yOff) {
     for (int i = 0; i < n; i++) {
       y[yOff + i] = (float) (1 / (1 + Math.exp(-x[xOff + i]))); // double: neither tail overflows

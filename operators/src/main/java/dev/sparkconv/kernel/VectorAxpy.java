@@ -150,6 +150,41 @@ public final class VectorAxpy implements Axpy {
   }
 
   @Override
+  public void dots4(int n, float[] x, int x0, int ldx, float[] y, int yOff, float[] out, int outOff, int ldo) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int x1 = x0 + ldx;
+    int x2 = x1 + ldx;
+    int x3 = x2 + ldx;
+    int bound = n - n % L;
+    int i = 0;
+    for (; i < bound; i += L) {
+      FloatVector w = FloatVector.fromArray(S, y, yOff + i);
+      a0 = FloatVector.fromArray(S, x, x0 + i).fma(w, a0);
+      a1 = FloatVector.fromArray(S, x, x1 + i).fma(w, a1);
+      a2 = FloatVector.fromArray(S, x, x2 + i).fma(w, a2);
+      a3 = FloatVector.fromArray(S, x, x3 + i).fma(w, a3);
+    }
+    float s0 = a0.reduceLanes(VectorOperators.ADD);
+    float s1 = a1.reduceLanes(VectorOperators.ADD);
+    float s2 = a2.reduceLanes(VectorOperators.ADD);
+    float s3 = a3.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float w = y[yOff + i];
+      s0 += x[x0 + i] * w;
+      s1 += x[x1 + i] * w;
+      s2 += x[x2 + i] * w;
+      s3 += x[x3 + i] * w;
+    }
+    out[outOff] = s0;
+    out[outOff + ldo] = s1;
+    out[outOff + 2 * ldo] = s2;
+    out[outOff + 3 * ldo] = s3;
+  }
+
+  @Override
   public void sigmoid(int n, float[] x, int xOff, float[] y, int yOff) {
     int bound = n - n % L;
     int i = 0;

@@ -1,10 +1,11 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.BlockSizes;
 import dev.sparkconv.tensor.Shapes;
 
 /**
  * Fully connected layer, y = x W^T + b with W in PyTorch's (out, in) layout: the whole batch is one
- * GEMM with transB, so W is used as stored. Bias is prefilled into the output and the GEMM adds to it.
+ * GEMM with W used as stored (a few rows as W x^T, see {@link #run}).
  * Input (in); {@link #overLastAxis} also takes (..., in), as nn.Linear does, every leading position a GEMM
  * row (an ONNX MatMul by a weight after a Transpose to channels-last, as in ConvNeXt's blocks).
  */
@@ -91,9 +92,24 @@ public final class Linear extends BaseLayer {
     return (long) Shapes.size(outputShape(in)) * inFeatures;
   }
 
+  /**
+   * Up to 256 rows past the GEMM's dot-product rows: out^T = W X^T, so that the GEMM reads the weights in place,
+   * once, where out = X W^T would pack W^T (every weight, transposed) on every call.
+   */
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
     int rows = batch * (Shapes.size(inShape) / inFeatures);
+    if (rows > BlockSizes.SKINNY_DOT_ROWS && rows <= BlockSizes.IN_PLACE_A_MAX_N) {
+      float[] product = ctx.scratch(ScratchSlots.LINEAR_TRANSPOSED, outFeatures * rows);
+      ctx.gemm().sgemm(false, true, outFeatures, rows, inFeatures, 1f, weight, 0, inFeatures, in, 0, inFeatures, 0f,
+          product, 0, rows);
+      for (int n = 0; n < rows; n++) {
+        for (int o = 0; o < outFeatures; o++) {
+          out[n * outFeatures + o] = product[o * rows + n] + (bias == null ? 0f : bias[o]);
+        }
+      }
+      return;
+    }
     float beta = 0f;
     if (bias != null) {
       for (int n = 0; n < rows; n++) {

@@ -68,8 +68,19 @@ public final class LocalResponseNorm extends BaseLayer {
             out[dst + i] += v * v;
           }
         }
-        for (int i = 0; i < plane; i++) {
-          out[dst + i] = (float) (in[dst + i] / Math.pow(k + perSize * out[dst + i], beta));
+        if (beta == 0.75f) {
+          // AlexNet's: d^0.75 = sqrt(d) sqrt(sqrt(d)) in float, a loop C2 vectorises (a few ulps from the double
+          // pow, which took a fifth of AlexNet's time at batch 8)
+          float kf = k;
+          float scale = (float) perSize;
+          for (int i = dst; i < dst + plane; i++) {
+            float root = (float) Math.sqrt(kf + scale * out[i]);
+            out[i] = in[i] / (root * (float) Math.sqrt(root));
+          }
+        } else {
+          for (int i = 0; i < plane; i++) {
+            out[dst + i] = (float) (in[dst + i] / Math.pow(k + perSize * out[dst + i], beta));
+          }
         }
       }
     }

@@ -49,4 +49,6 @@ final class ScratchSlots {
   /** Triangle: the channel mean of every position of one sample; PatchNorm2d: one patch. */
   static final int CHANNEL_MEAN = 20;
   static final int PATCH = 21;
+  /** Linear, a few rows: the transposed product W X^T (out features x rows) before it is transposed into place. */
+  static final int LINEAR_TRANSPOSED = 22;
 }

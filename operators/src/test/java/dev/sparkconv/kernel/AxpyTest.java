@@ -83,6 +83,17 @@ class AxpyTest {
       dot += (double) x[5 + i] * y[i];
     }
     assertEquals(dot, impl.dot(n, x, 5, y, 0), 1e-4 * (1 + n), "dot");
+    // Four rows of x, n + 9 apart, against y; results 3 apart from index 2.
+    float[] rows4 = random(rnd, 4 * (n + 9) + 1);
+    float[] dots = new float[2 + 3 * 3 + 1];
+    impl.dots4(n, rows4, 1, n + 9, y, 0, dots, 2, 3);
+    for (int r = 0; r < 4; r++) {
+      double expected = 0;
+      for (int i = 0; i < n; i++) {
+        expected += (double) rows4[1 + r * (n + 9) + i] * y[i];
+      }
+      assertEquals(expected, dots[2 + 3 * r], 1e-4 * (1 + n), "dots4 row " + r);
+    }
     // Two rows of a 3x3 window with column dilation 2 over input rows 7 apart, written n + 3 apart.
     float[] big = random(rnd, 4 * 7 + n + 8);
     float[] two = new float[2 * (n + 3) + 1];

@@ -76,27 +76,30 @@ class LayersTest {
     int outF = 5;
     float[] w = Naive.random(4, outF * in);
     float[] b = Naive.random(5, outF);
-    float[] x = Naive.random(6, 3 * in);
     Linear fc = new Linear("fc", in, outF, w, b);
-    Tensor out = Tensor.zeros(3, outF);
-    fc.forward(Tensor.wrap(x, 3, in), out, ctx);
-    float[] expected = new float[3 * outF];
-    for (int n = 0; n < 3; n++) {
-      for (int o = 0; o < outF; o++) {
-        double s = b[o];
-        for (int i = 0; i < in; i++) {
-          s += (double) x[n * in + i] * w[o * in + i];
-        }
-        expected[n * outF + o] = (float) s;
-      }
-    }
-    Naive.assertClose(expected, out.data(), 1e-6, "linear");
     Linear noBias = new Linear("fc", in, outF, w, null);
-    noBias.forward(Tensor.wrap(x, 3, in), out, ctx);
-    for (int i = 0; i < expected.length; i++) {
-      expected[i] -= b[i % outF];
+    // up to 16 rows: dot products (in fours, then one by one); 37: the transposed product; 300: one GEMM
+    for (int rows : new int[] {3, 6, 8, 37, 300}) {
+      float[] x = Naive.random(6, rows * in);
+      Tensor out = Tensor.zeros(rows, outF);
+      fc.forward(Tensor.wrap(x, rows, in), out, ctx);
+      float[] expected = new float[rows * outF];
+      for (int n = 0; n < rows; n++) {
+        for (int o = 0; o < outF; o++) {
+          double s = b[o];
+          for (int i = 0; i < in; i++) {
+            s += (double) x[n * in + i] * w[o * in + i];
+          }
+          expected[n * outF + o] = (float) s;
+        }
+      }
+      Naive.assertClose(expected, out.data(), 1e-6, "linear, rows " + rows);
+      noBias.forward(Tensor.wrap(x, rows, in), out, ctx);
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] -= b[i % outF];
+      }
+      Naive.assertClose(expected, out.data(), 1e-6, "linear without bias, rows " + rows);
     }
-    Naive.assertClose(expected, out.data(), 1e-6, "linear without bias");
     assertEquals(outF * in + outF, fc.parameterCount());
     assertEquals(outF * in, fc.macs(new int[] {in}));
     ShapeException e = assertThrows(ShapeException.class, () -> fc.outputShape(new int[] {8}));

@@ -46,7 +46,8 @@ class NormTest {
     int c = 5;
     int plane = 3;
     for (int size : new int[] {1, 2, 3, 4, 7}) {
-      LocalResponseNorm lrn = new LocalResponseNorm("lrn", size, 0.5f, 0.75f, 2);
+      float beta = size == 4 ? 0.6f : 0.75f; // 0.75 has a path of its own
+      LocalResponseNorm lrn = new LocalResponseNorm("lrn", size, 0.5f, beta, 2);
       float[] input = Naive.random(size, 2 * c * plane);
       Tensor out = Tensor.zeros(2, c, plane);
       lrn.forward(Tensor.wrap(input, 2, c, plane), out, ctx);
@@ -59,7 +60,7 @@ class NormTest {
               sum += x * x;
             }
             int i = (n * c + ch) * plane + p;
-            double expected = input[i] / Math.pow(2 + 0.5 * sum / size, 0.75);
+            double expected = input[i] / Math.pow(2 + 0.5 * sum / size, beta);
             assertEquals(expected, out.data()[i], 1e-6, "size " + size);
           }
         }

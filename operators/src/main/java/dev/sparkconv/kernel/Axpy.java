@@ -34,7 +34,10 @@ public interface Axpy {
   void window3x3Rows2(int n, float[] w, int wOff, float bias, float[] x, int x0, int pitch, int dW, float[] y,
       int y0, int yPitch);
 
-  /** y[yOff + i] = max(y[yOff + i], x[xOff + i]), NaN winning as in {@link Math#max}: max pooling's rows. */
+  /**
+   * y[yOff + i] = max(y[yOff + i], x[xOff + i]), NaN winning as in {@link Math#max}: max pooling's rows. x and y do
+   * not overlap (a vector implementation may apply the last elements twice).
+   */
   void maxInto(int n, float[] x, int xOff, float[] y, int yOff);
 
   /** sum_i x[xOff + i] * y[yOff + i]. */

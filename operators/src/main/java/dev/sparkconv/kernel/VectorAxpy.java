@@ -126,6 +126,11 @@ public final class VectorAxpy implements Axpy {
     for (; i < bound; i += L) {
       FloatVector.fromArray(S, y, yOff + i).max(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
     }
+    if (i < n && n >= L) { // the tail as one last vector over the end: taking a max again changes nothing
+      i = n - L;
+      FloatVector.fromArray(S, y, yOff + i).max(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+      return;
+    }
     for (; i < n; i++) {
       y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
     }

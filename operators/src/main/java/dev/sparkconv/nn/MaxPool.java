@@ -33,6 +33,18 @@ public class MaxPool extends WindowPool {
     float[] rowMax = ctx.scratch(ScratchSlots.POOL_ROW_MAX, d * h * outW);
     float[] phases = ctx.scratch(ScratchSlots.POOL_PHASES, sw * phaseLength);
     Axpy rows = Kernels.axpy();
+    // Per tap along W: the output columns [lo, hi) it reaches and where their inputs start in the (phase-split) row.
+    int taps = k3[2];
+    int[] lo = new int[taps];
+    int[] hi = new int[taps];
+    int[] start = new int[taps];
+    for (int kx = 0; kx < taps; kx++) {
+      int shift = kx * d3[2] - p3[2];
+      lo[kx] = ConvKernels.lo(shift, sw, outW);
+      hi[kx] = ConvKernels.hi(shift, sw, outW, w, lo[kx]);
+      // Input column ow*sw + shift is phase floorMod(shift, sw), index ow + floorDiv(shift, sw).
+      start[kx] = sw == 1 ? shift + lo[kx] : Math.floorMod(shift, sw) * phaseLength + lo[kx] + Math.floorDiv(shift, sw);
+    }
     int dst = 0;
     for (int p = 0, planes = batch * inShape[0]; p < planes; p++) {
       int src = p * d * h * w;
@@ -61,14 +73,8 @@ public class MaxPool extends WindowPool {
           x = phases;
           xRow = 0;
         }
-        for (int kx = 0; kx < k3[2]; kx++) {
-          int shift = kx * d3[2] - p3[2];
-          int lo = ConvKernels.lo(shift, sw, outW);
-          int hi = ConvKernels.hi(shift, sw, outW, w, lo);
-          // Input column ow*sw + shift is phase floorMod(shift, sw), index ow + floorDiv(shift, sw).
-          int start = sw == 1 ? xRow + shift + lo
-              : Math.floorMod(shift, sw) * phaseLength + lo + Math.floorDiv(shift, sw);
-          rows.maxInto(hi - lo, x, start, rowMax, r * outW + lo);
+        for (int kx = 0; kx < taps; kx++) {
+          rows.maxInto(hi[kx] - lo[kx], x, xRow + start[kx], rowMax, r * outW + lo[kx]);
         }
       }
       for (int od = 0; od < outD; od++) {

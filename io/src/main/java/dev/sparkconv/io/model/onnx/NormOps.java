@@ -2,6 +2,7 @@ package dev.sparkconv.io.model.onnx;
 
 import dev.sparkconv.io.model.onnx.Value.Const;
 import dev.sparkconv.io.model.onnx.Value.Dyn;
+import dev.sparkconv.nn.Flatten;
 import dev.sparkconv.nn.GlobalAvgPool;
 import dev.sparkconv.nn.GroupNorm;
 import dev.sparkconv.nn.LayerNorm;
@@ -52,8 +53,9 @@ final class NormOps {
     int[] sorted = Arrays.stream(sample).sorted().distinct().toArray();
     boolean allSpatial = x.rank() > 2 && sorted.length == x.rank() - 2 && sorted[0] == 1;
     String name = g.name(n);
-    if (kind == Reduce.Kind.MEAN && keep && allSpatial) {
-      g.define(n.outputs().get(0), g.emit(new GlobalAvgPool(name), x));
+    if (kind == Reduce.Kind.MEAN && allSpatial) { // a global average pool, which also runs on blocked tensors
+      Dyn pooled = g.emit(new GlobalAvgPool(keep ? name : name + "/pool"), x);
+      g.define(n.outputs().get(0), keep ? pooled : g.emit(new Flatten(name), pooled));
       return;
     }
     g.define(n.outputs().get(0), g.emit(new Reduce(name, kind, sorted, keep), x));

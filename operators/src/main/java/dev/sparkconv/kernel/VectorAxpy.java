@@ -138,16 +138,22 @@ public final class VectorAxpy implements Axpy {
 
   @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
-    // Two accumulators hide the FMA latency; the loads, not the FMAs, bound a dot product.
+    // Four accumulators hide the FMA latency (4 cycles, two loads a cycle): the loads then bound a dot product.
     FloatVector acc0 = FloatVector.zero(S);
-    FloatVector acc1 = FloatVector.zero(S);
-    int bound2 = n - n % (2 * L);
+    FloatVector acc1 = acc0;
+    FloatVector acc2 = acc0;
+    FloatVector acc3 = acc0;
     int i = 0;
-    for (; i < bound2; i += 2 * L) {
+    for (int bound4 = n - n % (4 * L); i < bound4; i += 4 * L) {
       acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
       acc1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), acc1);
+      acc2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).fma(FloatVector.fromArray(S, y, yOff + i + 2 * L), acc2);
+      acc3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).fma(FloatVector.fromArray(S, y, yOff + i + 3 * L), acc3);
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (int bound = n - n % L; i < bound; i += L) {
+      acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
+    }
+    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
       sum += x[xOff + i] * y[yOff + i];
     }

@@ -14,9 +14,11 @@ public class MaxPool extends WindowPool {
   }
 
   /**
-   * Max is separable, so it runs in two passes of vector row maxima ({@link Axpy#maxInto}) per plane instead of
-   * a window call per output: the max along W of every input row for each output column (a strided row split
-   * into its stride phases first, so every tap is a unit-stride run), then the max over each window's rows.
+   * Max is separable, so it runs as vector row maxima ({@link Axpy#maxInto}) per output row instead of a window call
+   * per output: the max over the window's input rows (whole rows, unit stride), placed between -infinity padding,
+   * then the max over each window's columns at stride 1 (one unit-stride run per tap), then every {@code sw}-th of
+   * those is the output row. No input row is split by stride (a strided copy of every input value, which with the
+   * per-row bookkeeping took most of a 3x3 stride-2 pool).
    */
   @Override
   void run(float[] in, float[] out, int batch, int[] inShape, ExecutionContext ctx) {
@@ -29,63 +31,33 @@ public class MaxPool extends WindowPool {
     int outH = rank >= 2 ? outShape[rank - 1] : 1;
     int outW = outShape[rank];
     int sw = s3[2];
-    int phaseLength = (w + sw - 1) / sw;
-    float[] rowMax = ctx.scratch(ScratchSlots.POOL_ROW_MAX, d * h * outW);
-    float[] phases = ctx.scratch(ScratchSlots.POOL_PHASES, sw * phaseLength);
+    int pw = p3[2];
+    int starts = (outW - 1) * sw + 1; // window starts at stride 1, from the first output's
+    int span = starts + (k3[2] - 1) * d3[2]; // the padded row they read
+    float[] rowMax = ctx.scratch(ScratchSlots.POOL_ROW_MAX, Math.max(span, pw + w));
+    float[] windowMax = ctx.scratch(ScratchSlots.POOL_PHASES, starts);
     Axpy rows = Kernels.axpy();
-    // Per tap along W: the output columns [lo, hi) it reaches and where their inputs start in the (phase-split) row.
-    int taps = k3[2];
-    int[] lo = new int[taps];
-    int[] hi = new int[taps];
-    int[] start = new int[taps];
-    for (int kx = 0; kx < taps; kx++) {
-      int shift = kx * d3[2] - p3[2];
-      lo[kx] = ConvKernels.lo(shift, sw, outW);
-      hi[kx] = ConvKernels.hi(shift, sw, outW, w, lo[kx]);
-      // Input column ow*sw + shift is phase floorMod(shift, sw), index ow + floorDiv(shift, sw).
-      start[kx] = sw == 1 ? shift + lo[kx] : Math.floorMod(shift, sw) * phaseLength + lo[kx] + Math.floorDiv(shift, sw);
-    }
     int dst = 0;
     for (int p = 0, planes = batch * inShape[0]; p < planes; p++) {
       int src = p * d * h * w;
-      java.util.Arrays.fill(rowMax, 0, d * h * outW, Float.NEGATIVE_INFINITY);
-      for (int r = 0; r < d * h; r++) {
-        int row = src + r * w;
-        float[] x = in;
-        int xRow = row;
-        if (sw > 1) {
-          // Column j*sw + ph of the row to phases[ph * phaseLength + j], so that every tap reads a unit-stride run.
-          if (sw == 2) { // constant strides let C2 drop the range checks
-            for (int j = 0; j < w / 2; j++) {
-              phases[j] = in[row + 2 * j];
-              phases[phaseLength + j] = in[row + 2 * j + 1];
-            }
-            if (w % 2 == 1) {
-              phases[w / 2] = in[row + w - 1];
-            }
-          } else {
-            for (int ph = 0; ph < sw; ph++) {
-              for (int j = 0, col = ph; col < w; j++, col += sw) {
-                phases[ph * phaseLength + j] = in[row + col];
-              }
-            }
-          }
-          x = phases;
-          xRow = 0;
-        }
-        for (int kx = 0; kx < taps; kx++) {
-          rows.maxInto(hi[kx] - lo[kx], x, xRow + start[kx], rowMax, r * outW + lo[kx]);
-        }
-      }
       for (int od = 0; od < outD; od++) {
         int d0 = od * s3[0] - p3[0];
         for (int oh = 0; oh < outH; oh++, dst += outW) {
           int h0 = oh * s3[1] - p3[1];
-          java.util.Arrays.fill(out, dst, dst + outW, Float.NEGATIVE_INFINITY);
+          java.util.Arrays.fill(rowMax, 0, Math.max(span, pw + w), Float.NEGATIVE_INFINITY);
           for (int kz = firstTap(d0, d3[0]), zEnd = endTap(d0, k3[0], d3[0], d); kz < zEnd; kz++) {
             for (int ky = firstTap(h0, d3[1]), yEnd = endTap(h0, k3[1], d3[1], h); ky < yEnd; ky++) {
-              rows.maxInto(outW, rowMax, ((d0 + kz * d3[0]) * h + h0 + ky * d3[1]) * outW, out, dst);
+              rows.maxInto(w, in, src + ((d0 + kz * d3[0]) * h + h0 + ky * d3[1]) * w, rowMax, pw);
             }
+          }
+          float[] target = sw == 1 ? out : windowMax;
+          int at = sw == 1 ? dst : 0;
+          java.util.Arrays.fill(target, at, at + starts, Float.NEGATIVE_INFINITY);
+          for (int kx = 0; kx < k3[2]; kx++) {
+            rows.maxInto(starts, rowMax, kx * d3[2], target, at);
+          }
+          for (int ow = 0; sw > 1 && ow < outW; ow++) {
+            out[dst + ow] = windowMax[ow * sw];
           }
         }
       }

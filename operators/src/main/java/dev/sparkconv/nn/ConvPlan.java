@@ -54,6 +54,11 @@ final class ConvPlan {
    */
   static final int BLOCKED_ALONE_MAX_DEPTHWISE_ROW = 14;
   static final int BLOCKED_ALONE_MAX_POINTWISE_POSITIONS = 49;
+  /**
+   * Blocked direct convolution: padded input floats per chunk of output positions that every output block is
+   * computed for before the next chunk (the chunk's input rows in L2 beside one pair's weights).
+   */
+  static final int BLOCKED_DIRECT_CHUNK_FLOATS = 128 * 1024;
   /** Depthwise output rows at least this wide (one AVX-512 vector) are computed row by row, into the output. */
   static final int DEPTHWISE_ROW_MIN = 16;
   /** Locally connected and tiled convolution: columns per GEMM their sample batching aims at (a few NR widths). */
@@ -101,12 +106,15 @@ final class ConvPlan {
   final Axpy axpy;
   /** The blocked (NCHWc) kernels when this plan reads and writes that layout, else null. */
   final Nchwc nchwc;
-  /** Blocked: the depthwise geometry, the packed weights and padded bias, the pointwise chunk. */
+  /**
+   * Blocked: the depthwise or direct geometry (direct: per group, on the padded map), the packed weights and padded
+   * bias, the pointwise or direct chunk.
+   */
   private final Nchwc.Window window;
-  /** Blocked 3x3 depthwise: the zero padding (top, bottom, left, right) applied to each sample first; else null. */
-  private final int[] depthwisePadding;
+  /** Blocked: the zero padding (top, bottom, left, right) applied to each sample first, or null for none. */
+  private final int[] blockedPadding;
   private final Conv.BlockedWeights blocked;
-  private final int pointwiseChunk;
+  private final int chunk;
 
   private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
     this.conv = conv;
@@ -149,21 +157,29 @@ final class ConvPlan {
     }
     this.axpy = depthwise && nchwc == null ? Kernels.axpy() : null;
     this.nchwc = nchwc;
-    if (nchwc != null && !blockedApplies(conv, sample)) {
+    if (nchwc != null && !blockedApplies(conv, sample, nchwc.block())) {
       throw new IllegalArgumentException(conv.name() + ": no blocked kernel for this convolution");
     }
     int b = nchwc == null ? 1 : nchwc.block();
     this.blocked = nchwc == null ? null : conv.blockedWeights(b, depthwise);
-    // A 3x3 depthwise input is zero-padded first, so that every output is an interior one: no border path, whose
-    // one call per position made small maps slow (960x7x7: 23 GFLOPS padded, 7.6 not; 576x14x14: 30 against 13).
-    this.depthwisePadding = nchwc != null && depthwise && k[1] == 3 && k[2] == 3
-        ? new int[] {pad[1], Math.max(0, (outDims[1] - 1) * s[1] + 2 * d[1] + 1 - dims[1] - pad[1]), pad[2],
-            Math.max(0, (outDims[2] - 1) * s[2] + 2 * d[2] + 1 - dims[2] - pad[2])} : null;
-    int[] pads = depthwisePadding == null ? new int[4] : depthwisePadding;
-    this.window = nchwc != null && depthwise ? new Nchwc.Window(Nchwc.blocks(conv.inChannels, b),
-        dims[1] + pads[0] + pads[1], dims[2] + pads[2] + pads[3], outDims[1], outDims[2], k[1], k[2], s[1], s[2],
-        d[1], d[2], depthwisePadding == null ? pad[1] : 0, depthwisePadding == null ? pad[2] : 0) : null;
-    this.pointwiseChunk = Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
+    boolean direct = nchwc != null && !depthwise && !isPointwise(conv);
+    // A 3x3 depthwise or a direct input is zero-padded first, so that every output is an interior one: no border
+    // path, whose one call per position made small maps slow (depthwise 960x7x7: 23 GFLOPS padded, 7.6 not;
+    // 576x14x14: 30 against 13).
+    int bottom = Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
+    int right = Math.max(0, (outDims[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1 - dims[2] - pad[2]);
+    boolean padFirst = nchwc != null && (depthwise && k[1] == 3 && k[2] == 3 || direct)
+        && pad[1] + bottom + pad[2] + right > 0;
+    this.blockedPadding = padFirst ? new int[] {pad[1], bottom, pad[2], right} : null;
+    int[] pads = padFirst ? blockedPadding : new int[4];
+    int blocks = direct ? Nchwc.blocks(conv.inChannels / conv.groups, b) : Nchwc.blocks(conv.inChannels, b);
+    int padH = padFirst || direct ? 0 : pad[1];
+    int padW = padFirst || direct ? 0 : pad[2];
+    this.window = nchwc != null && !isPointwise(conv) ? new Nchwc.Window(blocks, dims[1] + pads[0] + pads[1],
+        dims[2] + pads[2] + pads[3], outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], padH, padW) : null;
+    this.chunk = direct
+        ? Math.max(6, BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * b * window.inW() * s[1]) * outDims[2] / 6 * 6)
+        : Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
   }
 
   /** The plan of {@code conv} on per-sample input {@code sample}, its output clamped to [lo, hi]. */
@@ -180,17 +196,26 @@ final class ConvPlan {
   }
 
   /**
-   * Whether {@code conv} has a blocked kernel on per-sample input {@code sample}: 2-D, zero padding, and depthwise
-   * (groups == inC == outC, any kernel) or pointwise (1x1 stride 1, groups 1).
+   * Whether {@code conv} has a blocked kernel with block {@code block} on per-sample input {@code sample}: 2-D,
+   * zero padding, and depthwise (groups == inC == outC, any kernel), or groups 1 (pointwise for 1x1 stride 1, else
+   * direct, any kernel, stride and dilation), or grouped with whole blocks of input and output channels per group
+   * (direct, each group on its own blocks).
    */
-  static boolean blockedApplies(Conv conv, int[] sample) {
+  static boolean blockedApplies(Conv conv, int[] sample, int block) {
     if (conv.rank != 2 || conv.paddingMode != PaddingMode.ZEROS && !allZero(conv.padBegin, conv.padEnd)) {
       return false;
     }
-    boolean depthwise = conv.groups == conv.inChannels && conv.outChannels == conv.groups && conv.groups > 1;
-    boolean pointwise = conv.groups == 1 && allOne(conv.kernel) && allOne(conv.stride)
-        && allZero(conv.padBegin, conv.padEnd);
-    return depthwise || pointwise;
+    return isDepthwise(conv) || conv.groups == 1
+        || conv.inChannels / conv.groups % block == 0 && conv.outChannels / conv.groups % block == 0;
+  }
+
+  static boolean isDepthwise(Conv conv) {
+    return conv.groups == conv.inChannels && conv.outChannels == conv.groups && conv.groups > 1;
+  }
+
+  /** 1x1 stride 1 unpadded, groups 1: the blocked pointwise kernel. */
+  static boolean isPointwise(Conv conv) {
+    return conv.groups == 1 && allOne(conv.kernel) && allOne(conv.stride) && allZero(conv.padBegin, conv.padEnd);
   }
 
   /**
@@ -203,9 +228,18 @@ final class ConvPlan {
    * 16->96 at 112x112 126 vs 105, 144->24 at 56x56 137 vs 109, 64->384 at 28x28 176 vs 172, 960->160 at 7x7 176
    * vs 121, 320->1280 at 7x7 170 vs 137. Never slower, so no shape threshold.
    */
-  static boolean blockedPays(Conv conv, int[] sample) {
-    return blockedApplies(conv, sample) && (conv.groups == 1 || conv.kernel[1] == 3 && conv.kernel[2] == 3);
+  static boolean blockedPays(Conv conv, int[] sample, int block) {
+    if (!blockedApplies(conv, sample, block)) {
+      return false;
+    }
+    if (isDepthwise(conv)) {
+      return conv.kernel[1] == 3 && conv.kernel[2] == 3;
+    }
+    return isPointwise(conv) || DIRECT_ENABLED;
   }
+
+  static final boolean DIRECT_ALONE = "true".equalsIgnoreCase(System.getProperty("sparkconv.directAlone"));
+  static final boolean DIRECT_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.direct"));
 
   /**
    * Whether {@code conv}, blocked where {@link #blockedPays}, is faster blocked even alone, its input converted to
@@ -215,9 +249,12 @@ final class ConvPlan {
    * 0.49, 32x112x112 0.44 (rows 28 and wider). Pointwise at 7x7 960->160 1.21, 320->1280 1.10, 464->464 1.13;
    * 232->232 at 14x14 0.85, 28x28 0.66-1.00, larger maps 0.53-0.68.
    */
-  static boolean blockedPaysAlone(Conv conv, int[] sample) {
-    if (!blockedPays(conv, sample)) {
+  static boolean blockedPaysAlone(Conv conv, int[] sample, int block) {
+    if (!blockedPays(conv, sample, block)) {
       return false;
+    }
+    if (!isPointwise(conv) && !isDepthwise(conv)) {
+      return DIRECT_ALONE;
     }
     return conv.groups == 1 ? sample[1] * sample[2] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS
         : conv.outputShape(sample)[2] <= BLOCKED_ALONE_MAX_DEPTHWISE_ROW;
@@ -267,22 +304,35 @@ final class ConvPlan {
 
   /** The batch in blocked layout, sample by sample. */
   private void runBlocked(float[] in, float[] out, int batch, ExecutionContext ctx) {
+    int b = nchwc.block();
     int inSize = nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
     int positions = outDims[1] * outDims[2];
     int outSize = nchwc.blockedSize(conv.outChannels, positions);
-    int[] p = depthwisePadding;
+    int[] p = blockedPadding;
+    int inBlocks = Nchwc.blocks(conv.inChannels, b);
     float[] padded = p == null ? null
-        : ctx.scratch(ScratchSlots.CONV_PADDED, window.blocks() * nchwc.block() * window.inH() * window.inW());
+        : ctx.scratch(ScratchSlots.CONV_PADDED, inBlocks * b * window.inH() * window.inW());
     for (int n = 0; n < batch; n++) {
+      float[] src = in;
+      int srcOff = n * inSize;
       if (p != null) {
-        nchwc.pad(in, n * inSize, window.blocks(), dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
-        nchwc.depthwise(padded, 0, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
-      } else if (window != null) {
-        nchwc.depthwise(in, n * inSize, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
+        nchwc.pad(in, srcOff, inBlocks, dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
+        src = padded;
+        srcOff = 0;
+      }
+      if (window == null) {
+        nchwc.pointwise(src, srcOff, inBlocks, positions, blocked.weights(), blocked.bias(),
+            Nchwc.blocks(conv.outChannels, b), lo, hi, chunk, out, n * outSize);
+      } else if (algorithm == Algorithm.DEPTHWISE) {
+        nchwc.depthwise(src, srcOff, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
       } else {
-        nchwc.pointwise(in, n * inSize, Nchwc.blocks(conv.inChannels, nchwc.block()), positions, blocked.weights(),
-            blocked.bias(), Nchwc.blocks(conv.outChannels, nchwc.block()), lo, hi, pointwiseChunk, out,
-            n * outSize);
+        int outBlocks = Nchwc.blocks(conv.outChannels / conv.groups, b);
+        int groupWeights = blocked.weights().length / conv.groups;
+        for (int g = 0; g < conv.groups; g++) {
+          nchwc.direct(src, srcOff + g * window.blocks() * b * window.inH() * window.inW(), window, outBlocks,
+              blocked.weights(), g * groupWeights, blocked.bias(), g * outBlocks * b, lo, hi, chunk, out,
+              n * outSize + g * outBlocks * positions * b);
+        }
       }
     }
   }
@@ -325,7 +375,8 @@ final class ConvPlan {
   @Override
   public String toString() {
     if (nchwc != null) {
-      return conv.name() + ": " + algorithm + ", blocked";
+      return conv.name() + ": " + (window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm)
+          + ", blocked";
     }
     return conv.name() + ": " + (winogradFromBatch <= 1 ? Algorithm.WINOGRAD : algorithm
         + (winogradFromBatch == Integer.MAX_VALUE ? "" : ", WINOGRAD from batch " + winogradFromBatch));

@@ -26,6 +26,8 @@ final class ConvPlan {
    * {@link ExecutionPlan}).
    */
   static final boolean BLOCKED_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.blocked"));
+  /** {@code -Dsparkconv.direct=false} keeps the blocked direct convolution out of the plan ({@link #blockedPays}). */
+  static final boolean DIRECT_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.direct"));
   /**
    * Blocked pointwise: input floats per chunk of positions that every output block is computed for before the next
    * chunk (64 KB, so the chunk's input stays in L2 beside one pair's weights); at least one 6-position tile.
@@ -54,6 +56,16 @@ final class ConvPlan {
    */
   static final int BLOCKED_ALONE_MAX_DEPTHWISE_ROW = 14;
   static final int BLOCKED_ALONE_MAX_POINTWISE_POSITIONS = 49;
+  /**
+   * The same for a direct convolution that Winograd would not run: at least this many multiply-adds per float
+   * converted (input and output), so that the faster kernel pays for both conversions.
+   */
+  static final int BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT = 64;
+  /**
+   * A 3x3 stride-1 convolution that Winograd would run is blocked (direct) only up to this many output channels:
+   * beyond, Winograd's fewer multiplications win ({@link #blockedPays}).
+   */
+  static final int BLOCKED_DIRECT_MAX_WINOGRAD_OUT_CHANNELS = 64;
   /**
    * Blocked direct convolution: padded input floats per chunk of output positions that every output block is
    * computed for before the next chunk (the chunk's input rows in L2 beside one pair's weights).
@@ -235,11 +247,18 @@ final class ConvPlan {
     if (isDepthwise(conv)) {
       return conv.kernel[1] == 3 && conv.kernel[2] == 3;
     }
-    return isPointwise(conv) || DIRECT_ENABLED;
+    if (isPointwise(conv)) {
+      return true;
+    }
+    return DIRECT_ENABLED && (winogradShape(conv) ? conv.outChannels <= BLOCKED_DIRECT_MAX_WINOGRAD_OUT_CHANNELS
+        : conv.inChannels / conv.groups >= block);
   }
 
-  static final boolean DIRECT_ALONE = "true".equalsIgnoreCase(System.getProperty("sparkconv.directAlone"));
-  static final boolean DIRECT_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.direct"));
+  /** A 2-D convolution the plain plan runs with Winograd (from some batch on). */
+  private static boolean winogradShape(Conv conv) {
+    return WINOGRAD_ENABLED && conv.rank == 2 && conv.groups == 1 && conv.kernel[1] == 3 && conv.kernel[2] == 3
+        && allOne(conv.stride) && allOne(conv.dilation);
+  }
 
   /**
    * Whether {@code conv}, blocked where {@link #blockedPays}, is faster blocked even alone, its input converted to
@@ -254,7 +273,8 @@ final class ConvPlan {
       return false;
     }
     if (!isPointwise(conv) && !isDepthwise(conv)) {
-      return DIRECT_ALONE;
+      long converted = Shapes.size(sample) + Shapes.size(conv.outputShape(sample));
+      return !winogradShape(conv) && conv.macs(sample) >= BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT * converted;
     }
     return conv.groups == 1 ? sample[1] * sample[2] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS
         : conv.outputShape(sample)[2] <= BLOCKED_ALONE_MAX_DEPTHWISE_ROW;

@@ -256,7 +256,8 @@ class BlockedLayoutTest {
 
   /**
    * ResNet-18's shapes in small: a 7x7 stride-2 stem, basic blocks of 3x3 convolutions with residual adds, a stride-2
-   * block with a 1x1 stride-2 shortcut, then an AlexNet-like 5x5 convolution of two groups: all direct blocked.
+   * block with a 1x1 stride-2 shortcut, then an AlexNet-like 5x5 convolution of two groups: direct blocked where
+   * that pays (the 96-channel 3x3 stride-1 one stays plain, for Winograd).
    */
   static Network resNet18Like() {
     return Network.builder("resnet18-like", new int[] {3, 23, 21})
@@ -264,11 +265,11 @@ class BlockedLayoutTest {
         .add(conv("b1.c1", 32, 32, 3, 1, 1, 1, 51)).add(new Relu("b1.c1.act"))
         .add(conv("b1.c2", 32, 32, 3, 1, 1, 1, 52))
         .add(new Add("b1.add"), "b1.c2", "stem.act").add(new Relu("b1.act"))
-        .add(conv("b2.c1", 32, 48, 3, 2, 1, 1, 53)).add(new Relu("b2.c1.act"))
-        .add(conv("b2.c2", 48, 48, 3, 1, 1, 1, 54))
-        .add(conv("b2.shortcut", 32, 48, 1, 2, 0, 1, 55), "b1.act")
+        .add(conv("b2.c1", 32, 96, 3, 2, 1, 1, 53)).add(new Relu("b2.c1.act"))
+        .add(conv("b2.c2", 96, 96, 3, 1, 1, 1, 54))
+        .add(conv("b2.shortcut", 32, 96, 1, 2, 0, 1, 55), "b1.act")
         .add(new Add("b2.add"), "b2.c2", "b2.shortcut").add(new Relu("b2.act"))
-        .add(conv("grouped", 48, 96, 5, 1, 2, 2, 56)).add(new Relu("grouped.act"))
+        .add(conv("grouped", 96, 96, 5, 1, 2, 2, 56)).add(new Relu("grouped.act"))
         .add(new GlobalAvgPool("pool")).build();
   }
 

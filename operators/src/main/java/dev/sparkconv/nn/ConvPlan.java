@@ -62,10 +62,10 @@ final class ConvPlan {
    */
   static final int BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT = 64;
   /**
-   * A 3x3 stride-1 convolution that Winograd would run is blocked (direct) only up to this many output channels:
-   * beyond, Winograd's fewer multiplications win ({@link #blockedPays}).
+   * A 3x3 stride-1 convolution that Winograd would run is blocked (direct) only up to this many input and output
+   * channels: beyond, Winograd's fewer multiplications win ({@link #blockedPays}).
    */
-  static final int BLOCKED_DIRECT_MAX_WINOGRAD_OUT_CHANNELS = 64;
+  static final int BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS = 64;
   /**
    * Blocked direct convolution: padded input floats per chunk of output positions that every output block is
    * computed for before the next chunk (the chunk's input rows in L2 beside one pair's weights).
@@ -231,14 +231,27 @@ final class ConvPlan {
   }
 
   /**
-   * Where the network's plan runs {@code conv} blocked: a blocked kernel that measured faster than the plain path,
-   * pointwise and 3x3 depthwise (other depthwise kernels go through the per-position border path everywhere, not
-   * measured). Measured on Zen 5
-   * (AVX-512, B = 16), one sample, warm, blocked against plain, GFLOPS: MobileNetV2's depthwise 3x3 32x112x112 s1
-   * 28 vs 25-32, 96x112x112 s2 22 vs 9.5, 144x56x56 37 vs 29, 144x56x56 s2 20 vs 7, 192x28x28 39 vs 24, 576x14x14
-   * 30 vs 12.5, 960x7x7 23 vs 7.6; pointwise
-   * 16->96 at 112x112 126 vs 105, 144->24 at 56x56 137 vs 109, 64->384 at 28x28 176 vs 172, 960->160 at 7x7 176
-   * vs 121, 320->1280 at 7x7 170 vs 137. Never slower, so no shape threshold.
+   * Where the network's plan runs {@code conv} blocked: a blocked kernel that measured faster than the plain path.
+   * Measured on Zen 5 (AVX-512, B = 16), one sample, warm, blocked against plain, GFLOPS:
+   * <ul>
+   *   <li>3x3 depthwise (other depthwise kernels go through the per-position border path, not measured):
+   *       MobileNetV2's 32x112x112 s1 28 vs 25-32, 96x112x112 s2 22 vs 9.5, 144x56x56 37 vs 29, 144x56x56 s2 20 vs
+   *       7, 192x28x28 39 vs 24, 576x14x14 30 vs 12.5, 960x7x7 23 vs 7.6. Always.
+   *   <li>Pointwise: 16->96 at 112x112 126 vs 105, 144->24 at 56x56 137 vs 109, 64->384 at 28x28 176 vs 172,
+   *       960->160 at 7x7 176 vs 121, 320->1280 at 7x7 170 vs 137. Always.
+   *   <li>Direct (every other convolution), against im2col + GEMM: ResNet-18's 3x3 stride 2 64->128 at 56x56 156-160
+   *       vs 107-114, 128->256 at 28x28 152-158 vs 117-133, 256->512 at 14x14 149-156 vs 102-112; 1x1 stride 2
+   *       134-156 vs 107-122; AlexNet's 5x5 64->192 at 27x27 160-165 vs 130-143, two groups 96->256 165-170 vs
+   *       108-113, 3x3 two groups at 13x13 160-163 vs 67-118. But 3 input channels (ResNet's 7x7 stride-2 stem
+   *       23-28 vs 86-99, AlexNet's 11x11 29-30 vs 78-86): the pad channels are work, so at least B input channels
+   *       per group.
+   *   <li>Direct against Winograd (3x3 stride 1), batch 1 and 8: 64 channels at 56x56 158-164 and 139 vs 140-153
+   *       and 134, VGG's 3->64 at 224x224 27-28 vs 17-18; but 64->128 at 112x112 150-154 vs 157-162, 128 at 28x28
+   *       157 vs 211, 256 at 14x14 150 vs 214-249, 256-512 channels 124-155 vs 203-300, 192-384 at 13x13 117-159
+   *       vs 146-215; 512 at 7x7 141 vs 107-122 at batch 1 but 139 vs 203 at 8. So up to
+   *       {@link #BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS} channels in and out.
+   * </ul>
+   * 64->128 at 112x112 ran the same with output-row chunks ({@link #BLOCKED_DIRECT_CHUNK_FLOATS}) and without.
    */
   static boolean blockedPays(Conv conv, int[] sample, int block) {
     if (!blockedApplies(conv, sample, block)) {
@@ -250,7 +263,8 @@ final class ConvPlan {
     if (isPointwise(conv)) {
       return true;
     }
-    return DIRECT_ENABLED && (winogradShape(conv) ? conv.outChannels <= BLOCKED_DIRECT_MAX_WINOGRAD_OUT_CHANNELS
+    return DIRECT_ENABLED && (winogradShape(conv)
+        ? Math.max(conv.inChannels, conv.outChannels) <= BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS
         : conv.inChannels / conv.groups >= block);
   }
 
@@ -266,7 +280,10 @@ final class ConvPlan {
    * with both conversions: 3x3 depthwise 960x7x7 2.3, 464x7x7 2.4, 576x14x14 s2 2.9, 576x14x14 1.4, 232x14x14 1.5,
    * 192x28x28 s2 1.6 (output rows up to 14 wide); 144x56x56 s2 1.03, 192x28x28 0.72, 116x28x28 0.66, 144x56x56
    * 0.49, 32x112x112 0.44 (rows 28 and wider). Pointwise at 7x7 960->160 1.21, 320->1280 1.10, 464->464 1.13;
-   * 232->232 at 14x14 0.85, 28x28 0.66-1.00, larger maps 0.53-0.68.
+   * 232->232 at 14x14 0.85, 28x28 0.66-1.00, larger maps 0.53-0.68. Direct, off Winograd's shapes (those stay
+   * plain alone: 64 channels at 56x56 1.00): 3x3 stride 2 1.10-1.30, 5x5 at 27x27 1.13 (two groups 1.54), 3x3 two
+   * groups at 13x13 1.35-1.57 (hundreds of multiply-adds per converted float); 1x1 stride 2 at 14x14 1.06 (86),
+   * 28x28 0.89 (43), 56x56 0.70 (21).
    */
   static boolean blockedPaysAlone(Conv conv, int[] sample, int block) {
     if (!blockedPays(conv, sample, block)) {

@@ -93,6 +93,30 @@ public interface Nchwc {
       float lo, float hi, int chunk, float[] out, int outOff);
 
   /**
+   * Direct 2-D convolution of one blocked sample (or one group of it) already zero-padded by {@link #pad}, so that
+   * every tap is inside: {@code g.blocks()} input blocks of {@code g.inH() x g.inW()} (the padded map; g's padding
+   * is ignored) to {@code outBlocks} output blocks of {@code g.outH() x g.outW()}. Weights from {@code wOff} packed
+   * by {@link #packDirect}, bias from {@code biasOff} (whole blocks), clamp fused. {@code chunk} output positions
+   * are done for every output block before the next chunk, so that their input rows stay in cache.
+   */
+  void direct(float[] in, int inOff, Window g, int outBlocks, float[] weights, int wOff, float[] bias, int biasOff,
+      float lo, float hi, int chunk, float[] out, int outOff);
+
+  /**
+   * Offsets in a padded blocked map of {@code g.inW()} columns of each tap (kh, kw) from its window's corner, in
+   * the packed weights' order.
+   */
+  static int[] tapOffsets(Window g, int block) {
+    int[] taps = new int[g.kH() * g.kW()];
+    for (int kh = 0; kh < g.kH(); kh++) {
+      for (int kw = 0; kw < g.kW(); kw++) {
+        taps[kh * g.kW() + kw] = (kh * g.dH() * g.inW() + kw * g.dW()) * block;
+      }
+    }
+    return taps;
+  }
+
+  /**
    * One blocked sample of {@code blocks} blocks of h x w into {@code dst} as (h + top + bottom) x (w + left + right)
    * per block, zeros around: a convolution on it then needs no bounds.
    */
@@ -114,7 +138,10 @@ public interface Nchwc {
     }
   }
 
-  /** The geometry of a blocked depthwise convolution: channel blocks, maps, kernel, stride, dilation, padding. */
+  /**
+   * The geometry of a blocked depthwise or direct convolution: (input) channel blocks, maps, kernel, stride,
+   * dilation, padding.
+   */
   record Window(int blocks, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW, int dH, int dW,
       int padH, int padW) {}
 
@@ -129,19 +156,28 @@ public interface Nchwc {
     return packed;
   }
 
-  /**
-   * (outC, inC) pointwise weights for {@link #pointwise}: per pair of output blocks, per padded input channel, the
-   * 2B weights of the pair's output channels (B for a last, single block), pad channels zero.
-   */
+  /** (outC, inC) pointwise weights for {@link #pointwise}: {@link #packDirect} with one tap. */
   static float[] packPointwise(float[] weight, int outChannels, int inChannels, int block) {
+    return packDirect(weight, 0, outChannels, inChannels, 1, block);
+  }
+
+  /**
+   * (outC, inC, taps) weights from {@code wOff} for {@link #direct}: per pair of output blocks, per input block,
+   * per tap, per input channel of the block, the 2B weights of the pair's output channels (B for a last, single
+   * block), pad channels zero; so a kernel reads them in one increasing run.
+   */
+  static float[] packDirect(float[] weight, int wOff, int outChannels, int inChannels, int taps, int block) {
     int inPadded = blocks(inChannels, block) * block;
     int outPadded = blocks(outChannels, block) * block;
-    float[] packed = new float[outPadded * inPadded];
+    float[] packed = new float[outPadded * inPadded * taps];
     for (int o = 0; o < outChannels; o++) {
       int pairStart = o / (2 * block) * 2 * block;
       int width = Math.min(2 * block, outPadded - pairStart);
       for (int i = 0; i < inChannels; i++) {
-        packed[pairStart * inPadded + i * width + o - pairStart] = weight[o * inChannels + i];
+        for (int t = 0; t < taps; t++) {
+          packed[pairStart * inPadded * taps + ((i / block * taps + t) * block + i % block) * width + o - pairStart] =
+              weight[wOff + (o * inChannels + i) * taps + t];
+        }
       }
     }
     return packed;

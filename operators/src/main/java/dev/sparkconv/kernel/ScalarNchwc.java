@@ -76,4 +76,34 @@ public final class ScalarNchwc implements Nchwc {
       }
     }
   }
+
+  @Override
+  public void direct(float[] in, int inOff, Window g, int outBlocks, float[] weights, int wOff, float[] bias,
+      int biasOff, float lo, float hi, int chunk, float[] out, int outOff) {
+    int b = block;
+    int taps = g.kH() * g.kW();
+    int inPadded = g.blocks() * b;
+    int positions = g.outH() * g.outW();
+    for (int o = 0; o < outBlocks * b; o++) {
+      int pairStart = o / (2 * b) * 2 * b;
+      int width = Math.min(2 * b, outBlocks * b - pairStart);
+      for (int oh = 0; oh < g.outH(); oh++) {
+        for (int ow = 0; ow < g.outW(); ow++) {
+          float acc = bias[biasOff + o];
+          for (int i = 0; i < inPadded; i++) {
+            for (int kh = 0; kh < g.kH(); kh++) {
+              for (int kw = 0; kw < g.kW(); kw++) {
+                int ih = oh * g.sH() + kh * g.dH();
+                int iw = ow * g.sW() + kw * g.dW();
+                acc += in[inOff + ((i / b * g.inH() + ih) * g.inW() + iw) * b + i % b]
+                    * weights[wOff + pairStart * inPadded * taps
+                        + ((i / b * taps + kh * g.kW() + kw) * b + i % b) * width + o - pairStart];
+              }
+            }
+          }
+          out[outOff + (o / b * positions + oh * g.outW() + ow) * b + o % b] = Math.min(Math.max(acc, lo), hi);
+        }
+      }
+    }
+  }
 }

@@ -231,11 +231,25 @@ public final class Conv extends BaseLayer implements Windowed {
     if (w == null || w.block() != block) {
       float[] packed = depthwise
           ? Nchwc.packDepthwise(weight, outChannels, kernel[1] * kernel[2], block)
-          : Nchwc.packPointwise(weight, outChannels, inChannels, block);
+          : packedPerGroup(block);
       w = new BlockedWeights(block, packed, Nchwc.padBias(bias, outChannels, block));
       blockedWeights = w;
     }
     return w;
+  }
+
+  /** {@link Nchwc#packDirect} of each group's weights, one after the other (a pointwise kernel has one tap). */
+  private float[] packedPerGroup(int block) {
+    int taps = kernel[1] * kernel[2];
+    int in = inChannels / groups;
+    int out = outChannels / groups;
+    float[] all = null;
+    for (int g = 0; g < groups; g++) {
+      float[] group = Nchwc.packDirect(weight, g * out * in * taps, out, in, taps, block);
+      all = all == null ? Arrays.copyOf(group, groups * group.length) : all;
+      System.arraycopy(group, 0, all, g * group.length, group.length);
+    }
+    return all;
   }
 
   Gemm.PackedA[] winogradWeights(Gemm gemm) {

@@ -26,6 +26,8 @@ final class ConvPlan {
    * {@link ExecutionPlan}).
    */
   static final boolean BLOCKED_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.blocked"));
+  /** {@code -Dsparkconv.direct=false} keeps the blocked direct convolution out of the plan ({@link #blockedPays}). */
+  static final boolean DIRECT_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.direct"));
   /**
    * Blocked pointwise: input floats per chunk of positions that every output block is computed for before the next
    * chunk (64 KB, so the chunk's input stays in L2 beside one pair's weights); at least one 6-position tile.
@@ -54,6 +56,21 @@ final class ConvPlan {
    */
   static final int BLOCKED_ALONE_MAX_DEPTHWISE_ROW = 14;
   static final int BLOCKED_ALONE_MAX_POINTWISE_POSITIONS = 49;
+  /**
+   * The same for a direct convolution that Winograd would not run: at least this many multiply-adds per float
+   * converted (input and output), so that the faster kernel pays for both conversions.
+   */
+  static final int BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT = 64;
+  /**
+   * A 3x3 stride-1 convolution that Winograd would run is blocked (direct) only up to this many input and output
+   * channels: beyond, Winograd's fewer multiplications win ({@link #blockedPays}).
+   */
+  static final int BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS = 64;
+  /**
+   * Blocked direct convolution: padded input floats per chunk of output positions that every output block is
+   * computed for before the next chunk (the chunk's input rows in L2 beside one pair's weights).
+   */
+  static final int BLOCKED_DIRECT_CHUNK_FLOATS = 128 * 1024;
   /** Depthwise output rows at least this wide (one AVX-512 vector) are computed row by row, into the output. */
   static final int DEPTHWISE_ROW_MIN = 16;
   /** Locally connected and tiled convolution: columns per GEMM their sample batching aims at (a few NR widths). */
@@ -101,12 +118,15 @@ final class ConvPlan {
   final Axpy axpy;
   /** The blocked (NCHWc) kernels when this plan reads and writes that layout, else null. */
   final Nchwc nchwc;
-  /** Blocked: the depthwise geometry, the packed weights and padded bias, the pointwise chunk. */
+  /**
+   * Blocked: the depthwise or direct geometry (direct: per group, on the padded map), the packed weights and padded
+   * bias, the pointwise or direct chunk.
+   */
   private final Nchwc.Window window;
-  /** Blocked 3x3 depthwise: the zero padding (top, bottom, left, right) applied to each sample first; else null. */
-  private final int[] depthwisePadding;
+  /** Blocked: the zero padding (top, bottom, left, right) applied to each sample first, or null for none. */
+  private final int[] blockedPadding;
   private final Conv.BlockedWeights blocked;
-  private final int pointwiseChunk;
+  private final int chunk;
 
   private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
     this.conv = conv;
@@ -149,21 +169,29 @@ final class ConvPlan {
     }
     this.axpy = depthwise && nchwc == null ? Kernels.axpy() : null;
     this.nchwc = nchwc;
-    if (nchwc != null && !blockedApplies(conv, sample)) {
+    if (nchwc != null && !blockedApplies(conv, sample, nchwc.block())) {
       throw new IllegalArgumentException(conv.name() + ": no blocked kernel for this convolution");
     }
     int b = nchwc == null ? 1 : nchwc.block();
     this.blocked = nchwc == null ? null : conv.blockedWeights(b, depthwise);
-    // A 3x3 depthwise input is zero-padded first, so that every output is an interior one: no border path, whose
-    // one call per position made small maps slow (960x7x7: 23 GFLOPS padded, 7.6 not; 576x14x14: 30 against 13).
-    this.depthwisePadding = nchwc != null && depthwise && k[1] == 3 && k[2] == 3
-        ? new int[] {pad[1], Math.max(0, (outDims[1] - 1) * s[1] + 2 * d[1] + 1 - dims[1] - pad[1]), pad[2],
-            Math.max(0, (outDims[2] - 1) * s[2] + 2 * d[2] + 1 - dims[2] - pad[2])} : null;
-    int[] pads = depthwisePadding == null ? new int[4] : depthwisePadding;
-    this.window = nchwc != null && depthwise ? new Nchwc.Window(Nchwc.blocks(conv.inChannels, b),
-        dims[1] + pads[0] + pads[1], dims[2] + pads[2] + pads[3], outDims[1], outDims[2], k[1], k[2], s[1], s[2],
-        d[1], d[2], depthwisePadding == null ? pad[1] : 0, depthwisePadding == null ? pad[2] : 0) : null;
-    this.pointwiseChunk = Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
+    boolean direct = nchwc != null && !depthwise && !isPointwise(conv);
+    // A 3x3 depthwise or a direct input is zero-padded first, so that every output is an interior one: no border
+    // path, whose one call per position made small maps slow (depthwise 960x7x7: 23 GFLOPS padded, 7.6 not;
+    // 576x14x14: 30 against 13).
+    int bottom = Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
+    int right = Math.max(0, (outDims[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1 - dims[2] - pad[2]);
+    boolean padFirst = nchwc != null && (depthwise && k[1] == 3 && k[2] == 3 || direct)
+        && pad[1] + bottom + pad[2] + right > 0;
+    this.blockedPadding = padFirst ? new int[] {pad[1], bottom, pad[2], right} : null;
+    int[] pads = padFirst ? blockedPadding : new int[4];
+    int blocks = direct ? Nchwc.blocks(conv.inChannels / conv.groups, b) : Nchwc.blocks(conv.inChannels, b);
+    int padH = padFirst || direct ? 0 : pad[1];
+    int padW = padFirst || direct ? 0 : pad[2];
+    this.window = nchwc != null && !isPointwise(conv) ? new Nchwc.Window(blocks, dims[1] + pads[0] + pads[1],
+        dims[2] + pads[2] + pads[3], outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], padH, padW) : null;
+    this.chunk = direct
+        ? Math.max(6, BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * b * window.inW() * s[1]) * outDims[2] / 6 * 6)
+        : Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
   }
 
   /** The plan of {@code conv} on per-sample input {@code sample}, its output clamped to [lo, hi]. */
@@ -180,31 +208,70 @@ final class ConvPlan {
   }
 
   /**
-   * Whether {@code conv} has a blocked kernel on per-sample input {@code sample}: 2-D, zero padding, and depthwise
-   * (groups == inC == outC, any kernel) or pointwise (1x1 stride 1, groups 1).
+   * Whether {@code conv} has a blocked kernel with block {@code block} on per-sample input {@code sample}: 2-D,
+   * zero padding, and depthwise (groups == inC == outC, any kernel), or groups 1 (pointwise for 1x1 stride 1, else
+   * direct, any kernel, stride and dilation), or grouped with whole blocks of input and output channels per group
+   * (direct, each group on its own blocks).
    */
-  static boolean blockedApplies(Conv conv, int[] sample) {
+  static boolean blockedApplies(Conv conv, int[] sample, int block) {
     if (conv.rank != 2 || conv.paddingMode != PaddingMode.ZEROS && !allZero(conv.padBegin, conv.padEnd)) {
       return false;
     }
-    boolean depthwise = conv.groups == conv.inChannels && conv.outChannels == conv.groups && conv.groups > 1;
-    boolean pointwise = conv.groups == 1 && allOne(conv.kernel) && allOne(conv.stride)
-        && allZero(conv.padBegin, conv.padEnd);
-    return depthwise || pointwise;
+    return isDepthwise(conv) || conv.groups == 1
+        || conv.inChannels / conv.groups % block == 0 && conv.outChannels / conv.groups % block == 0;
+  }
+
+  static boolean isDepthwise(Conv conv) {
+    return conv.groups == conv.inChannels && conv.outChannels == conv.groups && conv.groups > 1;
+  }
+
+  /** 1x1 stride 1 unpadded, groups 1: the blocked pointwise kernel. */
+  static boolean isPointwise(Conv conv) {
+    return conv.groups == 1 && allOne(conv.kernel) && allOne(conv.stride) && allZero(conv.padBegin, conv.padEnd);
   }
 
   /**
-   * Where the network's plan runs {@code conv} blocked: a blocked kernel that measured faster than the plain path,
-   * pointwise and 3x3 depthwise (other depthwise kernels go through the per-position border path everywhere, not
-   * measured). Measured on Zen 5
-   * (AVX-512, B = 16), one sample, warm, blocked against plain, GFLOPS: MobileNetV2's depthwise 3x3 32x112x112 s1
-   * 28 vs 25-32, 96x112x112 s2 22 vs 9.5, 144x56x56 37 vs 29, 144x56x56 s2 20 vs 7, 192x28x28 39 vs 24, 576x14x14
-   * 30 vs 12.5, 960x7x7 23 vs 7.6; pointwise
-   * 16->96 at 112x112 126 vs 105, 144->24 at 56x56 137 vs 109, 64->384 at 28x28 176 vs 172, 960->160 at 7x7 176
-   * vs 121, 320->1280 at 7x7 170 vs 137. Never slower, so no shape threshold.
+   * Where the network's plan runs {@code conv} blocked: a blocked kernel that measured faster than the plain path.
+   * Measured on Zen 5 (AVX-512, B = 16), one sample, warm, blocked against plain, GFLOPS:
+   * <ul>
+   *   <li>3x3 depthwise (other depthwise kernels go through the per-position border path, not measured):
+   *       MobileNetV2's 32x112x112 s1 28 vs 25-32, 96x112x112 s2 22 vs 9.5, 144x56x56 37 vs 29, 144x56x56 s2 20 vs
+   *       7, 192x28x28 39 vs 24, 576x14x14 30 vs 12.5, 960x7x7 23 vs 7.6. Always.
+   *   <li>Pointwise: 16->96 at 112x112 126 vs 105, 144->24 at 56x56 137 vs 109, 64->384 at 28x28 176 vs 172,
+   *       960->160 at 7x7 176 vs 121, 320->1280 at 7x7 170 vs 137. Always.
+   *   <li>Direct (every other convolution), against im2col + GEMM: ResNet-18's 3x3 stride 2 64->128 at 56x56 156-160
+   *       vs 107-114, 128->256 at 28x28 152-158 vs 117-133, 256->512 at 14x14 149-156 vs 102-112; 1x1 stride 2
+   *       134-156 vs 107-122; AlexNet's 5x5 64->192 at 27x27 160-165 vs 130-143, two groups 96->256 165-170 vs
+   *       108-113, 3x3 two groups at 13x13 160-163 vs 67-118. But 3 input channels (ResNet's 7x7 stride-2 stem
+   *       23-28 vs 86-99, AlexNet's 11x11 29-30 vs 78-86): the pad channels are work, so at least B input channels
+   *       per group.
+   *   <li>Direct against Winograd (3x3 stride 1), batch 1 and 8: 64 channels at 56x56 158-164 and 139 vs 140-153
+   *       and 134, VGG's 3->64 at 224x224 27-28 vs 17-18; but 64->128 at 112x112 150-154 vs 157-162, 128 at 28x28
+   *       157 vs 211, 256 at 14x14 150 vs 214-249, 256-512 channels 124-155 vs 203-300, 192-384 at 13x13 117-159
+   *       vs 146-215; 512 at 7x7 141 vs 107-122 at batch 1 but 139 vs 203 at 8. So up to
+   *       {@link #BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS} channels in and out.
+   * </ul>
+   * 64->128 at 112x112 ran the same with output-row chunks ({@link #BLOCKED_DIRECT_CHUNK_FLOATS}) and without.
    */
-  static boolean blockedPays(Conv conv, int[] sample) {
-    return blockedApplies(conv, sample) && (conv.groups == 1 || conv.kernel[1] == 3 && conv.kernel[2] == 3);
+  static boolean blockedPays(Conv conv, int[] sample, int block) {
+    if (!blockedApplies(conv, sample, block)) {
+      return false;
+    }
+    if (isDepthwise(conv)) {
+      return conv.kernel[1] == 3 && conv.kernel[2] == 3;
+    }
+    if (isPointwise(conv)) {
+      return true;
+    }
+    return DIRECT_ENABLED && (winogradShape(conv)
+        ? Math.max(conv.inChannels, conv.outChannels) <= BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS
+        : conv.inChannels / conv.groups >= block);
+  }
+
+  /** A 2-D convolution the plain plan runs with Winograd (from some batch on). */
+  private static boolean winogradShape(Conv conv) {
+    return WINOGRAD_ENABLED && conv.rank == 2 && conv.groups == 1 && conv.kernel[1] == 3 && conv.kernel[2] == 3
+        && allOne(conv.stride) && allOne(conv.dilation);
   }
 
   /**
@@ -213,11 +280,18 @@ final class ConvPlan {
    * with both conversions: 3x3 depthwise 960x7x7 2.3, 464x7x7 2.4, 576x14x14 s2 2.9, 576x14x14 1.4, 232x14x14 1.5,
    * 192x28x28 s2 1.6 (output rows up to 14 wide); 144x56x56 s2 1.03, 192x28x28 0.72, 116x28x28 0.66, 144x56x56
    * 0.49, 32x112x112 0.44 (rows 28 and wider). Pointwise at 7x7 960->160 1.21, 320->1280 1.10, 464->464 1.13;
-   * 232->232 at 14x14 0.85, 28x28 0.66-1.00, larger maps 0.53-0.68.
+   * 232->232 at 14x14 0.85, 28x28 0.66-1.00, larger maps 0.53-0.68. Direct, off Winograd's shapes (those stay
+   * plain alone: 64 channels at 56x56 1.00): 3x3 stride 2 1.10-1.30, 5x5 at 27x27 1.13 (two groups 1.54), 3x3 two
+   * groups at 13x13 1.35-1.57 (hundreds of multiply-adds per converted float); 1x1 stride 2 at 14x14 1.06 (86),
+   * 28x28 0.89 (43), 56x56 0.70 (21).
    */
-  static boolean blockedPaysAlone(Conv conv, int[] sample) {
-    if (!blockedPays(conv, sample)) {
+  static boolean blockedPaysAlone(Conv conv, int[] sample, int block) {
+    if (!blockedPays(conv, sample, block)) {
       return false;
+    }
+    if (!isPointwise(conv) && !isDepthwise(conv)) {
+      long converted = Shapes.size(sample) + Shapes.size(conv.outputShape(sample));
+      return !winogradShape(conv) && conv.macs(sample) >= BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT * converted;
     }
     return conv.groups == 1 ? sample[1] * sample[2] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS
         : conv.outputShape(sample)[2] <= BLOCKED_ALONE_MAX_DEPTHWISE_ROW;
@@ -267,22 +341,35 @@ final class ConvPlan {
 
   /** The batch in blocked layout, sample by sample. */
   private void runBlocked(float[] in, float[] out, int batch, ExecutionContext ctx) {
+    int b = nchwc.block();
     int inSize = nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
     int positions = outDims[1] * outDims[2];
     int outSize = nchwc.blockedSize(conv.outChannels, positions);
-    int[] p = depthwisePadding;
+    int[] p = blockedPadding;
+    int inBlocks = Nchwc.blocks(conv.inChannels, b);
     float[] padded = p == null ? null
-        : ctx.scratch(ScratchSlots.CONV_PADDED, window.blocks() * nchwc.block() * window.inH() * window.inW());
+        : ctx.scratch(ScratchSlots.CONV_PADDED, inBlocks * b * window.inH() * window.inW());
     for (int n = 0; n < batch; n++) {
+      float[] src = in;
+      int srcOff = n * inSize;
       if (p != null) {
-        nchwc.pad(in, n * inSize, window.blocks(), dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
-        nchwc.depthwise(padded, 0, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
-      } else if (window != null) {
-        nchwc.depthwise(in, n * inSize, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
+        nchwc.pad(in, srcOff, inBlocks, dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
+        src = padded;
+        srcOff = 0;
+      }
+      if (window == null) {
+        nchwc.pointwise(src, srcOff, inBlocks, positions, blocked.weights(), blocked.bias(),
+            Nchwc.blocks(conv.outChannels, b), lo, hi, chunk, out, n * outSize);
+      } else if (algorithm == Algorithm.DEPTHWISE) {
+        nchwc.depthwise(src, srcOff, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
       } else {
-        nchwc.pointwise(in, n * inSize, Nchwc.blocks(conv.inChannels, nchwc.block()), positions, blocked.weights(),
-            blocked.bias(), Nchwc.blocks(conv.outChannels, nchwc.block()), lo, hi, pointwiseChunk, out,
-            n * outSize);
+        int outBlocks = Nchwc.blocks(conv.outChannels / conv.groups, b);
+        int groupWeights = blocked.weights().length / conv.groups;
+        for (int g = 0; g < conv.groups; g++) {
+          nchwc.direct(src, srcOff + g * window.blocks() * b * window.inH() * window.inW(), window, outBlocks,
+              blocked.weights(), g * groupWeights, blocked.bias(), g * outBlocks * b, lo, hi, chunk, out,
+              n * outSize + g * outBlocks * positions * b);
+        }
       }
     }
   }
@@ -325,7 +412,8 @@ final class ConvPlan {
   @Override
   public String toString() {
     if (nchwc != null) {
-      return conv.name() + ": " + algorithm + ", blocked";
+      return conv.name() + ": " + (window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm)
+          + ", blocked";
     }
     return conv.name() + ": " + (winogradFromBatch <= 1 ? Algorithm.WINOGRAD : algorithm
         + (winogradFromBatch == Integer.MAX_VALUE ? "" : ", WINOGRAD from batch " + winogradFromBatch));

@@ -167,7 +167,7 @@ final class ExecutionPlan {
       }
       Node node = network.node(v);
       int[][] in = network.inputShapes(v, shapes, sample);
-      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0])) {
+      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0], nchwc.block())) {
         readsBlocked[v] = blocked[v] = true;
       } else if (allBlocked && node.join() instanceof Add && in.length == 2 && Arrays.equals(in[0], in[1])) {
         blockedOps[v] = BlockedOp.ADD;
@@ -194,7 +194,8 @@ final class ExecutionPlan {
       int u = network.inputsOf(v)[0];
       int tensor = fusedInto[v] >= 0 ? fusedInto[v] : v;
       if (convPlanned(v) && blocked[v] && (u == Network.FROM_INPUT || !blocked[u]) && !readBlocked[tensor]
-          && !ConvPlan.blockedPaysAlone((Conv) network.node(v).layer(), network.inputShapes(v, shapes, sample)[0])) {
+          && !ConvPlan.blockedPaysAlone((Conv) network.node(v).layer(), network.inputShapes(v, shapes, sample)[0],
+          nchwc.block())) {
         readsBlocked[v] = blocked[v] = false;
         blocked[tensor] = false;
       }

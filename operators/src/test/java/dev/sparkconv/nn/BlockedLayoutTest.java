@@ -58,7 +58,29 @@ class BlockedLayoutTest {
       cases.add(Arguments.of(String.format("pointwise c%d o%d in%dx%d", c[0], c[1], c[2], c[3]), c[0], c[1], c[2],
           c[3], 1, 1, 0, 1, 1));
     }
+    int[][] direct = { // in, out, h, w, k, s, p, d, groups
+        {3, 17, 5, 7, 3, 1, 1, 1, 1}, {17, 33, 9, 9, 3, 2, 1, 1, 1}, {33, 3, 9, 9, 5, 1, 2, 1, 1},
+        {17, 17, 9, 9, 3, 1, 2, 2, 1}, {16, 32, 7, 7, 1, 2, 0, 1, 1}, {17, 48, 9, 9, 5, 2, 2, 1, 1},
+        {3, 16, 9, 9, 7, 2, 3, 1, 1}, {16, 32, 6, 6, 3, 1, 0, 1, 1}, {17, 17, 5, 7, 1, 1, 1, 1, 1},
+        {33, 65, 5, 7, 3, 2, 1, 1, 1}, {96, 96, 5, 6, 5, 1, 2, 1, 2}, {96, 192, 7, 5, 3, 2, 1, 2, 2}};
+    for (int[] c : direct) {
+      cases.add(Arguments.of(String.format("direct c%d o%d in%dx%d k%d s%d p%d d%d g%d", c[0], c[1], c[2], c[3],
+          c[4], c[5], c[6], c[7], c[8]), c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]));
+    }
     return cases.stream();
+  }
+
+  /** Direct convolutions with padding other on each side (begin {top, left}, end {bottom, right}). */
+  @Test
+  void directConvolutionWithAsymmetricPaddingMatchesThePlainPath() {
+    int[][] cases = { // in, out, k, s, top, left, bottom, right
+        {17, 33, 3, 1, 1, 2, 0, 1}, {5, 16, 5, 2, 2, 0, 1, 2}, {33, 17, 3, 2, 0, 1, 1, 0}};
+    for (int[] c : cases) {
+      Conv conv = new Conv("asymmetric", c[0], c[1], new int[] {c[2], c[2]}, new int[] {c[3], c[3]},
+          new int[] {c[4], c[5], c[6], c[7]}, new int[] {1, 1}, 1, Naive.random(1, c[1] * c[0] * c[2] * c[2]),
+          Naive.random(2, c[1]));
+      assertBlockedMatchesPlain(conv, new int[] {c[0], 9, 8}, Arrays.toString(c));
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -67,7 +89,15 @@ class BlockedLayoutTest {
       int groups) {
     Conv conv = new Conv(name, inC, outC, new int[] {k, k}, new int[] {s, s}, new int[] {p, p}, new int[] {d, d},
         groups, Naive.random(1, outC * inC / groups * k * k), Naive.random(2, outC));
-    int[] sample = {inC, h, w};
+    assertBlockedMatchesPlain(conv, new int[] {inC, h, w}, name);
+  }
+
+  /** {@code conv} blocked on every kernel against its plain plan, batch 2, three clamps; pad channels finite. */
+  private static void assertBlockedMatchesPlain(Conv conv, int[] sample, String name) {
+    int inC = sample[0];
+    int outC = conv.outChannels();
+    int h = sample[1];
+    int w = sample[2];
     int batch = 2;
     float[] input = Naive.random(3, batch * Shapes.size(sample));
     int[] outShape = conv.outputShape(sample);
@@ -224,6 +254,25 @@ class BlockedLayoutTest {
         .add(new GlobalAvgPool("pool")).build();
   }
 
+  /**
+   * ResNet-18's shapes in small: a 7x7 stride-2 stem, basic blocks of 3x3 convolutions with residual adds, a stride-2
+   * block with a 1x1 stride-2 shortcut, then an AlexNet-like 5x5 convolution of two groups: direct blocked where
+   * that pays (the 96-channel 3x3 stride-1 one stays plain, for Winograd).
+   */
+  static Network resNet18Like() {
+    return Network.builder("resnet18-like", new int[] {3, 23, 21})
+        .add(conv("stem", 3, 32, 7, 2, 3, 1, 50)).add(new Relu("stem.act"))
+        .add(conv("b1.c1", 32, 32, 3, 1, 1, 1, 51)).add(new Relu("b1.c1.act"))
+        .add(conv("b1.c2", 32, 32, 3, 1, 1, 1, 52))
+        .add(new Add("b1.add"), "b1.c2", "stem.act").add(new Relu("b1.act"))
+        .add(conv("b2.c1", 32, 96, 3, 2, 1, 1, 53)).add(new Relu("b2.c1.act"))
+        .add(conv("b2.c2", 96, 96, 3, 1, 1, 1, 54))
+        .add(conv("b2.shortcut", 32, 96, 1, 2, 0, 1, 55), "b1.act")
+        .add(new Add("b2.add"), "b2.c2", "b2.shortcut").add(new Relu("b2.act"))
+        .add(conv("grouped", 96, 96, 5, 1, 2, 2, 56)).add(new Relu("grouped.act"))
+        .add(new GlobalAvgPool("pool")).build();
+  }
+
   /** Weights scaled by 1 / sqrt(fan-in) (as trained networks keep them) so that activations stay near 1. */
   private static Conv conv(String name, int in, int out, int k, int s, int p, int groups, int seed) {
     int fanIn = in / groups * k * k;
@@ -243,7 +292,10 @@ class BlockedLayoutTest {
         Arguments.of("mobilenet-like fused activation and its conv", mobileNetLike(),
             new String[] {"b3.dw", "b3.dw.act"}),
         Arguments.of("resnet-like output", resNetLike(), new String[] {"pool"}),
-        Arguments.of("resnet-like inside the region", resNetLike(), new String[] {"add", "add.act", "c2", "pool"}));
+        Arguments.of("resnet-like inside the region", resNetLike(), new String[] {"add", "add.act", "c2", "pool"}),
+        Arguments.of("resnet18-like output", resNet18Like(), new String[] {"pool"}),
+        Arguments.of("resnet18-like inside the region", resNet18Like(),
+            new String[] {"stem.act", "b1.add", "b2.shortcut", "grouped"}));
   }
 
   @ParameterizedTest(name = "{0}")

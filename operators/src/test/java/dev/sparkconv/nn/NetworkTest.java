@@ -76,6 +76,8 @@ class NetworkTest {
    */
   @Test
   void fusesActivationsIntoConvolutionsWithoutChangingValues() {
+    // The network may run c1 blocked (direct) where the layer alone runs Winograd: they round differently.
+    double tolerance = 1e-5;
     int[] k3 = {3, 3};
     int[] one = {1, 1};
     Layer c1 = new Conv("c1", 8, 8, k3, one, one, one, 1, Naive.random(31, 8 * 8 * 9), Naive.random(32, 8));
@@ -101,20 +103,20 @@ class NetworkTest {
       oneByOne.put(node.name(), out);
     }
     ExecutionContext ctx = new ExecutionContext();
-    Naive.assertClose(oneByOne.get("sum").data(), net.forward(batch, ctx).toArray(), 1e-6, "fused network");
+    Naive.assertClose(oneByOne.get("sum").data(), net.forward(batch, ctx).toArray(), tolerance, "fused network");
     long[] nanos = ctx.nodeNanos();
     for (String fused : new String[] {"r1", "k2", "r3"}) {
       assertEquals(0, nanos[index(net, fused)], fused + " should have run inside its convolution");
     }
     Tensor[] asked = net.forward(batch, new ExecutionContext(), "c1", "r1", "k2");
-    Naive.assertClose(oneByOne.get("c1").data(), asked[0].toArray(), 1e-6, "c1 asked for: pre-activation");
+    Naive.assertClose(oneByOne.get("c1").data(), asked[0].toArray(), tolerance, "c1 asked for: pre-activation");
     float min = Float.MAX_VALUE;
     for (float v : asked[0].toArray()) {
       min = Math.min(min, v);
     }
     assertTrue(min < 0, "c1's own output has negatives");
-    Naive.assertClose(oneByOne.get("r1").data(), asked[1].toArray(), 1e-6, "r1");
-    Naive.assertClose(oneByOne.get("k2").data(), asked[2].toArray(), 1e-6, "k2 fused into c2");
+    Naive.assertClose(oneByOne.get("r1").data(), asked[1].toArray(), tolerance, "r1");
+    Naive.assertClose(oneByOne.get("k2").data(), asked[2].toArray(), tolerance, "k2 fused into c2");
   }
 
   private static int index(Network net, String name) {

@@ -94,7 +94,7 @@ public interface Nchwc {
 
   /**
    * Direct 2-D convolution of one blocked sample (or one group of it) already zero-padded by {@link #pad}, so that
-   * every tap is inside: {@code g.blocks()} input blocks of {@code g.inH() x g.inW()} (the padded map; g's padding
+   * every tap is inside (or of a zero-padded plain sample when {@code g.inBlock()} is 1; the output is blocked): {@code g.blocks()} input blocks of {@code g.inH() x g.inW()} (the padded map; g's padding
    * is ignored) to {@code outBlocks} output blocks of {@code g.outH() x g.outW()}. Weights from {@code wOff} packed
    * by {@link #packDirect}, bias from {@code biasOff} (whole blocks), clamp fused. {@code chunk} output positions
    * are done for every output block before the next chunk, so that their input rows stay in cache.
@@ -140,10 +140,11 @@ public interface Nchwc {
 
   /**
    * The geometry of a blocked depthwise or direct convolution: (input) channel blocks, maps, kernel, stride,
-   * dilation, padding.
+   * dilation, padding, and the channels side by side in an input block: B, or 1 for a direct convolution reading a
+   * plain input (a first layer's few channels, each a block of its own, so none is padded to B).
    */
   record Window(int blocks, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW, int dH, int dW,
-      int padH, int padW) {}
+      int padH, int padW, int inBlock) {}
 
   /** (C, kH, kW) depthwise weights as [C/B][kH][kW][B], pad channels zero. */
   static float[] packDepthwise(float[] weight, int channels, int taps, int block) {
@@ -158,16 +159,18 @@ public interface Nchwc {
 
   /** (outC, inC) pointwise weights for {@link #pointwise}: {@link #packDirect} with one tap. */
   static float[] packPointwise(float[] weight, int outChannels, int inChannels, int block) {
-    return packDirect(weight, 0, outChannels, inChannels, 1, block);
+    return packDirect(weight, 0, outChannels, inChannels, 1, block, block);
   }
 
   /**
    * (outC, inC, taps) weights from {@code wOff} for {@link #direct}: per pair of output blocks, per input block,
    * per tap, per input channel of the block, the 2B weights of the pair's output channels (B for a last, single
-   * block), pad channels zero; so a kernel reads them in one increasing run.
+   * block), pad channels zero; so a kernel reads them in one increasing run. Input blocks of {@code inBlock}
+   * channels: B, or 1 for a plain input ({@link Window#inBlock}).
    */
-  static float[] packDirect(float[] weight, int wOff, int outChannels, int inChannels, int taps, int block) {
-    int inPadded = blocks(inChannels, block) * block;
+  static float[] packDirect(float[] weight, int wOff, int outChannels, int inChannels, int taps, int block,
+      int inBlock) {
+    int inPadded = blocks(inChannels, inBlock) * inBlock;
     int outPadded = blocks(outChannels, block) * block;
     float[] packed = new float[outPadded * inPadded * taps];
     for (int o = 0; o < outChannels; o++) {
@@ -175,8 +178,8 @@ public interface Nchwc {
       int width = Math.min(2 * block, outPadded - pairStart);
       for (int i = 0; i < inChannels; i++) {
         for (int t = 0; t < taps; t++) {
-          packed[pairStart * inPadded * taps + ((i / block * taps + t) * block + i % block) * width + o - pairStart] =
-              weight[wOff + (o * inChannels + i) * taps + t];
+          packed[pairStart * inPadded * taps + ((i / inBlock * taps + t) * inBlock + i % inBlock) * width + o
+              - pairStart] = weight[wOff + (o * inChannels + i) * taps + t];
         }
       }
     }

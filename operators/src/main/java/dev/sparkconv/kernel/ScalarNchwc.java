@@ -81,8 +81,9 @@ public final class ScalarNchwc implements Nchwc {
   public void direct(float[] in, int inOff, Window g, int outBlocks, float[] weights, int wOff, float[] bias,
       int biasOff, float lo, float hi, int chunk, float[] out, int outOff) {
     int b = block;
+    int ib = g.inBlock();
     int taps = g.kH() * g.kW();
-    int inPadded = g.blocks() * b;
+    int inPadded = g.blocks() * ib;
     int positions = g.outH() * g.outW();
     for (int o = 0; o < outBlocks * b; o++) {
       int pairStart = o / (2 * b) * 2 * b;
@@ -95,9 +96,9 @@ public final class ScalarNchwc implements Nchwc {
               for (int kw = 0; kw < g.kW(); kw++) {
                 int ih = oh * g.sH() + kh * g.dH();
                 int iw = ow * g.sW() + kw * g.dW();
-                acc += in[inOff + ((i / b * g.inH() + ih) * g.inW() + iw) * b + i % b]
+                acc += in[inOff + ((i / ib * g.inH() + ih) * g.inW() + iw) * ib + i % ib]
                     * weights[wOff + pairStart * inPadded * taps
-                        + ((i / b * taps + kh * g.kW() + kw) * b + i % b) * width + o - pairStart];
+                        + ((i / ib * taps + kh * g.kW() + kw) * ib + i % ib) * width + o - pairStart];
               }
             }
           }

@@ -576,14 +576,18 @@ public final class VectorNchwc implements Nchwc {
   public void direct(float[] in, int inOff, Window g, int outBlocks, float[] weights, int wOff, float[] bias,
       int biasOff, float lo, float hi, int chunk, float[] out, int outOff) {
     int positions = g.outH() * g.outW();
-    int[] tapOffsets = Nchwc.tapOffsets(g, L);
-    int blockWeights = g.blocks() * tapOffsets.length * L * L;
-    // Every (input block, tap) offset from a window's corner, in the weights' order: the tiles loop over it in one
-    // loop, not over blocks then taps (with three nested loops C2 kept the accumulators boxed: 5 GFLOPS, not 150).
-    int[] taps = new int[g.blocks() * tapOffsets.length];
-    for (int cb = 0; cb < g.blocks(); cb++) {
+    int ib = g.inBlock();
+    int[] tapOffsets = Nchwc.tapOffsets(g, ib);
+    int blockWeights = g.blocks() * tapOffsets.length * ib * L;
+    // Every (input block, tap, channel) offset from a window's corner, in the weights' order: the tiles loop over it
+    // in one loop with no inner loop, whose trip count C2 must know (nested loops kept the accumulators boxed: 5
+    // GFLOPS, not 150; a channel loop of g.inBlock() iterations did the same).
+    int[] taps = new int[g.blocks() * tapOffsets.length * ib];
+    for (int cb = 0, j = 0; cb < g.blocks(); cb++) {
       for (int t = 0; t < tapOffsets.length; t++) {
-        taps[cb * tapOffsets.length + t] = cb * g.inH() * g.inW() * L + tapOffsets[t];
+        for (int c = 0; c < ib; c++, j++) {
+          taps[j] = cb * g.inH() * g.inW() * ib + tapOffsets[t] + c;
+        }
       }
     }
     for (int p0 = 0; p0 < positions; p0 += chunk) {
@@ -618,15 +622,16 @@ public final class VectorNchwc implements Nchwc {
   }
 
   /**
-   * Six output positions x two output blocks, {@link #tile6x2} looping over (input block, tap) pairs: twelve
-   * accumulators; per input channel and tap two weight loads (the packed weights in one increasing run), six
-   * broadcasts. {@code taps}: the offsets of each pair from a window's corner. Eight positions (sixteen
+   * Six output positions x two output blocks, {@link #tile6x2} looping over (input block, tap, channel) offsets:
+   * twelve accumulators; per input channel and tap two weight loads (the packed weights in one increasing run), six
+   * broadcasts. {@code taps}: those offsets from a window's corner. Eight positions (sixteen
    * accumulators) ran no faster; twelve slower.
    */
   private static void direct6x2(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, float[] bias,
       int bo, float lo, float hi, float[] out, int o, int positions) {
-    int rowStep = g.sH() * g.inW() * L;
-    int colStep = g.sW() * L;
+    int ib = g.inBlock();
+    int rowStep = g.sH() * g.inW() * ib;
+    int colStep = g.sW() * ib;
     int outW = g.outW();
     int x0 = inOff + corner(p, outW, rowStep, colStep);
     int x1 = inOff + corner(p + 1, outW, rowStep, colStep);
@@ -639,30 +644,28 @@ public final class VectorNchwc implements Nchwc {
     FloatVector b0 = FloatVector.fromArray(S, bias, bo + L);
     FloatVector b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0;
     int wi = wb;
-    for (int j = 0; j < taps.length; j++) {
+    for (int j = 0; j < taps.length; j++, wi += 2 * L) {
       int x = taps[j];
-      for (int c = 0; c < L; c++, x++, wi += 2 * L) {
-        FloatVector v = FloatVector.fromArray(S, w, wi);
-        FloatVector u = FloatVector.fromArray(S, w, wi + L);
-        FloatVector y0 = FloatVector.broadcast(S, in[x0 + x]);
-        a0 = y0.fma(v, a0);
-        b0 = y0.fma(u, b0);
-        FloatVector y1 = FloatVector.broadcast(S, in[x1 + x]);
-        a1 = y1.fma(v, a1);
-        b1 = y1.fma(u, b1);
-        FloatVector y2 = FloatVector.broadcast(S, in[x2 + x]);
-        a2 = y2.fma(v, a2);
-        b2 = y2.fma(u, b2);
-        FloatVector y3 = FloatVector.broadcast(S, in[x3 + x]);
-        a3 = y3.fma(v, a3);
-        b3 = y3.fma(u, b3);
-        FloatVector y4 = FloatVector.broadcast(S, in[x4 + x]);
-        a4 = y4.fma(v, a4);
-        b4 = y4.fma(u, b4);
-        FloatVector y5 = FloatVector.broadcast(S, in[x5 + x]);
-        a5 = y5.fma(v, a5);
-        b5 = y5.fma(u, b5);
-      }
+      FloatVector v = FloatVector.fromArray(S, w, wi);
+      FloatVector u = FloatVector.fromArray(S, w, wi + L);
+      FloatVector y0 = FloatVector.broadcast(S, in[x0 + x]);
+      a0 = y0.fma(v, a0);
+      b0 = y0.fma(u, b0);
+      FloatVector y1 = FloatVector.broadcast(S, in[x1 + x]);
+      a1 = y1.fma(v, a1);
+      b1 = y1.fma(u, b1);
+      FloatVector y2 = FloatVector.broadcast(S, in[x2 + x]);
+      a2 = y2.fma(v, a2);
+      b2 = y2.fma(u, b2);
+      FloatVector y3 = FloatVector.broadcast(S, in[x3 + x]);
+      a3 = y3.fma(v, a3);
+      b3 = y3.fma(u, b3);
+      FloatVector y4 = FloatVector.broadcast(S, in[x4 + x]);
+      a4 = y4.fma(v, a4);
+      b4 = y4.fma(u, b4);
+      FloatVector y5 = FloatVector.broadcast(S, in[x5 + x]);
+      a5 = y5.fma(v, a5);
+      b5 = y5.fma(u, b5);
     }
     int q = o + positions * L;
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a0)).intoArray(out, o);
@@ -681,22 +684,21 @@ public final class VectorNchwc implements Nchwc {
 
   private static void direct1x2(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, float[] bias,
       int bo, float lo, float hi, float[] out, int o, int positions) {
-    int rowStep = g.sH() * g.inW() * L;
-    int colStep = g.sW() * L;
+    int ib = g.inBlock();
+    int rowStep = g.sH() * g.inW() * ib;
+    int colStep = g.sW() * ib;
     int outW = g.outW();
     int x0 = inOff + corner(p, outW, rowStep, colStep);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector b0 = FloatVector.fromArray(S, bias, bo + L);
     int wi = wb;
-    for (int j = 0; j < taps.length; j++) {
+    for (int j = 0; j < taps.length; j++, wi += 2 * L) {
       int x = taps[j];
-      for (int c = 0; c < L; c++, x++, wi += 2 * L) {
-        FloatVector v = FloatVector.fromArray(S, w, wi);
-        FloatVector u = FloatVector.fromArray(S, w, wi + L);
-        FloatVector y0 = FloatVector.broadcast(S, in[x0 + x]);
-        a0 = y0.fma(v, a0);
-        b0 = y0.fma(u, b0);
-      }
+      FloatVector v = FloatVector.fromArray(S, w, wi);
+      FloatVector u = FloatVector.fromArray(S, w, wi + L);
+      FloatVector y0 = FloatVector.broadcast(S, in[x0 + x]);
+      a0 = y0.fma(v, a0);
+      b0 = y0.fma(u, b0);
     }
     int q = o + positions * L;
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a0)).intoArray(out, o);
@@ -706,8 +708,9 @@ public final class VectorNchwc implements Nchwc {
   /** A last, single output block (its weights are B, not 2B, per input channel and tap). */
   private static void direct6x1(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, float[] bias,
       int bo, float lo, float hi, float[] out, int o, int positions) {
-    int rowStep = g.sH() * g.inW() * L;
-    int colStep = g.sW() * L;
+    int ib = g.inBlock();
+    int rowStep = g.sH() * g.inW() * ib;
+    int colStep = g.sW() * ib;
     int outW = g.outW();
     int x0 = inOff + corner(p, outW, rowStep, colStep);
     int x1 = inOff + corner(p + 1, outW, rowStep, colStep);
@@ -718,23 +721,21 @@ public final class VectorNchwc implements Nchwc {
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     int wi = wb;
-    for (int j = 0; j < taps.length; j++) {
+    for (int j = 0; j < taps.length; j++, wi += L) {
       int x = taps[j];
-      for (int c = 0; c < L; c++, x++, wi += L) {
-        FloatVector v = FloatVector.fromArray(S, w, wi);
-        FloatVector y0 = FloatVector.broadcast(S, in[x0 + x]);
-        a0 = y0.fma(v, a0);
-        FloatVector y1 = FloatVector.broadcast(S, in[x1 + x]);
-        a1 = y1.fma(v, a1);
-        FloatVector y2 = FloatVector.broadcast(S, in[x2 + x]);
-        a2 = y2.fma(v, a2);
-        FloatVector y3 = FloatVector.broadcast(S, in[x3 + x]);
-        a3 = y3.fma(v, a3);
-        FloatVector y4 = FloatVector.broadcast(S, in[x4 + x]);
-        a4 = y4.fma(v, a4);
-        FloatVector y5 = FloatVector.broadcast(S, in[x5 + x]);
-        a5 = y5.fma(v, a5);
-      }
+      FloatVector v = FloatVector.fromArray(S, w, wi);
+      FloatVector y0 = FloatVector.broadcast(S, in[x0 + x]);
+      a0 = y0.fma(v, a0);
+      FloatVector y1 = FloatVector.broadcast(S, in[x1 + x]);
+      a1 = y1.fma(v, a1);
+      FloatVector y2 = FloatVector.broadcast(S, in[x2 + x]);
+      a2 = y2.fma(v, a2);
+      FloatVector y3 = FloatVector.broadcast(S, in[x3 + x]);
+      a3 = y3.fma(v, a3);
+      FloatVector y4 = FloatVector.broadcast(S, in[x4 + x]);
+      a4 = y4.fma(v, a4);
+      FloatVector y5 = FloatVector.broadcast(S, in[x5 + x]);
+      a5 = y5.fma(v, a5);
     }
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a0)).intoArray(out, o);
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a1)).intoArray(out, o + L);
@@ -746,19 +747,18 @@ public final class VectorNchwc implements Nchwc {
 
   private static void direct1x1(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, float[] bias,
       int bo, float lo, float hi, float[] out, int o, int positions) {
-    int rowStep = g.sH() * g.inW() * L;
-    int colStep = g.sW() * L;
+    int ib = g.inBlock();
+    int rowStep = g.sH() * g.inW() * ib;
+    int colStep = g.sW() * ib;
     int outW = g.outW();
     int x0 = inOff + corner(p, outW, rowStep, colStep);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     int wi = wb;
-    for (int j = 0; j < taps.length; j++) {
+    for (int j = 0; j < taps.length; j++, wi += L) {
       int x = taps[j];
-      for (int c = 0; c < L; c++, x++, wi += L) {
-        FloatVector v = FloatVector.fromArray(S, w, wi);
-        FloatVector y0 = FloatVector.broadcast(S, in[x0 + x]);
-        a0 = y0.fma(v, a0);
-      }
+      FloatVector v = FloatVector.fromArray(S, w, wi);
+      FloatVector y0 = FloatVector.broadcast(S, in[x0 + x]);
+      a0 = y0.fma(v, a0);
     }
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a0)).intoArray(out, o);
   }

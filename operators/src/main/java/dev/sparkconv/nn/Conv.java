@@ -224,28 +224,32 @@ public final class Conv extends BaseLayer implements Windowed {
   }
 
   /** Weights packed for {@link Nchwc} with block {@code block}, and the bias padded to it. */
-  record BlockedWeights(int block, float[] weights, float[] bias) {}
+  record BlockedWeights(int block, int inBlock, float[] weights, float[] bias) {}
 
-  BlockedWeights blockedWeights(int block, boolean depthwise) {
+  /** Weights packed for the blocked kernels with block {@code block}, input blocks of {@code inBlock} channels. */
+  BlockedWeights blockedWeights(int block, int inBlock, boolean depthwise) {
     BlockedWeights w = blockedWeights;
-    if (w == null || w.block() != block) {
+    if (w == null || w.block() != block || w.inBlock() != inBlock) {
       float[] packed = depthwise
           ? Nchwc.packDepthwise(weight, outChannels, kernel[1] * kernel[2], block)
-          : packedPerGroup(block);
-      w = new BlockedWeights(block, packed, Nchwc.padBias(bias, outChannels, block));
+          : packedPerGroup(block, inBlock);
+      w = new BlockedWeights(block, inBlock, packed, Nchwc.padBias(bias, outChannels, block));
       blockedWeights = w;
     }
     return w;
   }
 
-  /** {@link Nchwc#packDirect} of each group's weights, one after the other (a pointwise kernel has one tap). */
-  private float[] packedPerGroup(int block) {
+  /**
+   * {@link Nchwc#packDirect} of each group's weights, one after the other (a pointwise kernel has one tap), for input
+   * blocks of {@code inBlock} channels.
+   */
+  private float[] packedPerGroup(int block, int inBlock) {
     int taps = kernel[1] * kernel[2];
     int in = inChannels / groups;
     int out = outChannels / groups;
     float[] all = null;
     for (int g = 0; g < groups; g++) {
-      float[] group = Nchwc.packDirect(weight, g * out * in * taps, out, in, taps, block);
+      float[] group = Nchwc.packDirect(weight, g * out * in * taps, out, in, taps, block, inBlock);
       all = all == null ? Arrays.copyOf(group, groups * group.length) : all;
       System.arraycopy(group, 0, all, g * group.length, group.length);
     }

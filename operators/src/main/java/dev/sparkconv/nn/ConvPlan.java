@@ -62,11 +62,6 @@ final class ConvPlan {
    */
   static final int BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT = 64;
   /**
-   * A 3x3 stride-1 convolution that Winograd would run is blocked (direct) only up to this many input and output
-   * channels: beyond, Winograd's fewer multiplications win ({@link #blockedPays}).
-   */
-  static final int BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS = 64;
-  /**
    * Blocked direct convolution: padded input floats per chunk of output positions that every output block is
    * computed for before the next chunk (the chunk's input rows in L2 beside one pair's weights).
    */
@@ -116,6 +111,8 @@ final class ConvPlan {
   final float lo;
   final float hi;
   final Axpy axpy;
+  /** Blocked: the input is plain (a first layer of fewer channels than a block), only the output blocked. */
+  final boolean plainInput;
   /** The blocked (NCHWc) kernels when this plan reads and writes that layout, else null. */
   final Nchwc nchwc;
   /**
@@ -128,8 +125,9 @@ final class ConvPlan {
   private final Conv.BlockedWeights blocked;
   private final int chunk;
 
-  private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
+  private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc, boolean plainInput) {
     this.conv = conv;
+    this.plainInput = plainInput;
     this.lo = lo;
     this.hi = hi;
     this.dims = conv.normalised(sample);
@@ -169,12 +167,14 @@ final class ConvPlan {
     }
     this.axpy = depthwise && nchwc == null ? Kernels.axpy() : null;
     this.nchwc = nchwc;
-    if (nchwc != null && !blockedApplies(conv, sample, nchwc.block())) {
+    if (nchwc != null && !(plainInput ? fromPlainApplies(conv, nchwc.block()) : blockedApplies(conv, sample,
+        nchwc.block()))) {
       throw new IllegalArgumentException(conv.name() + ": no blocked kernel for this convolution");
     }
     int b = nchwc == null ? 1 : nchwc.block();
-    this.blocked = nchwc == null ? null : conv.blockedWeights(b, depthwise);
-    boolean direct = nchwc != null && !depthwise && !isPointwise(conv);
+    int inBlock = plainInput ? 1 : b;
+    this.blocked = nchwc == null ? null : conv.blockedWeights(b, inBlock, depthwise);
+    boolean direct = nchwc != null && !depthwise && (plainInput || !isPointwise(conv));
     // A 3x3 depthwise or a direct input is zero-padded first, so that every output is an interior one: no border
     // path, whose one call per position made small maps slow (depthwise 960x7x7: 23 GFLOPS padded, 7.6 not;
     // 576x14x14: 30 against 13).
@@ -184,19 +184,20 @@ final class ConvPlan {
         && pad[1] + bottom + pad[2] + right > 0;
     this.blockedPadding = padFirst ? new int[] {pad[1], bottom, pad[2], right} : null;
     int[] pads = padFirst ? blockedPadding : new int[4];
-    int blocks = direct ? Nchwc.blocks(conv.inChannels / conv.groups, b) : Nchwc.blocks(conv.inChannels, b);
+    int blocks = direct ? Nchwc.blocks(conv.inChannels / conv.groups, inBlock) : Nchwc.blocks(conv.inChannels, b);
     int padH = padFirst || direct ? 0 : pad[1];
     int padW = padFirst || direct ? 0 : pad[2];
-    this.window = nchwc != null && !isPointwise(conv) ? new Nchwc.Window(blocks, dims[1] + pads[0] + pads[1],
-        dims[2] + pads[2] + pads[3], outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], padH, padW) : null;
+    this.window = direct || depthwise && nchwc != null ? new Nchwc.Window(blocks, dims[1] + pads[0] + pads[1],
+        dims[2] + pads[2] + pads[3], outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], padH, padW,
+        inBlock) : null;
     this.chunk = direct
-        ? Math.max(6, BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * b * window.inW() * s[1]) * outDims[2] / 6 * 6)
+        ? Math.max(6, BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * inBlock * window.inW() * s[1]) * outDims[2] / 6 * 6)
         : Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
   }
 
   /** The plan of {@code conv} on per-sample input {@code sample}, its output clamped to [lo, hi]. */
   static ConvPlan of(Conv conv, int[] sample, float lo, float hi, Gemm gemm) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, null);
+    return new ConvPlan(conv, sample, lo, hi, gemm, null, false);
   }
 
   /**
@@ -204,7 +205,30 @@ final class ConvPlan {
    * Only where {@link #blockedApplies}.
    */
   static ConvPlan blocked(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc);
+    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, false);
+  }
+
+  /**
+   * A direct convolution from a plain input to a blocked output ({@link #fromPlainPays}): a first layer, whose few
+   * input channels would be padded to B in blocked layout.
+   */
+  static ConvPlan blockedFromPlain(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
+    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, true);
+  }
+
+  /** 2-D, zero padding, groups 1, fewer input channels than a block: the direct kernel reads each from plain. */
+  static boolean fromPlainApplies(Conv conv, int block) {
+    return conv.rank == 2 && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
+        && conv.groups == 1 && conv.inChannels < block;
+  }
+
+  /**
+   * Where the network's plan runs {@code conv} from its plain input to a blocked output, even when that output is
+   * then converted back: first layers of 3 channels, im2col + GEMM with K = 27 to 363 against the direct kernel.
+   * Measured (ModelBench profile, batch 1, Zen 5): see the class comment of {@link ExecutionPlan}.
+   */
+  static boolean fromPlainPays(Conv conv, int block) {
+    return DIRECT_ENABLED && fromPlainApplies(conv, block);
   }
 
   /**
@@ -244,12 +268,14 @@ final class ConvPlan {
    *       134-156 vs 107-122; AlexNet's 5x5 64->192 at 27x27 160-165 vs 130-143, two groups 96->256 165-170 vs
    *       108-113, 3x3 two groups at 13x13 160-163 vs 67-118. But 3 input channels (ResNet's 7x7 stride-2 stem
    *       23-28 vs 86-99, AlexNet's 11x11 29-30 vs 78-86): the pad channels are work, so at least B input channels
-   *       per group.
+   *       per group (fewer read their plain input, {@link #fromPlainPays}).
    *   <li>Direct against Winograd (3x3 stride 1), batch 1 and 8: 64 channels at 56x56 158-164 and 139 vs 140-153
    *       and 134, VGG's 3->64 at 224x224 27-28 vs 17-18; but 64->128 at 112x112 150-154 vs 157-162, 128 at 28x28
    *       157 vs 211, 256 at 14x14 150 vs 214-249, 256-512 channels 124-155 vs 203-300, 192-384 at 13x13 117-159
-   *       vs 146-215; 512 at 7x7 141 vs 107-122 at batch 1 but 139 vs 203 at 8. So up to
-   *       {@link #BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS} channels in and out.
+   *       vs 146-215; 512 at 7x7 141 vs 107-122 at batch 1 but 139 vs 203 at 8. Alone a layer, 64 channels win;
+   *       but in ResNet-18 (ModelBench, batch 8) its 64-channel layers direct made the network 33-35 images/s
+   *       against 45 with them on Winograd (the 128- and 512-channel layers after them ran slower too): so never
+   *       on Winograd's shapes.
    * </ul>
    * 64->128 at 112x112 ran the same with output-row chunks ({@link #BLOCKED_DIRECT_CHUNK_FLOATS}) and without.
    */
@@ -263,9 +289,7 @@ final class ConvPlan {
     if (isPointwise(conv)) {
       return true;
     }
-    return DIRECT_ENABLED && (winogradShape(conv)
-        ? Math.max(conv.inChannels, conv.outChannels) <= BLOCKED_DIRECT_MAX_WINOGRAD_CHANNELS
-        : conv.inChannels / conv.groups >= block);
+    return DIRECT_ENABLED && !winogradShape(conv) && conv.inChannels / conv.groups >= block;
   }
 
   /** A 2-D convolution the plain plan runs with Winograd (from some batch on). */
@@ -342,17 +366,22 @@ final class ConvPlan {
   /** The batch in blocked layout, sample by sample. */
   private void runBlocked(float[] in, float[] out, int batch, ExecutionContext ctx) {
     int b = nchwc.block();
-    int inSize = nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
+    int inSize = plainInput ? conv.inChannels * dims[1] * dims[2] : nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
     int positions = outDims[1] * outDims[2];
     int outSize = nchwc.blockedSize(conv.outChannels, positions);
     int[] p = blockedPadding;
-    int inBlocks = Nchwc.blocks(conv.inChannels, b);
+    int inBlocks = plainInput ? conv.inChannels : Nchwc.blocks(conv.inChannels, b);
+    int inBlock = plainInput ? 1 : b;
     float[] padded = p == null ? null
-        : ctx.scratch(ScratchSlots.CONV_PADDED, inBlocks * b * window.inH() * window.inW());
+        : ctx.scratch(ScratchSlots.CONV_PADDED, inBlocks * inBlock * window.inH() * window.inW());
     for (int n = 0; n < batch; n++) {
       float[] src = in;
       int srcOff = n * inSize;
-      if (p != null) {
+      if (p != null && plainInput) {
+        padPlain(in, srcOff, inBlocks, dims[1], dims[2], p, padded);
+        src = padded;
+        srcOff = 0;
+      } else if (p != null) {
         nchwc.pad(in, srcOff, inBlocks, dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
         src = padded;
         srcOff = 0;
@@ -366,11 +395,28 @@ final class ConvPlan {
         int outBlocks = Nchwc.blocks(conv.outChannels / conv.groups, b);
         int groupWeights = blocked.weights().length / conv.groups;
         for (int g = 0; g < conv.groups; g++) {
-          nchwc.direct(src, srcOff + g * window.blocks() * b * window.inH() * window.inW(), window, outBlocks,
+          nchwc.direct(src, srcOff + g * window.blocks() * inBlock * window.inH() * window.inW(), window, outBlocks,
               blocked.weights(), g * groupWeights, blocked.bias(), g * outBlocks * b, lo, hi, chunk, out,
               n * outSize + g * outBlocks * positions * b);
         }
       }
+    }
+  }
+
+  /** A plain sample of {@code channels} h x w maps, zero-padded by {@code p} (top, bottom, left, right) into dst. */
+  private static void padPlain(float[] src, int srcOff, int channels, int h, int w, int[] p, float[] dst) {
+    int row = w + p[2] + p[3];
+    int d = 0;
+    for (int c = 0; c < channels; c++) {
+      java.util.Arrays.fill(dst, d, d + p[0] * row, 0f);
+      d += p[0] * row;
+      for (int y = 0; y < h; y++, d += row) {
+        java.util.Arrays.fill(dst, d, d + p[2], 0f);
+        System.arraycopy(src, srcOff + (c * h + y) * w, dst, d + p[2], w);
+        java.util.Arrays.fill(dst, d + p[2] + w, d + row, 0f);
+      }
+      java.util.Arrays.fill(dst, d, d + p[1] * row, 0f);
+      d += p[1] * row;
     }
   }
 
@@ -412,8 +458,8 @@ final class ConvPlan {
   @Override
   public String toString() {
     if (nchwc != null) {
-      return conv.name() + ": " + (window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm)
-          + ", blocked";
+      return conv.name() + ": " + (plainInput ? "DIRECT from plain" : window != null
+          && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm) + ", blocked";
     }
     return conv.name() + ": " + (winogradFromBatch <= 1 ? Algorithm.WINOGRAD : algorithm
         + (winogradFromBatch == Integer.MAX_VALUE ? "" : ", WINOGRAD from batch " + winogradFromBatch));

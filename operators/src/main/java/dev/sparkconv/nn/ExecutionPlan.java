@@ -21,7 +21,8 @@ import java.util.Arrays;
  *       largest tensor times the batch.
  *   <li>Per convolution its {@link ConvPlan}: algorithm, packed weights, scratch and epilogue.
  *   <li>Layout (when given {@link Nchwc} kernels): which tensors are channel-blocked. A convolution with a blocked
- *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc; a two-input Add of equal shapes whose inputs
+ *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc, a first layer of fewer channels than
+ *       a block (an image's 3) reads its plain input and writes NCHWc ({@link ConvPlan#fromPlainPays}); a two-input Add of equal shapes whose inputs
  *       are both blocked, and a ReLU or clip of a blocked input, stay blocked; a global average pool reads blocked
  *       and writes plain. A blocked convolution whose input is plain and whose tensor nobody reads blocked goes
  *       back to plain (it would add two conversions) unless it pays even so ({@link ConvPlan#blockedPaysAlone}:
@@ -56,6 +57,8 @@ final class ExecutionPlan {
   final boolean[] blocked;
   /** Per node: it reads its inputs in blocked layout. */
   final boolean[] readsBlocked;
+  /** Per node: a convolution reading its plain input and writing blocked ({@link ConvPlan#blockedFromPlain}). */
+  final boolean[] fromPlain;
   /** Per node other than a convolution that runs on blocked inputs: what it does; else null. */
   final BlockedOp[] blockedOps;
   /** Per node: for each input, the buffer it is converted into first (to the node's layout), or -1; null: none. */
@@ -77,6 +80,7 @@ final class ExecutionPlan {
     this.nchwc = nchwc;
     this.blocked = new boolean[nodes];
     this.readsBlocked = new boolean[nodes];
+    this.fromPlain = new boolean[nodes];
     this.blockedOps = new BlockedOp[nodes];
     if (nchwc != null) {
       chooseLayouts(sample, layout.fusedInto());
@@ -121,7 +125,8 @@ final class ExecutionPlan {
       if (fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv conv) {
         float[] clamp = layout.fusedInto()[v] >= 0 ? clampOf(network.node(layout.fusedInto()[v]))
             : new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
-        convPlans[v] = blocked[v] ? ConvPlan.blocked(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
+        convPlans[v] = fromPlain[v] ? ConvPlan.blockedFromPlain(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
+            : blocked[v] ? ConvPlan.blocked(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
             : conv.plan(in[0], clamp[0], clamp[1], gemm);
       }
     }
@@ -169,6 +174,8 @@ final class ExecutionPlan {
       int[][] in = network.inputShapes(v, shapes, sample);
       if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0], nchwc.block())) {
         readsBlocked[v] = blocked[v] = true;
+      } else if (node.layer() instanceof Conv conv && ConvPlan.fromPlainPays(conv, nchwc.block())) {
+        fromPlain[v] = blocked[v] = true;
       } else if (allBlocked && node.join() instanceof Add && in.length == 2 && Arrays.equals(in[0], in[1])) {
         blockedOps[v] = BlockedOp.ADD;
         readsBlocked[v] = blocked[v] = true;
@@ -193,7 +200,8 @@ final class ExecutionPlan {
     for (int v = 0; v < nodes; v++) {
       int u = network.inputsOf(v)[0];
       int tensor = fusedInto[v] >= 0 ? fusedInto[v] : v;
-      if (convPlanned(v) && blocked[v] && (u == Network.FROM_INPUT || !blocked[u]) && !readBlocked[tensor]
+      if (convPlanned(v) && blocked[v] && !fromPlain[v] && (u == Network.FROM_INPUT || !blocked[u])
+          && !readBlocked[tensor]
           && !ConvPlan.blockedPaysAlone((Conv) network.node(v).layer(), network.inputShapes(v, shapes, sample)[0],
           nchwc.block())) {
         readsBlocked[v] = blocked[v] = false;

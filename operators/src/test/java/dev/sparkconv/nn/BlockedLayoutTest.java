@@ -92,6 +92,48 @@ class BlockedLayoutTest {
     assertBlockedMatchesPlain(conv, new int[] {inC, h, w}, name);
   }
 
+  /**
+   * A first layer (fewer input channels than B) reading its plain input and writing blocked, against the plain plan:
+   * stems as ResNet's 7x7 s2, MobileNet's 3x3 s2, AlexNet's 11x11 s4, dilation, 1x1, asymmetric padding; batch 2,
+   * three clamps, on every kernel whose B exceeds the channels.
+   */
+  @Test
+  void directFromPlainInputMatchesThePlainPath() {
+    int[][] cases = { // in, out, h, w, k, s, top, left, bottom, right, d
+        {3, 17, 5, 7, 3, 1, 1, 1, 1, 1, 1}, {3, 16, 13, 11, 7, 2, 3, 3, 3, 3, 1}, {3, 32, 11, 9, 3, 2, 1, 1, 1, 1, 1},
+        {2, 40, 23, 21, 11, 4, 0, 0, 0, 0, 1}, {1, 8, 6, 6, 5, 1, 2, 2, 2, 2, 1}, {3, 20, 9, 8, 1, 1, 0, 0, 0, 0, 1},
+        {3, 17, 9, 9, 3, 1, 2, 2, 2, 2, 2}, {5, 33, 9, 8, 3, 2, 0, 1, 2, 0, 1}};
+    for (int[] c : cases) {
+      Conv conv = new Conv("stem", c[0], c[1], new int[] {c[4], c[4]}, new int[] {c[5], c[5]},
+          new int[] {c[6], c[7], c[8], c[9]}, new int[] {c[10], c[10]}, 1,
+          Naive.random(1, c[1] * c[0] * c[4] * c[4]), Naive.random(2, c[1]));
+      int[] sample = {c[0], c[2], c[3]};
+      int batch = 2;
+      float[] input = Naive.random(3, batch * Shapes.size(sample));
+      int[] outShape = conv.outputShape(sample);
+      int outPositions = outShape[1] * outShape[2];
+      ExecutionContext ctx = new ExecutionContext();
+      for (float[] clamp : new float[][] {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, 6f}}) {
+        float[] expected = new float[batch * Shapes.size(outShape)];
+        ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
+        for (Nchwc kernel : kernels()) {
+          if (!ConvPlan.fromPlainApplies(conv, kernel.block())) {
+            continue;
+          }
+          int outSize = kernel.blockedSize(c[1], outPositions);
+          float[] out = new float[batch * outSize];
+          Arrays.fill(out, Float.NaN);
+          ConvPlan.blockedFromPlain(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel).run(input, out, batch, ctx);
+          float[] actual = new float[expected.length];
+          for (int n = 0; n < batch; n++) {
+            kernel.toPlain(out, n * outSize, c[1], outPositions, actual, n * c[1] * outPositions);
+          }
+          assertClose(expected, actual, Arrays.toString(c) + " B=" + kernel.block() + " " + Arrays.toString(clamp));
+        }
+      }
+    }
+  }
+
   /** {@code conv} blocked on every kernel against its plain plan, batch 2, three clamps; pad channels finite. */
   private static void assertBlockedMatchesPlain(Conv conv, int[] sample, String name) {
     int inC = sample[0];

@@ -35,7 +35,7 @@ public class MaxPool extends WindowPool {
     int starts = (outW - 1) * sw + 1; // window starts at stride 1, from the first output's
     int span = starts + (k3[2] - 1) * d3[2]; // the padded row they read
     float[] rowMax = ctx.scratch(ScratchSlots.POOL_ROW_MAX, Math.max(span, pw + w));
-    float[] windowMax = ctx.scratch(ScratchSlots.POOL_PHASES, starts);
+    float[] windowMax = ctx.scratch(ScratchSlots.POOL_WINDOW_MAX, starts);
     Axpy rows = Kernels.axpy();
     int dst = 0;
     for (int p = 0, planes = batch * inShape[0]; p < planes; p++) {

@@ -37,10 +37,10 @@ final class ScratchSlots {
   /** Conv, depthwise: one input channel split into zero-padded stride phases, then one output plane at its row pitch. */
   static final int DEPTHWISE_PHASES = 13;
   static final int DEPTHWISE_ROWS = 14;
-  /** MaxPool: the max along W of every input row of one plane, per output column. */
+  /** MaxPool: the max over one output row's window rows, between -infinity padding. */
   static final int POOL_ROW_MAX = 15;
-  /** MaxPool: one input row split into its stride phases. */
-  static final int POOL_PHASES = 19;
+  /** MaxPool: the max over each window's columns at stride 1, before every stride-th is kept. */
+  static final int POOL_WINDOW_MAX = 19;
   /** Conv, Winograd: the transformed input tiles (16 x inC x tiles), the GEMM products (16 x outC x tiles), and
    * one zero-padded input channel. */
   static final int WINOGRAD_INPUT = 16;

@@ -94,8 +94,9 @@ public interface Nchwc {
 
   /**
    * Direct 2-D convolution of one blocked sample (or one group of it) already zero-padded by {@link #pad}, so that
-   * every tap is inside (or of a zero-padded plain sample when {@code g.inBlock()} is 1; the output is blocked): {@code g.blocks()} input blocks of {@code g.inH() x g.inW()} (the padded map; g's padding
-   * is ignored) to {@code outBlocks} output blocks of {@code g.outH() x g.outW()}. Weights from {@code wOff} packed
+   * every tap is inside (or of a zero-padded plain sample when {@code g.inBlock()} is 1; the output is blocked):
+   * {@code g.blocks()} input blocks of {@code g.inH() x g.inW()} (the padded map; g's padding is ignored) to
+   * {@code outBlocks} output blocks of {@code g.outH() x g.outW()}. Weights from {@code wOff} packed
    * by {@link #packDirect}, bias from {@code biasOff} (whole blocks), clamp fused. {@code chunk} output positions
    * are done for every output block before the next chunk, so that their input rows stay in cache.
    */

@@ -367,7 +367,8 @@ final class ConvPlan {
   /** The batch in blocked layout, sample by sample. */
   private void runBlocked(float[] in, float[] out, int batch, ExecutionContext ctx) {
     int b = nchwc.block();
-    int inSize = plainInput ? conv.inChannels * dims[1] * dims[2] : nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
+    int inSize = plainInput ? conv.inChannels * dims[1] * dims[2]
+        : nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
     int positions = outDims[1] * outDims[2];
     int outSize = nchwc.blockedSize(conv.outChannels, positions);
     int[] p = blockedPadding;

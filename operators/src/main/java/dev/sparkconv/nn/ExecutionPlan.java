@@ -22,8 +22,9 @@ import java.util.Arrays;
  *   <li>Per convolution its {@link ConvPlan}: algorithm, packed weights, scratch and epilogue.
  *   <li>Layout (when given {@link Nchwc} kernels): which tensors are channel-blocked. A convolution with a blocked
  *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc, a first layer of fewer channels than
- *       a block (an image's 3) reads its plain input and writes NCHWc ({@link ConvPlan#fromPlainPays}); a two-input Add of equal shapes whose inputs
- *       are both blocked, and a ReLU or clip of a blocked input, stay blocked; a global average pool reads blocked
+ *       a block (an image's 3) reads its plain input and writes NCHWc ({@link ConvPlan#fromPlainPays}); a
+ *       two-input Add of equal shapes whose inputs are both blocked, and a ReLU or clip of a blocked input, stay
+ *       blocked; a global average pool reads blocked
  *       and writes plain. A blocked convolution whose input is plain and whose tensor nobody reads blocked goes
  *       back to plain (it would add two conversions) unless it pays even so ({@link ConvPlan#blockedPaysAlone}:
  *       small maps). Where a node reads a tensor in the other layout, the

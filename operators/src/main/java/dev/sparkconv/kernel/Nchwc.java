@@ -74,6 +74,35 @@ public interface Nchwc {
     }
   }
 
+  /**
+   * Max pooling of one blocked sample: {@code g.blocks()} blocks of {@code g.inH() x g.inW()} (not padded) to
+   * {@code g.outH() x g.outW()}, window origin at (o * stride - pad); taps outside the map are skipped (padding never
+   * wins, a window with no tap inside gives -infinity) and NaN wins, as the plain max pool.
+   */
+  default void maxPool(float[] in, int inOff, Window g, float[] out, int outOff) {
+    int b = block();
+    for (int cb = 0; cb < g.blocks(); cb++) {
+      for (int oh = 0; oh < g.outH(); oh++) {
+        for (int ow = 0; ow < g.outW(); ow++) {
+          int o = outOff + ((cb * g.outH() + oh) * g.outW() + ow) * b;
+          java.util.Arrays.fill(out, o, o + b, Float.NEGATIVE_INFINITY);
+          for (int kh = 0; kh < g.kH(); kh++) {
+            int ih = oh * g.sH() - g.padH() + kh * g.dH();
+            for (int kw = 0; ih >= 0 && ih < g.inH() && kw < g.kW(); kw++) {
+              int iw = ow * g.sW() - g.padW() + kw * g.dW();
+              if (iw >= 0 && iw < g.inW()) {
+                int x = inOff + ((cb * g.inH() + ih) * g.inW() + iw) * b;
+                for (int c = 0; c < b; c++) {
+                  out[o + c] = Math.max(out[o + c], in[x + c]);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** Mean over the positions of each channel of one blocked sample, written plain: out[outOff + c], c < C. */
   void globalAverage(float[] in, int inOff, int channels, int positions, float[] out, int outOff);
 

@@ -573,6 +573,33 @@ public final class VectorNchwc implements Nchwc {
   }
 
   @Override
+  public void maxPool(float[] in, int inOff, Window g, float[] out, int outOff) {
+    // The running max lives in out, not in a FloatVector carried through the tap loops, which C2 would box.
+    FloatVector lowest = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    for (int cb = 0; cb < g.blocks(); cb++) {
+      int plane = inOff + cb * g.inH() * g.inW() * L;
+      for (int oh = 0; oh < g.outH(); oh++) {
+        int h0 = oh * g.sH() - g.padH();
+        for (int ow = 0; ow < g.outW(); ow++) {
+          int w0 = ow * g.sW() - g.padW();
+          int o = outOff + ((cb * g.outH() + oh) * g.outW() + ow) * L;
+          lowest.intoArray(out, o);
+          for (int kh = 0; kh < g.kH(); kh++) {
+            int ih = h0 + kh * g.dH();
+            for (int kw = 0; ih >= 0 && ih < g.inH() && kw < g.kW(); kw++) {
+              int iw = w0 + kw * g.dW();
+              if (iw >= 0 && iw < g.inW()) {
+                FloatVector.fromArray(S, out, o).max(FloatVector.fromArray(S, in, plane + (ih * g.inW() + iw) * L))
+                    .intoArray(out, o);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
   public void direct(float[] in, int inOff, Window g, int outBlocks, float[] weights, int wOff, float[] bias,
       int biasOff, float lo, float hi, int chunk, float[] out, int outOff) {
     int positions = g.outH() * g.outW();

@@ -23,8 +23,8 @@ import java.util.Arrays;
  *   <li>Layout (when given {@link Nchwc} kernels): which tensors are channel-blocked. A convolution with a blocked
  *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc, a first layer of fewer channels than
  *       a block (an image's 3) reads its plain input and writes NCHWc ({@link ConvPlan#fromPlainPays}); a
- *       two-input Add of equal shapes whose inputs are both blocked, and a ReLU or clip of a blocked input, stay
- *       blocked; a global average pool reads blocked
+ *       two-input Add of equal shapes whose inputs are both blocked, a ReLU or clip and a 2-D max pool of a blocked
+ *       input, stay blocked; a global average pool reads blocked
  *       and writes plain. A blocked convolution whose input is plain and whose tensor nobody reads blocked goes
  *       back to plain (it would add two conversions) unless it pays even so ({@link ConvPlan#blockedPaysAlone}:
  *       small maps). Where a node reads a tensor in the other layout, the
@@ -68,7 +68,7 @@ final class ExecutionPlan {
   final int[] targetInto;
 
   /** A node run on blocked tensors by {@link #runBlocked}. */
-  enum BlockedOp { ADD, CLAMP, GLOBAL_AVERAGE }
+  enum BlockedOp { ADD, CLAMP, GLOBAL_AVERAGE, MAX_POOL }
 
   private ExecutionPlan(Network network, int[] sample, int[] targets, Gemm gemm, Nchwc nchwc) {
     this.network = network;
@@ -183,6 +183,9 @@ final class ExecutionPlan {
       } else if (allBlocked && clampOf(node) != null) {
         blockedOps[v] = BlockedOp.CLAMP;
         readsBlocked[v] = blocked[v] = true;
+      } else if (allBlocked && node.layer() instanceof MaxPool pool && pool.k3[0] == 1 && in[0].length == 3) {
+        blockedOps[v] = BlockedOp.MAX_POOL;
+        readsBlocked[v] = blocked[v] = true;
       } else if (allBlocked && node.layer() instanceof GlobalAvgPool) {
         blockedOps[v] = BlockedOp.GLOBAL_AVERAGE;
         readsBlocked[v] = true;
@@ -248,6 +251,17 @@ final class ExecutionPlan {
       case GLOBAL_AVERAGE -> {
         for (int s = 0; s < n; s++) {
           nchwc.globalAverage(in[0].data(), s * padded, channels, positions, out.data(), s * channels);
+        }
+      }
+      case MAX_POOL -> {
+        MaxPool pool = (MaxPool) network.node(v).layer();
+        int[] o = out.shape();
+        Nchwc.Window g = new Nchwc.Window(Nchwc.blocks(channels, nchwc.block()), shape[2], shape[3], o[2], o[3],
+            pool.k3[1], pool.k3[2], pool.s3[1], pool.s3[2], pool.d3[1], pool.d3[2], pool.p3[1], pool.p3[2],
+            nchwc.block());
+        int outPadded = nchwc.blockedSize(channels, o[2] * o[3]);
+        for (int s = 0; s < n; s++) {
+          nchwc.maxPool(in[0].data(), s * padded, g, out.data(), s * outPadded);
         }
       }
     }

@@ -134,6 +134,40 @@ class BlockedLayoutTest {
     }
   }
 
+  /**
+   * Blocked max pooling against the plain layer, bit for bit, on every kernel: stride 1 and 2, padding, dilation,
+   * ceil mode (windows past the map), a window partly outside, and NaN inputs winning.
+   */
+  @Test
+  void blockedMaxPoolMatchesThePlainLayer() {
+    int[][] cases = { // c, h, w, k, s, p, d, ceil
+        {17, 9, 8, 3, 2, 1, 1, 0}, {3, 7, 7, 2, 2, 0, 1, 0}, {33, 11, 9, 3, 1, 1, 1, 0}, {16, 10, 10, 3, 2, 1, 2, 0},
+        {17, 8, 9, 3, 2, 0, 1, 1}, {5, 6, 5, 5, 3, 2, 1, 1}};
+    for (int[] c : cases) {
+      MaxPool pool = new MaxPool("pool", new int[] {c[3], c[3]}, new int[] {c[4], c[4]}, new int[] {c[5], c[5]},
+          new int[] {c[6], c[6]}, c[7] == 1);
+      int[] sample = {c[0], c[1], c[2]};
+      int[] outShape = pool.outputShape(sample);
+      float[] input = Naive.random(5, Shapes.size(sample));
+      input[7] = Float.NaN;
+      Tensor expected = Tensor.zeros(1, outShape[0], outShape[1], outShape[2]);
+      pool.forward(Tensor.wrap(input, 1, c[0], c[1], c[2]), expected, new ExecutionContext());
+      for (Nchwc kernel : kernels()) {
+        int positions = c[1] * c[2];
+        int outPositions = outShape[1] * outShape[2];
+        float[] in = new float[kernel.blockedSize(c[0], positions)];
+        kernel.toBlocked(input, 0, c[0], positions, in, 0);
+        float[] out = new float[kernel.blockedSize(c[0], outPositions)];
+        kernel.maxPool(in, 0, new Nchwc.Window(Nchwc.blocks(c[0], kernel.block()), c[1], c[2], outShape[1],
+            outShape[2], c[3], c[3], c[4], c[4], c[6], c[6], c[5], c[5], kernel.block()), out, 0);
+        float[] actual = new float[expected.size()];
+        kernel.toPlain(out, 0, c[0], outPositions, actual, 0);
+        assertArrayEquals(expected.data(), actual,
+            Arrays.toString(c) + " B=" + kernel.block());
+      }
+    }
+  }
+
   /** {@code conv} blocked on every kernel against its plain plan, batch 2, three clamps; pad channels finite. */
   private static void assertBlockedMatchesPlain(Conv conv, int[] sample, String name) {
     int inC = sample[0];
@@ -297,16 +331,17 @@ class BlockedLayoutTest {
   }
 
   /**
-   * ResNet-18's shapes in small: a 7x7 stride-2 stem, basic blocks of 3x3 convolutions with residual adds, a stride-2
+   * ResNet-18's shapes in small: a 7x7 stride-2 stem (from the plain input) and its max pool, basic blocks of 3x3 convolutions with residual adds, a stride-2
    * block with a 1x1 stride-2 shortcut, then an AlexNet-like 5x5 convolution of two groups: direct blocked where
    * that pays (the 96-channel 3x3 stride-1 one stays plain, for Winograd).
    */
   static Network resNet18Like() {
-    return Network.builder("resnet18-like", new int[] {3, 23, 21})
+    return Network.builder("resnet18-like", new int[] {3, 45, 41})
         .add(conv("stem", 3, 32, 7, 2, 3, 1, 50)).add(new Relu("stem.act"))
+        .add(new MaxPool2d("stem.pool", new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, false))
         .add(conv("b1.c1", 32, 32, 3, 1, 1, 1, 51)).add(new Relu("b1.c1.act"))
         .add(conv("b1.c2", 32, 32, 3, 1, 1, 1, 52))
-        .add(new Add("b1.add"), "b1.c2", "stem.act").add(new Relu("b1.act"))
+        .add(new Add("b1.add"), "b1.c2", "stem.pool").add(new Relu("b1.act"))
         .add(conv("b2.c1", 32, 96, 3, 2, 1, 1, 53)).add(new Relu("b2.c1.act"))
         .add(conv("b2.c2", 96, 96, 3, 1, 1, 1, 54))
         .add(conv("b2.shortcut", 32, 96, 1, 2, 0, 1, 55), "b1.act")
@@ -337,7 +372,7 @@ class BlockedLayoutTest {
         Arguments.of("resnet-like inside the region", resNetLike(), new String[] {"add", "add.act", "c2", "pool"}),
         Arguments.of("resnet18-like output", resNet18Like(), new String[] {"pool"}),
         Arguments.of("resnet18-like inside the region", resNet18Like(),
-            new String[] {"stem.act", "b1.add", "b2.shortcut", "grouped"}));
+            new String[] {"stem.act", "stem.pool", "b1.add", "b2.shortcut", "grouped"}));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -147,12 +147,12 @@ public interface Nchwc {
   }
 
   /**
-   * One blocked sample of {@code blocks} blocks of h x w into {@code dst} as (h + top + bottom) x (w + left + right)
-   * per block, zeros around: a convolution on it then needs no bounds.
+   * One sample of {@code blocks} blocks of {@code b} channels (B; 1 for a plain sample) of h x w into
+   * {@code dst} as (h + top + bottom) x (w + left + right) per block, zeros around: a convolution on it then needs
+   * no bounds.
    */
-  default void pad(float[] src, int srcOff, int blocks, int h, int w, int top, int bottom, int left, int right,
-      float[] dst) {
-    int b = block();
+  static void pad(float[] src, int srcOff, int blocks, int b, int h, int w, int top, int bottom, int left,
+      int right, float[] dst) {
     int row = (w + left + right) * b;
     int d = 0;
     for (int cb = 0; cb < blocks; cb++) {

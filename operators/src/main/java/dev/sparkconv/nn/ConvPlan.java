@@ -379,12 +379,8 @@ final class ConvPlan {
     for (int n = 0; n < batch; n++) {
       float[] src = in;
       int srcOff = n * inSize;
-      if (p != null && plainInput) {
-        padPlain(in, srcOff, inBlocks, dims[1], dims[2], p, padded);
-        src = padded;
-        srcOff = 0;
-      } else if (p != null) {
-        nchwc.pad(in, srcOff, inBlocks, dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
+      if (p != null) {
+        Nchwc.pad(in, srcOff, inBlocks, inBlock, dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
         src = padded;
         srcOff = 0;
       }
@@ -402,23 +398,6 @@ final class ConvPlan {
               n * outSize + g * outBlocks * positions * b);
         }
       }
-    }
-  }
-
-  /** A plain sample of {@code channels} h x w maps, zero-padded by {@code p} (top, bottom, left, right) into dst. */
-  private static void padPlain(float[] src, int srcOff, int channels, int h, int w, int[] p, float[] dst) {
-    int row = w + p[2] + p[3];
-    int d = 0;
-    for (int c = 0; c < channels; c++) {
-      java.util.Arrays.fill(dst, d, d + p[0] * row, 0f);
-      d += p[0] * row;
-      for (int y = 0; y < h; y++, d += row) {
-        java.util.Arrays.fill(dst, d, d + p[2], 0f);
-        System.arraycopy(src, srcOff + (c * h + y) * w, dst, d + p[2], w);
-        java.util.Arrays.fill(dst, d + p[2] + w, d + row, 0f);
-      }
-      java.util.Arrays.fill(dst, d, d + p[1] * row, 0f);
-      d += p[1] * row;
     }
   }
 

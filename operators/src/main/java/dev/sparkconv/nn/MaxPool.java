@@ -34,7 +34,8 @@ public class MaxPool extends WindowPool {
     int pw = p3[2];
     int starts = (outW - 1) * sw + 1; // window starts at stride 1, from the first output's
     int span = starts + (k3[2] - 1) * d3[2]; // the padded row they read
-    float[] rowMax = ctx.scratch(ScratchSlots.POOL_ROW_MAX, Math.max(span, pw + w));
+    int rowLength = Math.max(span, pw + w); // the padded row: what the windows read, and the input placed in it
+    float[] rowMax = ctx.scratch(ScratchSlots.POOL_ROW_MAX, rowLength);
     float[] windowMax = ctx.scratch(ScratchSlots.POOL_WINDOW_MAX, starts);
     Axpy rows = Kernels.axpy();
     int dst = 0;
@@ -44,7 +45,7 @@ public class MaxPool extends WindowPool {
         int d0 = od * s3[0] - p3[0];
         for (int oh = 0; oh < outH; oh++, dst += outW) {
           int h0 = oh * s3[1] - p3[1];
-          java.util.Arrays.fill(rowMax, 0, Math.max(span, pw + w), Float.NEGATIVE_INFINITY);
+          java.util.Arrays.fill(rowMax, 0, rowLength, Float.NEGATIVE_INFINITY);
           for (int kz = firstTap(d0, d3[0]), zEnd = endTap(d0, k3[0], d3[0], d); kz < zEnd; kz++) {
             for (int ky = firstTap(h0, d3[1]), yEnd = endTap(h0, k3[1], d3[1], h); ky < yEnd; ky++) {
               rows.maxInto(w, in, src + ((d0 + kz * d3[0]) * h + h0 + ky * d3[1]) * w, rowMax, pw);

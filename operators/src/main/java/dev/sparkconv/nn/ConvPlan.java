@@ -26,8 +26,12 @@ final class ConvPlan {
    * {@link ExecutionPlan}).
    */
   static final boolean BLOCKED_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.blocked"));
-  /** {@code -Dsparkconv.direct=false} keeps the blocked direct convolution out of the plan ({@link #blockedPays}). */
+  /**
+   * {@code -Dsparkconv.direct=false} keeps the blocked direct convolution out of the plan ({@link #blockedPays});
+   * {@code all} runs it on Winograd's shapes too (for measuring one against the other).
+   */
   static final boolean DIRECT_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.direct"));
+  static final boolean DIRECT_ALL = "all".equalsIgnoreCase(System.getProperty("sparkconv.direct"));
   /**
    * Blocked pointwise: input floats per chunk of positions that every output block is computed for before the next
    * chunk (64 KB, so the chunk's input stays in L2 beside one pair's weights); at least one 6-position tile.
@@ -290,7 +294,7 @@ final class ConvPlan {
     if (isPointwise(conv)) {
       return true;
     }
-    return DIRECT_ENABLED && !winogradShape(conv) && conv.inChannels / conv.groups >= block;
+    return DIRECT_ENABLED && (DIRECT_ALL || !winogradShape(conv)) && conv.inChannels / conv.groups >= block;
   }
 
   /** A 2-D convolution the plain plan runs with Winograd (from some batch on). */

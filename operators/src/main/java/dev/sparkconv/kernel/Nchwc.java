@@ -122,10 +122,10 @@ public interface Nchwc {
       float lo, float hi, int chunk, float[] out, int outOff);
 
   /**
-   * Direct 2-D convolution of one blocked sample (or one group of it) already zero-padded by {@link #pad}, so that
-   * every tap is inside (or of a zero-padded plain sample when {@code g.inBlock()} is 1; the output is blocked):
-   * {@code g.blocks()} input blocks of {@code g.inH() x g.inW()} (the padded map; g's padding is ignored) to
-   * {@code outBlocks} output blocks of {@code g.outH() x g.outW()}. Weights from {@code wOff} packed
+   * Direct 2-D or 3-D convolution of one blocked sample (or one group of it) already zero-padded by {@link #pad}, so
+   * that every tap is inside (or of a zero-padded plain sample when {@code g.inBlock()} is 1; the output is blocked):
+   * {@code g.blocks()} input blocks of {@code g.inPositions()} (the padded map; g's padding is ignored) to
+   * {@code outBlocks} output blocks of {@code g.outPositions()}. Weights from {@code wOff} packed
    * by {@link #packDirect}, bias from {@code biasOff} (whole blocks), clamp fused. {@code chunk} output positions
    * are done for every output block before the next chunk, so that their input rows stay in cache.
    */
@@ -133,48 +133,75 @@ public interface Nchwc {
       float lo, float hi, int chunk, float[] out, int outOff);
 
   /**
-   * Offsets in a padded blocked map of {@code g.inW()} columns of each tap (kh, kw) from its window's corner, in
+   * Offsets in a padded blocked map of {@code g.inW()} columns of each tap (kd, kh, kw) from its window's corner, in
    * the packed weights' order.
    */
   static int[] tapOffsets(Window g, int block) {
-    int[] taps = new int[g.kH() * g.kW()];
-    for (int kh = 0; kh < g.kH(); kh++) {
-      for (int kw = 0; kw < g.kW(); kw++) {
-        taps[kh * g.kW() + kw] = (kh * g.dH() * g.inW() + kw * g.dW()) * block;
+    int[] taps = new int[g.kD() * g.kH() * g.kW()];
+    for (int kd = 0, t = 0; kd < g.kD(); kd++) {
+      for (int kh = 0; kh < g.kH(); kh++) {
+        for (int kw = 0; kw < g.kW(); kw++, t++) {
+          taps[t] = ((kd * g.dD() * g.inH() + kh * g.dH()) * g.inW() + kw * g.dW()) * block;
+        }
       }
     }
     return taps;
   }
 
   /**
-   * One sample of {@code blocks} blocks of {@code b} channels (B; 1 for a plain sample) of h x w into
-   * {@code dst} as (h + top + bottom) x (w + left + right) per block, zeros around: a convolution on it then needs
-   * no bounds.
+   * One sample of {@code blocks} blocks of {@code b} channels (B; 1 for a plain sample) of depth x h x w (depth 1
+   * for a 2-D map) into {@code dst} as (depth + front + back) x (h + top + bottom) x (w + left + right) per block,
+   * zeros around: a convolution on it then needs no bounds.
    */
-  static void pad(float[] src, int srcOff, int blocks, int b, int h, int w, int top, int bottom, int left,
-      int right, float[] dst) {
+  static void pad(float[] src, int srcOff, int blocks, int b, int depth, int h, int w, int front, int back,
+      int top, int bottom, int left, int right, float[] dst) {
     int row = (w + left + right) * b;
+    int plane = (h + top + bottom) * row;
     int d = 0;
     for (int cb = 0; cb < blocks; cb++) {
-      java.util.Arrays.fill(dst, d, d + top * row, 0f);
-      d += top * row;
-      for (int y = 0; y < h; y++, d += row) {
-        java.util.Arrays.fill(dst, d, d + left * b, 0f);
-        System.arraycopy(src, srcOff + (cb * h + y) * w * b, dst, d + left * b, w * b);
-        java.util.Arrays.fill(dst, d + (left + w) * b, d + row, 0f);
+      java.util.Arrays.fill(dst, d, d + front * plane, 0f);
+      d += front * plane;
+      for (int z = 0; z < depth; z++) {
+        java.util.Arrays.fill(dst, d, d + top * row, 0f);
+        d += top * row;
+        for (int y = 0; y < h; y++, d += row) {
+          java.util.Arrays.fill(dst, d, d + left * b, 0f);
+          System.arraycopy(src, srcOff + ((cb * depth + z) * h + y) * w * b, dst, d + left * b, w * b);
+          java.util.Arrays.fill(dst, d + (left + w) * b, d + row, 0f);
+        }
+        java.util.Arrays.fill(dst, d, d + bottom * row, 0f);
+        d += bottom * row;
       }
-      java.util.Arrays.fill(dst, d, d + bottom * row, 0f);
-      d += bottom * row;
+      java.util.Arrays.fill(dst, d, d + back * plane, 0f);
+      d += back * plane;
     }
   }
 
   /**
    * The geometry of a blocked depthwise or direct convolution: (input) channel blocks, maps, kernel, stride,
    * dilation, padding, and the channels side by side in an input block: B, or 1 for a direct convolution reading a
-   * plain input (a first layer's few channels, each a block of its own, so none is padded to B).
+   * plain input (a first layer's few channels, each a block of its own, so none is padded to B). A direct
+   * convolution may be 3-D: depth {@code inD} (padded) to {@code outD}, kernel {@code kD}, stride, dilation; the
+   * other kernels are 2-D (depth 1).
    */
   record Window(int blocks, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW, int dH, int dW,
-      int padH, int padW, int inBlock) {}
+      int padH, int padW, int inBlock, int inD, int outD, int kD, int sD, int dD) {
+
+    /** A 2-D window: depth 1. */
+    public Window(int blocks, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW, int dH, int dW,
+        int padH, int padW, int inBlock) {
+      this(blocks, inH, inW, outH, outW, kH, kW, sH, sW, dH, dW, padH, padW, inBlock, 1, 1, 1, 1, 1);
+    }
+
+    /** Positions of one input block (the padded map for a direct convolution). */
+    public int inPositions() {
+      return inD * inH * inW;
+    }
+
+    public int outPositions() {
+      return outD * outH * outW;
+    }
+  }
 
   /** (C, kH, kW) depthwise weights as [C/B][kH][kW][B], pad channels zero. */
   static float[] packDepthwise(float[] weight, int channels, int taps, int block) {

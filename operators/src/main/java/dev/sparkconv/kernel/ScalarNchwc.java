@@ -82,28 +82,28 @@ public final class ScalarNchwc implements Nchwc {
       int biasOff, float lo, float hi, int chunk, float[] out, int outOff) {
     int b = block;
     int ib = g.inBlock();
-    int taps = g.kH() * g.kW();
+    int taps = g.kD() * g.kH() * g.kW();
     int inPadded = g.blocks() * ib;
-    int positions = g.outH() * g.outW();
+    int positions = g.outPositions();
     for (int o = 0; o < outBlocks * b; o++) {
       int pairStart = o / (2 * b) * 2 * b;
       int width = Math.min(2 * b, outBlocks * b - pairStart);
-      for (int oh = 0; oh < g.outH(); oh++) {
-        for (int ow = 0; ow < g.outW(); ow++) {
-          float acc = bias[biasOff + o];
-          for (int i = 0; i < inPadded; i++) {
-            for (int kh = 0; kh < g.kH(); kh++) {
-              for (int kw = 0; kw < g.kW(); kw++) {
-                int ih = oh * g.sH() + kh * g.dH();
-                int iw = ow * g.sW() + kw * g.dW();
-                acc += in[inOff + ((i / ib * g.inH() + ih) * g.inW() + iw) * ib + i % ib]
-                    * weights[wOff + pairStart * inPadded * taps
-                        + ((i / ib * taps + kh * g.kW() + kw) * ib + i % ib) * width + o - pairStart];
-              }
-            }
+      for (int p = 0; p < positions; p++) {
+        int od = p / (g.outH() * g.outW());
+        int oh = p / g.outW() % g.outH();
+        int ow = p % g.outW();
+        float acc = bias[biasOff + o];
+        for (int i = 0; i < inPadded; i++) {
+          for (int t = 0; t < taps; t++) {
+            int id = od * g.sD() + t / (g.kH() * g.kW()) * g.dD();
+            int ih = oh * g.sH() + t / g.kW() % g.kH() * g.dH();
+            int iw = ow * g.sW() + t % g.kW() * g.dW();
+            acc += in[inOff + (((i / ib * g.inD() + id) * g.inH() + ih) * g.inW() + iw) * ib + i % ib]
+                * weights[wOff + pairStart * inPadded * taps + ((i / ib * taps + t) * ib + i % ib) * width + o
+                    - pairStart];
           }
-          out[outOff + (o / b * positions + oh * g.outW() + ow) * b + o % b] = Math.min(Math.max(acc, lo), hi);
         }
+        out[outOff + (o / b * positions + p) * b + o % b] = Math.min(Math.max(acc, lo), hi);
       }
     }
   }

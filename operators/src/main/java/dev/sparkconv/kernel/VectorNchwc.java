@@ -622,7 +622,7 @@ public final class VectorNchwc implements Nchwc {
   @Override
   public void direct(float[] in, int inOff, Window g, int outBlocks, float[] weights, int wOff, float[] bias,
       int biasOff, float lo, float hi, int chunk, float[] out, int outOff) {
-    int positions = g.outH() * g.outW();
+    int positions = g.outPositions();
     int ib = g.inBlock();
     int[] tapOffsets = Nchwc.tapOffsets(g, ib);
     int blockWeights = g.blocks() * tapOffsets.length * ib * L;
@@ -633,7 +633,7 @@ public final class VectorNchwc implements Nchwc {
     for (int cb = 0, j = 0; cb < g.blocks(); cb++) {
       for (int t = 0; t < tapOffsets.length; t++) {
         for (int c = 0; c < ib; c++, j++) {
-          taps[j] = cb * g.inH() * g.inW() * ib + tapOffsets[t] + c;
+          taps[j] = cb * g.inPositions() * ib + tapOffsets[t] + c;
         }
       }
     }
@@ -673,9 +673,15 @@ public final class VectorNchwc implements Nchwc {
     }
   }
 
-  /** Offset of output position p's window corner in the padded input (any row: a tile may span two rows). */
-  private static int corner(int p, int outW, int rowStep, int colStep) {
-    return p / outW * rowStep + p % outW * colStep;
+  /**
+   * Offset of output position p's window corner in the padded input (any row or plane: a tile may span two), from
+   * {@code inOff}.
+   */
+  private static int corner(Window g, int inOff, int p) {
+    int ib = g.inBlock();
+    int plane = g.outH() * g.outW();
+    int rem = p % plane;
+    return inOff + ((p / plane * g.sD() * g.inH() + rem / g.outW() * g.sH()) * g.inW() + rem % g.outW() * g.sW()) * ib;
   }
 
   /**
@@ -686,16 +692,12 @@ public final class VectorNchwc implements Nchwc {
    */
   private static void direct6x4(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, int wc,
       float[] bias, int bo, float lo, float hi, float[] out, int o, int positions) {
-    int ib = g.inBlock();
-    int rowStep = g.sH() * g.inW() * ib;
-    int colStep = g.sW() * ib;
-    int outW = g.outW();
-    int x0 = inOff + corner(p, outW, rowStep, colStep);
-    int x1 = inOff + corner(p + 1, outW, rowStep, colStep);
-    int x2 = inOff + corner(p + 2, outW, rowStep, colStep);
-    int x3 = inOff + corner(p + 3, outW, rowStep, colStep);
-    int x4 = inOff + corner(p + 4, outW, rowStep, colStep);
-    int x5 = inOff + corner(p + 5, outW, rowStep, colStep);
+    int x0 = corner(g, inOff, p);
+    int x1 = corner(g, inOff, p + 1);
+    int x2 = corner(g, inOff, p + 2);
+    int x3 = corner(g, inOff, p + 3);
+    int x4 = corner(g, inOff, p + 4);
+    int x5 = corner(g, inOff, p + 5);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     FloatVector b0 = FloatVector.fromArray(S, bias, bo + L);
@@ -782,16 +784,12 @@ public final class VectorNchwc implements Nchwc {
    */
   private static void direct6x2(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, float[] bias,
       int bo, float lo, float hi, float[] out, int o, int positions) {
-    int ib = g.inBlock();
-    int rowStep = g.sH() * g.inW() * ib;
-    int colStep = g.sW() * ib;
-    int outW = g.outW();
-    int x0 = inOff + corner(p, outW, rowStep, colStep);
-    int x1 = inOff + corner(p + 1, outW, rowStep, colStep);
-    int x2 = inOff + corner(p + 2, outW, rowStep, colStep);
-    int x3 = inOff + corner(p + 3, outW, rowStep, colStep);
-    int x4 = inOff + corner(p + 4, outW, rowStep, colStep);
-    int x5 = inOff + corner(p + 5, outW, rowStep, colStep);
+    int x0 = corner(g, inOff, p);
+    int x1 = corner(g, inOff, p + 1);
+    int x2 = corner(g, inOff, p + 2);
+    int x3 = corner(g, inOff, p + 3);
+    int x4 = corner(g, inOff, p + 4);
+    int x5 = corner(g, inOff, p + 5);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     FloatVector b0 = FloatVector.fromArray(S, bias, bo + L);
@@ -837,11 +835,7 @@ public final class VectorNchwc implements Nchwc {
 
   private static void direct1x2(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, float[] bias,
       int bo, float lo, float hi, float[] out, int o, int positions) {
-    int ib = g.inBlock();
-    int rowStep = g.sH() * g.inW() * ib;
-    int colStep = g.sW() * ib;
-    int outW = g.outW();
-    int x0 = inOff + corner(p, outW, rowStep, colStep);
+    int x0 = corner(g, inOff, p);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector b0 = FloatVector.fromArray(S, bias, bo + L);
     int wi = wb;
@@ -861,16 +855,12 @@ public final class VectorNchwc implements Nchwc {
   /** A last, single output block (its weights are B, not 2B, per input channel and tap). */
   private static void direct6x1(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, float[] bias,
       int bo, float lo, float hi, float[] out, int o, int positions) {
-    int ib = g.inBlock();
-    int rowStep = g.sH() * g.inW() * ib;
-    int colStep = g.sW() * ib;
-    int outW = g.outW();
-    int x0 = inOff + corner(p, outW, rowStep, colStep);
-    int x1 = inOff + corner(p + 1, outW, rowStep, colStep);
-    int x2 = inOff + corner(p + 2, outW, rowStep, colStep);
-    int x3 = inOff + corner(p + 3, outW, rowStep, colStep);
-    int x4 = inOff + corner(p + 4, outW, rowStep, colStep);
-    int x5 = inOff + corner(p + 5, outW, rowStep, colStep);
+    int x0 = corner(g, inOff, p);
+    int x1 = corner(g, inOff, p + 1);
+    int x2 = corner(g, inOff, p + 2);
+    int x3 = corner(g, inOff, p + 3);
+    int x4 = corner(g, inOff, p + 4);
+    int x5 = corner(g, inOff, p + 5);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     int wi = wb;
@@ -900,11 +890,7 @@ public final class VectorNchwc implements Nchwc {
 
   private static void direct1x1(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, float[] bias,
       int bo, float lo, float hi, float[] out, int o, int positions) {
-    int ib = g.inBlock();
-    int rowStep = g.sH() * g.inW() * ib;
-    int colStep = g.sW() * ib;
-    int outW = g.outW();
-    int x0 = inOff + corner(p, outW, rowStep, colStep);
+    int x0 = corner(g, inOff, p);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     int wi = wb;
     for (int j = 0; j < taps.length; j++, wi += L) {

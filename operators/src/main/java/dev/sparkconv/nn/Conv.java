@@ -244,7 +244,7 @@ public final class Conv extends BaseLayer implements Windowed {
    * blocks of {@code inBlock} channels.
    */
   private float[] packedPerGroup(int block, int inBlock) {
-    int taps = kernel[1] * kernel[2];
+    int taps = kernel[0] * kernel[1] * kernel[2];
     int in = inChannels / groups;
     int out = outChannels / groups;
     float[] all = null;

@@ -124,7 +124,7 @@ final class ConvPlan {
    * bias, the pointwise or direct chunk.
    */
   private final Nchwc.Window window;
-  /** Blocked: the zero padding (top, bottom, left, right) applied to each sample first, or null for none. */
+  /** Blocked: the zero padding (front, back, top, bottom, left, right) applied to each sample first, or null. */
   private final int[] blockedPadding;
   private final Conv.BlockedWeights blocked;
   private final int chunk;
@@ -182,18 +182,19 @@ final class ConvPlan {
     // A 3x3 depthwise or a direct input is zero-padded first, so that every output is an interior one: no border
     // path, whose one call per position made small maps slow (depthwise 960x7x7: 23 GFLOPS padded, 7.6 not;
     // 576x14x14: 30 against 13).
+    int back = Math.max(0, (outDims[0] - 1) * s[0] + (k[0] - 1) * d[0] + 1 - dims[0] - pad[0]);
     int bottom = Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
     int right = Math.max(0, (outDims[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1 - dims[2] - pad[2]);
     boolean padFirst = nchwc != null && (depthwise && k[1] == 3 && k[2] == 3 || direct)
-        && pad[1] + bottom + pad[2] + right > 0;
-    this.blockedPadding = padFirst ? new int[] {pad[1], bottom, pad[2], right} : null;
-    int[] pads = padFirst ? blockedPadding : new int[4];
+        && pad[0] + back + pad[1] + bottom + pad[2] + right > 0;
+    this.blockedPadding = padFirst ? new int[] {pad[0], back, pad[1], bottom, pad[2], right} : null;
+    int[] pads = padFirst ? blockedPadding : new int[6];
     int blocks = direct ? Nchwc.blocks(conv.inChannels / conv.groups, inBlock) : Nchwc.blocks(conv.inChannels, b);
     int padH = padFirst || direct ? 0 : pad[1];
     int padW = padFirst || direct ? 0 : pad[2];
-    this.window = direct || depthwise && nchwc != null ? new Nchwc.Window(blocks, dims[1] + pads[0] + pads[1],
-        dims[2] + pads[2] + pads[3], outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], padH, padW,
-        inBlock) : null;
+    this.window = direct || depthwise && nchwc != null ? new Nchwc.Window(blocks, dims[1] + pads[2] + pads[3],
+        dims[2] + pads[4] + pads[5], outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], padH, padW,
+        inBlock, dims[0] + pads[0] + pads[1], outDims[0], k[0], s[0], d[0]) : null;
     this.chunk = direct
         ? Math.max(6, BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * inBlock * window.inW() * s[1]) * outDims[2] / 6 * 6)
         : Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
@@ -220,9 +221,9 @@ final class ConvPlan {
     return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, true);
   }
 
-  /** 2-D, zero padding, groups 1, fewer input channels than a block: the direct kernel reads each from plain. */
+  /** 2-D or 3-D, zero padding, groups 1, fewer input channels than a block: the direct kernel reads each plain. */
   static boolean fromPlainApplies(Conv conv, int block) {
-    return conv.rank == 2 && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
+    return conv.rank >= 2 && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
         && conv.groups == 1 && conv.inChannels < block;
   }
 
@@ -237,13 +238,14 @@ final class ConvPlan {
   }
 
   /**
-   * Whether {@code conv} has a blocked kernel with block {@code block} on per-sample input {@code sample}: 2-D,
-   * zero padding, and depthwise (groups == inC == outC, any kernel), or groups 1 (pointwise for 1x1 stride 1, else
+   * Whether {@code conv} has a blocked kernel with block {@code block} on per-sample input {@code sample}: 2-D
+   * (or 3-D, not depthwise), zero padding, and depthwise (groups == inC == outC, any kernel), or groups 1 (pointwise for 1x1 stride 1, else
    * direct, any kernel, stride and dilation), or grouped with whole blocks of input and output channels per group
    * (direct, each group on its own blocks).
    */
   static boolean blockedApplies(Conv conv, int[] sample, int block) {
-    if (conv.rank != 2 || conv.paddingMode != PaddingMode.ZEROS && !allZero(conv.padBegin, conv.padEnd)) {
+    if (conv.rank < 2 || conv.rank == 3 && isDepthwise(conv)
+        || conv.paddingMode != PaddingMode.ZEROS && !allZero(conv.padBegin, conv.padEnd)) {
       return false;
     }
     return isDepthwise(conv) || conv.groups == 1
@@ -322,7 +324,7 @@ final class ConvPlan {
       long converted = Shapes.size(sample) + Shapes.size(conv.outputShape(sample));
       return !winogradShape(conv) && conv.macs(sample) >= BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT * converted;
     }
-    return conv.groups == 1 ? sample[1] * sample[2] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS
+    return conv.groups == 1 ? Shapes.size(sample) / sample[0] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS
         : conv.outputShape(sample)[2] <= BLOCKED_ALONE_MAX_DEPTHWISE_ROW;
   }
 
@@ -371,20 +373,21 @@ final class ConvPlan {
   /** The batch in blocked layout, sample by sample. */
   private void runBlocked(float[] in, float[] out, int batch, ExecutionContext ctx) {
     int b = nchwc.block();
-    int inSize = plainInput ? conv.inChannels * dims[1] * dims[2]
-        : nchwc.blockedSize(conv.inChannels, dims[1] * dims[2]);
-    int positions = outDims[1] * outDims[2];
+    int inPositions = dims[0] * dims[1] * dims[2];
+    int inSize = plainInput ? conv.inChannels * inPositions : nchwc.blockedSize(conv.inChannels, inPositions);
+    int positions = outDims[0] * outDims[1] * outDims[2];
     int outSize = nchwc.blockedSize(conv.outChannels, positions);
     int[] p = blockedPadding;
     int inBlocks = plainInput ? conv.inChannels : Nchwc.blocks(conv.inChannels, b);
     int inBlock = plainInput ? 1 : b;
     float[] padded = p == null ? null
-        : ctx.scratch(ScratchSlots.CONV_PADDED, inBlocks * inBlock * window.inH() * window.inW());
+        : ctx.scratch(ScratchSlots.CONV_PADDED, inBlocks * inBlock * window.inPositions());
     for (int n = 0; n < batch; n++) {
       float[] src = in;
       int srcOff = n * inSize;
       if (p != null) {
-        Nchwc.pad(in, srcOff, inBlocks, inBlock, dims[1], dims[2], p[0], p[1], p[2], p[3], padded);
+        Nchwc.pad(in, srcOff, inBlocks, inBlock, dims[0], dims[1], dims[2], p[0], p[1], p[2], p[3], p[4], p[5],
+            padded);
         src = padded;
         srcOff = 0;
       }
@@ -397,7 +400,7 @@ final class ConvPlan {
         int outBlocks = Nchwc.blocks(conv.outChannels / conv.groups, b);
         int groupWeights = blocked.weights().length / conv.groups;
         for (int g = 0; g < conv.groups; g++) {
-          nchwc.direct(src, srcOff + g * window.blocks() * inBlock * window.inH() * window.inW(), window, outBlocks,
+          nchwc.direct(src, srcOff + g * window.blocks() * inBlock * window.inPositions(), window, outBlocks,
               blocked.weights(), g * groupWeights, blocked.bias(), g * outBlocks * b, lo, hi, chunk, out,
               n * outSize + g * outBlocks * positions * b);
         }

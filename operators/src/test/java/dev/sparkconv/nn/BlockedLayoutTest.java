@@ -108,29 +108,58 @@ class BlockedLayoutTest {
       Conv conv = new Conv("stem", c[0], c[1], new int[] {c[4], c[4]}, new int[] {c[5], c[5]},
           new int[] {c[6], c[7], c[8], c[9]}, new int[] {c[10], c[10]}, 1,
           Naive.random(1, c[1] * c[0] * c[4] * c[4]), Naive.random(2, c[1]));
-      int[] sample = {c[0], c[2], c[3]};
-      int batch = 2;
-      float[] input = Naive.random(3, batch * Shapes.size(sample));
-      int[] outShape = conv.outputShape(sample);
-      int outPositions = outShape[1] * outShape[2];
-      ExecutionContext ctx = new ExecutionContext();
-      for (float[] clamp : new float[][] {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, 6f}}) {
-        float[] expected = new float[batch * Shapes.size(outShape)];
-        ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
-        for (Nchwc kernel : kernels()) {
-          if (!ConvPlan.fromPlainApplies(conv, kernel.block())) {
-            continue;
-          }
-          int outSize = kernel.blockedSize(c[1], outPositions);
-          float[] out = new float[batch * outSize];
-          Arrays.fill(out, Float.NaN);
-          ConvPlan.blockedFromPlain(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel).run(input, out, batch, ctx);
-          float[] actual = new float[expected.length];
-          for (int n = 0; n < batch; n++) {
-            kernel.toPlain(out, n * outSize, c[1], outPositions, actual, n * c[1] * outPositions);
-          }
-          assertClose(expected, actual, Arrays.toString(c) + " B=" + kernel.block() + " " + Arrays.toString(clamp));
+      assertFromPlainMatchesPlain(conv, new int[] {c[0], c[2], c[3]}, Arrays.toString(c));
+    }
+  }
+
+  /** {@code conv} reading its plain input, blocked output, batch 2, two clamps, on every kernel it applies to. */
+  private static void assertFromPlainMatchesPlain(Conv conv, int[] sample, String name) {
+    int batch = 2;
+    float[] input = Naive.random(3, batch * Shapes.size(sample));
+    int[] outShape = conv.outputShape(sample);
+    int outC = outShape[0];
+    int outPositions = Shapes.size(outShape) / outC;
+    ExecutionContext ctx = new ExecutionContext();
+    for (float[] clamp : new float[][] {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, 6f}}) {
+      float[] expected = new float[batch * Shapes.size(outShape)];
+      ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
+      for (Nchwc kernel : kernels()) {
+        if (!ConvPlan.fromPlainApplies(conv, kernel.block())) {
+          continue;
         }
+        int outSize = kernel.blockedSize(outC, outPositions);
+        float[] out = new float[batch * outSize];
+        Arrays.fill(out, Float.NaN);
+        ConvPlan.blockedFromPlain(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel).run(input, out, batch, ctx);
+        float[] actual = new float[expected.length];
+        for (int n = 0; n < batch; n++) {
+          kernel.toPlain(out, n * outSize, outC, outPositions, actual, n * outC * outPositions);
+        }
+        assertClose(expected, actual, name + " B=" + kernel.block() + " " + Arrays.toString(clamp));
+      }
+    }
+  }
+
+  /**
+   * 3-D (video) convolutions against the plain plan: 3x3x3 with stride, dilation and asymmetric kernels, 1x1x1
+   * stride 1 (pointwise) and 2, groups of whole blocks, and first layers from plain (r3d_18's 3x7x7 stem).
+   */
+  @Test
+  void convolution3dMatchesThePlainPath() {
+    int[][] cases = { // in, out, d, h, w, kd, kh, kw, sd, sh, sw, pad, dilation, groups
+        {17, 33, 5, 6, 7, 3, 3, 3, 1, 1, 1, 1, 1, 1}, {16, 70, 4, 5, 6, 3, 3, 3, 2, 2, 2, 1, 1, 1},
+        {33, 17, 3, 5, 5, 1, 1, 1, 2, 2, 2, 0, 1, 1}, {17, 17, 5, 7, 6, 3, 3, 3, 1, 1, 1, 2, 2, 1},
+        {20, 16, 2, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1, 1}, {96, 96, 3, 4, 3, 3, 1, 3, 1, 1, 2, 1, 1, 2},
+        {3, 20, 5, 11, 9, 3, 7, 7, 1, 2, 2, 1, 1, 1}, {2, 17, 4, 6, 5, 2, 3, 3, 2, 1, 1, 1, 1, 1}};
+    for (int[] c : cases) {
+      Conv conv = new Conv("conv3d", c[0], c[1], new int[] {c[5], c[6], c[7]}, new int[] {c[8], c[9], c[10]},
+          new int[] {c[11], c[11], c[11]}, new int[] {c[12], c[12], c[12]}, c[13],
+          Naive.random(1, c[1] * c[0] / c[13] * c[5] * c[6] * c[7]), Naive.random(2, c[1]));
+      int[] sample = {c[0], c[2], c[3], c[4]};
+      if (c[0] < 16) {
+        assertFromPlainMatchesPlain(conv, sample, Arrays.toString(c));
+      } else {
+        assertBlockedMatchesPlain(conv, sample, Arrays.toString(c));
       }
     }
   }
@@ -173,8 +202,6 @@ class BlockedLayoutTest {
   private static void assertBlockedMatchesPlain(Conv conv, int[] sample, String name) {
     int inC = sample[0];
     int outC = conv.outChannels();
-    int h = sample[1];
-    int w = sample[2];
     int batch = 2;
     float[] input = Naive.random(3, batch * Shapes.size(sample));
     int[] outShape = conv.outputShape(sample);
@@ -184,8 +211,8 @@ class BlockedLayoutTest {
       float[] expected = new float[batch * Shapes.size(outShape)];
       ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
       for (Nchwc kernel : kernels()) {
-        int positions = h * w;
-        int outPositions = outShape[1] * outShape[2];
+        int positions = Shapes.size(sample) / inC;
+        int outPositions = Shapes.size(outShape) / outC;
         float[] in = new float[batch * kernel.blockedSize(inC, positions)];
         for (int n = 0; n < batch; n++) {
           kernel.toBlocked(input, n * inC * positions, inC, positions, in, n * kernel.blockedSize(inC, positions));

@@ -442,10 +442,19 @@ public final class VectorNchwc implements Nchwc {
       int outBlocks, float lo, float hi, int chunk, float[] out, int outOff) {
     for (int p0 = 0; p0 < positions; p0 += chunk) {
       int pEnd = Math.min(positions, p0 + chunk);
-      for (int ob = 0; ob < outBlocks; ob += 2) {
+      for (int ob = 0; ob < outBlocks; ob += ob + 3 < outBlocks ? 4 : 2) {
         int wb = ob * L * inBlocks * L;
         int p = p0;
-        if (ob + 1 < outBlocks) {
+        if (ob + 3 < outBlocks) { // two pairs, as direct6x4
+          int wc = wb + 2 * L * inBlocks * L;
+          for (; p + 6 <= pEnd; p += 6) {
+            tile6x4(in, inOff, inBlocks, positions, p, weights, wb, wc, bias, ob, lo, hi, out, outOff);
+          }
+          for (; p < pEnd; p++) {
+            tile1x2(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
+            tile1x2(in, inOff, inBlocks, positions, p, weights, wc, bias, ob + 2, lo, hi, out, outOff);
+          }
+        } else if (ob + 1 < outBlocks) {
           for (; p + 6 <= pEnd; p += 6) {
             tile6x2(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
           }
@@ -462,6 +471,90 @@ public final class VectorNchwc implements Nchwc {
         }
       }
     }
+  }
+
+  /** Six positions x four output blocks (two packed pairs, weights from {@code wb} and {@code wc}), as direct6x4. */
+  private static void tile6x4(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb, int wc,
+      float[] bias, int ob, float lo, float hi, float[] out, int outOff) {
+    FloatVector a0 = FloatVector.fromArray(S, bias, ob * L);
+    FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    FloatVector b0 = FloatVector.fromArray(S, bias, ob * L + L);
+    FloatVector b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0;
+    FloatVector c0 = FloatVector.fromArray(S, bias, ob * L + 2 * L);
+    FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    FloatVector d0 = FloatVector.fromArray(S, bias, ob * L + 3 * L);
+    FloatVector d1 = d0, d2 = d0, d3 = d0, d4 = d0, d5 = d0;
+    int wi = wb;
+    int wj = wc;
+    for (int cb = 0; cb < inBlocks; cb++) {
+      int x = inOff + (cb * positions + p) * L;
+      for (int c = 0; c < L; c++, x++, wi += 2 * L, wj += 2 * L) {
+        FloatVector v = FloatVector.fromArray(S, w, wi);
+        FloatVector u = FloatVector.fromArray(S, w, wi + L);
+        FloatVector s = FloatVector.fromArray(S, w, wj);
+        FloatVector t = FloatVector.fromArray(S, w, wj + L);
+        FloatVector x0 = FloatVector.broadcast(S, in[x]);
+        a0 = x0.fma(v, a0);
+        b0 = x0.fma(u, b0);
+        c0 = x0.fma(s, c0);
+        d0 = x0.fma(t, d0);
+        FloatVector x1 = FloatVector.broadcast(S, in[x + L]);
+        a1 = x1.fma(v, a1);
+        b1 = x1.fma(u, b1);
+        c1 = x1.fma(s, c1);
+        d1 = x1.fma(t, d1);
+        FloatVector x2 = FloatVector.broadcast(S, in[x + 2 * L]);
+        a2 = x2.fma(v, a2);
+        b2 = x2.fma(u, b2);
+        c2 = x2.fma(s, c2);
+        d2 = x2.fma(t, d2);
+        FloatVector x3 = FloatVector.broadcast(S, in[x + 3 * L]);
+        a3 = x3.fma(v, a3);
+        b3 = x3.fma(u, b3);
+        c3 = x3.fma(s, c3);
+        d3 = x3.fma(t, d3);
+        FloatVector x4 = FloatVector.broadcast(S, in[x + 4 * L]);
+        a4 = x4.fma(v, a4);
+        b4 = x4.fma(u, b4);
+        c4 = x4.fma(s, c4);
+        d4 = x4.fma(t, d4);
+        FloatVector x5 = FloatVector.broadcast(S, in[x + 5 * L]);
+        a5 = x5.fma(v, a5);
+        b5 = x5.fma(u, b5);
+        c5 = x5.fma(s, c5);
+        d5 = x5.fma(t, d5);
+      }
+    }
+    FloatVector low = FloatVector.broadcast(S, lo);
+    FloatVector high = FloatVector.broadcast(S, hi);
+    int o = outOff + (ob * positions + p) * L;
+    int q = o + positions * L;
+    int r = q + positions * L;
+    int z = r + positions * L;
+    high.min(low.max(a0)).intoArray(out, o);
+    high.min(low.max(a1)).intoArray(out, o + L);
+    high.min(low.max(a2)).intoArray(out, o + 2 * L);
+    high.min(low.max(a3)).intoArray(out, o + 3 * L);
+    high.min(low.max(a4)).intoArray(out, o + 4 * L);
+    high.min(low.max(a5)).intoArray(out, o + 5 * L);
+    high.min(low.max(b0)).intoArray(out, q);
+    high.min(low.max(b1)).intoArray(out, q + L);
+    high.min(low.max(b2)).intoArray(out, q + 2 * L);
+    high.min(low.max(b3)).intoArray(out, q + 3 * L);
+    high.min(low.max(b4)).intoArray(out, q + 4 * L);
+    high.min(low.max(b5)).intoArray(out, q + 5 * L);
+    high.min(low.max(c0)).intoArray(out, r);
+    high.min(low.max(c1)).intoArray(out, r + L);
+    high.min(low.max(c2)).intoArray(out, r + 2 * L);
+    high.min(low.max(c3)).intoArray(out, r + 3 * L);
+    high.min(low.max(c4)).intoArray(out, r + 4 * L);
+    high.min(low.max(c5)).intoArray(out, r + 5 * L);
+    high.min(low.max(d0)).intoArray(out, z);
+    high.min(low.max(d1)).intoArray(out, z + L);
+    high.min(low.max(d2)).intoArray(out, z + 2 * L);
+    high.min(low.max(d3)).intoArray(out, z + 3 * L);
+    high.min(low.max(d4)).intoArray(out, z + 4 * L);
+    high.min(low.max(d5)).intoArray(out, z + 5 * L);
   }
 
   /** Six positions x two output blocks: twelve accumulators; per input channel two weight loads, six broadcasts. */

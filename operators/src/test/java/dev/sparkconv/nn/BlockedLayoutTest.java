@@ -113,32 +113,9 @@ class BlockedLayoutTest {
     }
   }
 
-  /** {@code conv} reading its plain input, blocked output, batch 2, two clamps, on every kernel it applies to. */
+  /** {@code conv} reading its plain input, blocked output, on every kernel it applies to. */
   private static void assertFromPlainMatchesPlain(Conv conv, int[] sample, String name) {
-    int batch = 2;
-    float[] input = Naive.random(3, batch * Shapes.size(sample));
-    int[] outShape = conv.outputShape(sample);
-    int outC = outShape[0];
-    int outPositions = Shapes.size(outShape) / outC;
-    ExecutionContext ctx = new ExecutionContext();
-    for (float[] clamp : new float[][] {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, 6f}}) {
-      float[] expected = new float[batch * Shapes.size(outShape)];
-      ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
-      for (Nchwc kernel : kernels()) {
-        if (!ConvPlan.fromPlainApplies(conv, kernel.block())) {
-          continue;
-        }
-        int outSize = kernel.blockedSize(outC, outPositions);
-        float[] out = new float[batch * outSize];
-        Arrays.fill(out, Float.NaN);
-        ConvPlan.blockedFromPlain(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel).run(input, out, batch, ctx);
-        float[] actual = new float[expected.length];
-        for (int n = 0; n < batch; n++) {
-          kernel.toPlain(out, n * outSize, outC, outPositions, actual, n * outC * outPositions);
-        }
-        assertClose(expected, actual, name + " B=" + kernel.block() + " " + Arrays.toString(clamp));
-      }
-    }
+    assertBlockedMatchesPlain(conv, sample, name, true);
   }
 
   /**
@@ -201,27 +178,39 @@ class BlockedLayoutTest {
 
   /** {@code conv} blocked on every kernel against its plain plan, batch 2, three clamps; pad channels finite. */
   private static void assertBlockedMatchesPlain(Conv conv, int[] sample, String name) {
+    assertBlockedMatchesPlain(conv, sample, name, false);
+  }
+
+  /** The same, the blocked plan reading the plain input when {@code fromPlain} (kernels it does not apply to skipped). */
+  private static void assertBlockedMatchesPlain(Conv conv, int[] sample, String name, boolean fromPlain) {
     int inC = sample[0];
     int outC = conv.outChannels();
     int batch = 2;
     float[] input = Naive.random(3, batch * Shapes.size(sample));
     int[] outShape = conv.outputShape(sample);
+    int positions = Shapes.size(sample) / inC;
+    int outPositions = Shapes.size(outShape) / outC;
     ExecutionContext ctx = new ExecutionContext();
     float[][] clamps = {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, 6f}, {-0.25f, 0.5f}};
     for (float[] clamp : clamps) {
       float[] expected = new float[batch * Shapes.size(outShape)];
       ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
       for (Nchwc kernel : kernels()) {
-        int positions = Shapes.size(sample) / inC;
-        int outPositions = Shapes.size(outShape) / outC;
-        float[] in = new float[batch * kernel.blockedSize(inC, positions)];
-        for (int n = 0; n < batch; n++) {
-          kernel.toBlocked(input, n * inC * positions, inC, positions, in, n * kernel.blockedSize(inC, positions));
+        if (fromPlain && !ConvPlan.fromPlainApplies(conv, kernel.block())) {
+          continue;
+        }
+        float[] in = input;
+        if (!fromPlain) {
+          in = new float[batch * kernel.blockedSize(inC, positions)];
+          for (int n = 0; n < batch; n++) {
+            kernel.toBlocked(input, n * inC * positions, inC, positions, in, n * kernel.blockedSize(inC, positions));
+          }
         }
         int outSize = kernel.blockedSize(outC, outPositions);
         float[] out = new float[batch * outSize];
         Arrays.fill(out, Float.NaN);
-        ConvPlan.blocked(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel).run(in, out, batch, ctx);
+        (fromPlain ? ConvPlan.blockedFromPlain(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel)
+            : ConvPlan.blocked(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel)).run(in, out, batch, ctx);
         float[] actual = new float[expected.length];
         for (int n = 0; n < batch; n++) {
           kernel.toPlain(out, n * outSize, outC, outPositions, actual, n * outC * outPositions);

@@ -42,6 +42,8 @@ final class ConvPlan {
    * (measured: 512 channels at 7x7, 16 tiles, 86 effective GFLOPS against 74 with im2col; 64 at 8x8 even).
    */
   static final int WINOGRAD_MIN_TILES = 16;
+  /** A batch of one sample with fewer 2x2 tiles than this runs direct, not Winograd ({@link #blockedPays}). */
+  static final int WINOGRAD_NARROW_TILES = 32;
   /**
    * Tiles per chunk of samples Winograd transforms and multiplies together: enough for wide GEMMs, few enough that
    * the transformed input and products (16 x channels x tiles each) stay in cache. ResNet-18's 64-channel 56x56
@@ -247,9 +249,9 @@ final class ConvPlan {
 
   /**
    * Whether {@code conv} has a blocked kernel with block {@code block} on per-sample input {@code sample}: 2-D
-   * (or 3-D, not depthwise), zero padding, and depthwise (groups == inC == outC, any kernel), or groups 1 (pointwise for 1x1 stride 1, else
-   * direct, any kernel, stride and dilation), or grouped with whole blocks of input and output channels per group
-   * (direct, each group on its own blocks).
+   * (or 3-D, not depthwise), zero padding, and depthwise (groups == inC == outC, any kernel), or groups 1
+   * (pointwise for 1x1 stride 1, else direct, any kernel, stride and dilation), or grouped with whole blocks of
+   * input and output channels per group (direct, each group on its own blocks).
    */
   static boolean blockedApplies(Conv conv, int[] sample, int block) {
     if (conv.rank < 2 || conv.rank == 3 && isDepthwise(conv)
@@ -289,12 +291,14 @@ final class ConvPlan {
    *       157 vs 211, 256 at 14x14 150 vs 214-249, 256-512 channels 124-155 vs 203-300, 192-384 at 13x13 117-159
    *       vs 146-215; 512 at 7x7 141 vs 107-122 at batch 1 but 139 vs 203 at 8. Alone a layer, 64 channels win;
    *       but in ResNet-18 (ModelBench, batch 8) its 64-channel layers direct made the network 33-35 images/s
-   *       against 45 with them on Winograd (the 128- and 512-channel layers after them ran slower too): so never
-   *       on Winograd's shapes.
+   *       against 45 with them on Winograd (the 128- and 512-channel layers after them ran slower too): so not
+   *       on Winograd's shapes, but for a batch of one sample on its narrowest ({@link #WINOGRAD_NARROW_TILES}):
+   *       with the 6 x 64 tile, 512 at 7x7 139 vs 109 (Winograd's 16 GEMMs 16 columns wide), while 256 at 14x14
+   *       (49 tiles) 150 vs 204.
    * </ul>
    * 64->128 at 112x112 ran the same with output-row chunks ({@link #BLOCKED_DIRECT_CHUNK_FLOATS}) and without.
    */
-  static boolean blockedPays(Conv conv, int[] sample, int block) {
+  static boolean blockedPays(Conv conv, int[] sample, int block, boolean oneSample) {
     if (!blockedApplies(conv, sample, block)) {
       return false;
     }
@@ -304,7 +308,14 @@ final class ConvPlan {
     if (isPointwise(conv)) {
       return true;
     }
-    return DIRECT_ENABLED && (DIRECT_ALL || !winogradShape(conv)) && conv.inChannels / conv.groups >= block;
+    boolean winograd = winogradShape(conv) && !(oneSample && narrowForWinograd(conv, sample));
+    return DIRECT_ENABLED && (DIRECT_ALL || !winograd) && conv.inChannels / conv.groups >= block;
+  }
+
+  /** Fewer 2x2 output tiles per sample than {@link #WINOGRAD_NARROW_TILES}. */
+  private static boolean narrowForWinograd(Conv conv, int[] sample) {
+    int[] out = conv.outputShape(sample);
+    return Winograd.tiles(out[1]) * Winograd.tiles(out[2]) < WINOGRAD_NARROW_TILES;
   }
 
   /** A 2-D convolution the plain plan runs with Winograd (from some batch on). */
@@ -324,13 +335,14 @@ final class ConvPlan {
    * groups at 13x13 1.35-1.57 (hundreds of multiply-adds per converted float); 1x1 stride 2 at 14x14 1.06 (86),
    * 28x28 0.89 (43), 56x56 0.70 (21).
    */
-  static boolean blockedPaysAlone(Conv conv, int[] sample, int block) {
-    if (!blockedPays(conv, sample, block)) {
+  static boolean blockedPaysAlone(Conv conv, int[] sample, int block, boolean oneSample) {
+    if (!blockedPays(conv, sample, block, oneSample)) {
       return false;
     }
     if (!isPointwise(conv) && !isDepthwise(conv)) {
       long converted = Shapes.size(sample) + Shapes.size(conv.outputShape(sample));
-      return !winogradShape(conv) && conv.macs(sample) >= BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT * converted;
+      return (!winogradShape(conv) || oneSample && narrowForWinograd(conv, sample))
+          && conv.macs(sample) >= BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT * converted;
     }
     return conv.groups == 1 ? Shapes.size(sample) / sample[0] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS
         : conv.outputShape(sample)[2] <= BLOCKED_ALONE_MAX_DEPTHWISE_ROW;

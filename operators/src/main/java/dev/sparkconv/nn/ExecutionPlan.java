@@ -40,6 +40,11 @@ final class ExecutionPlan {
   static final int CACHE_LIMIT = 16;
 
   final Network network;
+  /**
+   * Planned for batches of one sample: there Winograd's narrowest layers (7x7 maps, 16 tiles) lose to the direct
+   * kernel ({@link ConvPlan#blockedPays}), and only there.
+   */
+  final boolean oneSample;
   /** The requested node indices, {@link Network#FROM_INPUT} for the input itself. */
   final int[] targets;
   /** Per node: its output shape per sample, null where the node does not run. */
@@ -70,8 +75,9 @@ final class ExecutionPlan {
   /** A node run on blocked tensors by {@link #runBlocked}. */
   enum BlockedOp { ADD, CLAMP, GLOBAL_AVERAGE, MAX_POOL }
 
-  private ExecutionPlan(Network network, int[] sample, int[] targets, Gemm gemm, Nchwc nchwc) {
+  private ExecutionPlan(Network network, int[] sample, int[] targets, boolean oneSample, Gemm gemm, Nchwc nchwc) {
     this.network = network;
+    this.oneSample = oneSample;
     this.targets = targets.clone();
     Layout layout = layout(network, targets);
     this.slot = layout.slot();
@@ -139,14 +145,19 @@ final class ExecutionPlan {
   }
 
   /** The plan for per-sample input {@code sample} and the requested nodes, convolutions planned for {@code gemm}. */
-  static ExecutionPlan of(Network network, int[] sample, int[] targets, Gemm gemm) {
-    return of(network, sample, targets, gemm,
+  static ExecutionPlan of(Network network, int[] sample, int[] targets, boolean oneSample, Gemm gemm) {
+    return of(network, sample, targets, oneSample, gemm,
         ConvPlan.BLOCKED_ENABLED ? dev.sparkconv.kernel.Kernels.nchwc() : null);
   }
 
   /** The same with the blocked layout planned for {@code nchwc}, or never when it is null. */
   static ExecutionPlan of(Network network, int[] sample, int[] targets, Gemm gemm, Nchwc nchwc) {
-    return new ExecutionPlan(network, sample, targets, gemm, nchwc == null || nchwc.block() < 2 ? null : nchwc);
+    return of(network, sample, targets, false, gemm, nchwc);
+  }
+
+  static ExecutionPlan of(Network network, int[] sample, int[] targets, boolean oneSample, Gemm gemm, Nchwc nchwc) {
+    return new ExecutionPlan(network, sample, targets, oneSample, gemm,
+        nchwc == null || nchwc.block() < 2 ? null : nchwc);
   }
 
   /** Floats per sample of a tensor of per-sample shape {@code shape} in plain or blocked layout. */
@@ -173,7 +184,7 @@ final class ExecutionPlan {
       }
       Node node = network.node(v);
       int[][] in = network.inputShapes(v, shapes, sample);
-      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0], nchwc.block())) {
+      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0], nchwc.block(), oneSample)) {
         readsBlocked[v] = blocked[v] = true;
       } else if (node.layer() instanceof Conv conv && ConvPlan.fromPlainPays(conv, nchwc.block())) {
         fromPlain[v] = blocked[v] = true;
@@ -207,7 +218,7 @@ final class ExecutionPlan {
       if (convPlanned(v) && blocked[v] && !fromPlain[v] && (u == Network.FROM_INPUT || !blocked[u])
           && !readBlocked[tensor]
           && !ConvPlan.blockedPaysAlone((Conv) network.node(v).layer(), network.inputShapes(v, shapes, sample)[0],
-          nchwc.block())) {
+          nchwc.block(), oneSample)) {
         readsBlocked[v] = blocked[v] = false;
         blocked[tensor] = false;
       }

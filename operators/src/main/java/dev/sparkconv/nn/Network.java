@@ -204,7 +204,7 @@ public final class Network {
    * until the next call with the same context.
    */
   public Tensor forward(Tensor batch, ExecutionContext ctx) {
-    return Executor.run(plan(sampleOf(batch), outputIndex, ctx), batch, ctx)[0];
+    return Executor.run(plan(sampleOf(batch), outputIndex, oneSample(batch), ctx), batch, ctx)[0];
   }
 
   /**
@@ -214,12 +214,16 @@ public final class Network {
    * {@code ctx}.
    */
   public Tensor[] forward(Tensor batch, ExecutionContext ctx, String... names) {
-    return Executor.run(plan(sampleOf(batch), resolve(names), ctx), batch, ctx);
+    return Executor.run(plan(sampleOf(batch), resolve(names), oneSample(batch), ctx), batch, ctx);
+  }
+
+  private static boolean oneSample(Tensor batch) {
+    return batch.shape()[0] == 1;
   }
 
   /** The cached plan {@link #forward(Tensor, ExecutionContext, String...)} runs for this input shape and names. */
   ExecutionPlan plan(int[] sample, ExecutionContext ctx, String... names) {
-    return plan(sample, resolve(names), ctx);
+    return plan(sample, resolve(names), false, ctx);
   }
 
   private int[] sampleOf(Tensor batch) {
@@ -231,10 +235,11 @@ public final class Network {
   }
 
   /**
-   * The execution plan for per-sample input {@code sample} and the target nodes, made on first use and cached
-   * (per GEMM layout too, as it holds packed weights); a bad shape fails here, naming the layer.
+   * The execution plan for per-sample input {@code sample} and the target nodes, for batches of one sample or of
+   * more ({@link ExecutionPlan#oneSample}), made on first use and cached (per GEMM layout too, as it holds packed
+   * weights); a bad shape fails here, naming the layer.
    */
-  ExecutionPlan plan(int[] sample, int[] targets, ExecutionContext ctx) {
+  ExecutionPlan plan(int[] sample, int[] targets, boolean oneSample, ExecutionContext ctx) {
     Map<PlanKey, ExecutionPlan> cache = plans;
     if (cache == null) {
       synchronized (this) {
@@ -244,28 +249,29 @@ public final class Network {
         cache = plans;
       }
     }
-    PlanKey key = new PlanKey(sample, targets, ctx.gemm().layout());
+    PlanKey key = new PlanKey(sample, targets, oneSample, ctx.gemm().layout());
     ExecutionPlan plan = cache.get(key);
     if (plan == null) {
       if (cache.size() >= ExecutionPlan.CACHE_LIMIT) {
         cache.clear(); // many input shapes (images of every size): plans are cheap to remake, memory is not
       }
-      plan = cache.computeIfAbsent(key, k -> ExecutionPlan.of(this, sample, targets, ctx.gemm()));
+      plan = cache.computeIfAbsent(key, k -> ExecutionPlan.of(this, sample, targets, oneSample, ctx.gemm()));
     }
     return plan;
   }
 
   /** A cache key: arrays compared by content. */
-  private record PlanKey(int[] sample, int[] targets, Gemm.Layout layout) {
+  private record PlanKey(int[] sample, int[] targets, boolean oneSample, Gemm.Layout layout) {
     @Override
     public boolean equals(Object o) {
       return o instanceof PlanKey k && Arrays.equals(sample, k.sample) && Arrays.equals(targets, k.targets)
-          && layout.equals(k.layout);
+          && oneSample == k.oneSample && layout.equals(k.layout);
     }
 
     @Override
     public int hashCode() {
-      return (31 * Arrays.hashCode(sample) + Arrays.hashCode(targets)) * 31 + layout.hashCode();
+      return ((31 * Arrays.hashCode(sample) + Arrays.hashCode(targets)) * 31 + Boolean.hashCode(oneSample)) * 31
+          + layout.hashCode();
     }
   }
 

@@ -181,7 +181,7 @@ class BlockedLayoutTest {
     assertBlockedMatchesPlain(conv, sample, name, false);
   }
 
-  /** The same, the blocked plan reading the plain input when {@code fromPlain} (kernels it does not apply to skipped). */
+  /** The same; with {@code fromPlain} the plan reads the plain input (kernels it does not apply to skipped). */
   private static void assertBlockedMatchesPlain(Conv conv, int[] sample, String name, boolean fromPlain) {
     int inC = sample[0];
     int outC = conv.outChannels();
@@ -349,8 +349,8 @@ class BlockedLayoutTest {
   }
 
   /**
-   * ResNet-18's shapes in small: a 7x7 stride-2 stem (from the plain input) and its max pool, basic blocks of 3x3 convolutions with residual adds, a stride-2
-   * block with a 1x1 stride-2 shortcut, then an AlexNet-like 5x5 convolution of two groups: direct blocked where
+   * ResNet-18's shapes in small: a 7x7 stride-2 stem (from the plain input) and its max pool, basic blocks of 3x3
+   * convolutions with residual adds, a stride-2 block with a 1x1 stride-2 shortcut, then an AlexNet-like 5x5 convolution of two groups: direct blocked where
    * that pays (the 96-channel 3x3 stride-1 one stays plain, for Winograd).
    */
   static Network resNet18Like() {
@@ -466,6 +466,43 @@ class BlockedLayoutTest {
     ExecutionPlan none = ExecutionPlan.of(mobileNetLike(), new int[] {3, 29, 27}, new int[] {0},
         new ExecutionContext().gemm(), new ScalarNchwc(1));
     assertNull(none.nchwc, "B = 1: never blocked");
+  }
+
+  /**
+   * A 3x3 stride-1 layer with fewer 2x2 tiles than {@link ConvPlan#WINOGRAD_NARROW_TILES} (a 7x7 map: 16) runs
+   * direct, blocked, in a plan for batches of one sample, and Winograd (plain) in a plan for more; a 14x14 map (49
+   * tiles) is Winograd's in both; batches of one and of three agree with the plain plan.
+   */
+  @Test
+  void oneSamplePlansRunNarrowWinogradLayersDirect() {
+    for (int side : new int[] {7, 14}) {
+      Network net = isolated(conv("conv", 32, 48, 3, 1, 1, 1, 45), 32, side);
+      int[] target = {indexOf(net, "flat")};
+      for (Nchwc kernel : kernels()) {
+        ExecutionContext ctx = new ExecutionContext();
+        ExecutionPlan one = ExecutionPlan.of(net, net.inputShape(), target, true, ctx.gemm(), kernel);
+        ExecutionPlan many = ExecutionPlan.of(net, net.inputShape(), target, false, ctx.gemm(), kernel);
+        assertEquals(side == 7, one.blocked[indexOf(net, "conv")],
+            side + "x" + side + " one sample, B=" + kernel.block());
+        assertFalse(many.blocked[indexOf(net, "conv")], side + "x" + side + " many samples: Winograd");
+        for (int batch : new int[] {1, 3}) {
+          Tensor input = Tensor.view(Naive.random(9, batch * Shapes.size(net.inputShape())),
+              Shapes.batched(batch, net.inputShape()));
+          ExecutionContext plainCtx = new ExecutionContext();
+          float[] expected = Executor.run(ExecutionPlan.of(net, net.inputShape(), target, plainCtx.gemm(), null),
+              input, plainCtx)[0].toArray();
+          assertClose(expected, Executor.run(one, input, ctx)[0].toArray(), "one-sample plan, batch " + batch);
+        }
+      }
+      float[] x = Naive.random(10, Shapes.size(net.inputShape()));
+      ExecutionContext ctx = new ExecutionContext();
+      float[] alone = net.forward(Tensor.wrap(x, Shapes.batched(1, net.inputShape())), ctx).toArray();
+      float[] twice = new float[2 * x.length];
+      System.arraycopy(x, 0, twice, 0, x.length);
+      System.arraycopy(x, 0, twice, x.length, x.length);
+      float[] pair = net.forward(Tensor.wrap(twice, Shapes.batched(2, net.inputShape())), ctx).toArray();
+      assertClose(alone, Arrays.copyOf(pair, alone.length), "forward: a batch of one against the same sample in two");
+    }
   }
 
   /** One convolution named "conv" on a {@code side} x {@code side} map of {@code channels}, then "flat". */

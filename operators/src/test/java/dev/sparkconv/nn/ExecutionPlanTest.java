@@ -87,11 +87,16 @@ class ExecutionPlanTest {
     ShapeCounter counter = new ShapeCounter();
     Network net = residual(counter);
     ExecutionContext ctx = new ExecutionContext();
-    net.forward(batch(1, 9), ctx);
+    net.forward(batch(2, 9), ctx);
     int afterFirst = counter.inferences;
     net.forward(batch(3, 9), ctx);
     assertEquals(afterFirst, counter.inferences);
     assertSame(net.plan(new int[] {3, 9, 9}, ctx, "out"), net.plan(new int[] {3, 9, 9}, ctx, "out"));
+    // A batch of one sample has a plan of its own (ExecutionPlan.oneSample), made once too.
+    net.forward(batch(1, 9), ctx);
+    int afterOne = counter.inferences;
+    net.forward(batch(1, 9), ctx);
+    assertEquals(afterOne, counter.inferences);
   }
 
   @Test

@@ -45,6 +45,12 @@ final class ConvPlan {
   /** A batch of one sample with fewer 2x2 tiles than this runs direct, not Winograd ({@link #blockedPays}). */
   static final int WINOGRAD_NARROW_TILES = 32;
   /**
+   * A Winograd shape with at most this many input channels runs the direct kernel, blocked ({@link #blockedPays}):
+   * its 16 GEMMs have K = 64. ResNet-18 in one JVM, both plans, Zen 5: 1.06-1.08x at batch 1 and 8 against these
+   * layers on Winograd (128 too: 1.02 more, within the noise); VGG-11 1.02-1.03x.
+   */
+  static final int DIRECT_MAX_WINOGRAD_CHANNELS = 64;
+  /**
    * Tiles per chunk of samples Winograd transforms and multiplies together: enough for wide GEMMs, few enough that
    * the transformed input and products (16 x channels x tiles each) stay in cache. ResNet-18's 64-channel 56x56
    * layer at batch 8 in one chunk (6272 tiles, 25 MB of tiles) ran at 89 effective GFLOPS, per sample (784) at 117.
@@ -289,12 +295,12 @@ final class ConvPlan {
    *   <li>Direct against Winograd (3x3 stride 1), batch 1 and 8: 64 channels at 56x56 158-164 and 139 vs 140-153
    *       and 134, VGG's 3->64 at 224x224 27-28 vs 17-18; but 64->128 at 112x112 150-154 vs 157-162, 128 at 28x28
    *       157 vs 211, 256 at 14x14 150 vs 214-249, 256-512 channels 124-155 vs 203-300, 192-384 at 13x13 117-159
-   *       vs 146-215; 512 at 7x7 141 vs 107-122 at batch 1 but 139 vs 203 at 8. Alone a layer, 64 channels win;
-   *       but in ResNet-18 (ModelBench, batch 8) its 64-channel layers direct made the network 33-35 images/s
-   *       against 45 with them on Winograd (the 128- and 512-channel layers after them ran slower too): so not
-   *       on Winograd's shapes, but for a batch of one sample on its narrowest ({@link #WINOGRAD_NARROW_TILES}):
-   *       with the 6 x 64 tile, 512 at 7x7 139 vs 109 (Winograd's 16 GEMMs 16 columns wide), while 256 at 14x14
-   *       (49 tiles) 150 vs 204.
+   *       vs 146-215; 512 at 7x7 141 vs 107-122 at batch 1 but 139 vs 203 at 8 (with the 12-accumulator tile).
+   *       With the 6 x 64 tile ({@link dev.sparkconv.kernel.Nchwc#direct}), batch 1, direct against Winograd: 64
+   *       at 56x56 169 vs 138, 128 at 28x28 178 vs 193, 256 at 14x14 150 vs 204, 512 at 7x7 139 vs 109 (16
+   *       tiles: Winograd's GEMMs 16 columns wide). So Winograd's shapes stay Winograd's above
+   *       {@link #DIRECT_MAX_WINOGRAD_CHANNELS} input channels, but for a batch of one sample on its narrowest
+   *       ({@link #WINOGRAD_NARROW_TILES}).
    * </ul>
    * 64->128 at 112x112 ran the same with output-row chunks ({@link #BLOCKED_DIRECT_CHUNK_FLOATS}) and without.
    */
@@ -308,8 +314,17 @@ final class ConvPlan {
     if (isPointwise(conv)) {
       return true;
     }
-    boolean winograd = winogradShape(conv) && !(oneSample && narrowForWinograd(conv, sample));
-    return DIRECT_ENABLED && (DIRECT_ALL || !winograd) && conv.inChannels / conv.groups >= block;
+    return DIRECT_ENABLED && (DIRECT_ALL || !winogradWins(conv, sample, oneSample))
+        && conv.inChannels / conv.groups >= block;
+  }
+
+  /**
+   * A Winograd shape where Winograd beats the direct kernel: more than {@link #DIRECT_MAX_WINOGRAD_CHANNELS} input
+   * channels, and for a batch of one sample not narrow ({@link #WINOGRAD_NARROW_TILES}).
+   */
+  private static boolean winogradWins(Conv conv, int[] sample, boolean oneSample) {
+    return winogradShape(conv) && conv.inChannels > DIRECT_MAX_WINOGRAD_CHANNELS
+        && !(oneSample && narrowForWinograd(conv, sample));
   }
 
   /** Fewer 2x2 output tiles per sample than {@link #WINOGRAD_NARROW_TILES}. */
@@ -341,7 +356,7 @@ final class ConvPlan {
     }
     if (!isPointwise(conv) && !isDepthwise(conv)) {
       long converted = Shapes.size(sample) + Shapes.size(conv.outputShape(sample));
-      return (!winogradShape(conv) || oneSample && narrowForWinograd(conv, sample))
+      return !winogradWins(conv, sample, oneSample)
           && conv.macs(sample) >= BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT * converted;
     }
     return conv.groups == 1 ? Shapes.size(sample) / sample[0] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS

@@ -469,14 +469,15 @@ class BlockedLayoutTest {
   }
 
   /**
-   * A 3x3 stride-1 layer with fewer 2x2 tiles than {@link ConvPlan#WINOGRAD_NARROW_TILES} (a 7x7 map: 16) runs
-   * direct, blocked, in a plan for batches of one sample, and Winograd (plain) in a plan for more; a 14x14 map (49
-   * tiles) is Winograd's in both; batches of one and of three agree with the plain plan.
+   * A 3x3 stride-1 layer of more than {@link ConvPlan#DIRECT_MAX_WINOGRAD_CHANNELS} input channels with fewer 2x2
+   * tiles than {@link ConvPlan#WINOGRAD_NARROW_TILES} (a 7x7 map: 16) runs direct, blocked, in a plan for batches
+   * of one sample, and Winograd (plain) in a plan for more; a 14x14 map (49 tiles) is Winograd's in both; batches
+   * of one and of three agree with the plain plan. With 64 input channels it is direct in both.
    */
   @Test
   void oneSamplePlansRunNarrowWinogradLayersDirect() {
     for (int side : new int[] {7, 14}) {
-      Network net = isolated(conv("conv", 32, 48, 3, 1, 1, 1, 45), 32, side);
+      Network net = isolated(conv("conv", 80, 48, 3, 1, 1, 1, 45), 80, side);
       int[] target = {indexOf(net, "flat")};
       for (Nchwc kernel : kernels()) {
         ExecutionContext ctx = new ExecutionContext();
@@ -503,6 +504,10 @@ class BlockedLayoutTest {
       float[] pair = net.forward(Tensor.wrap(twice, Shapes.batched(2, net.inputShape())), ctx).toArray();
       assertClose(alone, Arrays.copyOf(pair, alone.length), "forward: a batch of one against the same sample in two");
     }
+    Network few = isolated(conv("conv", 64, 48, 3, 1, 1, 1, 46), 64, 14);
+    ExecutionPlan many = ExecutionPlan.of(few, few.inputShape(), new int[] {indexOf(few, "flat")}, false,
+        new ExecutionContext().gemm(), new ScalarNchwc(16));
+    assertTrue(many.blocked[indexOf(few, "conv")], "64 input channels: direct, for any batch");
   }
 
   /** One convolution named "conv" on a {@code side} x {@code side} map of {@code channels}, then "flat". */

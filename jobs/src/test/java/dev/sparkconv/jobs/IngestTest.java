@@ -145,7 +145,7 @@ class IngestTest {
     assertTrue(!spark.conf().contains("spark.sql.files.minPartitionNum")
         && !spark.conf().contains("spark.sql.files.openCostInBytes") && !spark.conf().contains(FileIngest.CODEC_CONF),
         "the scan's settings are the session's again");
-    assertEquals(java.util.Set.of(CompressionCodecName.SNAPPY), codecs(raw)); // ingest's default
+    assertEquals(java.util.Set.of(CompressionCodecName.UNCOMPRESSED), codecs(raw));
     assertEquals(bad.size(), ingest.quarantined(), () -> byId(InferenceJob.defaultQuarantine(raw)).keySet().toString());
     Map<String, FileDecoder.Sample> want = expected(new ImageDecoder(), in.getParent(), good.toArray(String[]::new));
     Map<String, Row> got = byId(raw);

@@ -80,6 +80,41 @@ class InferenceRetryTest {
     assertEquals(List.of("bad0", "bad4", "bad8"), quarantined);
   }
 
+  @Test
+  void ingestTasksThatRunAgainCountEveryFileOnce() throws Exception {
+    Path in = tmp.resolve("files");
+    java.nio.file.Files.createDirectories(in);
+    for (int i = 0; i < 6; i++) {
+      dev.sparkconv.io.Npy.write(in.resolve("good" + i + ".npy"), Tensor.zeros(1, 4, 4));
+    }
+    java.nio.file.Files.writeString(in.resolve("bad.npy"), "not an array");
+    FAILED_TASKS.set(0);
+    String out = tmp.resolve("ingested.parquet").toString();
+    RunSummary summary = FileIngest.run(spark, new SecondFileOfFirstAttemptFails(), new FileIngest.Source(
+        in.toString(), null), out, false);
+
+    assertTrue(FAILED_TASKS.get() >= 1, "an ingest task failed once: " + FAILED_TASKS.get());
+    assertEquals(7, summary.in());
+    assertEquals(6, summary.ok());
+    assertEquals(1, summary.quarantined());
+    assertEquals(6, summary.outputRows());
+    assertEquals(6, spark.read().parquet(out).select("id").distinct().count());
+  }
+
+  /** Decodes .npy files, but the first attempt of a task fails (a bug, not bad data) at its second file. */
+  static final class SecondFileOfFirstAttemptFails implements dev.sparkconv.io.FileDecoder {
+    private final dev.sparkconv.io.NpyDecoder npy = new dev.sparkconv.io.NpyDecoder();
+    private transient int files;
+
+    @Override
+    public List<dev.sparkconv.io.FileDecoder.Sample> decode(String id, byte[] content) {
+      if (++files == 2 && TaskContext.get().attemptNumber() == 0) {
+        throw new IllegalStateException("first attempt fails");
+      }
+      return npy.decode(id, content);
+    }
+  }
+
   /** An identity layer whose first attempt of every task fails, after the task reported its refused rows. */
   static final class FirstAttemptFails extends PipelineTest.Tripwire {
     @Override

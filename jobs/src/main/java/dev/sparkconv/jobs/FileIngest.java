@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.TaskContext;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
@@ -76,16 +75,16 @@ public final class FileIngest {
 
   /** What the decode pass reports besides its rows, through accumulators (merged once per successful task). */
   private record Tally(CollectionAccumulator<Refusal> refused, LongAccumulator filesRead, LongAccumulator samples,
-      LongAccumulator reruns) implements Serializable {
+      Reruns reruns) implements Serializable {
     static Tally register(SparkSession spark) {
       var sc = spark.sparkContext();
       return new Tally(sc.collectionAccumulator("sparkconv refused files"), sc.longAccumulator("sparkconv files read"),
-          sc.longAccumulator("sparkconv samples"), sc.longAccumulator("sparkconv rerun tasks"));
+          sc.longAccumulator("sparkconv samples"), Reruns.register(spark));
     }
 
     /** Whether every task ran once, so that the counts are exact without reading the output back. */
     boolean exact() {
-      return reruns.value() == 0;
+      return reruns.none();
     }
 
     Iterator<Row> decoded(List<FileDecoder.Sample> decoded) {
@@ -95,10 +94,7 @@ public final class FileIngest {
 
     void read() {
       filesRead.add(1);
-      TaskContext task = TaskContext.get();
-      if (task != null && (task.attemptNumber() > 0 || task.stageAttemptNumber() > 0)) {
-        reruns.add(1); // a rerun counts its files again: the driver then checks the listing itself
-      }
+      reruns.note(); // a rerun counts its files again: the driver then checks the listing itself
     }
 
     /** The refusals, one per file even when a rerun task reported it twice. */

@@ -123,12 +123,14 @@ public final class InferenceJob {
     OutputFormat format = opts.format();
     StructType schema = format.schema(nodes.length > 0);
     Refusals refusals = Refusals.register(spark);
+    Reruns reruns = Reruns.register(spark);
     // Output rows stream straight into the write; refused rows only report their id (see Refusals).
     Dataset<Row> outputs = input.mapPartitions(
-        (MapPartitionsFunction<Row, Row>) part -> new BatchInference(part,
-            new Admission(model.value(), nodes, preprocess), refusals::add, model.value(), nodes, format, batchSize,
-            rowsDone, layerTimes),
-        Encoders.row(schema));
+        (MapPartitionsFunction<Row, Row>) part -> {
+          reruns.note();
+          return new BatchInference(part, new Admission(model.value(), nodes, preprocess), refusals::add,
+              model.value(), nodes, format, batchSize, rowsDone, layerTimes);
+        }, Encoders.row(schema));
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
       var writer = outputs.withColumn(MODEL, lit(opts.fingerprint())).write().mode(save).options(TensorRows.WRITE_OPTIONS);
       (nodes.length == 0 ? writer : writer.partitionBy(NODE)).parquet(opts.output());
@@ -139,9 +141,10 @@ public final class InferenceJob {
     double seconds = (System.nanoTime() - start) / 1e9;
     model.destroy();
 
-    // Counts come from what was written, so they are exact even when tasks were retried.
-    long ok = (spark.read().parquet(opts.output()).count() - before) / Math.max(1, nodes.length);
-    long quarantined = spark.read().parquet(opts.quarantine()).count();
+    // The tasks' counts when every task ran once; else counted from what was written, exact after retries too.
+    long ok = reruns.none() ? rowsDone.value()
+        : (spark.read().parquet(opts.output()).count() - before) / Math.max(1, nodes.length);
+    long quarantined = reruns.none() && refusals.none() ? 0 : spark.read().parquet(opts.quarantine()).count();
     if (ok + quarantined + before < in) {
       throw new IllegalStateException("row count mismatch: " + in + " rows in but " + ok + " written, "
           + quarantined + " quarantined and " + before + " already present");
@@ -179,6 +182,10 @@ public final class InferenceJob {
       var sc = spark.sparkContext();
       return new Refusals(sc.collectionAccumulator("sparkconv refused ids"),
           sc.longAccumulator("sparkconv refused rows without an id"));
+    }
+
+    boolean none() {
+      return ids.value().isEmpty() && unnamed.value() == 0;
     }
 
     void add(Row row, String reason) {

@@ -175,8 +175,8 @@ public final class FileIngest {
   private static RunSummary finish(SparkSession spark, Dataset<Row> quarantine, long refused, Tally tally,
       String output, boolean overwrite, long start, long files) {
     String quarantinePath = InferenceJob.defaultQuarantine(output);
-    quarantine.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).options(TensorRows.WRITE_OPTIONS)
-        .parquet(quarantinePath);
+    Quarantines.write(spark, quarantine, refused == 0, quarantinePath,
+        overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
     double seconds = (System.nanoTime() - start) / 1e9;
     boolean exact = tally.exact();
     long samples = exact ? tally.samples.value() : spark.read().parquet(output).count();

@@ -134,9 +134,8 @@ public final class InferenceJob {
     try (Progress progress = Progress.start("infer", in, rowsDone)) {
       var writer = outputs.withColumn(MODEL, lit(opts.fingerprint())).write().mode(save).options(TensorRows.WRITE_OPTIONS);
       (nodes.length == 0 ? writer : writer.partitionBy(NODE)).parquet(opts.output());
-      quarantine(spark, input, model, nodes, preprocess, refusals)
-          .write().mode(save == SaveMode.Append ? SaveMode.Overwrite : save).options(TensorRows.WRITE_OPTIONS)
-          .parquet(opts.quarantine());
+      Quarantines.write(spark, quarantine(spark, input, model, nodes, preprocess, refusals), refusals.none(),
+          opts.quarantine(), save == SaveMode.Append ? SaveMode.Overwrite : save);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     model.destroy();

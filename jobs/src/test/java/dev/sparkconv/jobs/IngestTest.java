@@ -208,6 +208,35 @@ class IngestTest {
   }
 
   @Test
+  void aCleanRunsEmptyQuarantineReadsAsTheDatasetSparkWritesForNoRows() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("clean"));
+    for (int i = 0; i < 2; i++) {
+      dev.sparkconv.io.Npy.write(in.resolve("x" + i + ".npy"), Tensor.zeros(1, 32, 32));
+    }
+    String out = tmp.resolve("clean.parquet").toString();
+    for (boolean overwrite : new boolean[] {false, true}) {
+      RunSummary ingest = FileIngest.run(spark, new dev.sparkconv.io.NpyDecoder(), new FileIngest.Source(in.toString(),
+          null), out, overwrite);
+      assertEquals(0, ingest.quarantined());
+      assertEmptyAsSparkWritesIt(ingest.quarantine(), TensorRows.QUARANTINE_SCHEMA.add(FileIngest.LENGTH,
+          org.apache.spark.sql.types.DataTypes.LongType, false));
+    }
+    Network lenet = ModelLoader.load(Path.of(System.getProperty("sparkconv.root"), "conf/models/lenet5.json"));
+    RunSummary infer = InferenceJob.run(spark, lenet, new InferenceJob.Options(out, tmp.resolve("scores.parquet")
+        .toString(), null, 4, 2, false));
+    assertEquals(2, infer.ok());
+    assertEmptyAsSparkWritesIt(infer.quarantine(), TensorRows.QUARANTINE_SCHEMA);
+  }
+
+  private void assertEmptyAsSparkWritesIt(String quarantine, org.apache.spark.sql.types.StructType schema) {
+    String bySpark = tmp.resolve("by-spark-" + System.nanoTime()).toString();
+    spark.createDataFrame(List.of(), schema).write().parquet(bySpark);
+    assertEquals(spark.read().parquet(bySpark).schema(), spark.read().parquet(quarantine).schema());
+    assertEquals(0, spark.read().parquet(quarantine).count());
+    assertTrue(Files.exists(Path.of(quarantine, "_SUCCESS")));
+  }
+
+  @Test
   void eachFolderOfFramesIsOneVideo() throws Exception {
     Path frames = FIXTURES.resolve("video/frames_56x40");
     Path root = tmp.resolve("frames");

@@ -52,6 +52,14 @@ public record BlockSizes(int mc, int kc, int nc) {
    */
   public static final int TAIL_DOT_COLUMNS = 8;
 
+  /**
+   * Blocked direct convolution, four output blocks at a time: input blocks per pass over a chunk's positions, the
+   * outputs kept in {@code out} between passes. A quad's weights for all input blocks (295 KB at 128 channels)
+   * streamed from L2 for every six positions; two blocks' (74 KB) stay near. 3x3, same JVM, Zen 5, GFLOPS:
+   * 512c7 162-183 -> 188-205, 256c14 178-180 -> 190-193, 64c56 and 128c28 unchanged (195-200).
+   */
+  public static final int DIRECT_INPUT_BLOCKS = 2;
+
   public BlockSizes {
     if (mc < 1 || kc < 1 || nc < 1) {
       throw new IllegalArgumentException(

@@ -740,15 +740,8 @@ public final class VectorNchwc implements Nchwc {
         int o = outOff + ob * positions * L;
         int p = p0;
         if (ob + 3 < outBlocks) { // two pairs: the second pair's weights start 2 * blockWeights on
-          int wc = wb + 2 * blockWeights;
-          int oc = o + 2 * positions * L;
-          for (; p + 6 <= pEnd; p += 6) {
-            direct6x4(in, inOff, g, taps, p, weights, wb, wc, bias, bo, lo, hi, out, o + p * L, positions);
-          }
-          for (; p < pEnd; p++) {
-            direct1x2(in, inOff, g, taps, p, weights, wb, bias, bo, lo, hi, out, o + p * L, positions);
-            direct1x2(in, inOff, g, taps, p, weights, wc, bias, bo + 2 * L, lo, hi, out, oc + p * L, positions);
-          }
+          directQuad(in, inOff, g, taps, p0, pEnd, weights, wb, wb + 2 * blockWeights, bias, bo, lo, hi, out, o,
+              positions);
         } else if (ob + 1 < outBlocks) {
           for (; p + 6 <= pEnd; p += 6) {
             direct6x2(in, inOff, g, taps, p, weights, wb, bias, bo, lo, hi, out, o + p * L, positions);
@@ -780,30 +773,108 @@ public final class VectorNchwc implements Nchwc {
   }
 
   /**
-   * Six output positions x four output blocks (two packed pairs, weights from {@code wb} and {@code wc}): 24
-   * accumulators, four weight loads and six broadcasts per (input block, tap, channel) offset, against two and six
-   * for {@link #direct6x2}'s twelve. 3x3 stride 1, Zen 5, alone: 64 channels at 56x56 177-179 GFLOPS against 150,
-   * 128 at 28x28 180-186 vs 152-165, 256 at 14x14 174-188 vs 155-158, 512 at 7x7 150-153 vs 132-135.
+   * Four output blocks over positions [p0, pEnd): bias first, then {@link BlockSizes#DIRECT_INPUT_BLOCKS} input
+   * blocks' taps per pass over the positions, each pass adding to {@code out}, then the clamp. The order of the
+   * sums is that of one pass.
    */
-  private static void direct6x4(float[] in, int inOff, Window g, int[] taps, int p, float[] w, int wb, int wc,
-      float[] bias, int bo, float lo, float hi, float[] out, int o, int positions) {
+  private static void directQuad(float[] in, int inOff, Window g, int[] taps, int p0, int pEnd, float[] w, int wb,
+      int wc, float[] bias, int bo, float lo, float hi, float[] out, int o, int positions) {
+    for (int k = 0; k < 4; k++) {
+      FloatVector b = FloatVector.fromArray(S, bias, bo + k * L);
+      for (int p = p0, x = o + k * positions * L + p0 * L; p < pEnd; p++, x += L) {
+        b.intoArray(out, x);
+      }
+    }
+    int perBlock = taps.length / g.blocks();
+    for (int cb = 0; cb < g.blocks(); cb += BlockSizes.DIRECT_INPUT_BLOCKS) {
+      int j0 = cb * perBlock;
+      int j1 = Math.min(g.blocks(), cb + BlockSizes.DIRECT_INPUT_BLOCKS) * perBlock;
+      int p = p0;
+      for (; p + 6 <= pEnd; p += 6) {
+        direct6x4(in, inOff, g, taps, j0, j1, p, w, wb, wc, out, o + p * L, positions);
+      }
+      for (; p < pEnd; p++) {
+        direct1x4(in, inOff, g, taps, j0, j1, p, w, wb, wc, out, o + p * L, positions);
+      }
+    }
+    FloatVector low = FloatVector.broadcast(S, lo);
+    FloatVector high = FloatVector.broadcast(S, hi);
+    for (int k = 0; k < 4; k++) {
+      for (int p = p0, x = o + k * positions * L + p0 * L; p < pEnd; p++, x += L) {
+        high.min(low.max(FloatVector.fromArray(S, out, x))).intoArray(out, x);
+      }
+    }
+  }
+
+  /** One position x four output blocks, taps [j0, j1), adding to {@code out}: the tail of {@link #directQuad}. */
+  private static void direct1x4(float[] in, int inOff, Window g, int[] taps, int j0, int j1, int p, float[] w,
+      int wb, int wc, float[] out, int o, int positions) {
+    int x0 = corner(g, inOff, p);
+    int q = o + positions * L;
+    int r = q + positions * L;
+    int z = r + positions * L;
+    FloatVector a0 = FloatVector.fromArray(S, out, o);
+    FloatVector b0 = FloatVector.fromArray(S, out, q);
+    FloatVector c0 = FloatVector.fromArray(S, out, r);
+    FloatVector d0 = FloatVector.fromArray(S, out, z);
+    for (int j = j0, wi = wb + j0 * 2 * L, wj = wc + j0 * 2 * L; j < j1; j++, wi += 2 * L, wj += 2 * L) {
+      FloatVector y0 = FloatVector.broadcast(S, in[x0 + taps[j]]);
+      a0 = y0.fma(FloatVector.fromArray(S, w, wi), a0);
+      b0 = y0.fma(FloatVector.fromArray(S, w, wi + L), b0);
+      c0 = y0.fma(FloatVector.fromArray(S, w, wj), c0);
+      d0 = y0.fma(FloatVector.fromArray(S, w, wj + L), d0);
+    }
+    a0.intoArray(out, o);
+    b0.intoArray(out, q);
+    c0.intoArray(out, r);
+    d0.intoArray(out, z);
+  }
+
+  /**
+   * Six output positions x four output blocks (two packed pairs, weights from {@code wb} and {@code wc}), taps
+   * [j0, j1), adding to {@code out}: 24 accumulators, four weight loads and six broadcasts per (input block, tap,
+   * channel) offset, against two and six for {@link #direct6x2}'s twelve. 3x3 stride 1, Zen 5, alone: 64 channels
+   * at 56x56 177-179 GFLOPS against 150, 128 at 28x28 180-186 vs 152-165, 256 at 14x14 174-188 vs 155-158, 512 at
+   * 7x7 150-153 vs 132-135 (before {@link #directQuad} split the taps).
+   */
+  private static void direct6x4(float[] in, int inOff, Window g, int[] taps, int j0, int j1, int p, float[] w,
+      int wb, int wc, float[] out, int o, int positions) {
     int x0 = corner(g, inOff, p);
     int x1 = corner(g, inOff, p + 1);
     int x2 = corner(g, inOff, p + 2);
     int x3 = corner(g, inOff, p + 3);
     int x4 = corner(g, inOff, p + 4);
     int x5 = corner(g, inOff, p + 5);
-    FloatVector a0 = FloatVector.fromArray(S, bias, bo);
-    FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-    FloatVector b0 = FloatVector.fromArray(S, bias, bo + L);
-    FloatVector b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0;
-    FloatVector c0 = FloatVector.fromArray(S, bias, bo + 2 * L);
-    FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-    FloatVector d0 = FloatVector.fromArray(S, bias, bo + 3 * L);
-    FloatVector d1 = d0, d2 = d0, d3 = d0, d4 = d0, d5 = d0;
-    int wi = wb;
-    int wj = wc;
-    for (int j = 0; j < taps.length; j++, wi += 2 * L, wj += 2 * L) {
+    int q = o + positions * L;
+    int r = q + positions * L;
+    int z = r + positions * L;
+    FloatVector a0 = FloatVector.fromArray(S, out, o);
+    FloatVector a1 = FloatVector.fromArray(S, out, o + L);
+    FloatVector a2 = FloatVector.fromArray(S, out, o + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(S, out, o + 3 * L);
+    FloatVector a4 = FloatVector.fromArray(S, out, o + 4 * L);
+    FloatVector a5 = FloatVector.fromArray(S, out, o + 5 * L);
+    FloatVector b0 = FloatVector.fromArray(S, out, q);
+    FloatVector b1 = FloatVector.fromArray(S, out, q + L);
+    FloatVector b2 = FloatVector.fromArray(S, out, q + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(S, out, q + 3 * L);
+    FloatVector b4 = FloatVector.fromArray(S, out, q + 4 * L);
+    FloatVector b5 = FloatVector.fromArray(S, out, q + 5 * L);
+    FloatVector c0 = FloatVector.fromArray(S, out, r);
+    FloatVector c1 = FloatVector.fromArray(S, out, r + L);
+    FloatVector c2 = FloatVector.fromArray(S, out, r + 2 * L);
+    FloatVector c3 = FloatVector.fromArray(S, out, r + 3 * L);
+    FloatVector c4 = FloatVector.fromArray(S, out, r + 4 * L);
+    FloatVector c5 = FloatVector.fromArray(S, out, r + 5 * L);
+    FloatVector d0 = FloatVector.fromArray(S, out, z);
+    FloatVector d1 = FloatVector.fromArray(S, out, z + L);
+    FloatVector d2 = FloatVector.fromArray(S, out, z + 2 * L);
+    FloatVector d3 = FloatVector.fromArray(S, out, z + 3 * L);
+    FloatVector d4 = FloatVector.fromArray(S, out, z + 4 * L);
+    FloatVector d5 = FloatVector.fromArray(S, out, z + 5 * L);
+    int wi = wb + j0 * 2 * L;
+    int wj = wc + j0 * 2 * L;
+    for (int j = j0; j < j1; j++, wi += 2 * L, wj += 2 * L) {
       int x = taps[j];
       FloatVector v = FloatVector.fromArray(S, w, wi);
       FloatVector u = FloatVector.fromArray(S, w, wi + L);
@@ -840,35 +911,30 @@ public final class VectorNchwc implements Nchwc {
       c5 = y5.fma(s, c5);
       d5 = y5.fma(t, d5);
     }
-    FloatVector low = FloatVector.broadcast(S, lo);
-    FloatVector high = FloatVector.broadcast(S, hi);
-    int q = o + positions * L;
-    int r = q + positions * L;
-    int z = r + positions * L;
-    high.min(low.max(a0)).intoArray(out, o);
-    high.min(low.max(a1)).intoArray(out, o + L);
-    high.min(low.max(a2)).intoArray(out, o + 2 * L);
-    high.min(low.max(a3)).intoArray(out, o + 3 * L);
-    high.min(low.max(a4)).intoArray(out, o + 4 * L);
-    high.min(low.max(a5)).intoArray(out, o + 5 * L);
-    high.min(low.max(b0)).intoArray(out, q);
-    high.min(low.max(b1)).intoArray(out, q + L);
-    high.min(low.max(b2)).intoArray(out, q + 2 * L);
-    high.min(low.max(b3)).intoArray(out, q + 3 * L);
-    high.min(low.max(b4)).intoArray(out, q + 4 * L);
-    high.min(low.max(b5)).intoArray(out, q + 5 * L);
-    high.min(low.max(c0)).intoArray(out, r);
-    high.min(low.max(c1)).intoArray(out, r + L);
-    high.min(low.max(c2)).intoArray(out, r + 2 * L);
-    high.min(low.max(c3)).intoArray(out, r + 3 * L);
-    high.min(low.max(c4)).intoArray(out, r + 4 * L);
-    high.min(low.max(c5)).intoArray(out, r + 5 * L);
-    high.min(low.max(d0)).intoArray(out, z);
-    high.min(low.max(d1)).intoArray(out, z + L);
-    high.min(low.max(d2)).intoArray(out, z + 2 * L);
-    high.min(low.max(d3)).intoArray(out, z + 3 * L);
-    high.min(low.max(d4)).intoArray(out, z + 4 * L);
-    high.min(low.max(d5)).intoArray(out, z + 5 * L);
+    a0.intoArray(out, o);
+    a1.intoArray(out, o + L);
+    a2.intoArray(out, o + 2 * L);
+    a3.intoArray(out, o + 3 * L);
+    a4.intoArray(out, o + 4 * L);
+    a5.intoArray(out, o + 5 * L);
+    b0.intoArray(out, q);
+    b1.intoArray(out, q + L);
+    b2.intoArray(out, q + 2 * L);
+    b3.intoArray(out, q + 3 * L);
+    b4.intoArray(out, q + 4 * L);
+    b5.intoArray(out, q + 5 * L);
+    c0.intoArray(out, r);
+    c1.intoArray(out, r + L);
+    c2.intoArray(out, r + 2 * L);
+    c3.intoArray(out, r + 3 * L);
+    c4.intoArray(out, r + 4 * L);
+    c5.intoArray(out, r + 5 * L);
+    d0.intoArray(out, z);
+    d1.intoArray(out, z + L);
+    d2.intoArray(out, z + 2 * L);
+    d3.intoArray(out, z + 3 * L);
+    d4.intoArray(out, z + 4 * L);
+    d5.intoArray(out, z + 5 * L);
   }
 
   /**

@@ -8,7 +8,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The vector loops give the scalar loops' bytes (the scalar ones are checked against Pillow by the
- * fixture tests): odd widths that leave tails, shrinking and enlarging, both filters, and windows.
+ * fixture tests): odd widths that leave tails, shrinking and enlarging, both filters, and windows; a shrink by
+ * less than about 2 reads each block's taps from one window of input, a larger one gathers them (the last cases).
  */
 class PixelLoopsTest {
   private static final PixelLoops SCALAR = new ScalarPixelLoops();
@@ -28,7 +29,9 @@ class PixelLoopsTest {
       "61, 45, 131, 97, BICUBIC, 3, 5, 120, 77",
       "500, 333, 341, 227, BICUBIC, 58, 1, 224, 224",
       "1, 70, 5, 33, BILINEAR, 0, 0, 5, 33",
-      "90, 3, 40, 1, BICUBIC, 0, 0, 40, 1"})
+      "90, 3, 40, 1, BICUBIC, 0, 0, 40, 1",
+      "40, 613, 20, 160, BILINEAR, 0, 0, 20, 160",
+      "40, 613, 20, 101, BICUBIC, 0, 3, 20, 97"})
   void resizeRowsMatchTheScalarLoops(int h, int w, int oh, int ow, PilResize.Filter filter, int top, int left,
       int wh, int ww) {
     byte[] src = random(3 * h * w, h * 31L + w);

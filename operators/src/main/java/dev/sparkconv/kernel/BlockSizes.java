@@ -53,12 +53,14 @@ public record BlockSizes(int mc, int kc, int nc) {
   public static final int TAIL_DOT_COLUMNS = 8;
 
   /**
-   * Blocked direct convolution, four output blocks at a time: input blocks per pass over a chunk's positions, the
-   * outputs kept in {@code out} between passes. A quad's weights for all input blocks (295 KB at 128 channels)
-   * streamed from L2 for every six positions; two blocks' (74 KB) stay near. 3x3, same JVM, Zen 5, GFLOPS:
-   * 512c7 162-183 -> 188-205, 256c14 178-180 -> 190-193, 64c56 and 128c28 unchanged (195-200).
+   * Blocked direct convolution, four output blocks at a time: at most this many weights (72 KB) per pass over a
+   * chunk's positions, whole input blocks at a time, the outputs kept in {@code out} between passes. A quad's
+   * weights for all input blocks of a 3x3 layer (295 KB at 128 channels) streamed from L2 for every six positions;
+   * two blocks' stay near. 3x3, same JVM, Zen 5, GFLOPS: 512c7 162-183 -> 188-205, 256c14 178-180 -> 190-193, 64c56
+   * and 128c28 unchanged (195-200); one block per pass was slower than two. A 1x1 layer's whole quad fits (64 KB at
+   * 256 channels): splitting it into passes of two blocks cost 7-12% (1x1 stride 2, both orders, same JVM).
    */
-  public static final int DIRECT_INPUT_BLOCKS = 2;
+  public static final int DIRECT_PASS_WEIGHTS = 18432;
 
   public BlockSizes {
     if (mc < 1 || kc < 1 || nc < 1) {

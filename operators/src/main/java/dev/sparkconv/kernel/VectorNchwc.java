@@ -773,9 +773,9 @@ public final class VectorNchwc implements Nchwc {
   }
 
   /**
-   * Four output blocks over positions [p0, pEnd): bias first, then {@link BlockSizes#DIRECT_INPUT_BLOCKS} input
-   * blocks' taps per pass over the positions, each pass adding to {@code out}, then the clamp. The order of the
-   * sums is that of one pass.
+   * Four output blocks over positions [p0, pEnd): bias first, then the taps of as many input blocks as
+   * {@link BlockSizes#DIRECT_PASS_WEIGHTS} allows per pass over the positions, each pass adding to {@code out}, then
+   * the clamp. The order of the sums is that of one pass.
    */
   private static void directQuad(float[] in, int inOff, Window g, int[] taps, int p0, int pEnd, float[] w, int wb,
       int wc, float[] bias, int bo, float lo, float hi, float[] out, int o, int positions) {
@@ -786,9 +786,10 @@ public final class VectorNchwc implements Nchwc {
       }
     }
     int perBlock = taps.length / g.blocks();
-    for (int cb = 0; cb < g.blocks(); cb += BlockSizes.DIRECT_INPUT_BLOCKS) {
+    int step = Math.max(1, BlockSizes.DIRECT_PASS_WEIGHTS / (perBlock * 4 * L)); // input blocks per pass
+    for (int cb = 0; cb < g.blocks(); cb += step) {
       int j0 = cb * perBlock;
-      int j1 = Math.min(g.blocks(), cb + BlockSizes.DIRECT_INPUT_BLOCKS) * perBlock;
+      int j1 = Math.min(g.blocks(), cb + step) * perBlock;
       int p = p0;
       for (; p + 6 <= pEnd; p += 6) {
         direct6x4(in, inOff, g, taps, j0, j1, p, w, wb, wc, out, o + p * L, positions);

@@ -7,7 +7,7 @@ on every run.
   photos DIR [--count 200] [--seed 0]      JPEGs of random crops, 300-500 px sides (quality 90)
   clips DIR [--count 10] [--frames 64] [--size 112]   H.264 MP4 clips panning across the photos
   e2e DIR                                  DIR/images (every format, broken files too) and DIR/clips
-  bench-python DIR                         PIL + torchvision's ImageNet preprocessing, one thread: images/s
+  bench-python DIR [--store F] [--serve]   PIL + torchvision's ImageNet preprocessing, one thread: images/s
   bench-ffmpeg DIR --clip-length T         ffmpeg decode to rgb24 + numpy cut into C x T x H x W clips: clips/s
   compare OURS IMAGES                      largest |ours - torchvision| over the .npy files export wrote to OURS
 Timings print one line, "name=value" pairs, for the calling script to parse.
@@ -164,30 +164,35 @@ def torchvision_tensor(path, pipeline):
         return pipeline(ImageOps.exif_transpose(im).convert("RGB"))
 
 
-def bench_python(folder, store=None):
+def bench_python(folder, store=None, serve=False):
     """Decode and preprocess every JPEG; with store, also append each float32 tensor to that file (the same work
-    as ingest, which stores its tensors: the cheapest storage there is, one file, no format)."""
+    as ingest, which stores its tensors: the cheapest storage there is, one file, no format). With serve, one pass
+    per line read from stdin ("plain", or "store FILE"), its result line flushed, until stdin ends: the caller runs
+    each pass next to its own, so both see the same phase of a machine whose speed drifts."""
     import torch
     import torchvision
     torch.set_num_threads(1)
     files = sorted(glob.glob(os.path.join(folder, "*.jpg")))
     pipeline = imagenet()
     torchvision_tensor(files[0], pipeline)  # warm-up
-    if store:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(store)  # a new file each run, as ingest writes new files
-    out = open(store, "wb") if store else None
-    start, cpu = time.perf_counter(), time.process_time()
-    for f in files:
-        tensor = torchvision_tensor(f, pipeline)
+    versions = f"pil={Image.__version__} torchvision={torchvision.__version__} torch={torch.__version__}"
+    requests = (line.split() for line in sys.stdin) if serve else iter([["store", store] if store else ["plain"]])
+    for request in requests:
+        target = request[1] if request[0] == "store" else None
+        if target:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(target)  # a new file each run, as ingest writes new files
+        out = open(target, "wb") if target else None
+        start, cpu = time.perf_counter(), time.process_time()
+        for f in files:
+            tensor = torchvision_tensor(f, pipeline)
+            if out:
+                out.write(tensor.numpy().tobytes())
         if out:
-            out.write(tensor.numpy().tobytes())
-    if out:
-        out.close()
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    print(f"images={len(files)} seconds={seconds:.3f} images_per_s={len(files) / seconds:.1f} "
-          f"cpu_s={cpu:.3f} per_cpu_s={len(files) / cpu:.1f} "
-          f"pil={Image.__version__} torchvision={torchvision.__version__} torch={torch.__version__}")
+            out.close()
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"images={len(files)} seconds={seconds:.3f} images_per_s={len(files) / seconds:.1f} "
+              f"cpu_s={cpu:.3f} per_cpu_s={len(files) / cpu:.1f} {versions}", flush=True)
 
 
 def bench_ffmpeg(folder, clip_length):
@@ -260,6 +265,7 @@ def main():
     a = sub.add_parser("bench-python")
     a.add_argument("dir")
     a.add_argument("--store", help="also write the tensors (float32) to this file")
+    a.add_argument("--serve", action="store_true", help="one pass per stdin line: plain | store FILE")
     a = sub.add_parser("bench-ffmpeg")
     a.add_argument("dir")
     a.add_argument("--clip-length", type=int, default=16)
@@ -274,7 +280,7 @@ def main():
     elif args.what == "e2e":
         e2e(args.dir)
     elif args.what == "bench-python":
-        bench_python(args.dir, args.store)
+        bench_python(args.dir, args.store, args.serve)
     elif args.what == "bench-ffmpeg":
         bench_ffmpeg(args.dir, args.clip_length)
     else:

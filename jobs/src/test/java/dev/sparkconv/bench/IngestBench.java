@@ -14,6 +14,7 @@ import dev.sparkconv.nn.Network;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -24,8 +25,11 @@ import org.apache.spark.sql.SparkSession;
  * image ingest with ImageNet preprocessing and video ingest into clips, each run {@code --reps} times
  * (the first warms the JIT); the in-JVM split of one thread's time between decoding and preprocessing;
  * then ingest to uint8 beside infer on that output with the given model (its declared preprocessing
- * applied at infer). Prints "name=value" lines for the script.
- * Args: PHOTOS_DIR CLIPS_DIR WORK_DIR MODEL [--master local[2]] [--reps 2] [--clip-length 16].
+ * applied at infer). With {@code --python PYTHON}, each ImageNet rep is paired with a pass of PIL + torchvision
+ * (scripts/media_data.py bench-python --serve, one process kept for the whole run) just before it, plain and
+ * storing its tensors: this machine's speed drifts by a third within minutes, and a ratio of two figures taken
+ * minutes apart measured the drift as much as the code. Prints "name=value" lines for the script.
+ * Args: PHOTOS_DIR CLIPS_DIR WORK_DIR MODEL [--master local[2]] [--reps 2] [--clip-length 16] [--python PYTHON].
  */
 public final class IngestBench {
   private IngestBench() {}
@@ -38,11 +42,13 @@ public final class IngestBench {
     String master = "local[2]";
     int reps = 2;
     int clipLength = 16;
+    String python = null;
     for (int i = 4; i < args.length; i += 2) {
       switch (args[i]) {
         case "--master" -> master = args[i + 1];
         case "--reps" -> reps = Integer.parseInt(args[i + 1]);
         case "--clip-length" -> clipLength = Integer.parseInt(args[i + 1]);
+        case "--python" -> python = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -60,37 +66,59 @@ public final class IngestBench {
     var images = new FileIngest.Source(photos.toString(), null);
     var stages = new StageTimes();
     spark.sparkContext().addSparkListener(stages);
-    // Uncompressed (ingest's default) and Snappy, in alternating order, each run's output removed before it starts
-    // (untimed): whichever ran first in a rep ran up to twice as slow when each overwrote its own output. The best
-    // warm rep of each is printed last, the line scripts/bench reads.
+    // Each rep: [Python plain], uncompressed (ingest's default), [Python storing its tensors], Snappy; so each
+    // Python pass runs right next to the uncompressed run it is compared with. Each run's output is removed
+    // before it starts (untimed). The best warm rep of each codec is printed last; with Python paired, so is the
+    // median of the warm reps' figures and ratios, the figure scripts/bench reports.
     String[] names = {"ingest_imagenet", "ingest_imagenet_snappy"};
     String[] codecs = {null, "snappy"};
     String[] best = new String[2];
     double[] bestRate = new double[2];
-    for (int r = 1; r <= reps; r++) {
-      for (int i = 0; i < 2; i++) {
-        int k = r % 2 == 1 ? i : 1 - i;
-        String out = work.resolve(names[k] + ".parquet").toString();
-        deleteTree(Path.of(out));
-        deleteTree(Path.of(InferenceJob.defaultQuarantine(out)));
-        if (codecs[k] != null) {
-          spark.conf().set(FileIngest.CODEC_CONF, codecs[k]);
-        }
-        stages.clear();
-        RunSummary s = FileIngest.run(spark, imagenet, images, out, true);
-        spark.conf().unset(FileIngest.CODEC_CONF);
-        String line = print(names[k], r, s, s.ok(), stages);
-        if ((r > 1 || reps == 1) && s.ok() / s.seconds() > bestRate[k]) {
-          bestRate[k] = s.ok() / s.seconds();
-          best[k] = line.replace(" rep=" + r + " ", " rep=best(" + r + ") ");
+    List<double[]> pairs = new ArrayList<>(); // warm reps: ours, python, python storing
+    try (PythonPeer peer = python == null ? null : new PythonPeer(python, photos)) {
+      for (int r = 1; r <= reps; r++) {
+        double[] pair = {Double.NaN, Double.NaN, Double.NaN};
+        for (int k = 0; k < 2; k++) {
+          if (peer != null) {
+            pair[k + 1] = peer.pass(k == 0 ? "plain" : "store " + work.resolve("python.f32"), r);
+          }
+          String out = work.resolve(names[k] + ".parquet").toString();
+          deleteTree(Path.of(out));
+          deleteTree(Path.of(InferenceJob.defaultQuarantine(out)));
+          if (codecs[k] != null) {
+            spark.conf().set(FileIngest.CODEC_CONF, codecs[k]);
+          }
+          stages.clear();
+          RunSummary s = FileIngest.run(spark, imagenet, images, out, true);
+          spark.conf().unset(FileIngest.CODEC_CONF);
+          String line = print(names[k], r, s, s.ok(), stages);
           if (k == 0) {
-            stages.lines.forEach(l -> System.out.println("stage " + l)); // where the best rep's time went
+            pair[0] = s.ok() / s.seconds();
+          }
+          if ((r > 1 || reps == 1) && s.ok() / s.seconds() > bestRate[k]) {
+            bestRate[k] = s.ok() / s.seconds();
+            best[k] = line.replace(" rep=" + r + " ", " rep=best(" + r + ") ");
+            if (k == 0) {
+              stages.lines.forEach(l -> System.out.println("stage " + l)); // where the best rep's time went
+            }
+          }
+        }
+        if (peer != null) {
+          System.out.printf(Locale.ROOT, "pair rep=%d ours=%.1f python=%.1f python_store=%.1f ratio=%.3f "
+              + "ratio_store=%.3f%n", r, pair[0], pair[1], pair[2], pair[0] / pair[1], pair[0] / pair[2]);
+          if (r > 1 || reps == 1) {
+            pairs.add(pair);
           }
         }
       }
     }
     for (String line : best) {
       System.out.println(line);
+    }
+    if (!pairs.isEmpty()) {
+      System.out.printf(Locale.ROOT, "pairs reps=%d ours=%.1f python=%.1f python_store=%.1f ratio=%.3f "
+          + "ratio_store=%.3f%n", pairs.size(), median(pairs, p -> p[0]), median(pairs, p -> p[1]),
+          median(pairs, p -> p[2]), median(pairs, p -> p[0] / p[1]), median(pairs, p -> p[0] / p[2]));
     }
     var video = new VideoDecoder(ClipSpec.of(clipLength, 1), Duration.ofSeconds(60), VideoDecoder.DEFAULT_MAX_PIXELS);
     for (int r = 1; r <= reps; r++) {
@@ -136,6 +164,42 @@ public final class IngestBench {
       cpuNanos.addAndGet(m.executorCpuTime());
       lines.add(String.format(Locale.ROOT, "%-40s tasks=%d wall_ms=%d run_ms=%d cpu_ms=%d gc_ms=%d",
           info.name(), info.numTasks(), wall, m.executorRunTime(), m.executorCpuTime() / 1_000_000, m.jvmGCTime()));
+    }
+  }
+
+  private static double median(List<double[]> pairs, java.util.function.ToDoubleFunction<double[]> f) {
+    double[] v = pairs.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** PIL + torchvision in one Python process that runs a timed pass on each request (scripts/media_data.py). */
+  private static final class PythonPeer implements AutoCloseable {
+    private final Process process;
+    private final java.io.PrintWriter requests;
+    private final java.io.BufferedReader results;
+
+    PythonPeer(String python, Path photos) throws java.io.IOException {
+      process = new ProcessBuilder(python, "scripts/media_data.py", "bench-python", photos.toString(), "--serve")
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // torchvision's warnings
+      requests = new java.io.PrintWriter(process.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+      results = process.inputReader(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Runs one pass and returns its images/s. */
+    double pass(String request, int rep) throws java.io.IOException {
+      requests.println(request);
+      String line = results.readLine();
+      if (line == null) {
+        throw new IllegalStateException("the Python peer (scripts/media_data.py bench-python) closed its output");
+      }
+      System.out.println("python_" + request.split(" ")[0] + " rep=" + rep + " " + line);
+      return Double.parseDouble(line.replaceAll(".*images_per_s=([^ ]+).*", "$1"));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      requests.close();
+      process.waitFor();
     }
   }
 

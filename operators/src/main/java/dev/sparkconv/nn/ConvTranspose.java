@@ -1,7 +1,9 @@
 package dev.sparkconv.nn;
 
 import dev.sparkconv.kernel.Epilogue;
+import dev.sparkconv.kernel.Axpy;
 import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.kernel.Kernels;
 import dev.sparkconv.tensor.Shapes;
 import java.util.Arrays;
 
@@ -259,7 +261,8 @@ public final class ConvTranspose extends BaseLayer {
       for (int g = 0; g < groups; g++) {
         gemm.sgemm(packed[g], false, inVolume, 1f, in, (n * inChannels + g * inPerGroup) * inVolume, inVolume, 0f,
             cols, 0, inVolume);
-        col2im(cols, outPerGroup, inD, inH, inW, out, sampleOut + g * outPerGroup * outVolume, outD, outH, outW);
+        col2im(cols, outPerGroup, inD, inH, inW, out, sampleOut + g * outPerGroup * outVolume, outD, outH, outW,
+            ctx);
       }
     }
   }
@@ -267,56 +270,90 @@ public final class ConvTranspose extends BaseLayer {
   /**
    * Row (oc, kd, kh, kw), column (id, ih, iw) of {@code cols} is added to output
    * (oc, id*sD - pD + kd*dD, ih*sH - pH + kh*dH, iw*sW - pW + kw*dW) when that lies inside the output.
+   * With a stride above 1 in height or width, neighbouring inputs land s outputs apart; so each output channel is
+   * first summed in a scratch plane split into the sH x sW stride phases (output row jh*sH + ph, column
+   * jw*sW + pw at phase (ph, pw), place (jh, jw)), where a tap's rows add densely into one phase (whole planes
+   * at once when a phase row is an input row: k4 s2 p1 upsampling), then the phases are added into the output.
+   * Scalar strided adds took as long as the GEMM before them.
    */
   private void col2im(float[] cols, int channels, int inD, int inH, int inW, float[] out, int outOff,
-      int outD, int outH, int outW) {
+      int outD, int outH, int outW, ExecutionContext ctx) {
     int inVolume = inD * inH * inW;
     int outVolume = outD * outH * outW;
+    int sh = stride3[1];
     int sw = stride3[2];
+    boolean split = sh > 1 || sw > 1;
+    int phaseH = split ? ceilDiv(outH, sh) : outH;
+    int phaseW = split ? ceilDiv(outW, sw) : outW;
+    int depthPitch = sh * sw * phaseH * phaseW; // one output depth slice, all its phases
+    float[] phases = split ? ctx.scratch(ScratchSlots.CONV_TRANSPOSE_PHASES, outD * depthPitch) : null;
+    float[] sum = split ? phases : out;
+    Axpy rows = Kernels.axpy();
     int row = 0;
     for (int c = 0; c < channels; c++) {
       int plane = outOff + c * outVolume;
+      int sumOff = split ? 0 : plane;
+      if (split) {
+        Arrays.fill(phases, 0, outD * depthPitch, 0f);
+      }
       for (int kd = 0; kd < kernel3[0]; kd++) {
         for (int kh = 0; kh < kernel3[1]; kh++) {
+          int shiftH = kh * dilation3[1] - padding3[1];
+          int loH = inputStart(shiftH, sh);
+          int hiH = Math.max(loH, inputEnd(shiftH, sh, inH, outH));
           for (int kw = 0; kw < kernel3[2]; kw++, row++) {
             int shiftW = kw * dilation3[2] - padding3[2];
-            // Input columns whose output column lies inside [0, outW).
-            int lo = Math.min(inW, Math.max(0, ceilDiv(-shiftW, sw)));
-            int hi = Math.max(lo, Math.min(inW, Math.floorDiv(outW - 1 - shiftW, sw) + 1));
-            if (lo == hi) {
+            int lo = inputStart(shiftW, sw);
+            int hi = Math.max(lo, inputEnd(shiftW, sw, inW, outW));
+            if (lo == hi || loH == hiH) {
               continue;
             }
+            // Input (ih, iw) lands at phase (shiftH mod sH, shiftW mod sW), place (ih + shiftH div sH, iw + ...).
+            int at = split ? (Math.floorMod(shiftH, sh) * sw + Math.floorMod(shiftW, sw)) * phaseH * phaseW
+                + Math.floorDiv(shiftH, sh) * phaseW + Math.floorDiv(shiftW, sw) : shiftH * outW + shiftW;
+            boolean wholeRows = lo == 0 && hi == inW && phaseW == inW;
             for (int id = 0; id < inD; id++) {
               int od = id * stride3[0] - padding3[0] + kd * dilation3[0];
               if (od < 0 || od >= outD) {
                 continue;
               }
-              for (int ih = 0; ih < inH; ih++) {
-                int oh = ih * stride3[1] - padding3[1] + kh * dilation3[1];
-                if (oh < 0 || oh >= outH) {
-                  continue;
-                }
-                int src = row * inVolume + (id * inH + ih) * inW;
-                int dst = plane + (od * outH + oh) * outW + shiftW;
-                if (sw == 1) {
-                  for (int iw = lo; iw < hi; iw++) {
-                    out[dst + iw] += cols[src + iw];
-                  }
-                } else if (sw == 2) { // a constant stride lets C2 drop the range checks
-                  for (int iw = lo; iw < hi; iw++) {
-                    out[dst + 2 * iw] += cols[src + iw];
-                  }
-                } else {
-                  for (int iw = lo; iw < hi; iw++) {
-                    out[dst + iw * sw] += cols[src + iw];
-                  }
+              int src = row * inVolume + id * inH * inW;
+              int dst = sumOff + od * (split ? depthPitch : outH * outW) + at;
+              if (wholeRows) {
+                rows.axpy((hiH - loH) * inW, 1f, cols, src + loH * inW, sum, dst + loH * phaseW);
+              } else {
+                for (int ih = loH; ih < hiH; ih++) {
+                  rows.axpy(hi - lo, 1f, cols, src + ih * inW + lo, sum, dst + ih * phaseW + lo);
                 }
               }
             }
           }
         }
       }
+      if (split) {
+        for (int od = 0, base = plane; od < outD; od++) {
+          for (int oh = 0; oh < outH; oh++, base += outW) {
+            int rowAt = od * depthPitch + ((oh % sh) * sw * phaseH + oh / sh) * phaseW;
+            for (int pw = 0; pw < sw; pw++) {
+              int from = rowAt + pw * phaseH * phaseW;
+              for (int ow = pw, j = 0; ow < outW; ow += sw, j++) {
+                out[base + ow] += phases[from + j];
+              }
+            }
+          }
+        }
+      }
     }
+  }
+
+  /** The first input index whose output, i * stride + shift, is at least 0. */
+  private static int inputStart(int shift, int stride) {
+    return Math.max(0, ceilDiv(-shift, stride));
+  }
+
+  /** One past the last input index (below {@code in}) whose output, i * stride + shift, is below {@code out}. */
+  private static int inputEnd(int shift, int stride, int in, int out) {
+    return Math.min(in, Math.floorDiv(out - 1 - shift, stride) + 1);
   }
 
   /** Size of widened axis {@code axis3} (0 depth, 1 height, 2 width) of a per-sample input shape. */

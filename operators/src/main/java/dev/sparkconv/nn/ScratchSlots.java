@@ -26,6 +26,8 @@ final class ScratchSlots {
   static final int BLOCK_SECOND = 6;
   /** ConvTranspose: the W^T X column matrix of one sample and group, before col2im. */
   static final int CONV_TRANSPOSE_COLUMNS = 8;
+  /** ConvTranspose, width stride 2 or more: one output channel with its columns split into stride phases. */
+  static final int CONV_TRANSPOSE_PHASES = 23;
   /** DeformConv2d: the offset conv's output (offsets, then mask) of one sample. */
   static final int DEFORM_OFFSETS = 9;
   /** DeformConv2d: the regular, then the bilinearly sampled column matrix of one sample. */

@@ -1,7 +1,7 @@
 package dev.sparkconv.nn;
 
-import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Axpy;
+import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.kernel.Kernels;
 import dev.sparkconv.tensor.Shapes;

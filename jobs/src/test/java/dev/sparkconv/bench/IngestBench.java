@@ -74,13 +74,17 @@ public final class IngestBench {
     String[] codecs = {null, "snappy"};
     String[] best = new String[2];
     double[] bestRate = new double[2];
-    List<double[]> pairs = new ArrayList<>(); // warm reps: ours, python, python storing
+    List<double[]> pairs = new ArrayList<>(); // warm reps: ours, python, python storing, python per CPU-second
     try (PythonPeer peer = python == null ? null : new PythonPeer(python, photos)) {
       for (int r = 1; r <= reps; r++) {
-        double[] pair = {Double.NaN, Double.NaN, Double.NaN};
+        double[] pair = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
         for (int k = 0; k < 2; k++) {
           if (peer != null) {
-            pair[k + 1] = peer.pass(k == 0 ? "plain" : "store " + work.resolve("python.f32"), r);
+            double[] pass = peer.pass(k == 0 ? "plain" : "store " + work.resolve("python.f32"), r);
+            pair[k + 1] = pass[0];
+            if (k == 0) {
+              pair[3] = pass[1];
+            }
           }
           String out = work.resolve(names[k] + ".parquet").toString();
           deleteTree(Path.of(out));
@@ -116,9 +120,10 @@ public final class IngestBench {
       System.out.println(line);
     }
     if (!pairs.isEmpty()) {
-      System.out.printf(Locale.ROOT, "pairs reps=%d ours=%.1f python=%.1f python_store=%.1f ratio=%.3f "
-          + "ratio_store=%.3f%n", pairs.size(), median(pairs, p -> p[0]), median(pairs, p -> p[1]),
-          median(pairs, p -> p[2]), median(pairs, p -> p[0] / p[1]), median(pairs, p -> p[0] / p[2]));
+      System.out.printf(Locale.ROOT, "pairs reps=%d ours=%.1f python=%.1f python_store=%.1f python_per_cpu_s=%.1f "
+          + "ratio=%.3f ratio_store=%.3f%n", pairs.size(), median(pairs, p -> p[0]), median(pairs, p -> p[1]),
+          median(pairs, p -> p[2]), median(pairs, p -> p[3]), median(pairs, p -> p[0] / p[1]),
+          median(pairs, p -> p[0] / p[2]));
     }
     var video = new VideoDecoder(ClipSpec.of(clipLength, 1), Duration.ofSeconds(60), VideoDecoder.DEFAULT_MAX_PIXELS);
     for (int r = 1; r <= reps; r++) {
@@ -185,15 +190,16 @@ public final class IngestBench {
       results = process.inputReader(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** Runs one pass and returns its images/s. */
-    double pass(String request, int rep) throws java.io.IOException {
+    /** Runs one pass and returns its images/s and images per CPU-second. */
+    double[] pass(String request, int rep) throws java.io.IOException {
       requests.println(request);
       String line = results.readLine();
       if (line == null) {
         throw new IllegalStateException("the Python peer (scripts/media_data.py bench-python) closed its output");
       }
       System.out.println("python_" + request.split(" ")[0] + " rep=" + rep + " " + line);
-      return Double.parseDouble(line.replaceAll(".*images_per_s=([^ ]+).*", "$1"));
+      return new double[] {Double.parseDouble(line.replaceAll(".*images_per_s=([^ ]+).*", "$1")),
+          Double.parseDouble(line.replaceAll(".*per_cpu_s=([^ ]+).*", "$1"))};
     }
 
     @Override

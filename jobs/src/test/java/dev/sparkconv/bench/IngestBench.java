@@ -74,17 +74,14 @@ public final class IngestBench {
     String[] codecs = {null, "snappy"};
     String[] best = new String[2];
     double[] bestRate = new double[2];
-    List<double[]> pairs = new ArrayList<>(); // warm reps: ours, python, python storing, python per CPU-second
+    List<Pair> pairs = new ArrayList<>(); // the warm reps'
     try (PythonPeer peer = python == null ? null : new PythonPeer(python, photos)) {
       for (int r = 1; r <= reps; r++) {
-        double[] pair = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        double[][] py = new double[2][]; // per codec's run: the Python pass just before it
+        double ours = Double.NaN;
         for (int k = 0; k < 2; k++) {
           if (peer != null) {
-            double[] pass = peer.pass(k == 0 ? "plain" : "store " + work.resolve("python.f32"), r);
-            pair[k + 1] = pass[0];
-            if (k == 0) {
-              pair[3] = pass[1];
-            }
+            py[k] = peer.pass(k == 0 ? "plain" : "store " + work.resolve("python.f32"), r);
           }
           String out = work.resolve(names[k] + ".parquet").toString();
           deleteTree(Path.of(out));
@@ -97,7 +94,7 @@ public final class IngestBench {
           spark.conf().unset(FileIngest.CODEC_CONF);
           String line = print(names[k], r, s, s.ok(), stages);
           if (k == 0) {
-            pair[0] = s.ok() / s.seconds();
+            ours = s.ok() / s.seconds();
           }
           if ((r > 1 || reps == 1) && s.ok() / s.seconds() > bestRate[k]) {
             bestRate[k] = s.ok() / s.seconds();
@@ -108,8 +105,9 @@ public final class IngestBench {
           }
         }
         if (peer != null) {
+          Pair pair = new Pair(ours, py[0][0], py[1][0], py[0][1]);
           System.out.printf(Locale.ROOT, "pair rep=%d ours=%.1f python=%.1f python_store=%.1f ratio=%.3f "
-              + "ratio_store=%.3f%n", r, pair[0], pair[1], pair[2], pair[0] / pair[1], pair[0] / pair[2]);
+              + "ratio_store=%.3f%n", r, pair.ours, pair.python, pair.pythonStore, pair.ratio(), pair.ratioStore());
           if (r > 1 || reps == 1) {
             pairs.add(pair);
           }
@@ -121,9 +119,9 @@ public final class IngestBench {
     }
     if (!pairs.isEmpty()) {
       System.out.printf(Locale.ROOT, "pairs reps=%d ours=%.1f python=%.1f python_store=%.1f python_per_cpu_s=%.1f "
-          + "ratio=%.3f ratio_store=%.3f%n", pairs.size(), median(pairs, p -> p[0]), median(pairs, p -> p[1]),
-          median(pairs, p -> p[2]), median(pairs, p -> p[3]), median(pairs, p -> p[0] / p[1]),
-          median(pairs, p -> p[0] / p[2]));
+          + "ratio=%.3f ratio_store=%.3f%n", pairs.size(), median(pairs, Pair::ours), median(pairs, Pair::python),
+          median(pairs, Pair::pythonStore), median(pairs, Pair::pythonPerCpu), median(pairs, Pair::ratio),
+          median(pairs, Pair::ratioStore));
     }
     var video = new VideoDecoder(ClipSpec.of(clipLength, 1), Duration.ofSeconds(60), VideoDecoder.DEFAULT_MAX_PIXELS);
     for (int r = 1; r <= reps; r++) {
@@ -172,7 +170,18 @@ public final class IngestBench {
     }
   }
 
-  private static double median(List<double[]> pairs, java.util.function.ToDoubleFunction<double[]> f) {
+  /** One rep: our uncompressed ingest's images/s beside the Python passes' (plain, storing) and plain per CPU-s. */
+  private record Pair(double ours, double python, double pythonStore, double pythonPerCpu) {
+    double ratio() {
+      return ours / python;
+    }
+
+    double ratioStore() {
+      return ours / pythonStore;
+    }
+  }
+
+  private static double median(List<Pair> pairs, java.util.function.ToDoubleFunction<Pair> f) {
     double[] v = pairs.stream().mapToDouble(f).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
@@ -27,8 +28,9 @@ import org.apache.spark.sql.SparkSession;
  * then ingest to uint8 beside infer on that output with the given model (its declared preprocessing
  * applied at infer). With {@code --python PYTHON}, each ImageNet rep is paired with a pass of PIL + torchvision
  * (scripts/media_data.py bench-python --serve, one process kept for the whole run) just before it, plain and
- * storing its tensors: this machine's speed drifts by a third within minutes, and a ratio of two figures taken
- * minutes apart measured the drift as much as the code. Prints "name=value" lines for the script.
+ * storing its tensors, and by a plain pass right after it in a second process whose glibc allocator keeps its
+ * memory (Python's best: see {@link PythonPeer#PythonPeer}): this machine's speed drifts by a third within minutes,
+ * and a ratio of two figures taken minutes apart measured the drift as much as the code. Prints "name=value" lines for the script.
  * Args: PHOTOS_DIR CLIPS_DIR WORK_DIR MODEL [--master local[2]] [--reps 2] [--clip-length 16] [--python PYTHON].
  */
 public final class IngestBench {
@@ -75,9 +77,11 @@ public final class IngestBench {
     String[] best = new String[2];
     double[] bestRate = new double[2];
     List<Pair> pairs = new ArrayList<>(); // the warm reps'
-    try (PythonPeer peer = python == null ? null : new PythonPeer(python, photos)) {
+    try (PythonPeer peer = python == null ? null : new PythonPeer(python, photos, false);
+        PythonPeer tuned = python == null ? null : new PythonPeer(python, photos, true)) {
       for (int r = 1; r <= reps; r++) {
         double[][] py = new double[2][]; // per codec's run: the Python pass just before it
+        double[] pyTuned = null; // right after the uncompressed run
         double ours = Double.NaN;
         for (int k = 0; k < 2; k++) {
           if (peer != null) {
@@ -95,6 +99,7 @@ public final class IngestBench {
           String line = print(names[k], r, s, s.ok(), stages);
           if (k == 0) {
             ours = s.ok() / s.seconds();
+            pyTuned = tuned == null ? null : tuned.pass("plain", r);
           }
           if ((r > 1 || reps == 1) && s.ok() / s.seconds() > bestRate[k]) {
             bestRate[k] = s.ok() / s.seconds();
@@ -105,9 +110,10 @@ public final class IngestBench {
           }
         }
         if (peer != null) {
-          Pair pair = new Pair(ours, py[0][0], py[1][0], py[0][1]);
-          System.out.printf(Locale.ROOT, "pair rep=%d ours=%.1f python=%.1f python_store=%.1f ratio=%.3f "
-              + "ratio_store=%.3f%n", r, pair.ours, pair.python, pair.pythonStore, pair.ratio(), pair.ratioStore());
+          Pair pair = new Pair(ours, py[0][0], py[1][0], py[0][1], pyTuned[0]);
+          System.out.printf(Locale.ROOT, "pair rep=%d ours=%.1f python=%.1f python_store=%.1f python_tuned=%.1f "
+              + "ratio=%.3f ratio_store=%.3f ratio_tuned=%.3f%n", r, pair.ours, pair.python, pair.pythonStore,
+              pair.pythonTuned, pair.ratio(), pair.ratioStore(), pair.ratioTuned());
           if (r > 1 || reps == 1) {
             pairs.add(pair);
           }
@@ -119,9 +125,10 @@ public final class IngestBench {
     }
     if (!pairs.isEmpty()) {
       System.out.printf(Locale.ROOT, "pairs reps=%d ours=%.1f python=%.1f python_store=%.1f python_per_cpu_s=%.1f "
-          + "ratio=%.3f ratio_store=%.3f%n", pairs.size(), median(pairs, Pair::ours), median(pairs, Pair::python),
-          median(pairs, Pair::pythonStore), median(pairs, Pair::pythonPerCpu), median(pairs, Pair::ratio),
-          median(pairs, Pair::ratioStore));
+          + "python_tuned=%.1f ratio=%.3f ratio_store=%.3f ratio_tuned=%.3f%n", pairs.size(), median(pairs, Pair::ours),
+          median(pairs, Pair::python), median(pairs, Pair::pythonStore), median(pairs, Pair::pythonPerCpu),
+          median(pairs, Pair::pythonTuned), median(pairs, Pair::ratio), median(pairs, Pair::ratioStore),
+          median(pairs, Pair::ratioTuned));
     }
     var video = new VideoDecoder(ClipSpec.of(clipLength, 1), Duration.ofSeconds(60), VideoDecoder.DEFAULT_MAX_PIXELS);
     for (int r = 1; r <= reps; r++) {
@@ -170,8 +177,15 @@ public final class IngestBench {
     }
   }
 
-  /** One rep: our uncompressed ingest's images/s beside the Python passes' (plain, storing) and plain per CPU-s. */
-  private record Pair(double ours, double python, double pythonStore, double pythonPerCpu) {
+  /**
+   * One rep: our uncompressed ingest's images/s beside the Python passes' (plain, storing, plain with glibc's
+   * allocator tuned) and plain per CPU-s.
+   */
+  private record Pair(double ours, double python, double pythonStore, double pythonPerCpu, double pythonTuned) {
+    double ratioTuned() {
+      return ours / pythonTuned;
+    }
+
     double ratio() {
       return ours / python;
     }
@@ -189,12 +203,25 @@ public final class IngestBench {
   /** PIL + torchvision in one Python process that runs a timed pass on each request (scripts/media_data.py). */
   private static final class PythonPeer implements AutoCloseable {
     private final Process process;
+    private final String tag;
     private final java.io.PrintWriter requests;
     private final java.io.BufferedReader results;
 
-    PythonPeer(String python, Path photos) throws java.io.IOException {
-      process = new ProcessBuilder(python, "scripts/media_data.py", "bench-python", photos.toString(), "--serve")
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // torchvision's warnings
+    /**
+     * {@code tuned}: glibc's malloc keeps freed memory (mmap threshold 64 MB, trim threshold 1 GB). By default it
+     * maps each image-sized buffer afresh and returns it on free, and the page faults (650,000-790,000 in a
+     * 3000-photo pass, against 43,000 tuned) cost Python 2.4-2.8x its speed (165-196 against 462-493 images/s,
+     * passes run alternately); a long-lived process sometimes drifts into the fast mode by itself.
+     */
+    PythonPeer(String python, Path photos, boolean tuned) throws java.io.IOException {
+      ProcessBuilder builder = new ProcessBuilder(python, "scripts/media_data.py", "bench-python", photos.toString(),
+          "--serve").redirectError(ProcessBuilder.Redirect.DISCARD); // torchvision's warnings
+      if (tuned) {
+        builder.environment().putAll(Map.of("MALLOC_MMAP_THRESHOLD_", String.valueOf(64 << 20),
+            "MALLOC_TRIM_THRESHOLD_", String.valueOf(1 << 30)));
+      }
+      this.tag = tuned ? "python_tuned_" : "python_";
+      process = builder.start();
       requests = new java.io.PrintWriter(process.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
       results = process.inputReader(java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -206,7 +233,7 @@ public final class IngestBench {
       if (line == null) {
         throw new IllegalStateException("the Python peer (scripts/media_data.py bench-python) closed its output");
       }
-      System.out.println("python_" + request.split(" ")[0] + " rep=" + rep + " " + line);
+      System.out.println(tag + request.split(" ")[0] + " rep=" + rep + " " + line);
       return new double[] {Double.parseDouble(line.replaceAll(".*images_per_s=([^ ]+).*", "$1")),
           Double.parseDouble(line.replaceAll(".*per_cpu_s=([^ ]+).*", "$1"))};
     }

@@ -21,9 +21,6 @@ import org.apache.spark.sql.types.StructType;
  * Parquet file with the schema and no row groups, and {@code _SUCCESS}.
  */
 final class Quarantines {
-  /** The footer key under which Spark keeps a file's Spark schema. */
-  private static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
-
   private Quarantines() {}
 
   /** {@code mode} is Overwrite or ErrorIfExists; {@code empty} says that {@code rows} holds none. */
@@ -47,7 +44,7 @@ final class Quarantines {
       var writer = new ParquetFileWriter(HadoopOutputFile.fromPath(new Path(folder, "part-00000.parquet"), conf),
           parquetSchema, ParquetFileWriter.Mode.CREATE, 0, 0);
       writer.start();
-      writer.end(Map.of(SPARK_SCHEMA_KEY, schema.json()));
+      writer.end(Map.of(TensorParquetWriter.SPARK_SCHEMA_KEY, schema.json()));
       fs.create(new Path(folder, "_SUCCESS"), false).close();
     } catch (IOException e) {
       throw new UncheckedIOException("quarantine " + path + ": " + e.getMessage(), e);

@@ -86,8 +86,8 @@ final class TensorParquetWriter implements Closeable {
       return;
     }
     file.startBlock(rows.size());
-    smallColumn(columns.get(0), (page) -> rows.forEach(r -> page.value(Binary.fromString(r.id()))));
-    smallColumn(columns.get(1), (page) -> rows.forEach(r -> {
+    smallColumn(columns.get(0), page -> rows.forEach(r -> page.value(Binary.fromString(r.id()))));
+    smallColumn(columns.get(1), page -> rows.forEach(r -> {
       int[] shape = r.array().shape();
       if (shape.length == 0) {
         page.emptyList();
@@ -96,7 +96,7 @@ final class TensorParquetWriter implements Closeable {
         page.element(i == 0 ? 0 : 1, shape[i]);
       }
     }));
-    smallColumn(columns.get(2), (page) -> rows.forEach(r -> page.value(Binary.fromString(r.array().dtype()))));
+    smallColumn(columns.get(2), page -> rows.forEach(r -> page.value(Binary.fromString(r.array().dtype()))));
     dataColumn(columns.get(3));
     file.endBlock();
     rows.clear();

@@ -3,6 +3,7 @@ package dev.sparkconv.io.image;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import dev.sparkconv.io.BadRecordException;
 import dev.sparkconv.io.FileDecoder;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.stream.ImageInputStream;
@@ -90,12 +92,29 @@ public final class ImageDecoder implements FileDecoder {
 
   @Override
   public List<Sample> decode(String id, byte[] content) {
-    Planar image = decodePixels(id, content);
-    return List.of(new Sample(id, options.preprocess() == null ? image.toNpy() : options.preprocess().apply(image)));
+    Preprocess preprocess = options.preprocess();
+    if (preprocess == null) {
+      return List.of(new Sample(id, decodePixels(id, content).toNpy()));
+    }
+    Top image = decodeTop(id, content, preprocess);
+    return List.of(new Sample(id, preprocess.apply(image.pixels(), image.height())));
   }
 
   /** The uint8 image, oriented and in the requested channels, before any preprocessing. */
   public Planar decodePixels(String id, byte[] content) {
+    return decodeTop(id, content, null).pixels();
+  }
+
+  /** The first rows of an image {@code height} rows tall. */
+  private record Top(Planar pixels, int height) {}
+
+  /**
+   * {@link #decodePixels}, but a JPEG stops after the last row {@code preprocess} reads: the JDK's reader stops at
+   * its source region's last row, and an ImageNet crop leaves 9% of the rows of a 4:3 photo unread on average (0.06
+   * ms of its 0.67 ms read). Only for a JPEG that ends in its end-of-image marker, so that a truncated file is still
+   * read to the point where it breaks, and needs no EXIF turn (the rows would be another side's).
+   */
+  private Top decodeTop(String id, byte[] content, Preprocess preprocess) {
     Plugins.ensureRegistered();
     if (content.length == 0) {
       throw bad(id, "is empty (0 bytes)");
@@ -108,6 +127,8 @@ public final class ImageDecoder implements FileDecoder {
     String format = format(reader);
     List<String> warnings = new ArrayList<>();
     Raster jpegRaster = null;
+    JpegHeader header = null;
+    int partialOf = 0; // the image's height when only its first rows are read
     BufferedImage image = null;
     try (ImageInputStream in = new ByteArrayImageInputStream(content)) {
       reader.setInput(in, true, true);
@@ -118,7 +139,17 @@ public final class ImageDecoder implements FileDecoder {
             + " pixels, over the limit of " + options.maxPixels() + " (max-pixels): refused before decoding");
       }
       if (format.equals("JPEG")) {
-        jpegRaster = reader.readRaster(0, null);
+        header = JpegHeader.scan(content);
+        int height = reader.getHeight(0);
+        ImageReadParam param = null;
+        int rows = preprocess == null || header.orientation() != 1 && options.exifOrientation() || !endsWithEoi(content)
+            ? height : preprocess.rowsRead(height, reader.getWidth(0));
+        if (rows < height) {
+          param = reader.getDefaultReadParam();
+          param.setSourceRegion(new Rectangle(0, 0, reader.getWidth(0), rows));
+          partialOf = height;
+        }
+        jpegRaster = reader.readRaster(0, param);
       } else {
         image = reader.read(0);
       }
@@ -138,7 +169,6 @@ public final class ImageDecoder implements FileDecoder {
     }
     Planar pixels;
     if (jpegRaster != null) {
-      JpegHeader header = JpegHeader.scan(content);
       pixels = Pixels.fromJpeg(jpegRaster, header.colorSpace());
       if (pixels == null) {
         throw bad(id, "is a JPEG with " + jpegRaster.getNumBands() + " components in colour space "
@@ -150,7 +180,11 @@ public final class ImageDecoder implements FileDecoder {
     } else {
       pixels = Pixels.fromImage(image);
     }
-    return pixels.withChannels(options.channels());
+    return new Top(pixels.withChannels(options.channels()), partialOf > 0 ? partialOf : pixels.height());
+  }
+
+  private static boolean endsWithEoi(byte[] content) {
+    return content.length >= 2 && content[content.length - 2] == (byte) 0xFF && content[content.length - 1] == (byte) 0xD9;
   }
 
   private static ImageReader readerFor(byte[] content) {

@@ -43,30 +43,50 @@ public final class PilResize {
   private PilResize() {}
 
   public static Planar resize(Planar in, int outHeight, int outWidth, Filter filter) {
-    return resize(in, outHeight, outWidth, filter, new Window(0, 0, outHeight, outWidth));
+    return resize(in, in.height(), outHeight, outWidth, filter, new Window(0, 0, outHeight, outWidth));
   }
 
-  /** The window {@code w} of {@code in} resized to {@code outHeight x outWidth}. */
-  public static Planar resize(Planar in, int outHeight, int outWidth, Filter filter, Window w) {
+  /**
+   * The window {@code w} of an image {@code height} rows tall resized to {@code outHeight x outWidth}; {@code in}
+   * holds at least the image's first {@link #rowsRead} rows.
+   */
+  public static Planar resize(Planar in, int height, int outHeight, int outWidth, Filter filter, Window w) {
     if (outHeight < 1 || outWidth < 1 || w.top() < 0 || w.left() < 0 || w.height() < 1 || w.width() < 1
         || w.top() + w.height() > outHeight || w.left() + w.width() > outWidth) {
       throw new IllegalArgumentException("window " + w + " of a " + outHeight + "x" + outWidth + " resize");
     }
+    int needed = rowsRead(height, outHeight, filter, w);
+    if (in.height() < needed || in.height() > height) {
+      throw new IllegalArgumentException("a resize of a " + height + "-row image reads its first " + needed
+          + " rows, but " + in.height() + " are given");
+    }
     if (filter == Filter.NEAREST) {
       return nearest(in, outHeight, outWidth, w);
     }
-    int h = in.height();
     int wd = in.width();
     boolean horizontal = outWidth != wd;
-    boolean vertical = outHeight != h;
-    ResizeTaps rows = vertical ? ResizeTaps.of(h, outHeight, filter, w.top(), w.height()) : null;
+    boolean vertical = outHeight != height;
+    ResizeTaps rows = vertical ? ResizeTaps.of(height, outHeight, filter, w.top(), w.height()) : null;
     // The horizontal pass covers only the input rows the vertical pass reads.
     int firstRow = vertical ? rows.min()[0] : w.top();
-    int lastRow = vertical ? rows.min()[w.height() - 1] + rows.count()[w.height() - 1] : w.top() + w.height();
+    int lastRow = lastRow(rows, w);
     Planar mid = horizontal
         ? horizontal(in, ResizeTaps.of(wd, outWidth, filter, w.left(), w.width()), firstRow, lastRow)
         : crop(in, firstRow, lastRow, w.left(), w.width());
     return vertical ? vertical(mid, rows, firstRow) : mid;
+  }
+
+  /** How many of an image's first rows a resize of window {@code w} reads: all of them for NEAREST. */
+  static int rowsRead(int height, int outHeight, Filter filter, Window w) {
+    if (filter == Filter.NEAREST) {
+      return height;
+    }
+    return lastRow(outHeight == height ? null : ResizeTaps.of(height, outHeight, filter, w.top(), w.height()), w);
+  }
+
+  /** The row after the last one the window's vertical taps read (no taps: no vertical pass). */
+  private static int lastRow(ResizeTaps rows, Window w) {
+    return rows != null ? rows.min()[w.height() - 1] + rows.count()[w.height() - 1] : w.top() + w.height();
   }
 
   /** Input rows {@code [firstRow, lastRow)}, each resampled to the window's columns. */

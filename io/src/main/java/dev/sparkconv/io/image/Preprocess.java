@@ -143,9 +143,34 @@ public record Preprocess(int[] resize, PilResize.Filter interpolation, int[] cro
 
   /** Resize, crop, scale and normalise: float32 {@code C x H x W}. */
   public NpyArray apply(Planar image) {
+    return apply(image, image.height());
+  }
+
+  /**
+   * {@link #apply(Planar)} of an image {@code height} rows tall of which {@code image} holds only the first
+   * {@link #rowsRead} (or more): a decoder can stop there.
+   */
+  public NpyArray apply(Planar image, int height) {
     checkChannels(image.channels());
-    int h = image.height();
-    int w = image.width();
+    Plan p = plan(height, image.width());
+    Planar window = PilResize.resize(image, height, p.rh, p.rw, interpolation, p.window);
+    return normalise(window, p.ch, p.cw, p.window.top() - p.top, p.window.left() - p.left);
+  }
+
+  /** How many of an {@code h x w} image's first rows {@link #apply} reads. */
+  public int rowsRead(int h, int w) {
+    Plan p = plan(h, w);
+    return PilResize.rowsRead(h, p.rh, interpolation, p.window);
+  }
+
+  /**
+   * Where an {@code h x w} image goes: resized to {@code rh x rw}, then the {@code ch x cw} crop whose origin in
+   * resized coordinates is ({@code top}, {@code left}) (negative where CenterCrop pads), of which {@code window}
+   * lies inside the resized image.
+   */
+  private record Plan(int rh, int rw, int ch, int cw, int top, int left, PilResize.Window window) {}
+
+  private Plan plan(int h, int w) {
     int rh = h;
     int rw = w;
     if (resize != null && resize.length == 2) {
@@ -166,10 +191,8 @@ public record Preprocess(int[] resize, PilResize.Filter interpolation, int[] cro
     int left = (int) Math.rint((Math.max(rw, cw) - cw) / 2.0) - padLeft;
     int y0 = Math.max(top, 0);
     int x0 = Math.max(left, 0);
-    int wh = Math.min(top + ch, rh) - y0;
-    int ww = Math.min(left + cw, rw) - x0;
-    Planar window = PilResize.resize(image, rh, rw, interpolation, new PilResize.Window(y0, x0, wh, ww));
-    return normalise(window, ch, cw, y0 - top, x0 - left);
+    return new Plan(rh, rw, ch, cw, top, left,
+        new PilResize.Window(y0, x0, Math.min(top + ch, rh) - y0, Math.min(left + cw, rw) - x0));
   }
 
   /** The window placed at ({@code dy}, {@code dx}) in a zero {@code ch x cw} image, scaled and normalised. */

@@ -113,6 +113,40 @@ class ImageDecoderTest {
     assertArrayEquals(new int[] {3, 224, 224}, samples.get(0).array().shape());
   }
 
+  /**
+   * With preprocessing a JPEG is read only down to the last row the resize reads, and gives the same tensor as
+   * preprocessing the whole decoded image (checked against PIL above, and the preprocessing against torchvision):
+   * every kind of JPEG, EXIF-turned ones (read whole) included.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"jpeg_baseline.jpg, BILINEAR", "jpeg_444.jpg, BICUBIC", "jpeg_progressive.jpg, BILINEAR",
+      "jpeg_grey.jpg, BICUBIC", "jpeg_cmyk.jpg, BILINEAR", "jpeg_exif_6.jpg, BILINEAR", "jpeg_exif_2.jpg, BICUBIC"})
+  void preprocessingReadsAJpegOnlyDownToTheRowsItUses(String file, PilResize.Filter filter) {
+    Preprocess shrink = new Preprocess(new int[] {30}, filter, new int[] {20, 24}, 1.0 / 255, new float[] {0.5f},
+        new float[] {0.25f}, false);
+    byte[] content = Fixtures.bytes(file);
+    NpyArray expected = shrink.apply(RGB.decodePixels(file, content));
+    NpyArray actual = new ImageDecoder(ImageDecoder.Options.DEFAULT.withPreprocess(shrink)).decode(file, content)
+        .get(0).array();
+    assertArrayEquals(expected.shape(), actual.shape());
+    assertArrayEquals(expected.data(), actual.data());
+    assertTrue(shrink.rowsRead(60, 80) < 60 && shrink.rowsRead(72, 48) < 72, "the fixtures' rows are cut short");
+  }
+
+  /** A JPEG cut short below the rows a centre crop reads (its last 5%) is still refused: it lacks its end marker. */
+  @Test
+  void aJpegTruncatedBelowTheRowsPreprocessingReadsIsStillRefused() {
+    Preprocess centre = new Preprocess(new int[] {30}, PilResize.Filter.BILINEAR, new int[] {4, 4}, 1.0 / 255,
+        new float[] {0f}, new float[] {1f}, false);
+    assertTrue(centre.rowsRead(60, 80) <= 40, "the crop reads the top two thirds");
+    byte[] whole = Fixtures.bytes("jpeg_baseline.jpg");
+    byte[] cut = java.util.Arrays.copyOf(whole, whole.length * 95 / 100);
+    for (ImageDecoder decoder : List.of(RGB, new ImageDecoder(ImageDecoder.Options.DEFAULT.withPreprocess(centre)))) {
+      var e = assertThrows(BadRecordException.class, () -> decoder.decode("cut.jpg", cut));
+      assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+  }
+
   @Test
   void greyPreprocessingNeedsOneMeanAndStd() {
     var e = assertThrows(IllegalArgumentException.class,

@@ -53,7 +53,8 @@ public final class TensorRows {
    */
   public static final Map<String, String> WRITE_OPTIONS = Map.of("parquet.page.size.row.check.min", "1",
       "parquet.page.size.row.check.max", "1000", "parquet.enable.dictionary#" + DATA, "false",
-      "parquet.column.statistics.enabled#" + DATA, "false", "parquet.block.size", String.valueOf(16 << 20));
+      "parquet.column.statistics.enabled#" + DATA, "false", TensorOutputFormat.ROW_GROUP_BYTES,
+      String.valueOf(TensorOutputFormat.DEFAULT_ROW_GROUP_BYTES));
 
   private TensorRows() {}
 

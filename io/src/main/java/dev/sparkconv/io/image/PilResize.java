@@ -55,9 +55,12 @@ public final class PilResize {
         || w.top() + w.height() > outHeight || w.left() + w.width() > outWidth) {
       throw new IllegalArgumentException("window " + w + " of a " + outHeight + "x" + outWidth + " resize");
     }
-    int needed = rowsRead(height, outHeight, filter, w);
-    if (in.height() < needed || in.height() > height) {
-      throw new IllegalArgumentException("a resize of a " + height + "-row image reads its first " + needed
+    boolean vertical = outHeight != height;
+    ResizeTaps rows = vertical && filter != Filter.NEAREST
+        ? ResizeTaps.of(height, outHeight, filter, w.top(), w.height()) : null;
+    int lastRow = filter == Filter.NEAREST ? height : lastRow(rows, w);
+    if (in.height() < lastRow || in.height() > height) {
+      throw new IllegalArgumentException("a resize of a " + height + "-row image reads its first " + lastRow
           + " rows, but " + in.height() + " are given");
     }
     if (filter == Filter.NEAREST) {
@@ -65,11 +68,8 @@ public final class PilResize {
     }
     int wd = in.width();
     boolean horizontal = outWidth != wd;
-    boolean vertical = outHeight != height;
-    ResizeTaps rows = vertical ? ResizeTaps.of(height, outHeight, filter, w.top(), w.height()) : null;
     // The horizontal pass covers only the input rows the vertical pass reads.
     int firstRow = vertical ? rows.min()[0] : w.top();
-    int lastRow = lastRow(rows, w);
     Planar mid = horizontal
         ? horizontal(in, ResizeTaps.of(wd, outWidth, filter, w.left(), w.width()), firstRow, lastRow)
         : crop(in, firstRow, lastRow, w.left(), w.width());

@@ -15,6 +15,7 @@ final class Sessions {
     SparkConf conf = new SparkConf(); // picks up the spark.* system properties spark-submit sets
     conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
     conf.setIfMissing("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName());
+    conf.setIfMissing(NioLocalFileSystem.CONF, NioLocalFileSystem.class.getName());
     if (master != null) {
       conf.setMaster(master);
     }

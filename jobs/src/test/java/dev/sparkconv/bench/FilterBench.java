@@ -3,6 +3,7 @@ package dev.sparkconv.bench;
 import dev.sparkconv.jobs.ConvFeaturizer;
 import dev.sparkconv.jobs.IdxIngest;
 import dev.sparkconv.jobs.LearnFilters;
+import dev.sparkconv.jobs.NioLocalFileSystem;
 import dev.sparkconv.jobs.SparkconvKryoRegistrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public final class FilterBench {
         .config("spark.ui.enabled", "false")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
+        .config(NioLocalFileSystem.CONF, NioLocalFileSystem.class.getName())
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     String trainPath = work.resolve("train.parquet").toString();

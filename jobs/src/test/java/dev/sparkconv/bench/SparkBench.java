@@ -5,6 +5,7 @@ import dev.sparkconv.jobs.Cli;
 import dev.sparkconv.jobs.InferenceJob;
 import dev.sparkconv.jobs.OutputFormat;
 import dev.sparkconv.jobs.RunSummary;
+import dev.sparkconv.jobs.NioLocalFileSystem;
 import dev.sparkconv.jobs.SparkconvKryoRegistrator;
 import dev.sparkconv.nn.ExecutionContext;
 import dev.sparkconv.nn.Network;
@@ -69,6 +70,7 @@ public final class SparkBench {
         .config("spark.ui.enabled", "false")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
+        .config(NioLocalFileSystem.CONF, NioLocalFileSystem.class.getName())
         .config("spark.sql.shuffle.partitions", "8").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     var opts = new InferenceJob.Options(input, work.resolve("output.parquet").toString(), null, batchSize, 0,

@@ -26,6 +26,7 @@ final class SparkTestSession {
         .config("spark.ui.enabled", "false")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", SparkconvKryoRegistrator.class.getName())
+        .config(NioLocalFileSystem.CONF, NioLocalFileSystem.class.getName())
         .config("spark.kryo.registrationRequired", Boolean.toString(registrationRequired))
         .config("spark.kryo.classesToRegister", PipelineTest.Tripwire.class.getName() + ","
             + PipelineTest.BuggyShapes.class.getName() + "," + InferenceRetryTest.FirstAttemptFails.class.getName())

@@ -8,8 +8,8 @@ import dev.sparkconv.io.video.ClipSpec;
 import dev.sparkconv.io.video.VideoDecoder;
 import dev.sparkconv.jobs.FileIngest;
 import dev.sparkconv.jobs.InferenceJob;
-import dev.sparkconv.jobs.RunSummary;
 import dev.sparkconv.jobs.NioLocalFileSystem;
+import dev.sparkconv.jobs.RunSummary;
 import dev.sparkconv.jobs.SparkconvKryoRegistrator;
 import dev.sparkconv.nn.Network;
 import java.nio.file.Files;
@@ -26,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
  * Ingest throughput (scripts/bench ingest), in one Spark session so that start-up is not counted:
  * image ingest with ImageNet preprocessing, after {@code --warmup} untimed runs (the JIT still compiles through
  * the third: a job is a few seconds, and Spark's driver code runs a few times a job), then {@code --reps} times;
- * video ingest into clips {@code --reps} times (the first warms the JIT); the in-JVM split of one thread's time between decoding and preprocessing;
+ * video ingest into clips {@code --reps} times (the first warms the JIT); the in-JVM split of one thread's time
+ * between decoding and preprocessing;
  * then ingest to uint8 beside infer on that output with the given model (its declared preprocessing
  * applied at infer). With {@code --python PYTHON}, each ImageNet rep is paired with a pass of PIL + torchvision
  * (scripts/media_data.py bench-python --serve, one process kept for the whole run) just before it, plain and
@@ -83,13 +84,13 @@ public final class IngestBench {
     String[] best = new String[2];
     double[] bestRate = new double[2];
     List<Pair> pairs = new ArrayList<>();
+    String warmupOut = work.resolve("warmup.parquet").toString();
     for (int w = 1; w <= warmup; w++) {
-      String out = work.resolve("warmup.parquet").toString();
-      RunSummary s = FileIngest.run(spark, imagenet, images, out, true);
+      RunSummary s = FileIngest.run(spark, imagenet, images, warmupOut, true);
       System.out.printf(Locale.ROOT, "warmup run=%d per_s=%.1f%n", w, s.ok() / s.seconds());
     }
-    deleteTree(work.resolve("warmup.parquet"));
-    deleteTree(Path.of(InferenceJob.defaultQuarantine(work.resolve("warmup.parquet").toString())));
+    deleteTree(Path.of(warmupOut));
+    deleteTree(Path.of(InferenceJob.defaultQuarantine(warmupOut)));
     try (PythonPeer peer = python == null ? null : new PythonPeer(python, photos, false);
         PythonPeer tuned = python == null ? null : new PythonPeer(python, photos, true)) {
       for (int r = 1; r <= reps; r++) {

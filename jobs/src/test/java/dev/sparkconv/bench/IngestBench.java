@@ -33,7 +33,8 @@ import org.apache.spark.sql.SparkSession;
  * (scripts/media_data.py bench-python --serve, one process kept for the whole run) just before it, plain and
  * storing its tensors, and by a plain pass right after it in a second process whose glibc allocator keeps its
  * memory (Python's best: see {@link PythonPeer#PythonPeer}): this machine's speed drifts by a third within minutes,
- * and a ratio of two figures taken minutes apart measured the drift as much as the code. Prints "name=value" lines for the script.
+ * and a ratio of two figures taken minutes apart measured the drift as much as the code. Prints "name=value" lines
+ * for the script.
  * Args: PHOTOS_DIR CLIPS_DIR WORK_DIR MODEL [--master local[2]] [--reps 2] [--warmup 3] [--clip-length 16]
  * [--python PYTHON].
  */

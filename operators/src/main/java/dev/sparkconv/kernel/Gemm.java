@@ -329,28 +329,41 @@ public final class Gemm {
 
   /**
    * C = alpha * A B^T + beta * C for a few rows of A, B stored n x k: each row of B (a layer's weights) is read once
-   * for four rows of A at a time, all four rows of a group one after another, so B streams from memory once.
+   * for four rows of A at a time, all four rows of a group one after another, so B streams from memory once. The
+   * last m mod 4 rows of A (all of them at batch 1-3) take four rows of B at a time instead: four streams from
+   * memory at once, where one row after another ran at two thirds of the memory's speed (MobileNetV2's 1280 -> 1000
+   * layer at batch 1).
    */
   private void skinnyDots(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
       int ldb, float beta, float[] c, int cOff, int ldc) {
     float[] dots = tile; // MR x NR >= 4 x 1
+    int mFull = m - m % 4;
     for (int j = 0; j < n; j++) {
       int bRow = bOff + j * ldb;
-      int i = 0;
-      for (; i + 4 <= m; i += 4) {
+      for (int i = 0; i < mFull; i += 4) {
         rows.dots4(k, a, aOff + i * lda, lda, b, bRow, dots, 0, 1);
         for (int r = 0; r < 4; r++) {
-          int at = cOff + (i + r) * ldc + j;
-          c[at] = beta == 0f ? alpha * dots[r] : alpha * dots[r] + beta * c[at];
+          store(c, cOff + (i + r) * ldc + j, alpha * dots[r], beta);
         }
       }
-      for (; i < m; i++) {
-        int at = cOff + i * ldc + j;
-        float dot = alpha * rows.dot(k, a, aOff + i * lda, b, bRow);
-        c[at] = beta == 0f ? dot : dot + beta * c[at];
+      for (int i = mFull; i < m; i++) {
+        if (j % 4 == 0 && j + 4 <= n) {
+          rows.dots4(k, b, bRow, ldb, a, aOff + i * lda, dots, 0, 1);
+          for (int r = 0; r < 4; r++) {
+            store(c, cOff + i * ldc + j + r, alpha * dots[r], beta);
+          }
+        } else if (j >= n - n % 4) {
+          store(c, cOff + i * ldc + j, alpha * rows.dot(k, a, aOff + i * lda, b, bRow), beta);
+        }
       }
     }
   }
+
+  /** c[at] = value + beta * c[at], C unread when beta is 0. */
+  private static void store(float[] c, int at, float value, float beta) {
+    c[at] = beta == 0f ? value : value + beta * c[at];
+  }
+
 
   /** The 2nd and 1st loops over one packed MC x KC block of A and KC x NC block of B. */
   private void macroKernel(int mc, int nc, int kc, float alpha, float beta, float[] aPanels, int aBase,

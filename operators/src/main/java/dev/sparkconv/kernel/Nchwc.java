@@ -108,10 +108,22 @@ public interface Nchwc {
 
   /**
    * Depthwise 2-D convolution of one blocked sample (one kernel per channel, zero padding), bias and clamp fused:
-   * weights packed by {@link #packDepthwise}, bias padded to whole blocks ({@link #padBias}).
+   * weights packed by {@link #packDepthwise}, bias padded to whole blocks ({@link #padBias}). {@code rows} is
+   * scratch of at least {@link #depthwiseRowsSize} floats.
    */
   void depthwise(float[] in, int inOff, Window g, float[] weights, float[] bias, float lo, float hi, float[] out,
-      int outOff);
+      int outOff, float[] rows);
+
+  /** Floats of {@link #depthwise}'s scratch: four input rows of blocks of {@code block} channels, zero-margined. */
+  static int depthwiseRowsSize(Window g, int block) {
+    return 4 * depthwiseRowPitch(g, block);
+  }
+
+  /** One zero-margined input row: the left padding, the row, and as many zeros right as the last output reaches. */
+  static int depthwiseRowPitch(Window g, int block) {
+    int right = Math.max(0, (g.outW() - 1) * g.sW() + (g.kW() - 1) * g.dW() + 1 - g.inW() - g.padW());
+    return (g.padW() + g.inW() + right) * block;
+  }
 
   /**
    * 1x1 stride-1 convolution of one blocked sample: {@code inBlocks} input blocks to {@code outBlocks} output

@@ -33,7 +33,7 @@ public final class ScalarNchwc implements Nchwc {
 
   @Override
   public void depthwise(float[] in, int inOff, Window g, float[] weights, float[] bias, float lo, float hi,
-      float[] out, int outOff) {
+      float[] out, int outOff, float[] rows) {
     int b = block;
     int taps = g.kH() * g.kW();
     for (int cb = 0; cb < g.blocks(); cb++) {

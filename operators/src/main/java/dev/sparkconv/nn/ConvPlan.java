@@ -63,14 +63,6 @@ final class ConvPlan {
   static final int IM2COL_SLAB_FLOATS = 64 * 1024;
   static final int IM2COL_SLAB_MIN_COLUMNS = 512;
   /**
-   * A blocked 3x3 depthwise input of at least this many positions times the stride's (H x W) is not zero-padded
-   * first: its interior runs unpadded and the border one position at a time, where copying the whole input costs
-   * more than the border. Padded against not, MobileNetV2's layers alone, Zen 5: 96x112x112 stride 2 1 : 1.66,
-   * 144x56x56 stride 2 1 : 1.50, 32x112x112 1 : 1.05, 144x56x56 1 : 0.96, 192x28x28 1 : 0.79, 576x14x14 1 : 0.68,
-   * 960x7x7 1 : 0.59.
-   */
-  static final int BLOCKED_DEPTHWISE_UNPADDED_MIN = 112 * 112;
-  /**
    * A convolution alone in the blocked layout (plain in, plain out: both conversions its own) still pays up to these
    * sizes ({@link #blockedPaysAlone}): 3x3 depthwise output rows this wide, pointwise maps of this many positions.
    */
@@ -195,14 +187,12 @@ final class ConvPlan {
     int inBlock = plainInput ? 1 : b;
     this.blocked = nchwc == null ? null : conv.blockedWeights(b, inBlock, depthwise);
     boolean direct = nchwc != null && !depthwise && (plainInput || !isPointwise(conv));
-    // A direct input, and a 3x3 depthwise one below BLOCKED_DEPTHWISE_UNPADDED_MIN, is zero-padded first, so that
-    // every output is an interior one: no border path, whose one call per position made small maps slow.
+    // A direct input is zero-padded first, so that every output is an interior one (a depthwise kernel pads its
+    // input rows one at a time, in its own scratch).
     int back = Math.max(0, (outDims[0] - 1) * s[0] + (k[0] - 1) * d[0] + 1 - dims[0] - pad[0]);
     int bottom = Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
     int right = Math.max(0, (outDims[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1 - dims[2] - pad[2]);
-    boolean padFirst = nchwc != null && (depthwise && k[1] == 3 && k[2] == 3
-        && dims[1] * dims[2] * s[1] * s[2] < BLOCKED_DEPTHWISE_UNPADDED_MIN || direct)
-        && pad[0] + back + pad[1] + bottom + pad[2] + right > 0;
+    boolean padFirst = direct && pad[0] + back + pad[1] + bottom + pad[2] + right > 0;
     this.blockedPadding = padFirst ? new int[] {pad[0], back, pad[1], bottom, pad[2], right} : null;
     int[] pads = padFirst ? blockedPadding : new int[6];
     int blocks = direct ? Nchwc.blocks(conv.inChannels / conv.groups, inBlock) : Nchwc.blocks(conv.inChannels, b);
@@ -430,7 +420,8 @@ final class ConvPlan {
         nchwc.pointwise(src, srcOff, inBlocks, positions, blocked.weights(), blocked.bias(),
             Nchwc.blocks(conv.outChannels, b), lo, hi, chunk, out, n * outSize);
       } else if (algorithm == Algorithm.DEPTHWISE) {
-        nchwc.depthwise(src, srcOff, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize);
+        nchwc.depthwise(src, srcOff, window, blocked.weights(), blocked.bias(), lo, hi, out, n * outSize,
+            ctx.scratch(ScratchSlots.BLOCKED_DEPTHWISE_ROWS, Nchwc.depthwiseRowsSize(window, b)));
       } else {
         int outBlocks = Nchwc.blocks(conv.outChannels / conv.groups, b);
         int groupWeights = blocked.weights().length / conv.groups;

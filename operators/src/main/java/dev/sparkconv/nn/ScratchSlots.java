@@ -18,7 +18,7 @@ final class ScratchSlots {
   static final int CONV_COLUMNS = 3;
   /**
    * Conv: one sample padded by a non-zero padding mode (reflect, replicate, circular), or zero-padded in blocked
-   * layout for the blocked 3x3 depthwise kernel.
+   * layout for the blocked direct kernel.
    */
   static final int CONV_PADDED = 4;
   /** Separable and flattened convolution blocks: the activations between their stages. */
@@ -53,4 +53,6 @@ final class ScratchSlots {
   static final int PATCH = 21;
   /** Linear, a few rows: the transposed product W X^T (out features x rows) before it is transposed into place. */
   static final int LINEAR_TRANSPOSED = 22;
+  /** Conv, blocked depthwise: a few zero-margined input rows ({@link dev.sparkconv.kernel.Nchwc#depthwise}). */
+  static final int BLOCKED_DEPTHWISE_ROWS = 24;
 }

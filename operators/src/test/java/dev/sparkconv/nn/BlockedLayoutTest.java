@@ -47,7 +47,7 @@ class BlockedLayoutTest {
         {3, 7, 7, 3, 1, 1, 1}, {17, 13, 11, 3, 1, 1, 1}, {33, 13, 11, 3, 2, 1, 1}, {17, 1, 1, 3, 1, 1, 1},
         {16, 7, 7, 3, 2, 1, 1}, {17, 13, 11, 3, 2, 0, 1}, {17, 13, 11, 3, 1, 2, 2}, {3, 13, 11, 5, 1, 2, 1},
         {33, 9, 8, 5, 2, 2, 1}, {17, 14, 14, 3, 1, 0, 1}, {8, 2, 3, 3, 1, 1, 1}, {32, 15, 15, 3, 1, 1, 1},
-        {17, 57, 56, 3, 2, 1, 1}, {16, 113, 112, 3, 1, 1, 1}}; // the last two unpadded (BLOCKED_DEPTHWISE_UNPADDED_MIN)
+        {17, 57, 56, 3, 2, 1, 1}, {16, 113, 112, 3, 1, 1, 1}};
     for (int[] c : dw) {
       cases.add(Arguments.of(String.format("depthwise c%d in%dx%d k%d s%d p%d d%d", c[0], c[1], c[2], c[3], c[4],
           c[5], c[6]), c[0], c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[0]));
@@ -82,6 +82,31 @@ class BlockedLayoutTest {
           new int[] {c[4], c[5], c[6], c[7]}, new int[] {1, 1}, 1, Naive.random(1, c[1] * c[0] * c[2] * c[2]),
           Naive.random(2, c[1]));
       assertBlockedMatchesPlain(conv, new int[] {c[0], 9, 8}, Arrays.toString(c));
+    }
+  }
+
+  /**
+   * 3x3 depthwise rows of every width from 1 to 20 at strides 1 and 2 (the vector kernel takes eight or four outputs
+   * at a time, then pairs, the last pair overlapping), padding 0 to 2 on each side, and dilation 2 (pairs only).
+   */
+  @Test
+  void depthwiseRowsOfEveryWidthMatchThePlainPath() {
+    int[][] pads = {{1, 1, 1, 1}, {0, 0, 0, 0}, {2, 0, 1, 2}, {0, 2, 2, 1}};
+    for (int stride = 1; stride <= 2; stride++) {
+      for (int dilation = 1; dilation <= 2; dilation++) {
+        for (int[] pad : pads) {
+          for (int outW = 1; outW <= 20; outW++) {
+            int inW = (outW - 1) * stride + 2 * dilation + 1 - pad[1] - pad[3];
+            if (inW < 1) {
+              continue;
+            }
+            Conv conv = new Conv("depthwise", 17, 17, new int[] {3, 3}, new int[] {stride, stride}, pad,
+                new int[] {dilation, dilation}, 17, Naive.random(1, 17 * 9), Naive.random(2, 17));
+            assertBlockedMatchesPlain(conv, new int[] {17, 4 + stride, inW},
+                "depthwise out width " + outW + " s" + stride + " d" + dilation + " pad " + Arrays.toString(pad));
+          }
+        }
+      }
     }
   }
 

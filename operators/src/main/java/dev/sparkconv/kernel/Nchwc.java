@@ -114,9 +114,9 @@ public interface Nchwc {
   void depthwise(float[] in, int inOff, Window g, float[] weights, float[] bias, float lo, float hi, float[] out,
       int outOff, float[] rows);
 
-  /** Floats of {@link #depthwise}'s scratch: four input rows of blocks of {@code block} channels, zero-margined. */
+  /** Floats of {@link #depthwise}'s scratch: five input rows of blocks of {@code block} channels, zero-margined. */
   static int depthwiseRowsSize(Window g, int block) {
-    return 4 * depthwiseRowPitch(g, block);
+    return 5 * depthwiseRowPitch(g, block);
   }
 
   /** One zero-margined input row: the left padding, the row, and as many zeros right as the last output reaches. */

@@ -328,30 +328,43 @@ public final class VectorNchwc implements Nchwc {
       }
       return;
     }
-    // Each input row is copied once into one of three zero-margined rows and rows outside the input read a row of
+    // Each input row is copied once into one of four zero-margined rows and rows outside the input read a row of
     // zeros, so every output is an interior one (no border path one position at a time, no padded copy of the whole
-    // input) and the rows read stay in L1. Outputs go eight (stride 1) or four (stride 2) at a time, each input
-    // column loaded once for all of them (narrower rows by pairs). MobileNetV2, batch 1, Zen 5, minutes apart:
-    // its 17 depthwise layers took 1040-1160 us with the whole input padded first and pairs only, 890-940 now.
+    // input) and the rows read stay in L1. Stride 1 goes two output rows and eight outputs at a time (four on
+    // narrow rows), stride 2 one row and four outputs, each input column loaded once for all of them; other
+    // dilations by pairs. MobileNetV2, batch 1, Zen 5, minutes apart: its 17 depthwise layers took 1040-1160 us
+    // with the whole input padded first and pairs only, 890-940 with one row and eight outputs at a time.
     int pitch = Nchwc.depthwiseRowPitch(g, L);
-    java.util.Arrays.fill(rows, 0, 4 * pitch, 0f);
-    int[] held = new int[3];
+    java.util.Arrays.fill(rows, 0, Nchwc.depthwiseRowsSize(g, L), 0f);
+    int[] held = new int[4];
     int inRow = g.inW() * L;
+    int outW = g.outW();
+    boolean unit = g.sW() == 1 && g.dW() == 1;
+    boolean twoRows = unit && g.sH() == 1 && g.dH() == 1 && outW >= 4;
     for (int cb = 0; cb < g.blocks(); cb++) {
       int ib = inOff + cb * g.inH() * inRow;
-      int ob = outOff + cb * g.outH() * g.outW() * L;
+      int ob = outOff + cb * g.outH() * outW * L;
+      int wb = cb * taps * L;
       java.util.Arrays.fill(held, Integer.MIN_VALUE / 2); // no row; far below any window, and no overflow
-      for (int oh = 0; oh < g.outH(); oh++) {
+      int oh = 0;
+      for (; twoRows && oh + 2 <= g.outH(); oh += 2) {
+        int ih = oh - g.padH();
+        int r0 = row(in, ib, ih, 0, 4, 1, g, rows, pitch, held);
+        int r1 = row(in, ib, ih, 1, 4, 1, g, rows, pitch, held);
+        int r2 = row(in, ib, ih, 2, 4, 1, g, rows, pitch, held);
+        int r3 = row(in, ib, ih, 3, 4, 1, g, rows, pitch, held);
+        int dst = ob + oh * outW * L;
+        rows3x3s1w4x2(rows, r0, r1, r2, r3, weights, wb, bias, cb * L, lo, hi, out, dst, outW);
+      }
+      for (; oh < g.outH(); oh++) {
         int ih = oh * g.sH() - g.padH();
-        int r0 = row(in, ib, ih, 0, g.dH(), g, rows, pitch, held);
-        int r1 = row(in, ib, ih, 1, g.dH(), g, rows, pitch, held);
-        int r2 = row(in, ib, ih, 2, g.dH(), g, rows, pitch, held);
-        int dst = ob + oh * g.outW() * L;
-        int wb = cb * taps * L;
-        int outW = g.outW();
-        if (g.dW() == 1 && g.sW() == 1 && outW >= 8) {
+        int r0 = row(in, ib, ih, 0, 3, g.dH(), g, rows, pitch, held);
+        int r1 = row(in, ib, ih, 1, 3, g.dH(), g, rows, pitch, held);
+        int r2 = row(in, ib, ih, 2, 3, g.dH(), g, rows, pitch, held);
+        int dst = ob + oh * outW * L;
+        if (unit && outW >= 8) {
           rows3x3s1w8(rows, r0, r1, r2, weights, wb, bias, cb * L, lo, hi, out, dst, outW);
-        } else if (g.dW() == 1 && g.sW() == 1 && outW >= 4) {
+        } else if (unit && outW >= 4) {
           rows3x3s1w4(rows, r0, r1, r2, weights, wb, bias, cb * L, lo, hi, out, dst, outW);
         } else if (g.dW() == 1 && g.sW() == 2 && outW >= 4) {
           rows3x3s2w4(rows, r0, r1, r2, weights, wb, bias, cb * L, lo, hi, out, dst, outW);
@@ -364,22 +377,22 @@ public final class VectorNchwc implements Nchwc {
 
   /**
    * The offset in {@code rows} of input row {@code first + k * step} of the block at {@code ib}, zero-margined: the
-   * zero row when outside the input, else the slot holding it, else copied into a slot that holds none of the three
-   * rows {@code first + {0, 1, 2} * step} (there is one: three slots, three rows).
+   * zero row when outside the input, else the slot holding it, else copied into a slot that holds none of the
+   * {@code span} rows {@code first + {0, ..., span - 1} * step} (there is one: four slots, at most four rows).
    */
-  private static int row(float[] in, int ib, int first, int k, int step, Window g, float[] rows, int pitch,
+  private static int row(float[] in, int ib, int first, int k, int span, int step, Window g, float[] rows, int pitch,
       int[] held) {
     int ih = first + k * step;
     if (ih < 0 || ih >= g.inH()) {
       return 0;
     }
     int free = -1;
-    for (int s = 0; s < 3; s++) {
+    for (int s = 0; s < held.length; s++) {
       int d = held[s] - first;
       if (d == k * step) {
         return (s + 1) * pitch;
       }
-      if (d < 0 || d > 2 * step || d % step != 0) {
+      if (d < 0 || d > (span - 1) * step || d % step != 0) {
         free = s;
       }
     }
@@ -757,6 +770,141 @@ public final class VectorNchwc implements Nchwc {
       FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a1)).intoArray(out, dst + 1 * L);
       FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a2)).intoArray(out, dst + 2 * L);
       FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a3)).intoArray(out, dst + 3 * L);
+    }
+  }
+
+  /**
+   * {@link #rows3x3s1w4} on two output rows at once, from four input rows (the middle two feed both): at dstRow
+   * and dstRow + outW * L.
+   */
+  private static void rows3x3s1w4x2(float[] in, int r0, int r1, int r2, int r3, float[] w, int wb,
+      float[] bias, int bb, float lo, float hi, float[] out, int dstRow, int outW) {
+    FloatVector w0 = FloatVector.fromArray(S, w, wb + 0 * L);
+    FloatVector w1 = FloatVector.fromArray(S, w, wb + 1 * L);
+    FloatVector w2 = FloatVector.fromArray(S, w, wb + 2 * L);
+    FloatVector w3 = FloatVector.fromArray(S, w, wb + 3 * L);
+    FloatVector w4 = FloatVector.fromArray(S, w, wb + 4 * L);
+    FloatVector w5 = FloatVector.fromArray(S, w, wb + 5 * L);
+    FloatVector w6 = FloatVector.fromArray(S, w, wb + 6 * L);
+    FloatVector w7 = FloatVector.fromArray(S, w, wb + 7 * L);
+    FloatVector w8 = FloatVector.fromArray(S, w, wb + 8 * L);
+    for (int ow = 0; ow < outW; ow += 4) {
+      int o = Math.min(ow, outW - 4);
+      int x = o * L;
+      FloatVector a0 = FloatVector.fromArray(S, bias, bb);
+      FloatVector a1 = FloatVector.fromArray(S, bias, bb);
+      FloatVector a2 = FloatVector.fromArray(S, bias, bb);
+      FloatVector a3 = FloatVector.fromArray(S, bias, bb);
+      FloatVector b0 = a0;
+      FloatVector b1 = a1;
+      FloatVector b2 = a2;
+      FloatVector b3 = a3;
+      FloatVector v;
+      v = FloatVector.fromArray(S, in, r0 + x + 0 * L);
+      a0 = w0.fma(v, a0);
+      v = FloatVector.fromArray(S, in, r0 + x + 1 * L);
+      a0 = w1.fma(v, a0);
+      a1 = w0.fma(v, a1);
+      v = FloatVector.fromArray(S, in, r0 + x + 2 * L);
+      a0 = w2.fma(v, a0);
+      a1 = w1.fma(v, a1);
+      a2 = w0.fma(v, a2);
+      v = FloatVector.fromArray(S, in, r0 + x + 3 * L);
+      a1 = w2.fma(v, a1);
+      a2 = w1.fma(v, a2);
+      a3 = w0.fma(v, a3);
+      v = FloatVector.fromArray(S, in, r0 + x + 4 * L);
+      a2 = w2.fma(v, a2);
+      a3 = w1.fma(v, a3);
+      v = FloatVector.fromArray(S, in, r0 + x + 5 * L);
+      a3 = w2.fma(v, a3);
+      v = FloatVector.fromArray(S, in, r1 + x + 0 * L);
+      a0 = w3.fma(v, a0);
+      b0 = w0.fma(v, b0);
+      v = FloatVector.fromArray(S, in, r1 + x + 1 * L);
+      a0 = w4.fma(v, a0);
+      a1 = w3.fma(v, a1);
+      b0 = w1.fma(v, b0);
+      b1 = w0.fma(v, b1);
+      v = FloatVector.fromArray(S, in, r1 + x + 2 * L);
+      a0 = w5.fma(v, a0);
+      a1 = w4.fma(v, a1);
+      a2 = w3.fma(v, a2);
+      b0 = w2.fma(v, b0);
+      b1 = w1.fma(v, b1);
+      b2 = w0.fma(v, b2);
+      v = FloatVector.fromArray(S, in, r1 + x + 3 * L);
+      a1 = w5.fma(v, a1);
+      a2 = w4.fma(v, a2);
+      a3 = w3.fma(v, a3);
+      b1 = w2.fma(v, b1);
+      b2 = w1.fma(v, b2);
+      b3 = w0.fma(v, b3);
+      v = FloatVector.fromArray(S, in, r1 + x + 4 * L);
+      a2 = w5.fma(v, a2);
+      a3 = w4.fma(v, a3);
+      b2 = w2.fma(v, b2);
+      b3 = w1.fma(v, b3);
+      v = FloatVector.fromArray(S, in, r1 + x + 5 * L);
+      a3 = w5.fma(v, a3);
+      b3 = w2.fma(v, b3);
+      v = FloatVector.fromArray(S, in, r2 + x + 0 * L);
+      a0 = w6.fma(v, a0);
+      b0 = w3.fma(v, b0);
+      v = FloatVector.fromArray(S, in, r2 + x + 1 * L);
+      a0 = w7.fma(v, a0);
+      a1 = w6.fma(v, a1);
+      b0 = w4.fma(v, b0);
+      b1 = w3.fma(v, b1);
+      v = FloatVector.fromArray(S, in, r2 + x + 2 * L);
+      a0 = w8.fma(v, a0);
+      a1 = w7.fma(v, a1);
+      a2 = w6.fma(v, a2);
+      b0 = w5.fma(v, b0);
+      b1 = w4.fma(v, b1);
+      b2 = w3.fma(v, b2);
+      v = FloatVector.fromArray(S, in, r2 + x + 3 * L);
+      a1 = w8.fma(v, a1);
+      a2 = w7.fma(v, a2);
+      a3 = w6.fma(v, a3);
+      b1 = w5.fma(v, b1);
+      b2 = w4.fma(v, b2);
+      b3 = w3.fma(v, b3);
+      v = FloatVector.fromArray(S, in, r2 + x + 4 * L);
+      a2 = w8.fma(v, a2);
+      a3 = w7.fma(v, a3);
+      b2 = w5.fma(v, b2);
+      b3 = w4.fma(v, b3);
+      v = FloatVector.fromArray(S, in, r2 + x + 5 * L);
+      a3 = w8.fma(v, a3);
+      b3 = w5.fma(v, b3);
+      v = FloatVector.fromArray(S, in, r3 + x + 0 * L);
+      b0 = w6.fma(v, b0);
+      v = FloatVector.fromArray(S, in, r3 + x + 1 * L);
+      b0 = w7.fma(v, b0);
+      b1 = w6.fma(v, b1);
+      v = FloatVector.fromArray(S, in, r3 + x + 2 * L);
+      b0 = w8.fma(v, b0);
+      b1 = w7.fma(v, b1);
+      b2 = w6.fma(v, b2);
+      v = FloatVector.fromArray(S, in, r3 + x + 3 * L);
+      b1 = w8.fma(v, b1);
+      b2 = w7.fma(v, b2);
+      b3 = w6.fma(v, b3);
+      v = FloatVector.fromArray(S, in, r3 + x + 4 * L);
+      b2 = w8.fma(v, b2);
+      b3 = w7.fma(v, b3);
+      v = FloatVector.fromArray(S, in, r3 + x + 5 * L);
+      b3 = w8.fma(v, b3);
+      int dst = dstRow + o * L;
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a0)).intoArray(out, dst + 0 * L);
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a1)).intoArray(out, dst + 1 * L);
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a2)).intoArray(out, dst + 2 * L);
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a3)).intoArray(out, dst + 3 * L);
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b0)).intoArray(out, dst + outW * L + 0 * L);
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b1)).intoArray(out, dst + outW * L + 1 * L);
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b2)).intoArray(out, dst + outW * L + 2 * L);
+      FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b3)).intoArray(out, dst + outW * L + 3 * L);
     }
   }
   // END generated by scripts/gen_nchwc_depthwise.py

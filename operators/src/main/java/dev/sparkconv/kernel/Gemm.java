@@ -26,6 +26,8 @@ public final class Gemm {
   private final float[] aPack;
   private final float[] bPack;
   private final float[] tile;
+  /** The micro-kernel's {alpha, beta, lo, hi} (see {@link MicroKernel}), refilled before each call. */
+  private final float[] scalars = new float[4];
   /** The micro-kernel's bias when there is none, or on K blocks after the first: MC zeros. */
   private final float[] zeroBias;
   /** A row bias copied and zero-padded to whole MR panels (the kernel reads MR entries per panel). */
@@ -254,8 +256,8 @@ public final class Gemm {
         int aBlock = aOff + ir * lda + pc;
         int cRow = cOff + ir * ldc;
         for (int jr = 0; jr < nFull; jr += nr) {
-          kernel.computeRows(kc, a, aBlock, lda, bPack, jr * kc, c, cRow + jr, ldc, alpha, blockBeta, zeroBias, 0,
-              lo, hi);
+          kernel.computeRows(kc, a, aBlock, lda, bPack, jr * kc, c, cRow + jr, ldc, zeroBias, 0,
+              scalars(alpha, blockBeta, lo, hi));
         }
         if (tail > 0) {
           tailRows(kc, a, aBlock, lda, nFull, dotFrom, n, dots, alpha, blockBeta, c, cRow, ldc);
@@ -279,8 +281,8 @@ public final class Gemm {
     float lo = Float.NEGATIVE_INFINITY;
     float hi = Float.POSITIVE_INFINITY;
     if (dotFrom > nFull) {
-      kernel.computeRowsHalf(kc, a, aBlock, lda, bPack, nFull * kc, c, cRow + nFull, ldc, alpha, beta, zeroBias, 0,
-          lo, hi);
+      kernel.computeRowsHalf(kc, a, aBlock, lda, bPack, nFull * kc, c, cRow + nFull, ldc, zeroBias, 0,
+          scalars(alpha, beta, lo, hi));
     }
     if (dots) {
       for (int j = dotFrom; j < n; j++) {
@@ -291,8 +293,8 @@ public final class Gemm {
         }
       }
     } else {
-      kernel.computeRowsHalf(kc, a, aBlock, lda, bPack, nFull * kc + dotFrom - nFull, tile, 0, nr, alpha, 0f,
-          zeroBias, 0, lo, hi);
+      kernel.computeRowsHalf(kc, a, aBlock, lda, bPack, nFull * kc + dotFrom - nFull, tile, 0, nr, zeroBias, 0,
+          scalars(alpha, 0f, lo, hi));
       mergeTile(mr, n - dotFrom, beta, lo, hi, c, cRow + dotFrom, ldc);
     }
   }
@@ -359,6 +361,14 @@ public final class Gemm {
     }
   }
 
+  private float[] scalars(float alpha, float beta, float lo, float hi) {
+    scalars[0] = alpha;
+    scalars[1] = beta;
+    scalars[2] = lo;
+    scalars[3] = hi;
+    return scalars;
+  }
+
   /** c[at] = value + beta * c[at], C unread when beta is 0. */
   private static void store(float[] c, int at, float value, float beta) {
     c[at] = beta == 0f ? value : value + beta * c[at];
@@ -376,18 +386,18 @@ public final class Gemm {
         int mrCur = Math.min(mr, mc - ir);
         int cTile = cBase + ir * ldc + jr;
         if (mrCur == mr && nrCur == nr) {
-          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta, bias,
-              biasBase + ir, lo, hi);
+          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, bias, biasBase + ir,
+              scalars(alpha, beta, lo, hi));
         } else if (mrCur == mr && nrCur == nr / 2) {
-          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, alpha, beta, bias,
-              biasBase + ir, lo, hi);
+          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, bias, biasBase + ir,
+              scalars(alpha, beta, lo, hi));
         } else if (nrCur < nr / 2) {
-          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f, bias,
-              biasBase + ir, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, bias, biasBase + ir,
+              scalars(alpha, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY));
           mergeTile(mrCur, nrCur, beta, lo, hi, c, cTile, ldc);
         } else {
-          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, alpha, 0f, bias,
-              biasBase + ir, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, bias, biasBase + ir,
+              scalars(alpha, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY));
           mergeTile(mrCur, nrCur, beta, lo, hi, c, cTile, ldc);
         }
       }

@@ -19,6 +19,7 @@ public final class Kernels {
 
   static final String VECTOR_MODULE = "jdk.incubator.vector";
   private static final String VECTOR_CLASS = "dev.sparkconv.kernel.VectorMicroKernel";
+  private static final String VECTOR_CLASS_16_REGISTERS = "dev.sparkconv.kernel.VectorMicroKernel4";
 
   private Kernels() {}
 
@@ -122,8 +123,13 @@ public final class Kernels {
     return new Selection(vector, VECTOR_MODULE + " in boot layer");
   }
 
+  /**
+   * Six rows (twelve accumulators) where the ISA has 32 vector registers (AVX-512: NR = 32), four rows where it
+   * has 16 (AVX2), whose six-row tile C2 spills to the stack.
+   */
   private static MicroKernel loadVector() {
-    return (MicroKernel) load(VECTOR_CLASS);
+    MicroKernel sixRows = (MicroKernel) load(VECTOR_CLASS);
+    return sixRows.nr() >= 32 ? sixRows : (MicroKernel) load(VECTOR_CLASS_16_REGISTERS);
   }
 
   private static Object load(String className) {

@@ -11,13 +11,15 @@ package dev.sparkconv.kernel;
  *   C:      c[cOff + i*ldc + j], i &lt; MR, j &lt; NR
  * </pre>
  *
- * When {@code beta == 0} C is never read (it may hold NaN). Implementations do no argument
+ * {@code scalars} = {alpha, beta, lo, hi}, in memory rather than as float arguments: C2 keeps a float argument in a
+ * vector register through the k loop, and with 16 of them (AVX2) the accumulators then spill to the stack (a
+ * kernel reads them after the loop). When {@code beta == 0} C is never read (it may hold NaN). Implementations do no argument
  * checks: {@link Gemm} validates at the door and only passes in-range panels and tiles.
  */
 public interface MicroKernel {
 
   void compute(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi);
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars);
 
   /**
    * {@link #compute} for the left NR/2 columns of the tile only (the B panel keeps its NR pitch): the last panel
@@ -25,7 +27,7 @@ public interface MicroKernel {
    * the FMAs. Columns NR/2 and up of C are neither read nor written.
    */
   void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi);
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars);
 
   /**
    * {@link #compute} on A read in place instead of a packed panel: row i of the MR x kc block at
@@ -33,11 +35,11 @@ public interface MicroKernel {
    * map) uses each element of A only N times, so packing A would cost a large share of the product.
    */
   void computeRows(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi);
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars);
 
   /** {@link #computeHalf} on A read in place, as {@link #computeRows}. */
   void computeRowsHalf(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi);
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars);
 
   /** Rows of the C tile (and of each packed A panel). */
   int mr();

@@ -12,26 +12,26 @@ public final class ScalarMicroKernel implements MicroKernel {
 
   @Override
   public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
-    tile(kc, a, aOff, 1, MR, b, bOff, c, cOff, ldc, NR, alpha, beta, bias, biasOff, lo, hi);
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
+    tile(kc, a, aOff, 1, MR, b, bOff, c, cOff, ldc, NR, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
   }
 
   @Override
   public void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
-    tile(kc, a, aOff, 1, MR, b, bOff, c, cOff, ldc, NR / 2, alpha, beta, bias, biasOff, lo, hi);
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
+    tile(kc, a, aOff, 1, MR, b, bOff, c, cOff, ldc, NR / 2, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
   }
 
   @Override
   public void computeRows(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
-    tile(kc, a, aOff, lda, 1, b, bOff, c, cOff, ldc, NR, alpha, beta, bias, biasOff, lo, hi);
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
+    tile(kc, a, aOff, lda, 1, b, bOff, c, cOff, ldc, NR, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
   }
 
   @Override
   public void computeRowsHalf(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
-    tile(kc, a, aOff, lda, 1, b, bOff, c, cOff, ldc, NR / 2, alpha, beta, bias, biasOff, lo, hi);
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
+    tile(kc, a, aOff, lda, 1, b, bOff, c, cOff, ldc, NR / 2, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
   }
 
   /** Both layouts of A, element (i, p) at a[aOff + i * aRow + p * aStep]; the left {@code cols} columns of C. */

@@ -29,7 +29,7 @@ public final class VectorMicroKernel implements MicroKernel {
 
   @Override
   public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -64,6 +64,7 @@ public final class VectorMicroKernel implements MicroKernel {
     }
     // Written out row by row, with the broadcast va as receiver (see the class comment); the row's bias
     // is added and the clamp applied here, so a layer's bias and ReLU cost no pass over C.
+    float alpha = scalars[0], beta = scalars[1], lo = scalars[2], hi = scalars[3];
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector vlo = FloatVector.broadcast(S, lo);
     FloatVector vhi = FloatVector.broadcast(S, hi);
@@ -102,7 +103,7 @@ public final class VectorMicroKernel implements MicroKernel {
 
   @Override
   public void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
     FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S), c20 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c40 = FloatVector.zero(S), c50 = FloatVector.zero(S);
     // Six accumulators are too few to keep two FMA pipes busy at four cycles' latency: odd k steps go to six more.
@@ -142,6 +143,7 @@ public final class VectorMicroKernel implements MicroKernel {
     c30 = c30.add(d30);
     c40 = c40.add(d40);
     c50 = c50.add(d50);
+    float alpha = scalars[0], beta = scalars[1], lo = scalars[2], hi = scalars[3];
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector vlo = FloatVector.broadcast(S, lo);
     FloatVector vhi = FloatVector.broadcast(S, hi);
@@ -173,7 +175,7 @@ public final class VectorMicroKernel implements MicroKernel {
 
   @Override
   public void computeRows(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -204,6 +206,7 @@ public final class VectorMicroKernel implements MicroKernel {
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
+    float alpha = scalars[0], beta = scalars[1], lo = scalars[2], hi = scalars[3];
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector vlo = FloatVector.broadcast(S, lo);
     FloatVector vhi = FloatVector.broadcast(S, hi);
@@ -242,7 +245,7 @@ public final class VectorMicroKernel implements MicroKernel {
 
   @Override
   public void computeRowsHalf(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-      float[] c, int cOff, int ldc, float alpha, float beta, float[] bias, int biasOff, float lo, float hi) {
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
     FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S), c20 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c40 = FloatVector.zero(S), c50 = FloatVector.zero(S);
     // Six accumulators are too few to keep two FMA pipes busy at four cycles' latency: odd k steps go to six more.
@@ -281,6 +284,7 @@ public final class VectorMicroKernel implements MicroKernel {
     c30 = c30.add(d30);
     c40 = c40.add(d40);
     c50 = c50.add(d50);
+    float alpha = scalars[0], beta = scalars[1], lo = scalars[2], hi = scalars[3];
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector vlo = FloatVector.broadcast(S, lo);
     FloatVector vhi = FloatVector.broadcast(S, hi);

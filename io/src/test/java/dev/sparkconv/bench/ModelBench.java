@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -36,11 +37,13 @@ public final class ModelBench {
     int reps = 5;
     int[] batches = {1, 8};
     boolean profile = false;
+    Set<String> models = null; // null: every model in the suite
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--batches" -> batches = Stream.of(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--profile" -> profile = true;
+        case "--models" -> models = Set.of(args[++i].split(","));
         case "--no-pytorch" -> { } // for gen_bench_models.py: no pytorch.tsv is written
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
@@ -52,7 +55,9 @@ public final class ModelBench {
     double logPytorchRatios = 0;
     int cases = 0;
     try (Stream<Path> dirs = Files.list(suite)) {
-      for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+      Set<String> wanted = models;
+      for (Path dir : dirs.filter(Files::isDirectory)
+          .filter(d -> wanted == null || wanted.contains(d.getFileName().toString())).sorted().toList()) {
         Path file = dir.resolve("model.onnx");
         Path shapeFile = dir.resolve("input_shape"); // gen_bench_models.py writes the sample shape
         int[] shape = Files.exists(shapeFile) ? Stream.of(Files.readString(shapeFile).trim().split(","))

@@ -32,6 +32,11 @@ public final class VectorNchwc implements Nchwc {
 
   /** Whether the 16 x 16 register transpose applies (B = 16, AVX-512); other widths gather. */
   private static final boolean TRANSPOSE = L == 16;
+  /**
+   * Tiles of four output blocks (24 accumulators) need 32 vector registers (AVX-512); with 16 (AVX2) C2 spills
+   * them to the stack, so there tiles take two blocks (12).
+   */
+  private static final boolean QUADS = L >= 16;
   /** Per transpose stage k (lanes k apart): lane j from lane j - k, from lane j + k, and the lanes with bit k. */
   private static final VectorShuffle<Float> UP8 = VectorShuffle.fromOp(S, j -> (j - 8) & (L - 1));
   private static final VectorShuffle<Float> UP4 = VectorShuffle.fromOp(S, j -> (j - 4) & (L - 1));
@@ -950,10 +955,10 @@ public final class VectorNchwc implements Nchwc {
       int outBlocks, float lo, float hi, int chunk, float[] out, int outOff) {
     for (int p0 = 0; p0 < positions; p0 += chunk) {
       int pEnd = Math.min(positions, p0 + chunk);
-      for (int ob = 0; ob < outBlocks; ob += ob + 3 < outBlocks ? 4 : 2) {
+      for (int ob = 0; ob < outBlocks; ob += QUADS && ob + 3 < outBlocks ? 4 : 2) {
         int wb = ob * L * inBlocks * L;
         int p = p0;
-        if (ob + 3 < outBlocks) { // two pairs, as direct6x4
+        if (QUADS && ob + 3 < outBlocks) { // two pairs, as direct6x4
           int wc = wb + 2 * L * inBlocks * L;
           for (; p + 6 <= pEnd; p += 6) {
             tile6x4(in, inOff, inBlocks, positions, p, weights, wb, wc, bias, ob, lo, hi, out, outOff);
@@ -1240,12 +1245,12 @@ public final class VectorNchwc implements Nchwc {
     }
     for (int p0 = 0; p0 < positions; p0 += chunk) {
       int pEnd = Math.min(positions, p0 + chunk);
-      for (int ob = 0; ob < outBlocks; ob += ob + 3 < outBlocks ? 4 : 2) {
+      for (int ob = 0; ob < outBlocks; ob += QUADS && ob + 3 < outBlocks ? 4 : 2) {
         int wb = wOff + ob * blockWeights;
         int bo = biasOff + ob * L;
         int o = outOff + ob * positions * L;
         int p = p0;
-        if (ob + 3 < outBlocks) { // two pairs: the second pair's weights start 2 * blockWeights on
+        if (QUADS && ob + 3 < outBlocks) { // two pairs: the second pair's weights start 2 * blockWeights on
           directQuad(in, inOff, g, taps, p0, pEnd, weights, wb, wb + 2 * blockWeights, bias, bo, lo, hi, out, o,
               positions);
         } else if (ob + 1 < outBlocks) {

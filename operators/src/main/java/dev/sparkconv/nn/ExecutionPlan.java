@@ -146,8 +146,8 @@ final class ExecutionPlan {
 
   /** The plan for per-sample input {@code sample} and the requested nodes, convolutions planned for {@code gemm}. */
   static ExecutionPlan of(Network network, int[] sample, int[] targets, boolean oneSample, Gemm gemm) {
-    return of(network, sample, targets, oneSample, gemm,
-        ConvPlan.BLOCKED_ENABLED ? dev.sparkconv.kernel.Kernels.nchwc() : null);
+    Nchwc nchwc = dev.sparkconv.kernel.Kernels.nchwc();
+    return of(network, sample, targets, oneSample, gemm, ConvPlan.blocks(nchwc) ? nchwc : null);
   }
 
   /** The same with the blocked layout planned for {@code nchwc}, or never when it is null. */

@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Outer-product micro-kernel on the JDK Vector API: a 6 x (2 vectors) tile of C held in twelve
  * FloatVector accumulators. Each k step loads two vectors of the B row, broadcasts one A value
- * per row and issues twelve FMAs. NR = 2 * lanes of {@link FloatVector#SPECIES_PREFERRED}
- * (32 with AVX-512, 16 with AVX2), so the tile fits 16 vector registers as well as 32.
+ * per row and issues twelve FMAs. NR = 2 * lanes of {@link FloatVector#SPECIES_PREFERRED} (32 with AVX-512).
+ * For 32 vector registers; with 16 (AVX2) {@link VectorMicroKernel4} runs, written from this file by
+ * {@code scripts/gen_micro_kernel4.py}: edit here, then rerun it.
  *
  * <p>JDK 17 C2 only keeps FloatVector values in registers while it can prove their concrete
  * class; when it cannot, it allocates a box per vector op and the kernel runs 2-6x slower.

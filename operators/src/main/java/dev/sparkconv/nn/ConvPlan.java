@@ -35,6 +35,7 @@ final class ConvPlan {
     return nchwc != null && !"false".equalsIgnoreCase(BLOCKED)
         && ("true".equalsIgnoreCase(BLOCKED) || nchwc.block() >= 16);
   }
+
   /**
    * {@code -Dsparkconv.direct=false} keeps the blocked direct convolution out of the plan ({@link #blockedPays});
    * {@code all} runs it on Winograd's shapes too (for measuring one against the other).

@@ -126,6 +126,19 @@ public interface Nchwc {
   }
 
   /**
+   * Whether {@link #direct} beats the plain path (im2col + GEMM, Winograd) on layers other than 1x1 strided ones,
+   * so that plans run it there (dev.sparkconv.nn.ConvPlan#blockedPays): not the vector kernel on 16 registers.
+   */
+  default boolean directCompetes() {
+    return true;
+  }
+
+  /** Output positions per tile of the pointwise and direct kernels: chunks of positions are whole tiles. */
+  default int tilePositions() {
+    return 6;
+  }
+
+  /**
    * 1x1 stride-1 convolution of one blocked sample: {@code inBlocks} input blocks to {@code outBlocks} output
    * blocks over {@code positions} positions, weights packed by {@link #packPointwise}, bias and clamp fused.
    * {@code chunk} positions are done for every output block before the next chunk, so their input stays in cache.

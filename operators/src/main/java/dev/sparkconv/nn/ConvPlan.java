@@ -23,17 +23,16 @@ final class ConvPlan {
   static final boolean WINOGRAD_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.winograd"));
   /**
    * {@code -Dsparkconv.blocked=false} keeps every activation in plain layout (no NCHWc region is planned, see
-   * {@link ExecutionPlan}), {@code true} plans blocked regions on any vector width; unset, only with blocks of 16
-   * floats (AVX-512, 32 vector registers). With 8 (AVX2, 16 registers) C2 spills the blocked tiles' accumulators to
-   * the stack and plain layout runs faster: Zen 3, ratios to ONNX Runtime, blocked / plain, batch 1 and 8:
-   * ResNet-18 0.42, 0.49 / 0.92, 0.74; ShuffleNetV2 0.57, 0.49 / 0.78, 0.71; MobileNetV2 0.53, 0.52 / 0.40, 0.37.
+   * {@link ExecutionPlan}). With 8-float blocks (AVX2) the direct kernel runs only 1x1 strided layers
+   * ({@link #blockedPays}, {@link Nchwc#directCompetes}); depthwise and pointwise layers run blocked on every width. Zen 3, ratios to ONNX Runtime
+   * at batch 1 and 8, blocked / plain: MobileNetV2 0.62, 0.72 / 0.54, 0.51; ShuffleNetV2 0.73-0.86, 0.56-0.61 /
+   * 0.61, 0.57-0.68.
    */
   private static final String BLOCKED = System.getProperty("sparkconv.blocked", "");
 
   /** Whether the plan may block activations for {@code nchwc} (see {@link #BLOCKED}); never for null. */
   static boolean blocks(Nchwc nchwc) {
-    return nchwc != null && !"false".equalsIgnoreCase(BLOCKED)
-        && ("true".equalsIgnoreCase(BLOCKED) || nchwc.block() >= 16);
+    return nchwc != null && !"false".equalsIgnoreCase(BLOCKED);
   }
 
   /**
@@ -212,8 +211,14 @@ final class ConvPlan {
         dims[2] + pads[4] + pads[5], outDims[1], outDims[2], k[1], k[2], s[1], s[2], d[1], d[2], padH, padW,
         inBlock, dims[0] + pads[0] + pads[1], outDims[0], k[0], s[0], d[0]) : null;
     this.chunk = direct
-        ? Math.max(6, BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * inBlock * window.inW() * s[1]) * outDims[2] / 6 * 6)
-        : Math.max(6, BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b) / 6 * 6);
+        ? roundDown(BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * inBlock * window.inW() * s[1]) * outDims[2], nchwc)
+        : roundDown(BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b), nchwc);
+  }
+
+  /** {@code positions} rounded down to whole tiles of {@code nchwc}'s kernels, at least one tile. */
+  private static int roundDown(int positions, Nchwc nchwc) {
+    int tile = nchwc == null ? 1 : nchwc.tilePositions();
+    return Math.max(tile, positions / tile * tile);
   }
 
   /** The plan of {@code conv} on per-sample input {@code sample}, its output clamped to [lo, hi]. */
@@ -303,8 +308,13 @@ final class ConvPlan {
    *       ({@link #WINOGRAD_NARROW_TILES}).
    * </ul>
    * 64->128 at 112x112 ran the same with output-row chunks ({@link #BLOCKED_DIRECT_CHUNK_FLOATS}) and without.
+   * <p>With 8-float blocks (AVX2: five-position pair tiles, {@link Nchwc#directCompetes} false) the direct kernel lost to the plain path but on 1x1 strided
+   * layers. Zen 3, one layer alone, same JVM, GFLOPS blocked / plain: 3x3 64c56 33 / 56 (Winograd), 512c7 41 / 90,
+   * AlexNet's 5x5 two groups 31 / 55, 3x3x3 conv3d 35 / 42; 1x1 stride 2 64->128 at 56x56 51 / 29, 256->512 at
+   * 14x14 38 / 30. So there only those (and first layers, {@link #fromPlainPays}: ResNet-18's stem 33 / 22).
    */
-  static boolean blockedPays(Conv conv, int[] sample, int block, boolean oneSample) {
+  static boolean blockedPays(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
+    int block = nchwc.block();
     if (!blockedApplies(conv, sample, block)) {
       return false;
     }
@@ -313,6 +323,9 @@ final class ConvPlan {
     }
     if (isPointwise(conv)) {
       return true;
+    }
+    if (!nchwc.directCompetes() && !DIRECT_ALL && !(allOne(conv.kernel) && allZero(conv.padBegin, conv.padEnd))) {
+      return false;
     }
     return DIRECT_ENABLED && (DIRECT_ALL || !winogradWins(conv, sample, oneSample))
         && conv.inChannels / conv.groups >= block;
@@ -350,8 +363,8 @@ final class ConvPlan {
    * groups at 13x13 1.35-1.57 (hundreds of multiply-adds per converted float); 1x1 stride 2 at 14x14 1.06 (86),
    * 28x28 0.89 (43), 56x56 0.70 (21).
    */
-  static boolean blockedPaysAlone(Conv conv, int[] sample, int block, boolean oneSample) {
-    if (!blockedPays(conv, sample, block, oneSample)) {
+  static boolean blockedPaysAlone(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
+    if (!blockedPays(conv, sample, nchwc, oneSample)) {
       return false;
     }
     if (!isPointwise(conv) && !isDepthwise(conv)) {

@@ -184,7 +184,7 @@ final class ExecutionPlan {
       }
       Node node = network.node(v);
       int[][] in = network.inputShapes(v, shapes, sample);
-      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0], nchwc.block(), oneSample)) {
+      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0], nchwc, oneSample)) {
         readsBlocked[v] = blocked[v] = true;
       } else if (node.layer() instanceof Conv conv && ConvPlan.fromPlainPays(conv, nchwc.block())) {
         fromPlain[v] = blocked[v] = true;
@@ -218,7 +218,7 @@ final class ExecutionPlan {
       if (convPlanned(v) && blocked[v] && !fromPlain[v] && (u == Network.FROM_INPUT || !blocked[u])
           && !readBlocked[tensor]
           && !ConvPlan.blockedPaysAlone((Conv) network.node(v).layer(), network.inputShapes(v, shapes, sample)[0],
-          nchwc.block(), oneSample)) {
+          nchwc, oneSample)) {
         readsBlocked[v] = blocked[v] = false;
         blocked[tensor] = false;
       }

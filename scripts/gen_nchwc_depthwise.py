@@ -7,7 +7,8 @@ boxed by C2, so the registers are spelled out). Run after changing the template,
 Usage: scripts/gen_nchwc_depthwise.py
 """
 import pathlib
-import re
+
+import generated_region
 
 KERNELS = [(8, 1), (4, 1), (4, 2)]  # (outputs at a time, stride)
 TWO_ROW_KERNELS = [4]  # stride 1, two output rows per pass: outputs at a time per row (8 x 2 ran boxed, 1.5 GFLOPS)
@@ -77,12 +78,8 @@ def two_rows(width):
 
 
 def main():
-    text = TARGET.read_text()
     body = "".join(kernel(w, s) for w, s in KERNELS) + "".join(two_rows(w) for w in TWO_ROW_KERNELS)
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    if not pattern.search(text):
-        raise SystemExit(f"{TARGET}: no generated region")
-    TARGET.write_text(pattern.sub(lambda _: BEGIN + body + END, text))
+    generated_region.replace(TARGET, BEGIN, END, body)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,8 @@ public final class VectorNchwc implements Nchwc {
    * 0.54 / 0.51 -> 0.62 / 0.72.
    */
   private static final boolean FIVES = L < 16;
+  /** Positions per pair tile (and per quad and one-block tile, which are six wide where pairs are). */
+  private static final int PAIR = FIVES ? 5 : 6;
   /** Per transpose stage k (lanes k apart): lane j from lane j - k, from lane j + k, and the lanes with bit k. */
   private static final VectorShuffle<Float> UP8 = VectorShuffle.fromOp(S, j -> (j - 8) & (L - 1));
   private static final VectorShuffle<Float> UP4 = VectorShuffle.fromOp(S, j -> (j - 4) & (L - 1));
@@ -965,18 +967,20 @@ public final class VectorNchwc implements Nchwc {
 
   @Override
   public int tilePositions() {
-    return FIVES ? 5 : 6;
+    return PAIR;
   }
 
   /**
-   * Whether the last {@code pEnd - p} positions (fewer than a tile) are done by one whole tile ending at
-   * {@code pEnd}, which computes a few positions again (tiles only write their outputs, so that is harmless): a
-   * one-position tile keeps two accumulator chains, far from the FMA pipes' throughput, so two or more positions
-   * cost less as a whole tile. Zen 3, pointwise at 7x7 (49 positions: four left after nine tiles of five), same JVM:
-   * 960->160, 320->1280, 232->232, 160->960 1.12-1.16x; 14x14 and 56x56 unchanged.
+   * Where the next whole tile of {@code tile} positions starts, from position {@code p} of those before {@code pEnd};
+   * -1 when the rest goes position by position. The last two or more positions (fewer than a tile) are one tile
+   * ending at {@code pEnd}, which computes a few positions again (tiles only write their outputs, so that is
+   * harmless): a one-position tile keeps two accumulator chains, far from the FMA pipes' throughput. Zen 3, pointwise
+   * at 7x7 (49 positions: four left after nine tiles of five), same JVM: 960->160, 320->1280, 232->232, 160->960
+   * 1.12-1.16x; 14x14 and 56x56 unchanged.
    */
-  private static boolean wholeTileForTail(int p, int pEnd, int tile) {
-    return pEnd - p >= 2 && pEnd >= tile;
+  private static int tileStart(int p, int pEnd, int tile) {
+    int left = pEnd - p;
+    return left >= tile ? p : left >= 2 && pEnd >= tile ? pEnd - tile : -1;
   }
 
   @Override
@@ -989,45 +993,27 @@ public final class VectorNchwc implements Nchwc {
         int p = p0;
         if (QUADS && ob + 3 < outBlocks) { // two pairs, as direct6x4
           int wc = wb + 2 * L * inBlocks * L;
-          for (; p + 6 <= pEnd; p += 6) {
-            tile6x4(in, inOff, inBlocks, positions, p, weights, wb, wc, bias, ob, lo, hi, out, outOff);
-          }
-          if (wholeTileForTail(p, pEnd, 6)) {
-            tile6x4(in, inOff, inBlocks, positions, pEnd - 6, weights, wb, wc, bias, ob, lo, hi, out, outOff);
-            p = pEnd;
+          for (int t; (t = tileStart(p, pEnd, 6)) >= 0; p = t + 6) {
+            tile6x4(in, inOff, inBlocks, positions, t, weights, wb, wc, bias, ob, lo, hi, out, outOff);
           }
           for (; p < pEnd; p++) {
             tile1x2(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
             tile1x2(in, inOff, inBlocks, positions, p, weights, wc, bias, ob + 2, lo, hi, out, outOff);
           }
         } else if (ob + 1 < outBlocks) {
-          if (FIVES) {
-            for (; p + 5 <= pEnd; p += 5) {
-              tile5x2(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
-            }
-            if (wholeTileForTail(p, pEnd, 5)) {
-              tile5x2(in, inOff, inBlocks, positions, pEnd - 5, weights, wb, bias, ob, lo, hi, out, outOff);
-              p = pEnd;
-            }
-          } else {
-            for (; p + 6 <= pEnd; p += 6) {
-              tile6x2(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
-            }
-            if (wholeTileForTail(p, pEnd, 6)) {
-              tile6x2(in, inOff, inBlocks, positions, pEnd - 6, weights, wb, bias, ob, lo, hi, out, outOff);
-              p = pEnd;
+          for (int t; (t = tileStart(p, pEnd, PAIR)) >= 0; p = t + PAIR) {
+            if (FIVES) {
+              tile5x2(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
+            } else {
+              tile6x2(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
             }
           }
           for (; p < pEnd; p++) {
             tile1x2(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
           }
         } else {
-          for (; p + 6 <= pEnd; p += 6) {
-            tile6x1(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
-          }
-          if (wholeTileForTail(p, pEnd, 6)) {
-            tile6x1(in, inOff, inBlocks, positions, pEnd - 6, weights, wb, bias, ob, lo, hi, out, outOff);
-            p = pEnd;
+          for (int t; (t = tileStart(p, pEnd, 6)) >= 0; p = t + 6) {
+            tile6x1(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
           }
           for (; p < pEnd; p++) {
             tile1x1(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
@@ -1306,36 +1292,19 @@ public final class VectorNchwc implements Nchwc {
           directQuad(in, inOff, g, taps, p0, pEnd, weights, wb, wb + 2 * blockWeights, bias, bo, lo, hi, out, o,
               positions);
         } else if (ob + 1 < outBlocks) {
-          if (FIVES) {
-            for (; p + 5 <= pEnd; p += 5) {
-              direct5x2(in, inOff, g, taps, p, weights, wb, bias, bo, lo, hi, out, o + p * L, positions);
-            }
-            if (wholeTileForTail(p, pEnd, 5)) {
-              direct5x2(in, inOff, g, taps, pEnd - 5, weights, wb, bias, bo, lo, hi, out, o + (pEnd - 5) * L,
-                  positions);
-              p = pEnd;
-            }
-          } else {
-            for (; p + 6 <= pEnd; p += 6) {
-              direct6x2(in, inOff, g, taps, p, weights, wb, bias, bo, lo, hi, out, o + p * L, positions);
-            }
-            if (wholeTileForTail(p, pEnd, 6)) {
-              direct6x2(in, inOff, g, taps, pEnd - 6, weights, wb, bias, bo, lo, hi, out, o + (pEnd - 6) * L,
-                  positions);
-              p = pEnd;
+          for (int t; (t = tileStart(p, pEnd, PAIR)) >= 0; p = t + PAIR) {
+            if (FIVES) {
+              direct5x2(in, inOff, g, taps, t, weights, wb, bias, bo, lo, hi, out, o + t * L, positions);
+            } else {
+              direct6x2(in, inOff, g, taps, t, weights, wb, bias, bo, lo, hi, out, o + t * L, positions);
             }
           }
           for (; p < pEnd; p++) {
             direct1x2(in, inOff, g, taps, p, weights, wb, bias, bo, lo, hi, out, o + p * L, positions);
           }
         } else {
-          for (; p + 6 <= pEnd; p += 6) {
-            direct6x1(in, inOff, g, taps, p, weights, wb, bias, bo, lo, hi, out, o + p * L, positions);
-          }
-          if (wholeTileForTail(p, pEnd, 6)) {
-            direct6x1(in, inOff, g, taps, pEnd - 6, weights, wb, bias, bo, lo, hi, out, o + (pEnd - 6) * L,
-                positions);
-            p = pEnd;
+          for (int t; (t = tileStart(p, pEnd, 6)) >= 0; p = t + 6) {
+            direct6x1(in, inOff, g, taps, t, weights, wb, bias, bo, lo, hi, out, o + t * L, positions);
           }
           for (; p < pEnd; p++) {
             direct1x1(in, inOff, g, taps, p, weights, wb, bias, bo, lo, hi, out, o + p * L, positions);

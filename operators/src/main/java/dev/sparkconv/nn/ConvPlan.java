@@ -23,10 +23,10 @@ final class ConvPlan {
   static final boolean WINOGRAD_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.winograd"));
   /**
    * {@code -Dsparkconv.blocked=false} keeps every activation in plain layout (no NCHWc region is planned, see
-   * {@link ExecutionPlan}). With 8-float blocks (AVX2) the direct kernel runs only 1x1 strided layers
-   * ({@link #blockedPays}, {@link Nchwc#directCompetes}); depthwise and pointwise layers run blocked on every width. Zen 3, ratios to ONNX Runtime
-   * at batch 1 and 8, blocked / plain: MobileNetV2 0.62, 0.72 / 0.54, 0.51; ShuffleNetV2 0.73-0.86, 0.56-0.61 /
-   * 0.61, 0.57-0.68.
+   * {@link ExecutionPlan}). Depthwise and pointwise layers run blocked on every width; with 8-float blocks (AVX2)
+   * the direct kernel runs only 1x1 strided layers ({@link #blockedPays}, {@link Nchwc#directCompetes}). Zen 3, ratios
+   * to ONNX Runtime at batch 1 and 8, blocked / plain: MobileNetV2 0.62, 0.72 / 0.54, 0.51; ShuffleNetV2 0.73-0.86,
+   * 0.56-0.61 / 0.61, 0.57-0.68.
    */
   private static final String BLOCKED = System.getProperty("sparkconv.blocked", "");
 
@@ -308,10 +308,11 @@ final class ConvPlan {
    *       ({@link #WINOGRAD_NARROW_TILES}).
    * </ul>
    * 64->128 at 112x112 ran the same with output-row chunks ({@link #BLOCKED_DIRECT_CHUNK_FLOATS}) and without.
-   * <p>With 8-float blocks (AVX2: five-position pair tiles, {@link Nchwc#directCompetes} false) the direct kernel lost to the plain path but on 1x1 strided
-   * layers. Zen 3, one layer alone, same JVM, GFLOPS blocked / plain: 3x3 64c56 33 / 56 (Winograd), 512c7 41 / 90,
-   * AlexNet's 5x5 two groups 31 / 55, 3x3x3 conv3d 35 / 42; 1x1 stride 2 64->128 at 56x56 51 / 29, 256->512 at
-   * 14x14 38 / 30. So there only those (and first layers, {@link #fromPlainPays}: ResNet-18's stem 33 / 22).
+   * <p>With 8-float blocks (AVX2: five-position pair tiles, {@link Nchwc#directCompetes} false) the direct kernel
+   * lost to the plain path but on 1x1 strided layers. Zen 3, one layer alone, same JVM, GFLOPS blocked / plain: 3x3
+   * 64c56 33 / 56 (Winograd), 512c7 41 / 90, AlexNet's 5x5 two groups 31 / 55, 3x3x3 conv3d 35 / 42; 1x1 stride 2
+   * 64->128 at 56x56 51 / 29, 256->512 at 14x14 38 / 30. So there only those (and first layers,
+   * {@link #fromPlainPays}: ResNet-18's stem 33 / 22).
    */
   static boolean blockedPays(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
     int block = nchwc.block();
@@ -324,10 +325,8 @@ final class ConvPlan {
     if (isPointwise(conv)) {
       return true;
     }
-    if (!nchwc.directCompetes() && !DIRECT_ALL && !(allOne(conv.kernel) && allZero(conv.padBegin, conv.padEnd))) {
-      return false;
-    }
-    return DIRECT_ENABLED && (DIRECT_ALL || !winogradWins(conv, sample, oneSample))
+    boolean competes = nchwc.directCompetes() || allOne(conv.kernel) && allZero(conv.padBegin, conv.padEnd);
+    return DIRECT_ENABLED && (DIRECT_ALL || competes && !winogradWins(conv, sample, oneSample))
         && conv.inChannels / conv.groups >= block;
   }
 

@@ -19,6 +19,11 @@ public final class Dropout extends BaseLayer {
     return "dropout";
   }
 
+  @Override
+  public boolean isView() {
+    return true;
+  }
+
   public float p() {
     return p;
   }

@@ -14,6 +14,8 @@ import java.util.Arrays;
  *   <li>Which nodes run: those the requested ones depend on.
  *   <li>Fusion: a ReLU or clip that alone reads a convolution (not itself requested) is done by the convolution as
  *       it writes its output; the activation's tensor is the convolution's.
+ *   <li>Views: a reshape, flatten or dropout ({@link Layer#isView}) of a plain tensor is that tensor under its own
+ *       shape, in the same buffer, which then lives until the view's last consumer: nothing is copied.
  *   <li>Buffers from tensor lifetimes: walking the topological order, each node's output takes the lowest-numbered
  *       activation buffer whose tensor has no consumer left to run, so a node never writes into a buffer it reads,
  *       a chain needs two buffers and a residual block three. Buffer b is scratch slot
@@ -53,6 +55,8 @@ final class ExecutionPlan {
   final int[] slot;
   /** Per node: the convolution a fused activation node belongs to, else -1. */
   final int[] fusedFrom;
+  /** Per node: the node whose tensor a view node ({@link Layer#isView}) shows under its shape, else -1. */
+  final int[] viewOf;
   /** Per node: the plan of a convolution node (its fused clamp included), else null. */
   final ConvPlan[] convPlans;
   /** Per buffer: floats per sample of the largest tensor it holds. */
@@ -79,10 +83,10 @@ final class ExecutionPlan {
     this.network = network;
     this.oneSample = oneSample;
     this.targets = targets.clone();
-    Layout layout = layout(network, targets);
-    this.slot = layout.slot();
-    this.fusedFrom = layout.fusedFrom();
-    this.shapes = network.inferShapes(sample, needed(network, targets));
+    boolean[] needed = needed(network, targets);
+    int[] fusedInto = fusion(network, targets);
+    this.fusedFrom = inverse(fusedInto);
+    this.shapes = network.inferShapes(sample, needed);
     int nodes = network.nodeCount();
     this.nchwc = nchwc;
     this.blocked = new boolean[nodes];
@@ -90,14 +94,16 @@ final class ExecutionPlan {
     this.fromPlain = new boolean[nodes];
     this.blockedOps = new BlockedOp[nodes];
     if (nchwc != null) {
-      chooseLayouts(sample, layout.fusedInto());
+      chooseLayouts(sample, needed, fusedInto);
     }
+    this.viewOf = views(network, needed, blocked);
+    this.slot = slots(network, targets, needed, fusedFrom, viewOf);
     this.convPlans = new ConvPlan[nodes];
     int activationBuffers = bufferCount(slot);
     int conversions = 0;
     this.convertInto = new int[nodes][];
     for (int v = 0; v < nodes; v++) {
-      if (slot[v] < 0 || fusedFrom[v] >= 0) {
+      if (slot[v] < 0 || fusedFrom[v] >= 0 || viewOf[v] >= 0) {
         continue;
       }
       int[] from = network.inputsOf(v);
@@ -119,7 +125,7 @@ final class ExecutionPlan {
     }
     this.bufferFloats = new long[buffers];
     for (int v = 0; v < nodes; v++) {
-      if (slot[v] < 0) {
+      if (slot[v] < 0 || viewOf[v] >= 0) {
         continue;
       }
       bufferFloats[slot[v]] = Math.max(bufferFloats[slot[v]], floats(shapes[v], blocked[v]));
@@ -130,7 +136,7 @@ final class ExecutionPlan {
         }
       }
       if (fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv conv) {
-        float[] clamp = layout.fusedInto()[v] >= 0 ? clampOf(network.node(layout.fusedInto()[v]))
+        float[] clamp = fusedInto[v] >= 0 ? clampOf(network.node(fusedInto[v]))
             : new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
         convPlans[v] = fromPlain[v] ? ConvPlan.blockedFromPlain(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
             : blocked[v] ? ConvPlan.blocked(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
@@ -167,10 +173,10 @@ final class ExecutionPlan {
   }
 
   /** Fills {@link #blocked}, {@link #readsBlocked} and {@link #blockedOps}; see the class comment. */
-  private void chooseLayouts(int[] sample, int[] fusedInto) {
+  private void chooseLayouts(int[] sample, boolean[] needed, int[] fusedInto) {
     int nodes = network.nodeCount();
     for (int v : network.order()) {
-      if (slot[v] < 0) {
+      if (!needed[v]) {
         continue;
       }
       if (fusedFrom[v] >= 0) {
@@ -207,7 +213,7 @@ final class ExecutionPlan {
     boolean[] readBlocked = new boolean[nodes];
     for (int v = 0; v < nodes; v++) {
       for (int u : network.inputsOf(v)) {
-        if (slot[v] >= 0 && u != Network.FROM_INPUT && readsBlocked[v]) {
+        if (needed[v] && u != Network.FROM_INPUT && readsBlocked[v]) {
           readBlocked[u] = true;
         }
       }
@@ -226,7 +232,7 @@ final class ExecutionPlan {
   }
 
   private boolean convPlanned(int v) {
-    return slot[v] >= 0 && fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv;
+    return fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv;
   }
 
   /** {@code value} (a batch of {@code n}) converted to the other layout into {@code buffer}, as a view. */
@@ -282,18 +288,50 @@ final class ExecutionPlan {
     return bufferFloats.length;
   }
 
-  /** Which nodes run, their buffers and fusion: what the plan is before any shape is known. */
-  record Layout(int[] slot, int[] fusedInto, int[] fusedFrom) {}
+  /** The activation buffers of the plan for {@code targets}, every tensor plain (the layout adds conversion buffers). */
+  static int activationBuffers(Network network, int[] targets) {
+    boolean[] needed = needed(network, targets);
+    int[] fusedFrom = inverse(fusion(network, targets));
+    int[] viewOf = views(network, needed, new boolean[network.nodeCount()]);
+    return bufferCount(slots(network, targets, needed, fusedFrom, viewOf));
+  }
+
+  /** Per fused activation node, its convolution, else -1: the inverse of {@link #fusion}. */
+  private static int[] inverse(int[] fusedInto) {
+    int[] fusedFrom = new int[fusedInto.length];
+    Arrays.fill(fusedFrom, -1);
+    for (int conv = 0; conv < fusedInto.length; conv++) {
+      if (fusedInto[conv] >= 0) {
+        fusedFrom[fusedInto[conv]] = conv;
+      }
+    }
+    return fusedFrom;
+  }
+
+  /** Per needed view node ({@link Layer#isView}) of another node's plain tensor: that node, else -1. */
+  private static int[] views(Network network, boolean[] needed, boolean[] blocked) {
+    int[] viewOf = new int[network.nodeCount()];
+    Arrays.fill(viewOf, -1);
+    for (int v = 0; v < viewOf.length; v++) {
+      Layer layer = network.node(v).layer();
+      int[] in = network.inputsOf(v);
+      if (needed[v] && layer != null && layer.isView() && in.length == 1 && in[0] != Network.FROM_INPUT
+          && !blocked[in[0]]) {
+        viewOf[v] = in[0];
+      }
+    }
+    return viewOf;
+  }
 
   /**
    * The buffer of every node the targets depend on (-1 for the rest): greedy interval assignment over the
    * topological order. A tensor lives from its node to its last consumer (to the end for a target); a buffer is
-   * free for node v once its tensor's last consumer ran before v.
+   * free for node v once its tensor's last consumer ran before v. A fused activation and a view take the buffer of
+   * the tensor they are, which then lives as long as they do.
    */
-  static Layout layout(Network network, int[] targets) {
+  private static int[] slots(Network network, int[] targets, boolean[] needed, int[] fusedFrom, int[] viewOf) {
     int nodes = network.nodeCount();
     int[] order = network.order();
-    boolean[] needed = needed(network, targets);
     int[] position = new int[nodes];
     for (int p = 0; p < order.length; p++) {
       position[order[p]] = p;
@@ -316,14 +354,6 @@ final class ExecutionPlan {
         lastUse[t] = Integer.MAX_VALUE;
       }
     }
-    int[] fusedInto = fusion(network, targets);
-    int[] fusedFrom = new int[nodes];
-    Arrays.fill(fusedFrom, -1);
-    for (int conv = 0; conv < nodes; conv++) {
-      if (fusedInto[conv] >= 0) {
-        fusedFrom[fusedInto[conv]] = conv;
-      }
-    }
     int[] slot = new int[nodes];
     Arrays.fill(slot, -1);
     int[] busyUntil = new int[nodes]; // per buffer: the last use of the tensor it holds
@@ -333,8 +363,9 @@ final class ExecutionPlan {
       if (!needed[v]) {
         continue;
       }
-      if (fusedFrom[v] >= 0) { // a fused activation's tensor is its convolution's: that buffer lives on
-        slot[v] = slot[fusedFrom[v]];
+      int same = fusedFrom[v] >= 0 ? fusedFrom[v] : viewOf[v];
+      if (same >= 0) { // the same tensor as an earlier node's: that buffer lives on
+        slot[v] = slot[same];
         busyUntil[slot[v]] = Math.max(busyUntil[slot[v]], lastUse[v]);
         continue;
       }
@@ -348,7 +379,7 @@ final class ExecutionPlan {
       slot[v] = b;
       busyUntil[b] = lastUse[v];
     }
-    return new Layout(slot, fusedInto, fusedFrom);
+    return slot;
   }
 
   /** The nodes the targets depend on, targets included. */

@@ -30,6 +30,10 @@ final class Executor {
         values[v] = values[plan.fusedFrom[v]];
         continue;
       }
+      if (plan.viewOf[v] >= 0) { // the same data under this node's shape
+        values[v] = Tensor.view(values[plan.viewOf[v]].data(), Shapes.batched(n, plan.shapes[v]));
+        continue;
+      }
       int[] from = network.inputsOf(v);
       Tensor[] in = from.length == 1 ? single : new Tensor[from.length];
       for (int i = 0; i < from.length; i++) {

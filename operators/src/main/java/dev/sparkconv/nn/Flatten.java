@@ -31,6 +31,11 @@ public final class Flatten extends BaseLayer {
     return "flatten";
   }
 
+  @Override
+  public boolean isView() {
+    return true;
+  }
+
   public int startAxis() {
     return startAxis;
   }

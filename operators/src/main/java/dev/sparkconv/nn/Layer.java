@@ -23,6 +23,14 @@ public interface Layer {
    */
   void forward(Tensor in, Tensor out, ExecutionContext ctx);
 
+  /**
+   * Whether the output is the input's data unchanged under another shape (reshape, flatten, dropout at inference):
+   * a plan then gives the output the input's buffer instead of copying it ({@link ExecutionPlan}).
+   */
+  default boolean isView() {
+    return false;
+  }
+
   default long parameterCount() {
     return 0;
   }

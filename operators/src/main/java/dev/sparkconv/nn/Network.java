@@ -148,7 +148,7 @@ public final class Network {
 
   /** The number of activation buffers the plan for the designated outputs uses. */
   public int bufferCount() {
-    return ExecutionPlan.bufferCount(ExecutionPlan.layout(this, outputIndex).slot());
+    return ExecutionPlan.activationBuffers(this, outputIndex);
   }
 
   /**
@@ -211,7 +211,7 @@ public final class Network {
    * Runs a batch and returns the named nodes' outputs (or the input itself for {@link #INPUT}), in
    * the order asked, e.g. intermediate features. Only the nodes they depend on run; their buffers
    * stay untouched until the end of the run. Views over scratch, valid until the next call with
-   * {@code ctx}.
+   * {@code ctx}; read-only, since a node and its reshape, flatten or dropout share one array.
    */
   public Tensor[] forward(Tensor batch, ExecutionContext ctx, String... names) {
     return Executor.run(plan(sampleOf(batch), resolve(names), oneSample(batch), ctx), batch, ctx);

@@ -33,6 +33,11 @@ public final class Reshape extends BaseLayer {
     return "reshape";
   }
 
+  @Override
+  public boolean isView() {
+    return true;
+  }
+
   public int[] shape() {
     return shape.clone();
   }

@@ -165,6 +165,38 @@ class GraphTest {
     assertEquals(1, new Network("one", new int[] {4}, List.of(new Relu("a"))).bufferCount());
   }
 
+  /**
+   * A reshape, dropout or flatten is its input's tensor under another shape, in the same buffer, which stays
+   * unwritten while the view is still read (here by the Add after another convolution).
+   */
+  @Test
+  void viewsShareTheBufferOfTheTensorTheyShow() {
+    Network net = Network.builder("views", new int[] {4, 6, 6})
+        .add(new Guarded(conv("c1", 4, 4, 3, 1, 1)))
+        .add(new Reshape("r", new int[] {2, 2, 36}))
+        .add(new Dropout("d", 0.5f))
+        .add(new Reshape("back", new int[] {4, 6, 6}))
+        .add(new Guarded(conv("c2", 4, 4, 3, 1, 1)))
+        .add(new Guarded(conv("c3", 4, 4, 1, 1, 0)))
+        .add(new Add("add"), "c3", "back")
+        .add(new Flatten("flat"))
+        .build();
+    assertMatchesNaive(net, 2);
+    Tensor input = Tensor.wrap(Naive.random(4, 2 * 144), 2, 4, 6, 6);
+    ExecutionContext ctx = new ExecutionContext();
+    Tensor[] out = net.forward(input, ctx, "c1", "d", "back", "add", "flat");
+    assertSame(out[0].data(), out[1].data());
+    assertSame(out[0].data(), out[2].data());
+    assertSame(out[3].data(), out[4].data());
+    assertArrayEquals(new int[] {2, 2, 2, 36}, out[1].shape());
+    assertArrayEquals(new int[] {2, 144}, out[4].shape());
+    assertArrayEquals(out[0].toArray(), out[2].toArray());
+    // A view of the input itself is a copy: the caller's array is no buffer of the network.
+    Network ofInput = Network.builder("ofInput", new int[] {4, 6, 6}).add(new Flatten("flat")).build();
+    assertNotSame(input.data(), ofInput.forward(input, ctx).data());
+    assertArrayEquals(input.toArray(), ofInput.forward(input, ctx).toArray());
+  }
+
   @Test
   void diamondAddsTwoBranchesOfOneTensor() {
     Network net = Network.builder("diamond", new int[] {2, 6, 6})

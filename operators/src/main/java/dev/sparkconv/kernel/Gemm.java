@@ -139,11 +139,7 @@ public final class Gemm {
    */
   public void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
       float beta, Epilogue epilogue, float[] c, int cOff, int ldc) {
-    if (!fits(a)) {
-      throw new IllegalArgumentException("A was packed for " + a.kernel().getSimpleName() + " MR=" + a.mr()
-          + " KC=" + a.kcBlock() + ", this GEMM runs " + kernel.getClass().getSimpleName() + " MR=" + mr
-          + " KC=" + kcBlock);
-    }
+    requireFits(a);
     int m = a.m();
     int k = a.k();
     GemmArgs.checkBC(transB, m, n, k, b, bOff, ldb, c, cOff, ldc);
@@ -167,6 +163,70 @@ public final class Gemm {
       return;
     }
     blocked(a, false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, epilogue, c, cOff, ldc);
+  }
+
+  private void requireFits(PackedA a) {
+    if (!fits(a)) {
+      throw new IllegalArgumentException("A was packed for " + a.kernel().getSimpleName() + " MR=" + a.mr()
+          + " KC=" + a.kcBlock() + ", this GEMM runs " + kernel.getClass().getSimpleName() + " MR=" + mr
+          + " KC=" + kcBlock);
+    }
+  }
+
+  /**
+   * Where row {@code p} of a K x N matrix B packed for {@link #sgemmPackedB} starts, the matrix {@code nPitch}
+   * columns wide: B in the K blocks of {@link #pack}, each block as NR-column panels of its rows, row by row, so
+   * that element (p, j) lies at {@code packedBRow(k, nPitch, p) + (j / NR) * packedBPanel(k, p) + j % NR}. For a
+   * producer that can write B in this form at no cost (Winograd's input transform): the GEMM then packs nothing.
+   */
+  public int packedBRow(int k, int nPitch, int p) {
+    int kcEven = evenKc(k);
+    int pc = p / kcEven * kcEven;
+    return pc * roundUp(nPitch, nr) + (p - pc) * nr;
+  }
+
+  /** Floats from one NR-column panel of row {@code p}'s K block to the next (see {@link #packedBRow}). */
+  public int packedBPanel(int k, int p) {
+    int kcEven = evenKc(k);
+    return Math.min(kcEven, k - p / kcEven * kcEven) * nr;
+  }
+
+  /** Floats of a K x N matrix B packed for {@link #sgemmPackedB}, {@code nPitch} columns wide. */
+  public int packedBSize(int k, int nPitch) {
+    return k * roundUp(nPitch, nr);
+  }
+
+  /**
+   * C = A B on the first {@code n} columns, A packed by {@link #pack}, B packed at {@code b[bOff]} as {@link
+   * #packedBRow} lays it out for {@code nPitch} >= n columns (its columns past n are read and dropped).
+   */
+  public void sgemmPackedB(PackedA a, int n, float[] b, int bOff, int nPitch, float[] c, int cOff, int ldc) {
+    requireFits(a);
+    int m = a.m();
+    int k = a.k();
+    if (n < 0 || n > nPitch || bOff < 0 || (long) bOff + packedBSize(k, nPitch) > b.length) {
+      throw new IllegalArgumentException("packed B of " + k + " x " + nPitch + " from bOff=" + bOff + " needs length >= "
+          + ((long) bOff + packedBSize(k, nPitch)) + " and 0 <= n <= nPitch, got length " + b.length + ", n=" + n);
+    }
+    GemmArgs.checkBC(false, m, n, 0, b, 0, Math.max(1, n), c, cOff, ldc);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      scale(m, n, 0f, c, cOff, ldc);
+      return;
+    }
+    int kcEven = evenKc(k);
+    int mPadded = roundUp(m, mr);
+    int nPad = roundUp(nPitch, nr);
+    for (int pc = 0; pc < k; pc += kcEven) {
+      int kc = Math.min(kcEven, k - pc);
+      for (int ic = 0; ic < m; ic += mcBlock) {
+        macroKernel(Math.min(mcBlock, m - ic), n, kc, 1f, pc == 0 ? 0f : 1f, a.data(), mPadded * pc + ic * kc,
+            zeroBias, 0, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, b, bOff + pc * nPad, c, cOff + ic * ldc,
+            ldc);
+      }
+    }
   }
 
   /** K split into equal blocks of at most KC (576 = 2 x 288, not 512 + 64): a short last block would pay a full
@@ -212,11 +272,11 @@ public final class Gemm {
           if (packed == null) {
             packA(transA, mc, kc, a, aOff, lda, ic, pc, aPack, 0);
             macroKernel(mc, nc, kc, alpha, blockBeta, aPack, 0, blockBias, blockBias == zeroBias ? 0 : ic, lo, hi,
-                c, cOff + ic * ldc + jc, ldc);
+                bPack, 0, c, cOff + ic * ldc + jc, ldc);
           } else {
             // Panels of one K block are contiguous, MR rows x kc each, all M rows of it together.
             macroKernel(mc, nc, kc, alpha, blockBeta, packed.data(), mPadded * pc + ic * kc, blockBias,
-                blockBias == zeroBias ? 0 : ic, lo, hi, c, cOff + ic * ldc + jc, ldc);
+                blockBias == zeroBias ? 0 : ic, lo, hi, bPack, 0, c, cOff + ic * ldc + jc, ldc);
           }
         }
       }
@@ -265,7 +325,8 @@ public final class Gemm {
       }
       if (mFull < m) {
         packA(false, m - mFull, kc, a, aOff, lda, mFull, pc, aPack, 0);
-        macroKernel(m - mFull, n, kc, alpha, blockBeta, aPack, 0, zeroBias, 0, lo, hi, c, cOff + mFull * ldc, ldc);
+        macroKernel(m - mFull, n, kc, alpha, blockBeta, aPack, 0, zeroBias, 0, lo, hi, bPack, 0, c, cOff + mFull * ldc,
+            ldc);
       }
     }
   }
@@ -377,7 +438,7 @@ public final class Gemm {
 
   /** The 2nd and 1st loops over one packed MC x KC block of A and KC x NC block of B. */
   private void macroKernel(int mc, int nc, int kc, float alpha, float beta, float[] aPanels, int aBase,
-      float[] bias, int biasBase, float lo, float hi, float[] c, int cBase, int ldc) {
+      float[] bias, int biasBase, float lo, float hi, float[] bPanels, int bBase, float[] c, int cBase, int ldc) {
     // 2nd loop: jr over NC by NR.
     for (int jr = 0; jr < nc; jr += nr) {
       int nrCur = Math.min(nr, nc - jr);
@@ -386,17 +447,17 @@ public final class Gemm {
         int mrCur = Math.min(mr, mc - ir);
         int cTile = cBase + ir * ldc + jr;
         if (mrCur == mr && nrCur == nr) {
-          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, bias, biasBase + ir,
+          kernel.compute(kc, aPanels, aBase + ir * kc, bPanels, bBase + jr * kc, c, cTile, ldc, bias, biasBase + ir,
               scalars(alpha, beta, lo, hi));
         } else if (mrCur == mr && nrCur == nr / 2) {
-          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, c, cTile, ldc, bias, biasBase + ir,
+          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPanels, bBase + jr * kc, c, cTile, ldc, bias, biasBase + ir,
               scalars(alpha, beta, lo, hi));
         } else if (nrCur < nr / 2) {
-          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, bias, biasBase + ir,
+          kernel.computeHalf(kc, aPanels, aBase + ir * kc, bPanels, bBase + jr * kc, tile, 0, nr, bias, biasBase + ir,
               scalars(alpha, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY));
           mergeTile(mrCur, nrCur, beta, lo, hi, c, cTile, ldc);
         } else {
-          kernel.compute(kc, aPanels, aBase + ir * kc, bPack, jr * kc, tile, 0, nr, bias, biasBase + ir,
+          kernel.compute(kc, aPanels, aBase + ir * kc, bPanels, bBase + jr * kc, tile, 0, nr, bias, biasBase + ir,
               scalars(alpha, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY));
           mergeTile(mrCur, nrCur, beta, lo, hi, c, cTile, ldc);
         }

@@ -150,6 +150,63 @@ class GemmTest {
     }
   }
 
+  static Stream<Arguments> packedBCases() {
+    List<Arguments> cases = new ArrayList<>();
+    int[][] shapes = {{1, 1, 1, 1}, {7, 13, 5, 20}, {13, 40, 30, 40}, {61, 49, 600, 64}, {37, 255, 255, 300},
+        {200, 71, 300, 71}, {5, 0, 3, 8}, {6, 9, 0, 9}};
+    for (MicroKernel kernel : KERNELS) {
+      for (int[] s : shapes) {
+        cases.add(Arguments.of(kernel, s[0], s[1], s[2], s[3], false));
+        cases.add(Arguments.of(kernel, s[0], s[1], s[2], s[3], true));
+      }
+    }
+    return cases.stream();
+  }
+
+  /**
+   * B written straight into the packed form ({@link Gemm#packedBRow}), {@code n} of its {@code nPitch} columns
+   * used; every other float of the buffer is NaN (a producer's scratch may hold anything there), so using one in C
+   * fails.
+   */
+  @ParameterizedTest(name = "{0} m{1} n{2} k{3} pitch{4} small{5}")
+  @MethodSource("packedBCases")
+  void packedBMatchesNaiveReference(MicroKernel kernel, int m, int n, int k, int nPitch, boolean small) {
+    Gemm gemm = small ? new Gemm(kernel, new BlockSizes(2 * kernel.mr() + 1, 7, 2 * kernel.nr() + 1))
+        : new Gemm(kernel);
+    SplittableRandom rnd = new SplittableRandom(31L * m + 7L * n + k);
+    float[] a = random(rnd, m * k);
+    float[] b = random(rnd, k * n);
+    int off = 3;
+    float[] packed = new float[off + gemm.packedBSize(k, nPitch) + 5];
+    Arrays.fill(packed, Float.NaN);
+    int nr = kernel.nr();
+    for (int p = 0; p < k; p++) {
+      for (int j = 0; j < n; j++) {
+        packed[off + gemm.packedBRow(k, nPitch, p) + j / nr * gemm.packedBPanel(k, p) + j % nr] = b[p * n + j];
+      }
+    }
+    int ldc = n + 2;
+    float[] c = new float[m * ldc];
+    Arrays.fill(c, Float.NaN); // C is written, never read
+    gemm.sgemmPackedB(gemm.pack(false, m, k, a, 0, Math.max(1, k)), n, packed, off, nPitch, c, 0, ldc);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < ldc; j++) {
+        if (j >= n) {
+          assertTrue(Float.isNaN(c[i * ldc + j]), "C[" + i + "][" + j + "] past n written");
+          continue;
+        }
+        double expected = 0;
+        for (int p = 0; p < k; p++) {
+          expected += (double) a[i * k + p] * b[p * n + j];
+        }
+        double tol = 1e-5 * Math.max(1, k) * (1 + Math.abs(expected));
+        if (!(Math.abs(c[i * ldc + j] - expected) <= tol)) {
+          fail("C[" + i + "][" + j + "] = " + c[i * ldc + j] + ", expected " + expected + " +- " + tol);
+        }
+      }
+    }
+  }
+
   @Test
   void packedAIsRejectedByAGemmWithOtherBlocking() {
     Gemm.PackedA packed = new Gemm(new VectorMicroKernel()).pack(false, 8, 600, new float[8 * 600], 0, 600);

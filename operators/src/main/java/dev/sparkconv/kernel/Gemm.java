@@ -91,7 +91,8 @@ public final class Gemm {
       inPlaceA(transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
-    blocked(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, Epilogue.NONE, c, cOff, ldc);
+    blocked(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, false, beta, Epilogue.NONE, c, cOff,
+        ldc);
   }
 
   /**
@@ -162,7 +163,7 @@ public final class Gemm {
       }
       return;
     }
-    blocked(a, false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, epilogue, c, cOff, ldc);
+    blocked(a, false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, false, beta, epilogue, c, cOff, ldc);
   }
 
   private void requireFits(PackedA a) {
@@ -197,10 +198,12 @@ public final class Gemm {
   }
 
   /**
-   * C = A B on the first {@code n} columns, A packed by {@link #pack}, B packed at {@code b[bOff]} as {@link
-   * #packedBRow} lays it out for {@code nPitch} >= n columns (its columns past n are read and dropped).
+   * C = clamp(A B + rowBias) on the first {@code n} columns ({@link Epilogue}), A packed by {@link #pack}, B packed
+   * at {@code b[bOff]} as {@link #packedBRow} lays it out for {@code nPitch} >= n columns (its columns past n are
+   * read and dropped).
    */
-  public void sgemmPackedB(PackedA a, int n, float[] b, int bOff, int nPitch, float[] c, int cOff, int ldc) {
+  public void sgemmPackedB(PackedA a, int n, float[] b, int bOff, int nPitch, Epilogue epilogue, float[] c, int cOff,
+      int ldc) {
     requireFits(a);
     int m = a.m();
     int k = a.k();
@@ -213,20 +216,9 @@ public final class Gemm {
       return;
     }
     if (k == 0) {
-      scale(m, n, 0f, c, cOff, ldc);
-      return;
+      throw new IllegalArgumentException("sgemmPackedB needs k >= 1, got A packed " + m + " x 0");
     }
-    int kcEven = evenKc(k);
-    int mPadded = roundUp(m, mr);
-    int nPad = roundUp(nPitch, nr);
-    for (int pc = 0; pc < k; pc += kcEven) {
-      int kc = Math.min(kcEven, k - pc);
-      for (int ic = 0; ic < m; ic += mcBlock) {
-        macroKernel(Math.min(mcBlock, m - ic), n, kc, 1f, pc == 0 ? 0f : 1f, a.data(), mPadded * pc + ic * kc,
-            zeroBias, 0, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, b, bOff + pc * nPad, c, cOff + ic * ldc,
-            ldc);
-      }
-    }
+    blocked(a, false, false, m, n, k, 1f, null, 0, 0, b, bOff, nPitch, true, 0f, epilogue, c, cOff, ldc);
   }
 
   /** K split into equal blocks of at most KC (576 = 2 x 288, not 512 + 64): a short last block would pay a full
@@ -237,11 +229,12 @@ public final class Gemm {
   }
 
   /**
-   * The three outer loops; A is packed here per block unless {@code packed} holds it already. The row bias,
-   * like beta, applies on the first K block only, the clamp on the last (once C holds the whole sum).
+   * The three outer loops; A is packed here per block unless {@code packed} holds it already, B unless {@code
+   * bPacked} (then laid out as {@link #packedBRow} says, {@code ldb} its column pitch, N in one block). The row
+   * bias, like beta, applies on the first K block only, the clamp on the last (once C holds the whole sum).
    */
   private void blocked(PackedA packed, boolean transA, boolean transB, int m, int n, int k, float alpha,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, Epilogue epilogue,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean bPacked, float beta, Epilogue epilogue,
       float[] c, int cOff, int ldc) {
     float[] rowBias = epilogue.rowBias();
     int rowBiasOff = epilogue.rowBiasOff();
@@ -255,12 +248,17 @@ public final class Gemm {
       Arrays.fill(biasPad, m, mPadded, 0f);
     }
     // 5th loop around the micro-kernel: jc over N by NC.
-    for (int jc = 0; jc < n; jc += ncBlock) {
-      int nc = Math.min(ncBlock, n - jc);
+    int ncStep = bPacked ? n : ncBlock;
+    for (int jc = 0; jc < n; jc += ncStep) {
+      int nc = Math.min(ncStep, n - jc);
       // 4th loop: pc over K by KC. Beta applies to the first KC block only.
       for (int pc = 0; pc < k; pc += kcEven) {
         int kc = Math.min(kcEven, k - pc);
-        packB(transB, kc, nc, b, bOff, ldb, pc, jc);
+        float[] panels = bPacked ? b : bPack;
+        int panelsOff = bPacked ? bOff + pc * roundUp(ldb, nr) : 0;
+        if (!bPacked) {
+          packB(transB, kc, nc, b, bOff, ldb, pc, jc);
+        }
         float blockBeta = pc == 0 ? beta : 1f;
         float[] blockBias = pc == 0 && rowBias != null ? biasPad : zeroBias;
         boolean last = pc + kc == k;
@@ -272,11 +270,11 @@ public final class Gemm {
           if (packed == null) {
             packA(transA, mc, kc, a, aOff, lda, ic, pc, aPack, 0);
             macroKernel(mc, nc, kc, alpha, blockBeta, aPack, 0, blockBias, blockBias == zeroBias ? 0 : ic, lo, hi,
-                bPack, 0, c, cOff + ic * ldc + jc, ldc);
+                panels, panelsOff, c, cOff + ic * ldc + jc, ldc);
           } else {
             // Panels of one K block are contiguous, MR rows x kc each, all M rows of it together.
             macroKernel(mc, nc, kc, alpha, blockBeta, packed.data(), mPadded * pc + ic * kc, blockBias,
-                blockBias == zeroBias ? 0 : ic, lo, hi, bPack, 0, c, cOff + ic * ldc + jc, ldc);
+                blockBias == zeroBias ? 0 : ic, lo, hi, panels, panelsOff, c, cOff + ic * ldc + jc, ldc);
           }
         }
       }

@@ -1,5 +1,6 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Gemm;
 import java.util.Arrays;
 
@@ -122,7 +123,7 @@ final class Winograd {
         }
       }
       for (int xi = 0; xi < POSITIONS; xi++) {
-        gemm.sgemmPackedB(u[xi], tc, v, xi * vStride, t, m, xi * mStride, t);
+        gemm.sgemmPackedB(u[xi], tc, v, xi * vStride, t, Epilogue.NONE, m, xi * mStride, t);
       }
       for (int n = 0; n < samples; n++) {
         for (int o = 0; o < outChannels; o++) {

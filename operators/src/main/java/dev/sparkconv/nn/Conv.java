@@ -257,7 +257,7 @@ public final class Conv extends BaseLayer implements Windowed {
   }
 
   Gemm.PackedA[] winogradWeights(Gemm gemm) {
-    return winogradWeights.get(gemm, g -> Winograd.transformWeights(weight, outChannels, inChannels, g));
+    return winogradWeights.get(gemm, g -> Winograd.transformWeights(weight, outChannels, inChannels, kernel[0], g));
   }
 
   Gemm.PackedA[] packedWeights(Gemm gemm) {

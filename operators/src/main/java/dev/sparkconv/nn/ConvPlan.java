@@ -93,7 +93,7 @@ final class ConvPlan {
   static final int UNSHARED_TARGET_COLUMNS = 256;
 
   enum Algorithm {
-    /** Winograd F(2x2, 3x3) ({@link Winograd}): ungrouped 2-D 3x3 stride-1 undilated, zero padding. */
+    /** Winograd F(2x2, 3x3) ({@link Winograd}): ungrouped 3x3 stride-1 undilated in H and W, zero padding. */
     WINOGRAD,
     /** groups == inC > 1, any channel multiplier: the direct kernels of {@link ConvKernels#depthwise}. */
     DEPTHWISE,
@@ -116,7 +116,7 @@ final class ConvPlan {
   private final Algorithm algorithm;
   /** Batches of at least this many samples run Winograd; {@link Integer#MAX_VALUE} when it does not apply. */
   final int winogradFromBatch;
-  /** Samples per Winograd chunk (about {@link #WINOGRAD_CHUNK_TILES} tiles). */
+  /** Output frames (over the batch and T) per Winograd chunk (about {@link #WINOGRAD_CHUNK_TILES} tiles). */
   final int winogradChunk;
   /** Output rows (over T and H) per im2col slab, and the floats of its column matrix. */
   final int slabRows;
@@ -163,11 +163,11 @@ final class ConvPlan {
     boolean depthwise = conv.groups == conv.inChannels && conv.groups > 1;
     boolean pointwise = !depthwise && allOne(k) && allOne(conv.stride) && allZero(conv.padBegin, conv.padEnd);
     this.algorithm = depthwise ? Algorithm.DEPTHWISE : pointwise ? Algorithm.POINTWISE : Algorithm.IM2COL;
-    int tiles = Winograd.tiles(outDims[1]) * Winograd.tiles(outDims[2]);
-    boolean winograd = WINOGRAD_ENABLED && conv.rank == 2 && conv.groups == 1 && k[1] == 3 && k[2] == 3
-        && allOne(conv.stride) && allOne(conv.dilation) && !padded;
+    int frameTiles = Winograd.tiles(outDims[1]) * Winograd.tiles(outDims[2]);
+    int tiles = outDims[0] * frameTiles;
+    boolean winograd = winogradShape(conv) && !padded;
     this.winogradFromBatch = winograd ? (WINOGRAD_MIN_TILES + tiles - 1) / tiles : Integer.MAX_VALUE;
-    this.winogradChunk = Math.max(1, WINOGRAD_CHUNK_TILES / tiles);
+    this.winogradChunk = Math.max(1, WINOGRAD_CHUNK_TILES / frameTiles);
     int rows = conv.inChannels / conv.groups * k[0] * k[1] * k[2];
     this.slabRows = Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1, IM2COL_SLAB_FLOATS / (rows * outDims[2]));
     this.columnsSize = algorithm == Algorithm.IM2COL
@@ -339,16 +339,19 @@ final class ConvPlan {
         && !(oneSample && narrowForWinograd(conv, sample));
   }
 
-  /** Fewer 2x2 output tiles per sample than {@link #WINOGRAD_NARROW_TILES}. */
+  /** Fewer 2x2 output tiles per sample (over all its frames) than {@link #WINOGRAD_NARROW_TILES}. */
   private static boolean narrowForWinograd(Conv conv, int[] sample) {
-    int[] out = conv.outputShape(sample);
-    return Winograd.tiles(out[1]) * Winograd.tiles(out[2]) < WINOGRAD_NARROW_TILES;
+    int[] out = conv.normalised(conv.outputShape(sample));
+    return out[0] * Winograd.tiles(out[1]) * Winograd.tiles(out[2]) < WINOGRAD_NARROW_TILES;
   }
 
-  /** A 2-D convolution the plain plan runs with Winograd (from some batch on). */
+  /**
+   * A convolution the plain plan runs with Winograd (from some batch on): ungrouped, 3x3 in H and W with stride 1
+   * and no dilation there; 2-D, or 3-D with any kernel, stride and dilation along T.
+   */
   private static boolean winogradShape(Conv conv) {
-    return WINOGRAD_ENABLED && conv.rank == 2 && conv.groups == 1 && conv.kernel[1] == 3 && conv.kernel[2] == 3
-        && allOne(conv.stride) && allOne(conv.dilation);
+    return WINOGRAD_ENABLED && conv.rank >= 2 && conv.groups == 1 && conv.kernel[1] == 3 && conv.kernel[2] == 3
+        && conv.stride[1] == 1 && conv.stride[2] == 1 && conv.dilation[1] == 1 && conv.dilation[2] == 1;
   }
 
   /**

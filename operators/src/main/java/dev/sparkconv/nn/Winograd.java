@@ -16,6 +16,11 @@ import java.util.Arrays;
  * Per position xi of the 4x4 transformed tile, the products summed over input channels are one GEMM:
  * M[xi] (outC x T) = U[xi] (outC x inC) * V[xi] (inC x T), where T counts the tiles of the whole batch, so a
  * small feature map still gives the GEMM a wide N. U is the transformed kernel, packed once per layer.
+ *
+ * <p>A 3-D convolution with a (kT, 3, 3) kernel, stride 1 and no dilation in H and W (any along T) is the sum over
+ * its kT frame taps of 2-D ones, so the same 16 GEMMs do it with K = kT x inC: row dt x inC + c of V holds input
+ * channel c of the frame that tap dt reads (zeros for a frame in the padding), and each output frame is a tile
+ * group of its own. The transforms stay per plane; only K grows.
  */
 final class Winograd {
   private Winograd() {}
@@ -32,11 +37,16 @@ final class Winograd {
    * U = G g G^T for every (output, input) channel pair, as 16 matrices (outC x inC), each packed for
    * {@code gemm}; G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
    */
-  static Gemm.PackedA[] transformWeights(float[] weight, int outChannels, int inChannels, Gemm gemm) {
-    float[][] u = new float[POSITIONS][outChannels * inChannels];
+  static Gemm.PackedA[] transformWeights(float[] weight, int outChannels, int inChannels, int frameTaps,
+      Gemm gemm) {
+    int depth = frameTaps * inChannels;
+    float[][] u = new float[POSITIONS][outChannels * depth];
     float[] gg = new float[12];
-    for (int pair = 0; pair < outChannels * inChannels; pair++) {
-      int w = pair * 9;
+    for (int pair = 0; pair < outChannels * depth; pair++) {
+      // Weights are (outC, inC, kT, 3, 3); U's column dt x inC + c (the row of V that frame tap reads).
+      int o = pair / depth;
+      int dt = pair % depth / inChannels;
+      int w = ((o * inChannels + pair % inChannels) * frameTaps + dt) * 9;
       // G g: 4x3, rows of G applied to the columns of g.
       for (int j = 0; j < 3; j++) {
         float g0 = weight[w + j];
@@ -60,7 +70,7 @@ final class Winograd {
     }
     Gemm.PackedA[] packed = new Gemm.PackedA[POSITIONS];
     for (int xi = 0; xi < POSITIONS; xi++) {
-      packed[xi] = gemm.pack(false, outChannels, inChannels, u[xi], 0, inChannels);
+      packed[xi] = gemm.pack(false, outChannels, depth, u[xi], 0, depth);
     }
     return packed;
   }
@@ -81,67 +91,84 @@ final class Winograd {
   }
 
   /**
-   * The batch as {@code plan} says: input (batch, inC, h, w) padded by the plan's {top, left} (bottom and right
-   * follow from the output size), output (batch, outC, outH, outW), bias and clamp fused; samples in chunks of
-   * {@link ConvPlan#winogradChunk}.
+   * The batch as {@code plan} says: input (batch, inC, t, h, w) padded by the plan's {front, top, left} (the other
+   * sides follow from the output size), output (batch, outC, outT, outH, outW), t = outT = 1 in 2-D, bias and clamp
+   * fused; output frames (over the batch and T) in chunks of {@link ConvPlan#winogradChunk}.
    */
   static void run(ConvPlan plan, float[] in, float[] out, int batch, ExecutionContext ctx) {
     Conv conv = plan.conv;
     int inChannels = conv.inChannels;
     int outChannels = conv.outChannels;
+    int frames = plan.dims[0];
     int h = plan.dims[1];
     int w = plan.dims[2];
+    int outFrames = plan.outDims[0];
     int outH = plan.outDims[1];
     int outW = plan.outDims[2];
-    int padTop = plan.pad[1];
-    int padLeft = plan.pad[2];
+    int frameTaps = conv.kernel[0];
+    int depth = frameTaps * inChannels;
     Gemm.PackedA[] u = plan.winogradWeights;
     float[] bias = conv.bias;
-    float lo = plan.lo;
-    float hi = plan.hi;
     int tilesH = tiles(outH);
     int tilesW = tiles(outW);
-    int perSample = tilesH * tilesW;
-    int chunk = Math.min(batch, plan.winogradChunk);
-    int t = chunk * perSample;
+    int perFrame = tilesH * tilesW;
+    int units = batch * outFrames;
+    int chunk = Math.min(units, plan.winogradChunk);
+    int t = chunk * perFrame;
     Gemm gemm = ctx.gemm();
     int nr = gemm.kernel().nr();
     // V is written packed as the GEMMs read it, so they pack nothing: ResNet-18 1.03-1.04x, VGG-11 1.05-1.11x.
-    int vStride = positionStride(1, gemm.packedBSize(inChannels, t));
+    int vStride = positionStride(1, gemm.packedBSize(depth, t));
     int mStride = positionStride(outChannels, t);
     float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, POSITIONS * vStride);
     float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, POSITIONS * mStride);
     float[] plane = ctx.scratch(ScratchSlots.WINOGRAD_PLANE, planeSize(outH, outW));
-    for (int first = 0; first < batch; first += chunk) {
-      int samples = Math.min(chunk, batch - first);
-      int tc = samples * perSample; // the last chunk may be short: its matrices keep the pitch t
-      for (int n = 0; n < samples; n++) {
-        for (int c = 0; c < inChannels; c++) {
-          padPlane(in, ((first + n) * inChannels + c) * h * w, h, w, padTop, padLeft, tilesH, tilesW, plane);
-          transformInput(plane, 2 * tilesW + 2, tilesH, tilesW, v, gemm.packedBRow(inChannels, t, c),
-              gemm.packedBPanel(inChannels, c), nr, n * perSample, vStride);
+    for (int first = 0; first < units; first += chunk) {
+      int count = Math.min(chunk, units - first);
+      int tc = count * perFrame; // the last chunk may be short: its matrices keep the pitch t
+      for (int j = 0; j < count; j++) {
+        int sample = (first + j) / outFrames;
+        int outFrame = (first + j) % outFrames;
+        for (int dt = 0; dt < frameTaps; dt++) {
+          int frame = outFrame * conv.stride[0] + dt * conv.dilation[0] - plan.pad[0];
+          boolean inside = frame >= 0 && frame < frames;
+          for (int c = 0; c < inChannels; c++) {
+            int src = inside ? (((sample * inChannels + c) * frames + frame) * h) * w : -1;
+            padPlane(in, src, h, w, plan.pad[1], plan.pad[2], tilesH, tilesW, plane);
+            int row = dt * inChannels + c;
+            transformInput(plane, 2 * tilesW + 2, tilesH, tilesW, v, gemm.packedBRow(depth, t, row),
+                gemm.packedBPanel(depth, row), nr, j * perFrame, vStride);
+          }
         }
       }
       for (int xi = 0; xi < POSITIONS; xi++) {
         gemm.sgemmPackedB(u[xi], tc, v, xi * vStride, t, Epilogue.NONE, m, xi * mStride, t);
       }
-      for (int n = 0; n < samples; n++) {
+      for (int j = 0; j < count; j++) {
+        int sample = (first + j) / outFrames;
+        int outFrame = (first + j) % outFrames;
         for (int o = 0; o < outChannels; o++) {
-          int dst = ((first + n) * outChannels + o) * outH * outW;
-          transformOutput(m, o * t + n * perSample, mStride, tilesH, tilesW, bias == null ? 0f : bias[o],
+          int dst = (((sample * outChannels + o) * outFrames + outFrame) * outH) * outW;
+          transformOutput(m, o * t + j * perFrame, mStride, tilesH, tilesW, bias == null ? 0f : bias[o],
               out, dst, outH, outW);
-          ConvKernels.clamp(out, dst, outH * outW, lo, hi); // a fused activation, in cache
+          ConvKernels.clamp(out, dst, outH * outW, plan.lo, plan.hi); // a fused activation, in cache
         }
       }
     }
   }
 
-  /** One channel into a zero plane of (2 tilesH + 2) x (2 tilesW + 2): every tile reads inside it. */
+  /**
+   * One channel's plane from {@code src} into a zero plane of (2 tilesH + 2) x (2 tilesW + 2), every tile reading
+   * inside it; src < 0 (a frame in the padding) leaves it all zeros.
+   */
   private static void padPlane(float[] in, int src, int h, int w, int padTop, int padLeft, int tilesH,
       int tilesW, float[] plane) {
     int pitch = 2 * tilesW + 2;
     int rows = 2 * tilesH + 2;
     Arrays.fill(plane, 0, rows * pitch, 0f);
+    if (src < 0) {
+      return;
+    }
     int copyRows = Math.min(h, rows - padTop);
     int copyCols = Math.min(w, pitch - padLeft);
     for (int y = 0; y < copyRows; y++) {

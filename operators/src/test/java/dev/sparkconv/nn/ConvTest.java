@@ -107,7 +107,12 @@ class ConvTest {
         "b1 c3 o6 in4x5x5 k3x3x3 s2 p1 g3", "b1 c4 o6 in2x3x4 k1x1x1 g2", "b1 c2 o3 in4x5x6 k3x3x3 p0x1x2x1x0x1",
         "b1 c2 o3 in3x4x5 k2x3x2 p1 flip", "b1 c2 o2 in2x3x3 k3x5x5 p1x2x2", "b3 c2 o2 in7x7x7 k2x2x2 s3",
         "b1 c3 o3 in4x4x4 k3x3x3 p1 g3 circular flip", "b1 c3 o6 in5x9x10 k3x3x3 s2x1x1 p0x1x2x1x0x1 d1x2x1 g3",
-        "b1 c8 o4 in6x20x20 k3x3x3 p1") // im2col slabs across T slices
+        "b1 c8 o4 in6x20x20 k3x3x3 p1", // im2col slabs across T slices
+        // 3-d on Winograd (3x3 stride 1 in H and W): frames in the padding, T stride and dilation, kT of 1 and 2,
+        // chunks of output frames (400 tiles a frame: 2 frames, then 1), K = 300 in two blocks
+        "b2 c5 o6 in5x9x10 k3x3x3 p1", "b1 c4 o5 in7x8x9 k2x3x3 s2x1x1 p1", "b2 c3 o4 in6x7x8 k3x3x3 d2x1x1 p2x1x1 nobias",
+        "b1 c6 o4 in5x11x12 k1x3x3 p0x1x1", "b1 c3 o2 in3x40x40 k3x3x3 p1", "b1 c100 o5 in3x6x6 k3x3x3 p1",
+        "b1 c2 o3 in4x8x8 k3x3x3 p1x1x0x0x2x1 flip")
         .map(Case::new);
   }
 
@@ -188,6 +193,13 @@ class ConvTest {
     ConvPlan small = conv.plan(new int[] {8, 6, 6}, -inf, inf, gemm);
     assertEquals(ConvPlan.Algorithm.IM2COL, small.algorithm(1), "9 tiles: too few");
     assertEquals(ConvPlan.Algorithm.WINOGRAD, small.algorithm(2), "18 tiles");
+    Conv video = new Conv("v", 4, 4, new int[] {3, 3, 3}, new int[] {2, 1, 1}, new int[] {1, 1, 1},
+        new int[] {2, 1, 1}, 1, new float[4 * 4 * 27], null);
+    assertEquals(ConvPlan.Algorithm.WINOGRAD, video.plan(new int[] {4, 5, 8, 8}, -inf, inf, gemm).algorithm(1),
+        "3-d, 3 output frames of 16 tiles");
+    Conv videoStrided = new Conv("w", 4, 4, new int[] {3, 3, 3}, new int[] {1, 1, 2}, new int[] {1, 1, 1},
+        new int[] {1, 1, 1}, 1, new float[4 * 4 * 27], null);
+    assertEquals(ConvPlan.Algorithm.IM2COL, videoStrided.plan(new int[] {4, 5, 8, 8}, -inf, inf, gemm).algorithm(8));
     Conv strided = new Conv("s", 8, 8, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, 1,
         new float[8 * 8 * 9], null);
     assertEquals(ConvPlan.Algorithm.IM2COL, strided.plan(new int[] {8, 24, 24}, -inf, inf, gemm).algorithm(8));

@@ -40,7 +40,8 @@ public final class Conv extends BaseLayer implements Windowed {
   final float[] bias;
   /** The weights packed per group for the GEMM, and Winograd-transformed, per JVM (never shipped). */
   private final PackedWeights packedWeights = new PackedWeights();
-  private final PackedWeights winogradWeights = new PackedWeights();
+  private final PackedWeights winogradWeights2 = new PackedWeights();
+  private final PackedWeights winogradWeights4 = new PackedWeights();
   /** Weights packed for the blocked kernels, made on first use (not shipped with a broadcast layer). */
   private transient volatile BlockedWeights blockedWeights;
 
@@ -256,8 +257,10 @@ public final class Conv extends BaseLayer implements Windowed {
     return all;
   }
 
-  Gemm.PackedA[] winogradWeights(Gemm gemm) {
-    return winogradWeights.get(gemm, g -> Winograd.transformWeights(weight, outChannels, inChannels, kernel[0], g));
+  /** U of Winograd F(m x m, 3x3), m = 2 or 4. */
+  Gemm.PackedA[] winogradWeights(Gemm gemm, int m) {
+    return (m == 4 ? winogradWeights4 : winogradWeights2).get(gemm,
+        g -> Winograd.transformWeights(weight, outChannels, inChannels, kernel[0], m, g));
   }
 
   Gemm.PackedA[] packedWeights(Gemm gemm) {

@@ -19,8 +19,14 @@ import dev.sparkconv.tensor.Shapes;
  * <p>The tuning constants of convolution live here (the GEMM's in {@link dev.sparkconv.kernel.BlockSizes}).
  */
 final class ConvPlan {
-  /** {@code -Dsparkconv.winograd=false} turns Winograd off (every 3x3 stride-1 layer then runs im2col + GEMM). */
-  static final boolean WINOGRAD_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.winograd"));
+  /**
+   * {@code -Dsparkconv.winograd=false} turns Winograd off (every 3x3 stride-1 layer then runs im2col + GEMM);
+   * {@code 2x2} keeps it to F(2x2, 3x3), whose float error is the direct sum's (F(4x4, 3x3) adds up to about 5e-5
+   * on a sum of 144 products of values in [-1, 1], numpy's float32 the same).
+   */
+  private static final String WINOGRAD = System.getProperty("sparkconv.winograd", "");
+  static final boolean WINOGRAD_ENABLED = !"false".equalsIgnoreCase(WINOGRAD);
+  private static final boolean WINOGRAD_4X4 = !"2x2".equalsIgnoreCase(WINOGRAD);
   /**
    * {@code -Dsparkconv.blocked=false} keeps every activation in plain layout (no NCHWc region is planned, see
    * {@link ExecutionPlan}). Depthwise and pointwise layers run blocked on every width; with 8-float blocks (AVX2)
@@ -61,10 +67,12 @@ final class ConvPlan {
   static final int DIRECT_MAX_WINOGRAD_CHANNELS = 64;
   /**
    * Tiles per chunk of samples Winograd transforms and multiplies together: enough for wide GEMMs, few enough that
-   * the transformed input and products (16 x channels x tiles each) stay in cache. ResNet-18's 64-channel 56x56
-   * layer at batch 8 in one chunk (6272 tiles, 25 MB of tiles) ran at 89 effective GFLOPS, per sample (784) at 117.
+   * the transformed input and products (16 or 36 x channels x tiles each) stay in cache. ResNet-18's 64-channel
+   * 56x56 layer at batch 8 in one chunk (6272 tiles, 25 MB of tiles) ran at 89 effective GFLOPS, per sample (784)
+   * at 117. Zen 3, batch 8, 256 against 1024 tiles: F(2x2) 128 channels at 28x28 1.27x (1 sample against 5);
+   * F(4x4) 64 at 56x56 1.12x (1 against 5), 128 at 28x28 0.97x; other layers even.
    */
-  static final int WINOGRAD_CHUNK_TILES = 1024;
+  static final int WINOGRAD_CHUNK_TILES = 256;
   /**
    * 256 KB of im2col columns per slab (a quarter of a 1 MB L2, the rest for the packed panels), but never
    * narrower than 512 columns: each slab's GEMM packs B and walks all of A again.
@@ -93,7 +101,7 @@ final class ConvPlan {
   static final int UNSHARED_TARGET_COLUMNS = 256;
 
   enum Algorithm {
-    /** Winograd F(2x2, 3x3) ({@link Winograd}): ungrouped 3x3 stride-1 undilated in H and W, zero padding. */
+    /** Winograd F(4x4, 3x3) or F(2x2, 3x3) ({@link Winograd}): ungrouped 3x3 stride 1 undilated in H and W. */
     WINOGRAD,
     /** groups == inC > 1, any channel multiplier: the direct kernels of {@link ConvKernels#depthwise}. */
     DEPTHWISE,
@@ -118,6 +126,8 @@ final class ConvPlan {
   final int winogradFromBatch;
   /** Output frames (over the batch and T) per Winograd chunk (about {@link #WINOGRAD_CHUNK_TILES} tiles). */
   final int winogradChunk;
+  /** Winograd's output tile, m of F(m x m, 3x3): 2 or 4. */
+  final int winogradTile;
   /** Output rows (over T and H) per im2col slab, and the floats of its column matrix. */
   final int slabRows;
   private final int columnsSize;
@@ -163,7 +173,8 @@ final class ConvPlan {
     boolean depthwise = conv.groups == conv.inChannels && conv.groups > 1;
     boolean pointwise = !depthwise && allOne(k) && allOne(conv.stride) && allZero(conv.padBegin, conv.padEnd);
     this.algorithm = depthwise ? Algorithm.DEPTHWISE : pointwise ? Algorithm.POINTWISE : Algorithm.IM2COL;
-    int frameTiles = Winograd.tiles(outDims[1]) * Winograd.tiles(outDims[2]);
+    this.winogradTile = winogradTile(outDims);
+    int frameTiles = Winograd.tiles(outDims[1], winogradTile) * Winograd.tiles(outDims[2], winogradTile);
     int tiles = outDims[0] * frameTiles;
     boolean winograd = winogradShape(conv) && !padded;
     this.winogradFromBatch = winograd ? (WINOGRAD_MIN_TILES + tiles - 1) / tiles : Integer.MAX_VALUE;
@@ -178,7 +189,7 @@ final class ConvPlan {
         ConvKernels.depthwisePlaneSize(outDims, k, s, d)) : 0;
     this.rowsSize = depthwise
         ? Math.max(2 * outDims[2], outDims[1] * ConvKernels.depthwisePhasePitch(outDims, k, s, d)) : 0;
-    this.winogradWeights = winograd ? conv.winogradWeights(gemm) : null;
+    this.winogradWeights = winograd ? conv.winogradWeights(gemm, winogradTile) : null;
     boolean gemmPath = algorithm != Algorithm.DEPTHWISE && winogradFromBatch > 1 && nchwc == null;
     this.packed = gemmPath ? conv.packedWeights(gemm) : null;
     int outPerGroup = conv.outChannels / conv.groups;
@@ -339,10 +350,21 @@ final class ConvPlan {
         && !(oneSample && narrowForWinograd(conv, sample));
   }
 
+  /**
+   * F(4x4, 3x3) where a sample has {@link #WINOGRAD_MIN_TILES} 4x4 output tiles (over all its frames; 14x14 maps
+   * and up), else F(2x2, 3x3). Zen 3, one layer alone, same JVM, F(4x4) over F(2x2) speed: 64 channels at 56x56
+   * 1.19, 112x112 1.22, 224x224 1.33; 128 at 28x28 1.24; 256 at 14x14 1.21 (1.22 at batch 8); 512 at 7x7 at
+   * batch 8 1.53, but at batch 1 (4 tiles) im2col runs instead, 0.65. Its weights are 36 matrices, not 16.
+   */
+  private static int winogradTile(int[] outDims) {
+    int tiles4 = outDims[0] * Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4);
+    return WINOGRAD_4X4 && tiles4 >= WINOGRAD_MIN_TILES ? 4 : 2;
+  }
+
   /** Fewer 2x2 output tiles per sample (over all its frames) than {@link #WINOGRAD_NARROW_TILES}. */
   private static boolean narrowForWinograd(Conv conv, int[] sample) {
     int[] out = conv.normalised(conv.outputShape(sample));
-    return out[0] * Winograd.tiles(out[1]) * Winograd.tiles(out[2]) < WINOGRAD_NARROW_TILES;
+    return out[0] * Winograd.tiles(out[1], 2) * Winograd.tiles(out[2], 2) < WINOGRAD_NARROW_TILES;
   }
 
   /**
@@ -500,7 +522,8 @@ final class ConvPlan {
       return conv.name() + ": " + (plainInput ? "DIRECT from plain" : window != null
           && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm) + ", blocked";
     }
-    return conv.name() + ": " + (winogradFromBatch <= 1 ? Algorithm.WINOGRAD : algorithm
-        + (winogradFromBatch == Integer.MAX_VALUE ? "" : ", WINOGRAD from batch " + winogradFromBatch));
+    String winograd = Algorithm.WINOGRAD + " " + winogradTile + "x" + winogradTile;
+    return conv.name() + ": " + (winogradFromBatch <= 1 ? winograd : algorithm
+        + (winogradFromBatch == Integer.MAX_VALUE ? "" : ", " + winograd + " from batch " + winogradFromBatch));
   }
 }

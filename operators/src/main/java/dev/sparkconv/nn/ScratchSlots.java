@@ -48,6 +48,8 @@ final class ScratchSlots {
   static final int WINOGRAD_INPUT = 16;
   static final int WINOGRAD_PRODUCTS = 17;
   static final int WINOGRAD_PLANE = 18;
+  /** Conv, Winograd F(4x4, 3x3): B^T applied down one strip of six plane rows, and one tile's A^T M. */
+  static final int WINOGRAD_ROWS = 25;
   /** Triangle: the channel mean of every position of one sample; PatchNorm2d: one patch. */
   static final int CHANNEL_MEAN = 20;
   static final int PATCH = 21;

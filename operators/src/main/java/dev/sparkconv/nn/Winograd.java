@@ -5,17 +5,19 @@ import dev.sparkconv.kernel.Gemm;
 import java.util.Arrays;
 
 /**
- * Winograd F(2x2, 3x3) for 3x3, stride-1, undilated, ungrouped 2-D convolution with zero padding (Lavin and
- * Gray, "Fast Algorithms for Convolutional Neural Networks", 2016): each 2x2 output tile comes from a 4x4 input
- * tile with 16 multiplies per channel pair instead of 36, so the GEMM work is 4/9 of im2col's.
+ * Winograd F(m x m, 3x3), m = 2 or 4, for 3x3, stride-1, undilated, ungrouped 2-D convolution with zero padding
+ * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016): each m x m output tile comes from
+ * an (m + 2) x (m + 2) input tile with (m + 2)^2 multiplies per channel pair instead of 9 m^2, so the GEMM work is
+ * 4/9 of im2col's for m = 2 and 1/4 for m = 4.
  *
  * <pre>
- *   Y = A^T [ (G g G^T) .* (B^T d B) ] A      g: 3x3 kernel, d: 4x4 input tile, Y: 2x2 output tile
+ *   Y = A^T [ (G g G^T) .* (B^T d B) ] A      g: 3x3 kernel, d: (m + 2)^2 input tile, Y: m x m output tile
  * </pre>
  *
- * Per position xi of the 4x4 transformed tile, the products summed over input channels are one GEMM:
+ * Per position xi of the transformed tile, the products summed over input channels are one GEMM:
  * M[xi] (outC x T) = U[xi] (outC x inC) * V[xi] (inC x T), where T counts the tiles of the whole batch, so a
- * small feature map still gives the GEMM a wide N. U is the transformed kernel, packed once per layer.
+ * small feature map still gives the GEMM a wide N. U is the transformed kernel, packed once per layer. The
+ * matrices of m = 4 are Lavin and Gray's (interpolation points 0, +-1, +-2, infinity).
  *
  * <p>A 3-D convolution with a (kT, 3, 3) kernel, stride 1 and no dilation in H and W (any along T) is the sum over
  * its kT frame taps of 2-D ones, so the same 16 GEMMs do it with K = kT x inC: row dt x inC + c of V holds input
@@ -25,51 +27,50 @@ import java.util.Arrays;
 final class Winograd {
   private Winograd() {}
 
-  /** 4x4 transformed tile positions: one GEMM each. */
-  static final int POSITIONS = 16;
-
-  /** Output tiles along one axis for an output of {@code size}: 2 outputs each, the last maybe cropped. */
-  static int tiles(int size) {
-    return (size + 1) / 2;
+  /** Transformed tile positions of F(m x m, 3x3): one GEMM each. */
+  static int positions(int m) {
+    return (m + 2) * (m + 2);
   }
 
+  /** Output tiles along one axis for an output of {@code size}: m outputs each, the last maybe cropped. */
+  static int tiles(int size, int m) {
+    return (size + m - 1) / m;
+  }
+
+  /** G of F(2x2, 3x3) and of F(4x4, 3x3), (m + 2) x 3. */
+  private static final double[][] G2 = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+  private static final double[][] G4 = {{0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+      {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+
   /**
-   * U = G g G^T for every (output, input) channel pair, as 16 matrices (outC x inC), each packed for
-   * {@code gemm}; G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
+   * U = G g G^T for every (output, input) channel pair, as (m + 2)^2 matrices (outC x kT inC), each packed for
+   * {@code gemm}; computed in double once per layer.
    */
-  static Gemm.PackedA[] transformWeights(float[] weight, int outChannels, int inChannels, int frameTaps,
+  static Gemm.PackedA[] transformWeights(float[] weight, int outChannels, int inChannels, int frameTaps, int m,
       Gemm gemm) {
+    double[][] g = m == 2 ? G2 : G4;
+    int alpha = m + 2;
     int depth = frameTaps * inChannels;
-    float[][] u = new float[POSITIONS][outChannels * depth];
-    float[] gg = new float[12];
+    float[][] u = new float[alpha * alpha][outChannels * depth];
+    double[] gg = new double[alpha * 3];
     for (int pair = 0; pair < outChannels * depth; pair++) {
       // Weights are (outC, inC, kT, 3, 3); U's column dt x inC + c (the row of V that frame tap reads).
       int o = pair / depth;
       int dt = pair % depth / inChannels;
       int w = ((o * inChannels + pair % inChannels) * frameTaps + dt) * 9;
-      // G g: 4x3, rows of G applied to the columns of g.
-      for (int j = 0; j < 3; j++) {
-        float g0 = weight[w + j];
-        float g1 = weight[w + 3 + j];
-        float g2 = weight[w + 6 + j];
-        gg[j] = g0;
-        gg[3 + j] = 0.5f * (g0 + g1 + g2);
-        gg[6 + j] = 0.5f * (g0 - g1 + g2);
-        gg[9 + j] = g2;
+      for (int i = 0; i < alpha; i++) { // G g
+        for (int j = 0; j < 3; j++) {
+          gg[3 * i + j] = g[i][0] * weight[w + j] + g[i][1] * weight[w + 3 + j] + g[i][2] * weight[w + 6 + j];
+        }
       }
-      // (G g) G^T: 4x4.
-      for (int i = 0; i < 4; i++) {
-        float a = gg[3 * i];
-        float b = gg[3 * i + 1];
-        float c = gg[3 * i + 2];
-        u[4 * i][pair] = a;
-        u[4 * i + 1][pair] = 0.5f * (a + b + c);
-        u[4 * i + 2][pair] = 0.5f * (a - b + c);
-        u[4 * i + 3][pair] = c;
+      for (int i = 0; i < alpha; i++) { // (G g) G^T
+        for (int j = 0; j < alpha; j++) {
+          u[alpha * i + j][pair] = (float) (gg[3 * i] * g[j][0] + gg[3 * i + 1] * g[j][1] + gg[3 * i + 2] * g[j][2]);
+        }
       }
     }
-    Gemm.PackedA[] packed = new Gemm.PackedA[POSITIONS];
-    for (int xi = 0; xi < POSITIONS; xi++) {
+    Gemm.PackedA[] packed = new Gemm.PackedA[alpha * alpha];
+    for (int xi = 0; xi < packed.length; xi++) {
       packed[xi] = gemm.pack(false, outChannels, depth, u[xi], 0, depth);
     }
     return packed;
@@ -86,8 +87,8 @@ final class Winograd {
   }
 
   /** Floats of the zero-padded input plane {@link #run} needs in {@code plane}. */
-  static int planeSize(int outH, int outW) {
-    return (2 * tiles(outH) + 2) * (2 * tiles(outW) + 2);
+  static int planeSize(int outH, int outW, int m) {
+    return (m * tiles(outH, m) + 2) * (m * tiles(outW, m) + 2);
   }
 
   /**
@@ -109,8 +110,11 @@ final class Winograd {
     int depth = frameTaps * inChannels;
     Gemm.PackedA[] u = plan.winogradWeights;
     float[] bias = conv.bias;
-    int tilesH = tiles(outH);
-    int tilesW = tiles(outW);
+    int tile = plan.winogradTile;
+    int positions = positions(tile);
+    int tilesH = tiles(outH, tile);
+    int tilesW = tiles(outW, tile);
+    int pitch = tile * tilesW + 2;
     int perFrame = tilesH * tilesW;
     int units = batch * outFrames;
     int chunk = Math.min(units, plan.winogradChunk);
@@ -120,9 +124,10 @@ final class Winograd {
     // V is written packed as the GEMMs read it, so they pack nothing: ResNet-18 1.03-1.04x, VGG-11 1.05-1.11x.
     int vStride = positionStride(1, gemm.packedBSize(depth, t));
     int mStride = positionStride(outChannels, t);
-    float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, POSITIONS * vStride);
-    float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, POSITIONS * mStride);
-    float[] plane = ctx.scratch(ScratchSlots.WINOGRAD_PLANE, planeSize(outH, outW));
+    float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, positions * vStride);
+    float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, positions * mStride);
+    float[] plane = ctx.scratch(ScratchSlots.WINOGRAD_PLANE, planeSize(outH, outW, tile));
+    float[] rows = tile == 4 ? ctx.scratch(ScratchSlots.WINOGRAD_ROWS, Math.max(24, 6 * pitch)) : null;
     for (int first = 0; first < units; first += chunk) {
       int count = Math.min(chunk, units - first);
       int tc = count * perFrame; // the last chunk may be short: its matrices keep the pitch t
@@ -134,14 +139,19 @@ final class Winograd {
           boolean inside = frame >= 0 && frame < frames;
           for (int c = 0; c < inChannels; c++) {
             int src = inside ? (((sample * inChannels + c) * frames + frame) * h) * w : -1;
-            padPlane(in, src, h, w, plan.pad[1], plan.pad[2], tilesH, tilesW, plane);
+            padPlane(in, src, h, w, plan.pad[1], plan.pad[2], pitch, tile * tilesH + 2, plane);
             int row = dt * inChannels + c;
-            transformInput(plane, 2 * tilesW + 2, tilesH, tilesW, v, gemm.packedBRow(depth, t, row),
-                gemm.packedBPanel(depth, row), nr, j * perFrame, vStride);
+            if (tile == 2) {
+              transformInput(plane, pitch, tilesH, tilesW, v, gemm.packedBRow(depth, t, row),
+                  gemm.packedBPanel(depth, row), nr, j * perFrame, vStride);
+            } else {
+              transformInput4(plane, pitch, tilesH, tilesW, rows, v, gemm.packedBRow(depth, t, row),
+                  gemm.packedBPanel(depth, row), nr, j * perFrame, vStride);
+            }
           }
         }
       }
-      for (int xi = 0; xi < POSITIONS; xi++) {
+      for (int xi = 0; xi < positions; xi++) {
         gemm.sgemmPackedB(u[xi], tc, v, xi * vStride, t, Epilogue.NONE, m, xi * mStride, t);
       }
       for (int j = 0; j < count; j++) {
@@ -149,8 +159,12 @@ final class Winograd {
         int outFrame = (first + j) % outFrames;
         for (int o = 0; o < outChannels; o++) {
           int dst = (((sample * outChannels + o) * outFrames + outFrame) * outH) * outW;
-          transformOutput(m, o * t + j * perFrame, mStride, tilesH, tilesW, bias == null ? 0f : bias[o],
-              out, dst, outH, outW);
+          float b = bias == null ? 0f : bias[o];
+          if (tile == 2) {
+            transformOutput(m, o * t + j * perFrame, mStride, tilesH, tilesW, b, out, dst, outH, outW);
+          } else {
+            transformOutput4(m, o * t + j * perFrame, mStride, tilesH, tilesW, b, out, dst, outH, outW, rows);
+          }
           ConvKernels.clamp(out, dst, outH * outW, plan.lo, plan.hi); // a fused activation, in cache
         }
       }
@@ -158,13 +172,11 @@ final class Winograd {
   }
 
   /**
-   * One channel's plane from {@code src} into a zero plane of (2 tilesH + 2) x (2 tilesW + 2), every tile reading
-   * inside it; src < 0 (a frame in the padding) leaves it all zeros.
+   * One channel's plane from {@code src} into a zero plane of {@code rows} x {@code pitch} (m tiles + 2 each),
+   * every tile reading inside it; src < 0 (a frame in the padding) leaves it all zeros.
    */
-  private static void padPlane(float[] in, int src, int h, int w, int padTop, int padLeft, int tilesH,
-      int tilesW, float[] plane) {
-    int pitch = 2 * tilesW + 2;
-    int rows = 2 * tilesH + 2;
+  private static void padPlane(float[] in, int src, int h, int w, int padTop, int padLeft, int pitch, int rows,
+      float[] plane) {
     Arrays.fill(plane, 0, rows * pitch, 0f);
     if (src < 0) {
       return;
@@ -281,6 +293,122 @@ final class Winograd {
           out[row0 + outW] = s10 + s11 + s12 + bias;
           if (x + 1 < outW) {
             out[row0 + outW + 1] = s11 - s12 - s13 + bias;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * F(4x4, 3x3): V = B^T d B for every 6x6 tile of one padded channel, B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1,
+   * 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]. B^T runs down
+   * each strip of six rows once, over its whole width into {@code rows} (tiles overlap by two columns, so none is
+   * transformed twice); B then runs along each tile's six rows. Written to the packed rows as in
+   * {@link #transformInput}.
+   */
+  private static void transformInput4(float[] p, int pitch, int tilesH, int tilesW, float[] rows, float[] v,
+      int row, int panel, int nr, int firstTile, int stride) {
+    int lane = firstTile % nr;
+    int k = row + firstTile / nr * panel + lane;
+    for (int ty = 0; ty < tilesH; ty++) {
+      int r0 = 4 * ty * pitch;
+      for (int x = 0; x < pitch; x++) {
+        int r = r0 + x;
+        float d0 = p[r];
+        float d1 = p[r + pitch];
+        float d2 = p[r + 2 * pitch];
+        float d3 = p[r + 3 * pitch];
+        float d4 = p[r + 4 * pitch];
+        float d5 = p[r + 5 * pitch];
+        float a = d4 - 4 * d2;
+        float b = 4 * d1 - d3;
+        float c = d4 - d2;
+        float e = 2 * (d1 - d3);
+        rows[x] = 4 * d0 - 5 * d2 + d4;
+        rows[pitch + x] = a - b;
+        rows[2 * pitch + x] = a + b;
+        rows[3 * pitch + x] = c - e;
+        rows[4 * pitch + x] = c + e;
+        rows[5 * pitch + x] = 4 * d1 - 5 * d3 + d5;
+      }
+      for (int tx = 0; tx < tilesW; tx++, k++) {
+        if (lane == nr) { // the next panel
+          lane = 0;
+          k += panel - nr;
+        }
+        lane++;
+        for (int i = 0; i < 6; i++) {
+          int r = i * pitch + 4 * tx;
+          float d0 = rows[r];
+          float d1 = rows[r + 1];
+          float d2 = rows[r + 2];
+          float d3 = rows[r + 3];
+          float d4 = rows[r + 4];
+          float d5 = rows[r + 5];
+          float a = d4 - 4 * d2;
+          float b = 4 * d1 - d3;
+          float c = d4 - d2;
+          float e = 2 * (d1 - d3);
+          int o = k + 6 * i * stride;
+          v[o] = 4 * d0 - 5 * d2 + d4;
+          v[o + stride] = a - b;
+          v[o + 2 * stride] = a + b;
+          v[o + 3 * stride] = c - e;
+          v[o + 4 * stride] = c + e;
+          v[o + 5 * stride] = 4 * d1 - 5 * d3 + d5;
+        }
+      }
+    }
+  }
+
+  /**
+   * F(4x4, 3x3): Y = A^T M A + bias for every tile of one output channel, A^T = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2,
+   * -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]; position xi of tile k is m[base + xi * stride + k]. A^T
+   * combines the six rows of each column, A the six columns of each of those four rows; tiles past the output's
+   * edges are cropped. {@code s} holds A^T M (4 x 6).
+   */
+  private static void transformOutput4(float[] m, int base, int stride, int tilesH, int tilesW, float bias,
+      float[] out, int dst, int outH, int outW, float[] s) {
+    for (int ty = 0; ty < tilesH; ty++) {
+      int k = base + ty * tilesW;
+      int y = 4 * ty;
+      int rowsInside = Math.min(4, outH - y);
+      for (int tx = 0; tx < tilesW; tx++, k++) {
+        for (int j = 0; j < 6; j++) {
+          int q = k + j * stride;
+          float m0 = m[q];
+          float m1 = m[q + 6 * stride];
+          float m2 = m[q + 12 * stride];
+          float m3 = m[q + 18 * stride];
+          float m4 = m[q + 24 * stride];
+          float m5 = m[q + 30 * stride];
+          float a = m1 + m2;
+          float b = m1 - m2;
+          float c = m3 + m4;
+          float d = m3 - m4;
+          s[j] = m0 + a + c;
+          s[6 + j] = b + 2 * d;
+          s[12 + j] = a + 4 * c;
+          s[18 + j] = b + 8 * d + m5;
+        }
+        int x = 4 * tx;
+        int colsInside = Math.min(4, outW - x);
+        for (int i = 0; i < rowsInside; i++) {
+          float m0 = s[6 * i];
+          float a = s[6 * i + 1] + s[6 * i + 2];
+          float b = s[6 * i + 1] - s[6 * i + 2];
+          float c = s[6 * i + 3] + s[6 * i + 4];
+          float d = s[6 * i + 3] - s[6 * i + 4];
+          int o = dst + (y + i) * outW + x;
+          out[o] = m0 + a + c + bias;
+          if (colsInside > 1) {
+            out[o + 1] = b + 2 * d + bias;
+          }
+          if (colsInside > 2) {
+            out[o + 2] = a + 4 * c + bias;
+          }
+          if (colsInside > 3) {
+            out[o + 3] = b + 8 * d + s[6 * i + 5] + bias;
           }
         }
       }

@@ -66,13 +66,14 @@ final class ConvPlan {
    */
   static final int DIRECT_MAX_WINOGRAD_CHANNELS = 64;
   /**
-   * Tiles per chunk of samples Winograd transforms and multiplies together: enough for wide GEMMs, few enough that
-   * the transformed input and products (16 or 36 x channels x tiles each) stay in cache. ResNet-18's 64-channel
-   * 56x56 layer at batch 8 in one chunk (6272 tiles, 25 MB of tiles) ran at 89 effective GFLOPS, per sample (784)
-   * at 117. Zen 3, batch 8, 256 against 1024 tiles: F(2x2) 128 channels at 28x28 1.27x (1 sample against 5);
-   * F(4x4) 64 at 56x56 1.12x (1 against 5), 128 at 28x28 0.97x; other layers even.
+   * Tiles per chunk Winograd transforms and multiplies together (whole output frames, or blocks of a frame's tile
+   * rows): enough for the GEMMs (N = 64 is four panels), few enough that the transformed input and the products
+   * (16 or 36 x channels x tiles each) stay near L2 for the output transform. Zen 3, same JVM: ResNet-18's 64
+   * channels at 56x56 in one chunk at batch 8 (6272 tiles, 25 MB) 89 effective GFLOPS, a sample (784) 117; 64
+   * against 256 tiles: ResNet-18 1.03x / 1.04x at batch 1 / 8, VGG-11 1.04x, r3d_18 1.15x; single layers 1.00-1.27x
+   * (F(4x4) 64 channels at 56x56 1.12x, F(2x2) 128 at 28x28 batch 8 1.27x). 32 lost (0.88-0.96x).
    */
-  static final int WINOGRAD_CHUNK_TILES = 256;
+  static final int WINOGRAD_CHUNK_TILES = 64;
   /**
    * 256 KB of im2col columns per slab (a quarter of a 1 MB L2, the rest for the packed panels), but never
    * narrower than 512 columns: each slab's GEMM packs B and walks all of A again.
@@ -124,8 +125,8 @@ final class ConvPlan {
   private final Algorithm algorithm;
   /** Batches of at least this many samples run Winograd; {@link Integer#MAX_VALUE} when it does not apply. */
   final int winogradFromBatch;
-  /** Output frames (over the batch and T) per Winograd chunk (about {@link #WINOGRAD_CHUNK_TILES} tiles). */
-  final int winogradChunk;
+  /** Tiles per Winograd chunk ({@link #WINOGRAD_CHUNK_TILES}). */
+  final int winogradChunkTiles;
   /** Winograd's output tile, m of F(m x m, 3x3): 2 or 4. */
   final int winogradTile;
   /** Output rows (over T and H) per im2col slab, and the floats of its column matrix. */
@@ -156,7 +157,8 @@ final class ConvPlan {
   private final Conv.BlockedWeights blocked;
   private final int chunk;
 
-  private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc, boolean plainInput) {
+  private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc, boolean plainInput,
+      int tile) {
     this.conv = conv;
     this.plainInput = plainInput;
     this.lo = lo;
@@ -173,12 +175,11 @@ final class ConvPlan {
     boolean depthwise = conv.groups == conv.inChannels && conv.groups > 1;
     boolean pointwise = !depthwise && allOne(k) && allOne(conv.stride) && allZero(conv.padBegin, conv.padEnd);
     this.algorithm = depthwise ? Algorithm.DEPTHWISE : pointwise ? Algorithm.POINTWISE : Algorithm.IM2COL;
-    this.winogradTile = winogradTile(outDims);
-    int frameTiles = Winograd.tiles(outDims[1], winogradTile) * Winograd.tiles(outDims[2], winogradTile);
-    int tiles = outDims[0] * frameTiles;
+    this.winogradTile = tile > 0 ? tile : winogradTile(outDims);
+    int tiles = outDims[0] * Winograd.tiles(outDims[1], winogradTile) * Winograd.tiles(outDims[2], winogradTile);
     boolean winograd = winogradShape(conv) && !padded;
     this.winogradFromBatch = winograd ? (WINOGRAD_MIN_TILES + tiles - 1) / tiles : Integer.MAX_VALUE;
-    this.winogradChunk = Math.max(1, WINOGRAD_CHUNK_TILES / frameTiles);
+    this.winogradChunkTiles = WINOGRAD_CHUNK_TILES;
     int rows = conv.inChannels / conv.groups * k[0] * k[1] * k[2];
     this.slabRows = Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1, IM2COL_SLAB_FLOATS / (rows * outDims[2]));
     this.columnsSize = algorithm == Algorithm.IM2COL
@@ -234,7 +235,12 @@ final class ConvPlan {
 
   /** The plan of {@code conv} on per-sample input {@code sample}, its output clamped to [lo, hi]. */
   static ConvPlan of(Conv conv, int[] sample, float lo, float hi, Gemm gemm) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, null, false);
+    return new ConvPlan(conv, sample, lo, hi, gemm, null, false, 0);
+  }
+
+  /** The same with Winograd's output tile m forced to 2 or 4 (for a whole JVM: -Dsparkconv.winograd=2x2). */
+  static ConvPlan withWinogradTile(Conv conv, int[] sample, float lo, float hi, Gemm gemm, int m) {
+    return new ConvPlan(conv, sample, lo, hi, gemm, null, false, m);
   }
 
   /**
@@ -242,7 +248,7 @@ final class ConvPlan {
    * Only where {@link #blockedApplies}.
    */
   static ConvPlan blocked(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, false);
+    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, false, 0);
   }
 
   /**
@@ -250,7 +256,7 @@ final class ConvPlan {
    * input channels would be padded to B in blocked layout.
    */
   static ConvPlan blockedFromPlain(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, true);
+    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, true, 0);
   }
 
   /** 2-D or 3-D, zero padding, groups 1, fewer input channels than a block: the direct kernel reads each plain. */

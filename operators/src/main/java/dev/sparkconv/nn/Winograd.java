@@ -86,15 +86,11 @@ final class Winograd {
     return ((rows * tiles + 1023) / 1024) * 1024 + 16;
   }
 
-  /** Floats of the zero-padded input plane {@link #run} needs in {@code plane}. */
-  static int planeSize(int outH, int outW, int m) {
-    return (m * tiles(outH, m) + 2) * (m * tiles(outW, m) + 2);
-  }
-
   /**
    * The batch as {@code plan} says: input (batch, inC, t, h, w) padded by the plan's {front, top, left} (the other
    * sides follow from the output size), output (batch, outC, outT, outH, outW), t = outT = 1 in 2-D, bias and clamp
-   * fused; output frames (over the batch and T) in chunks of {@link ConvPlan#winogradChunk}.
+   * fused. The tiles go through in chunks of about {@code chunkTiles} ({@link ConvPlan#winogradChunkTiles}): whole
+   * output frames (over the batch and T) where a frame has fewer, else blocks of a frame's tile rows.
    */
   static void run(ConvPlan plan, float[] in, float[] out, int batch, ExecutionContext ctx) {
     Conv conv = plan.conv;
@@ -115,65 +111,82 @@ final class Winograd {
     int tilesH = tiles(outH, tile);
     int tilesW = tiles(outW, tile);
     int pitch = tile * tilesW + 2;
-    int perFrame = tilesH * tilesW;
-    int units = batch * outFrames;
-    int chunk = Math.min(units, plan.winogradChunk);
-    int t = chunk * perFrame;
+    // A unit is a block of tile rows of one output frame (all of them where a frame fits a chunk).
+    int chunkTiles = plan.winogradChunkTiles;
+    int blockRows = Math.min(tilesH, Math.max(1, chunkTiles / tilesW));
+    int blocks = (tilesH + blockRows - 1) / blockRows;
+    int units = batch * outFrames * blocks;
+    int chunk = blocks > 1 ? 1 : Math.min(units, Math.max(1, chunkTiles / (tilesH * tilesW)));
+    int t = chunk * blockRows * tilesW;
     Gemm gemm = ctx.gemm();
     int nr = gemm.kernel().nr();
     // V is written packed as the GEMMs read it, so they pack nothing: ResNet-18 1.03-1.04x, VGG-11 1.05-1.11x.
     int vStride = positionStride(1, gemm.packedBSize(depth, t));
     int mStride = positionStride(outChannels, t);
+    int planeRows = tile * blockRows + 2;
     float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, positions * vStride);
     float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, positions * mStride);
-    float[] plane = ctx.scratch(ScratchSlots.WINOGRAD_PLANE, planeSize(outH, outW, tile));
+    float[] plane = ctx.scratch(ScratchSlots.WINOGRAD_PLANE, planeRows * pitch);
     float[] rows = tile == 4 ? ctx.scratch(ScratchSlots.WINOGRAD_ROWS, Math.max(24, 6 * pitch)) : null;
     for (int first = 0; first < units; first += chunk) {
       int count = Math.min(chunk, units - first);
-      int tc = count * perFrame; // the last chunk may be short: its matrices keep the pitch t
+      int tc = 0; // tiles of the chunk so far; a short chunk's matrices keep the pitch t
       for (int j = 0; j < count; j++) {
-        int sample = (first + j) / outFrames;
-        int outFrame = (first + j) % outFrames;
+        int frameIndex = (first + j) / blocks;
+        int sample = frameIndex / outFrames;
+        int outFrame = frameIndex % outFrames;
+        int firstRow = (first + j) % blocks * blockRows;
+        int unitRows = Math.min(blockRows, tilesH - firstRow);
         for (int dt = 0; dt < frameTaps; dt++) {
           int frame = outFrame * conv.stride[0] + dt * conv.dilation[0] - plan.pad[0];
           boolean inside = frame >= 0 && frame < frames;
           for (int c = 0; c < inChannels; c++) {
             int src = inside ? (((sample * inChannels + c) * frames + frame) * h) * w : -1;
-            padPlane(in, src, h, w, plan.pad[1], plan.pad[2], pitch, tile * tilesH + 2, plane);
+            padPlane(in, src, h, w, plan.pad[1] - tile * firstRow, plan.pad[2], pitch, tile * unitRows + 2,
+                plane);
             int row = dt * inChannels + c;
             if (tile == 2) {
-              transformInput(plane, pitch, tilesH, tilesW, v, gemm.packedBRow(depth, t, row),
-                  gemm.packedBPanel(depth, row), nr, j * perFrame, vStride);
+              transformInput(plane, pitch, unitRows, tilesW, v, gemm.packedBRow(depth, t, row),
+                  gemm.packedBPanel(depth, row), nr, tc, vStride);
             } else {
-              transformInput4(plane, pitch, tilesH, tilesW, rows, v, gemm.packedBRow(depth, t, row),
-                  gemm.packedBPanel(depth, row), nr, j * perFrame, vStride);
+              transformInput4(plane, pitch, unitRows, tilesW, rows, v, gemm.packedBRow(depth, t, row),
+                  gemm.packedBPanel(depth, row), nr, tc, vStride);
             }
           }
         }
+        tc += unitRows * tilesW;
       }
       for (int xi = 0; xi < positions; xi++) {
         gemm.sgemmPackedB(u[xi], tc, v, xi * vStride, t, Epilogue.NONE, m, xi * mStride, t);
       }
+      tc = 0;
       for (int j = 0; j < count; j++) {
-        int sample = (first + j) / outFrames;
-        int outFrame = (first + j) % outFrames;
+        int frameIndex = (first + j) / blocks;
+        int sample = frameIndex / outFrames;
+        int outFrame = frameIndex % outFrames;
+        int firstRow = (first + j) % blocks * blockRows;
+        int unitRows = Math.min(blockRows, tilesH - firstRow);
+        int y = tile * firstRow;
+        int rowsOut = Math.min(outH - y, tile * unitRows);
         for (int o = 0; o < outChannels; o++) {
-          int dst = (((sample * outChannels + o) * outFrames + outFrame) * outH) * outW;
+          int dst = ((((sample * outChannels + o) * outFrames + outFrame) * outH) + y) * outW;
           float b = bias == null ? 0f : bias[o];
           if (tile == 2) {
-            transformOutput(m, o * t + j * perFrame, mStride, tilesH, tilesW, b, out, dst, outH, outW);
+            transformOutput(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW);
           } else {
-            transformOutput4(m, o * t + j * perFrame, mStride, tilesH, tilesW, b, out, dst, outH, outW, rows);
+            transformOutput4(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW, rows);
           }
-          ConvKernels.clamp(out, dst, outH * outW, plan.lo, plan.hi); // a fused activation, in cache
+          ConvKernels.clamp(out, dst, rowsOut * outW, plan.lo, plan.hi); // a fused activation, in cache
         }
+        tc += unitRows * tilesW;
       }
     }
   }
 
   /**
-   * One channel's plane from {@code src} into a zero plane of {@code rows} x {@code pitch} (m tiles + 2 each),
-   * every tile reading inside it; src < 0 (a frame in the padding) leaves it all zeros.
+   * One channel's plane from {@code src} into a zero plane of {@code rows} x {@code pitch}, every tile reading
+   * inside it: input row y lands on plane row y + padTop (padTop is negative for a block of tile rows below a
+   * frame's first), column x on x + padLeft. src < 0 (a frame in the padding) leaves it all zeros.
    */
   private static void padPlane(float[] in, int src, int h, int w, int padTop, int padLeft, int pitch, int rows,
       float[] plane) {
@@ -181,10 +194,9 @@ final class Winograd {
     if (src < 0) {
       return;
     }
-    int copyRows = Math.min(h, rows - padTop);
     int copyCols = Math.min(w, pitch - padLeft);
-    for (int y = 0; y < copyRows; y++) {
-      System.arraycopy(in, src + y * w, plane, (y + padTop) * pitch + padLeft, copyCols);
+    for (int r = Math.max(0, padTop); r < Math.min(rows, h + padTop); r++) {
+      System.arraycopy(in, src + (r - padTop) * w, plane, r * pitch + padLeft, copyCols);
     }
   }
 

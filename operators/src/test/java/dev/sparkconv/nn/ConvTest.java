@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.tensor.Tensor;
+import dev.sparkconv.tensor.Shapes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@link Conv} of every rank against the textbook loop ({@link Naive#conv}), plus shapes and validation. */
@@ -87,11 +89,11 @@ class ConvTest {
         "b1 c8 o8 in4x4 k1x1 g4", "b1 c1 o5 in9x9 k3x3 p1",
         // 3x3 stride 1 with enough 2x2 output tiles for Winograd: odd sizes crop the last tiles, asymmetric padding
         "b2 c8 o8 in12x12 k3x3 p1", "b1 c16 o24 in17x15 k3x3 p1", "b3 c5 o7 in9x10 k3x3", "b1 c6 o4 in16x16 k3x3 p2x1x0x3",
-        "b2 c4 o4 in11x11 k3x3 p1 nobias", "b3 c2 o3 in40x40 k3x3 p1", // 400 tiles a sample: chunks of 2, then 1
+        "b2 c4 o4 in11x11 k3x3 p1 nobias", "b3 c2 o3 in40x40 k3x3 p1", // 10 x 10 4x4 tiles: blocks of 6 and 4 rows
         "b2 c520 o5 in8x9 k3x3 p1", // two K blocks of 260 channels in the Winograd GEMMs
         // F(4x4, 3x3) from 16 4x4 tiles a sample: cropped last tiles, asymmetric padding, chunks, two K blocks
         "b1 c3 o4 in14x14 k3x3 p1", "b2 c7 o5 in21x18 k3x3 p2x1x0x3", "b1 c300 o3 in15x13 k3x3 p1 nobias",
-        "b3 c2 o3 in130x70 k3x3 p1", // 578 tiles a sample: chunks of 1, the last one short
+        "b3 c2 o3 in130x70 k3x3 p1", // 33 x 18 tiles a sample: chunks of 3 tile rows
         "b1 c16 o8 in80x90 k5x5 s1x2 p2 g2", // im2col in slabs of 12 output rows, the last one short
         // depthwise (the phase-plane kernel): dilation, asymmetric padding, multiplier, strides with dilation
         "b2 c4 o4 in9x11 k5x3 p2x1x0x3 d1x2 g4", "b1 c3 o6 in6x7 k2x4 p0 g3", "b1 c2 o2 in3x3 k3x3 p3x0x1x2 d2x1 g2",
@@ -190,6 +192,42 @@ class ConvTest {
         Float.POSITIVE_INFINITY, new Gemm());
     boolean winograd4 = plan.algorithm(inShape[0]) == ConvPlan.Algorithm.WINOGRAD && plan.winogradTile == 4;
     return (winograd4 ? 1e-4 : 1e-5) * Math.max(1, products / 1000.0);
+  }
+
+  /**
+   * Both Winograd tiles on the same shapes, against the double reference: whole samples per chunk, blocks of tile
+   * rows (a short last one), several 3-d frames, a kT in the padding, a clamp; m = 2 where the plan would pick 4.
+   */
+  @ParameterizedTest(name = "F({0}x{0}) {1}")
+  @CsvSource({"2, b3 c5 o4 in9x10 k3x3 p1", "4, b3 c5 o4 in9x10 k3x3 p1", "2, b1 c3 o2 in45x27 k3x3 p1",
+      "4, b1 c3 o2 in45x27 k3x3 p1", "2, b2 c6 o3 in30x19 k3x3 p0x2x1x0", "4, b2 c6 o3 in30x19 k3x3 p0x2x1x0",
+      "2, b1 c4 o5 in3x22x21 k3x3x3 p1", "4, b1 c4 o5 in3x22x21 k3x3x3 p1", "2, b2 c2 o3 in4x6x7 k2x3x3 s2x1x1 p1",
+      "4, b2 c2 o3 in4x6x7 k2x3x3 s2x1x1 p1"})
+  void winogradTilesMatchTheDefinition(int m, String spec) {
+    Case k = new Case(spec);
+    int n = k.scalar("b", 1);
+    int c = k.scalar("c", 0);
+    int o = k.scalar("o", 0);
+    int rank = k.rank();
+    int[] kernel = k.axes("k", 1, rank);
+    int[] stride = k.axes("s", 1, rank);
+    int[] dilation = k.axes("d", 1, rank);
+    float[] weight = Naive.random(6, o * c * Naive.product(kernel));
+    float[] bias = Naive.random(7, o);
+    float[] input = Naive.random(8, n * c * Naive.product(k.in()));
+    Conv conv = new Conv("conv", c, o, kernel, stride, k.pad(), dilation, 1, weight, bias);
+    int[] sample = concat(new int[] {c}, k.in());
+    ConvPlan plan = ConvPlan.withWinogradTile(conv, sample, -0.5f, 0.75f, new Gemm(), m);
+    assertEquals(ConvPlan.Algorithm.WINOGRAD, plan.algorithm(n));
+    assertEquals(m, plan.winogradTile);
+    float[] out = new float[n * Shapes.size(conv.outputShape(sample))];
+    plan.run(input, out, n, new ExecutionContext());
+    float[] expected = Naive.conv(input, n, c, k.in(), weight, bias, o, kernel, stride, k.pad(), dilation, 1,
+        "zeros", false);
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = Math.min(0.75f, Math.max(-0.5f, expected[i]));
+    }
+    Naive.assertClose(expected, out, m == 4 ? 1e-4 : 1e-5, spec);
   }
 
   /** The Winograd cases above do run Winograd (else they would only test im2col twice); the plan says so. */

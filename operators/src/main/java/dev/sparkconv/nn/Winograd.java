@@ -43,35 +43,42 @@ final class Winograd {
       {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
 
   /**
-   * U = G g G^T for every (output, input) channel pair, as (m + 2)^2 matrices (outC x kT inC), each packed for
-   * {@code gemm}; computed in double once per layer.
+   * U = G g G^T for every (output, input) channel pair of each group, as (m + 2)^2 matrices (outC / groups x kT inC
+   * / groups) per group, group-major, each packed for {@code gemm}; computed in double once per layer.
    */
-  static Gemm.PackedA[] transformWeights(float[] weight, int outChannels, int inChannels, int frameTaps, int m,
-      Gemm gemm) {
+  static Gemm.PackedA[] transformWeights(float[] weight, int outChannels, int inChannels, int groups,
+      int frameTaps, int m, Gemm gemm) {
     double[][] g = m == 2 ? G2 : G4;
     int alpha = m + 2;
-    int depth = frameTaps * inChannels;
-    float[][] u = new float[alpha * alpha][outChannels * depth];
+    int positions = alpha * alpha;
+    int inPerGroup = inChannels / groups;
+    int outPerGroup = outChannels / groups;
+    int depth = frameTaps * inPerGroup;
+    Gemm.PackedA[] packed = new Gemm.PackedA[groups * positions];
+    float[][] u = new float[positions][outPerGroup * depth];
     double[] gg = new double[alpha * 3];
-    for (int pair = 0; pair < outChannels * depth; pair++) {
-      // Weights are (outC, inC, kT, 3, 3); U's column dt x inC + c (the row of V that frame tap reads).
-      int o = pair / depth;
-      int dt = pair % depth / inChannels;
-      int w = ((o * inChannels + pair % inChannels) * frameTaps + dt) * 9;
-      for (int i = 0; i < alpha; i++) { // G g
-        for (int j = 0; j < 3; j++) {
-          gg[3 * i + j] = g[i][0] * weight[w + j] + g[i][1] * weight[w + 3 + j] + g[i][2] * weight[w + 6 + j];
+    for (int group = 0; group < groups; group++) {
+      for (int pair = 0; pair < outPerGroup * depth; pair++) {
+        // Weights are (outC, inC / groups, kT, 3, 3); U's column dt x inC / groups + c (the row of V that frame
+        // tap reads).
+        int o = group * outPerGroup + pair / depth;
+        int dt = pair % depth / inPerGroup;
+        int w = ((o * inPerGroup + pair % inPerGroup) * frameTaps + dt) * 9;
+        for (int i = 0; i < alpha; i++) { // G g
+          for (int j = 0; j < 3; j++) {
+            gg[3 * i + j] = g[i][0] * weight[w + j] + g[i][1] * weight[w + 3 + j] + g[i][2] * weight[w + 6 + j];
+          }
+        }
+        for (int i = 0; i < alpha; i++) { // (G g) G^T
+          for (int j = 0; j < alpha; j++) {
+            u[alpha * i + j][pair] =
+                (float) (gg[3 * i] * g[j][0] + gg[3 * i + 1] * g[j][1] + gg[3 * i + 2] * g[j][2]);
+          }
         }
       }
-      for (int i = 0; i < alpha; i++) { // (G g) G^T
-        for (int j = 0; j < alpha; j++) {
-          u[alpha * i + j][pair] = (float) (gg[3 * i] * g[j][0] + gg[3 * i + 1] * g[j][1] + gg[3 * i + 2] * g[j][2]);
-        }
+      for (int xi = 0; xi < positions; xi++) {
+        packed[group * positions + xi] = gemm.pack(false, outPerGroup, depth, u[xi], 0, depth);
       }
-    }
-    Gemm.PackedA[] packed = new Gemm.PackedA[alpha * alpha];
-    for (int xi = 0; xi < packed.length; xi++) {
-      packed[xi] = gemm.pack(false, outChannels, depth, u[xi], 0, depth);
     }
     return packed;
   }
@@ -94,32 +101,21 @@ final class Winograd {
    */
   static void run(ConvPlan plan, float[] in, float[] out, int batch, ExecutionContext ctx) {
     Conv conv = plan.conv;
-    int inChannels = conv.inChannels;
-    int outChannels = conv.outChannels;
-    int frames = plan.dims[0];
-    int h = plan.dims[1];
-    int w = plan.dims[2];
-    int outFrames = plan.outDims[0];
-    int outH = plan.outDims[1];
-    int outW = plan.outDims[2];
-    int frameTaps = conv.kernel[0];
-    int depth = frameTaps * inChannels;
-    Gemm.PackedA[] u = plan.winogradWeights;
-    float[] bias = conv.bias;
+    int outChannels = conv.outChannels / conv.groups; // per group
+    int depth = conv.kernel[0] * conv.inChannels / conv.groups;
     int tile = plan.winogradTile;
     int positions = positions(tile);
-    int tilesH = tiles(outH, tile);
-    int tilesW = tiles(outW, tile);
+    int tilesH = tiles(plan.outDims[1], tile);
+    int tilesW = tiles(plan.outDims[2], tile);
     int pitch = tile * tilesW + 2;
     // A unit is a block of tile rows of one output frame (all of them where a frame fits a chunk).
     int chunkTiles = plan.winogradChunkTiles;
     int blockRows = Math.min(tilesH, Math.max(1, chunkTiles / tilesW));
     int blocks = (tilesH + blockRows - 1) / blockRows;
-    int units = batch * outFrames * blocks;
+    int units = batch * plan.outDims[0] * blocks;
     int chunk = blocks > 1 ? 1 : Math.min(units, Math.max(1, chunkTiles / (tilesH * tilesW)));
     int t = chunk * blockRows * tilesW;
     Gemm gemm = ctx.gemm();
-    int nr = gemm.kernel().nr();
     // V is written packed as the GEMMs read it, so they pack nothing: ResNet-18 1.03-1.04x, VGG-11 1.05-1.11x.
     int vStride = positionStride(1, gemm.packedBSize(depth, t));
     int mStride = positionStride(outChannels, t);
@@ -129,57 +125,87 @@ final class Winograd {
     float[] plane = ctx.scratch(ScratchSlots.WINOGRAD_PLANE, planeRows * pitch);
     float[] rows = tile == 4 ? ctx.scratch(ScratchSlots.WINOGRAD_ROWS, Math.max(24, 6 * pitch)) : null;
     for (int first = 0; first < units; first += chunk) {
-      int count = Math.min(chunk, units - first);
-      int tc = 0; // tiles of the chunk so far; a short chunk's matrices keep the pitch t
-      for (int j = 0; j < count; j++) {
-        int frameIndex = (first + j) / blocks;
-        int sample = frameIndex / outFrames;
-        int outFrame = frameIndex % outFrames;
-        int firstRow = (first + j) % blocks * blockRows;
-        int unitRows = Math.min(blockRows, tilesH - firstRow);
-        for (int dt = 0; dt < frameTaps; dt++) {
-          int frame = outFrame * conv.stride[0] + dt * conv.dilation[0] - plan.pad[0];
-          boolean inside = frame >= 0 && frame < frames;
-          for (int c = 0; c < inChannels; c++) {
-            int src = inside ? (((sample * inChannels + c) * frames + frame) * h) * w : -1;
-            padPlane(in, src, h, w, plan.pad[1] - tile * firstRow, plan.pad[2], pitch, tile * unitRows + 2,
-                plane);
-            int row = dt * inChannels + c;
-            if (tile == 2) {
-              transformInput(plane, pitch, unitRows, tilesW, v, gemm.packedBRow(depth, t, row),
-                  gemm.packedBPanel(depth, row), nr, tc, vStride);
-            } else {
-              transformInput4(plane, pitch, unitRows, tilesW, rows, v, gemm.packedBRow(depth, t, row),
-                  gemm.packedBPanel(depth, row), nr, tc, vStride);
-            }
-          }
-        }
-        tc += unitRows * tilesW;
+      for (int group = 0; group < conv.groups; group++) {
+        runChunk(plan, in, out, group, first, Math.min(chunk, units - first), blocks, blockRows, t, v, vStride, m,
+            mStride, plane, rows, ctx);
       }
-      for (int xi = 0; xi < positions; xi++) {
-        gemm.sgemmPackedB(u[xi], tc, v, xi * vStride, t, Epilogue.NONE, m, xi * mStride, t);
-      }
-      tc = 0;
-      for (int j = 0; j < count; j++) {
-        int frameIndex = (first + j) / blocks;
-        int sample = frameIndex / outFrames;
-        int outFrame = frameIndex % outFrames;
-        int firstRow = (first + j) % blocks * blockRows;
-        int unitRows = Math.min(blockRows, tilesH - firstRow);
-        int y = tile * firstRow;
-        int rowsOut = Math.min(outH - y, tile * unitRows);
-        for (int o = 0; o < outChannels; o++) {
-          int dst = ((((sample * outChannels + o) * outFrames + outFrame) * outH) + y) * outW;
-          float b = bias == null ? 0f : bias[o];
+    }
+  }
+
+  /** One group of one chunk of units ({@link #run}): transform its input, its GEMMs, transform its output. */
+  private static void runChunk(ConvPlan plan, float[] in, float[] out, int group, int first, int count, int blocks,
+      int blockRows, int t, float[] v, int vStride, float[] m, int mStride, float[] plane, float[] rows,
+      ExecutionContext ctx) {
+    Conv conv = plan.conv;
+    int groups = conv.groups;
+    int inChannels = conv.inChannels / groups;
+    int outChannels = conv.outChannels / groups;
+    int frames = plan.dims[0];
+    int h = plan.dims[1];
+    int w = plan.dims[2];
+    int outFrames = plan.outDims[0];
+    int outH = plan.outDims[1];
+    int outW = plan.outDims[2];
+    int frameTaps = conv.kernel[0];
+    int depth = frameTaps * inChannels;
+    int tile = plan.winogradTile;
+    int positions = positions(tile);
+    int tilesH = tiles(outH, tile);
+    int tilesW = tiles(outW, tile);
+    int pitch = tile * tilesW + 2;
+    Gemm gemm = ctx.gemm();
+    int nr = gemm.kernel().nr();
+    int tc = 0; // tiles of the chunk so far; a short chunk's matrices keep the pitch t
+    for (int j = 0; j < count; j++) {
+      int frameIndex = (first + j) / blocks;
+      int sample = frameIndex / outFrames;
+      int outFrame = frameIndex % outFrames;
+      int firstRow = (first + j) % blocks * blockRows;
+      int unitRows = Math.min(blockRows, tilesH - firstRow);
+      for (int dt = 0; dt < frameTaps; dt++) {
+        int frame = outFrame * conv.stride[0] + dt * conv.dilation[0] - plan.pad[0];
+        boolean inside = frame >= 0 && frame < frames;
+        for (int c = 0; c < inChannels; c++) {
+          int channel = (sample * groups + group) * inChannels + c;
+          int src = inside ? ((channel * frames + frame) * h) * w : -1;
+          padPlane(in, src, h, w, plan.pad[1] - tile * firstRow, plan.pad[2], pitch, tile * unitRows + 2, plane);
+          int row = dt * inChannels + c;
           if (tile == 2) {
-            transformOutput(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW);
+            transformInput(plane, pitch, unitRows, tilesW, v, gemm.packedBRow(depth, t, row),
+                gemm.packedBPanel(depth, row), nr, tc, vStride);
           } else {
-            transformOutput4(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW, rows);
+            transformInput4(plane, pitch, unitRows, tilesW, rows, v, gemm.packedBRow(depth, t, row),
+                gemm.packedBPanel(depth, row), nr, tc, vStride);
           }
-          ConvKernels.clamp(out, dst, rowsOut * outW, plan.lo, plan.hi); // a fused activation, in cache
         }
-        tc += unitRows * tilesW;
       }
+      tc += unitRows * tilesW;
+    }
+    for (int xi = 0; xi < positions; xi++) {
+      gemm.sgemmPackedB(plan.winogradWeights[group * positions + xi], tc, v, xi * vStride, t, Epilogue.NONE, m,
+          xi * mStride, t);
+    }
+    tc = 0;
+    for (int j = 0; j < count; j++) {
+      int frameIndex = (first + j) / blocks;
+      int sample = frameIndex / outFrames;
+      int outFrame = frameIndex % outFrames;
+      int firstRow = (first + j) % blocks * blockRows;
+      int unitRows = Math.min(blockRows, tilesH - firstRow);
+      int y = tile * firstRow;
+      int rowsOut = Math.min(outH - y, tile * unitRows);
+      for (int o = 0; o < outChannels; o++) {
+        int channel = (sample * groups + group) * outChannels + o;
+        int dst = (((channel * outFrames + outFrame) * outH) + y) * outW;
+        float b = conv.bias == null ? 0f : conv.bias[group * outChannels + o];
+        if (tile == 2) {
+          transformOutput(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW);
+        } else {
+          transformOutput4(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW, rows);
+        }
+        ConvKernels.clamp(out, dst, rowsOut * outW, plan.lo, plan.hi); // a fused activation, in cache
+      }
+      tc += unitRows * tilesW;
     }
   }
 

@@ -94,6 +94,8 @@ class ConvTest {
         // F(4x4, 3x3) from 16 4x4 tiles a sample: cropped last tiles, asymmetric padding, chunks, two K blocks
         "b1 c3 o4 in14x14 k3x3 p1", "b2 c7 o5 in21x18 k3x3 p2x1x0x3", "b1 c300 o3 in15x13 k3x3 p1 nobias",
         "b3 c2 o3 in130x70 k3x3 p1", // 33 x 18 tiles a sample: chunks of 3 tile rows
+        // Winograd per group (16+ input channels a group): F(4x4), F(2x2), 3-d, a ReLU-like clamp is elsewhere
+        "b1 c32 o16 in14x15 k3x3 p1 g2", "b2 c48 o6 in9x10 k3x3 p1 g3 nobias", "b1 c32 o4 in3x8x9 k3x3x3 p1 g2",
         "b1 c16 o8 in80x90 k5x5 s1x2 p2 g2", // im2col in slabs of 12 output rows, the last one short
         // depthwise (the phase-plane kernel): dilation, asymmetric padding, multiplier, strides with dilation
         "b2 c4 o4 in9x11 k5x3 p2x1x0x3 d1x2 g4", "b1 c3 o6 in6x7 k2x4 p0 g3", "b1 c2 o2 in3x3 k3x3 p3x0x1x2 d2x1 g2",
@@ -196,13 +198,14 @@ class ConvTest {
 
   /**
    * Both Winograd tiles on the same shapes, against the double reference: whole samples per chunk, blocks of tile
-   * rows (a short last one), several 3-d frames, a kT in the padding, a clamp; m = 2 where the plan would pick 4.
+   * rows (a short last one), several 3-d frames, a kT in the padding, two groups, a clamp;
+   * m = 2 where the plan would pick 4.
    */
   @ParameterizedTest(name = "F({0}x{0}) {1}")
   @CsvSource({"2, b3 c5 o4 in9x10 k3x3 p1", "4, b3 c5 o4 in9x10 k3x3 p1", "2, b1 c3 o2 in45x27 k3x3 p1",
       "4, b1 c3 o2 in45x27 k3x3 p1", "2, b2 c6 o3 in30x19 k3x3 p0x2x1x0", "4, b2 c6 o3 in30x19 k3x3 p0x2x1x0",
       "2, b1 c4 o5 in3x22x21 k3x3x3 p1", "4, b1 c4 o5 in3x22x21 k3x3x3 p1", "2, b2 c2 o3 in4x6x7 k2x3x3 s2x1x1 p1",
-      "4, b2 c2 o3 in4x6x7 k2x3x3 s2x1x1 p1"})
+      "4, b2 c2 o3 in4x6x7 k2x3x3 s2x1x1 p1", "2, b2 c32 o4 in20x21 k3x3 p1 g2", "4, b2 c32 o4 in20x21 k3x3 p1 g2"})
   void winogradTilesMatchTheDefinition(int m, String spec) {
     Case k = new Case(spec);
     int n = k.scalar("b", 1);
@@ -212,17 +215,18 @@ class ConvTest {
     int[] kernel = k.axes("k", 1, rank);
     int[] stride = k.axes("s", 1, rank);
     int[] dilation = k.axes("d", 1, rank);
-    float[] weight = Naive.random(6, o * c * Naive.product(kernel));
+    float[] weight = Naive.random(6, o * c / k.scalar("g", 1) * Naive.product(kernel));
     float[] bias = Naive.random(7, o);
     float[] input = Naive.random(8, n * c * Naive.product(k.in()));
-    Conv conv = new Conv("conv", c, o, kernel, stride, k.pad(), dilation, 1, weight, bias);
+    int g = k.scalar("g", 1);
+    Conv conv = new Conv("conv", c, o, kernel, stride, k.pad(), dilation, g, weight, bias);
     int[] sample = concat(new int[] {c}, k.in());
     ConvPlan plan = ConvPlan.withWinogradTile(conv, sample, -0.5f, 0.75f, new Gemm(), m);
     assertEquals(ConvPlan.Algorithm.WINOGRAD, plan.algorithm(n));
     assertEquals(m, plan.winogradTile);
     float[] out = new float[n * Shapes.size(conv.outputShape(sample))];
     plan.run(input, out, n, new ExecutionContext());
-    float[] expected = Naive.conv(input, n, c, k.in(), weight, bias, o, kernel, stride, k.pad(), dilation, 1,
+    float[] expected = Naive.conv(input, n, c, k.in(), weight, bias, o, kernel, stride, k.pad(), dilation, g,
         "zeros", false);
     for (int i = 0; i < expected.length; i++) {
       expected[i] = Math.min(0.75f, Math.max(-0.5f, expected[i]));
@@ -257,7 +261,12 @@ class ConvTest {
     assertEquals(ConvPlan.Algorithm.IM2COL, strided.plan(new int[] {8, 24, 24}, -inf, inf, gemm).algorithm(8));
     Conv grouped = new Conv("g", 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 2,
         new float[8 * 4 * 9], null);
-    assertEquals(ConvPlan.Algorithm.IM2COL, grouped.plan(new int[] {8, 12, 12}, -inf, inf, gemm).algorithm(8));
+    assertEquals(ConvPlan.Algorithm.IM2COL, grouped.plan(new int[] {8, 12, 12}, -inf, inf, gemm).algorithm(8),
+        "4 input channels a group");
+    Conv wide = new Conv("gw", 32, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 2,
+        new float[8 * 16 * 9], null);
+    assertEquals(ConvPlan.Algorithm.WINOGRAD, wide.plan(new int[] {32, 12, 12}, -inf, inf, gemm).algorithm(1),
+        "16 input channels a group");
     Conv depthwise = new Conv("d", 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 8,
         new float[8 * 9], null);
     assertEquals(ConvPlan.Algorithm.DEPTHWISE, depthwise.plan(new int[] {8, 12, 12}, -inf, inf, gemm).algorithm(8));

@@ -260,7 +260,7 @@ public final class Conv extends BaseLayer implements Windowed {
   /** U of Winograd F(m x m, 3x3), m = 2 or 4. */
   Gemm.PackedA[] winogradWeights(Gemm gemm, int m) {
     return (m == 4 ? winogradWeights4 : winogradWeights2).get(gemm,
-        g -> Winograd.transformWeights(weight, outChannels, inChannels, groups, kernel[0], m, g));
+        g -> Winograd.transformWeights(weight, outChannels, inChannels, groups, kernel[0], m, kernel[1], g));
   }
 
   Gemm.PackedA[] packedWeights(Gemm gemm) {

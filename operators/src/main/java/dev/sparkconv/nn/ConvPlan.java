@@ -20,13 +20,14 @@ import dev.sparkconv.tensor.Shapes;
  */
 final class ConvPlan {
   /**
-   * {@code -Dsparkconv.winograd=false} turns Winograd off (every 3x3 stride-1 layer then runs im2col + GEMM);
-   * {@code 2x2} keeps it to F(2x2, 3x3), whose float error is the direct sum's (F(4x4, 3x3) adds up to about 5e-5
-   * on a sum of 144 products of values in [-1, 1], numpy's float32 the same).
+   * {@code -Dsparkconv.winograd=false} turns Winograd off (every layer it would run then runs im2col + GEMM);
+   * {@code 2x2} keeps it to F(2x2, 3x3), whose float error is the direct sum's. The 6x6 tiles of F(4x4, 3x3) and
+   * F(2x2, 5x5) scale by up to 8 in the transforms: about 5e-5 off on a sum of 144 products of values in [-1, 1]
+   * (numpy's float32 the same).
    */
   private static final String WINOGRAD = System.getProperty("sparkconv.winograd", "");
   static final boolean WINOGRAD_ENABLED = !"false".equalsIgnoreCase(WINOGRAD);
-  private static final boolean WINOGRAD_4X4 = !"2x2".equalsIgnoreCase(WINOGRAD);
+  private static final boolean WINOGRAD_6X6_TILES = !"2x2".equalsIgnoreCase(WINOGRAD);
   /**
    * {@code -Dsparkconv.blocked=false} keeps every activation in plain layout (no NCHWc region is planned, see
    * {@link ExecutionPlan}). Depthwise and pointwise layers run blocked on every width; with 8-float blocks (AVX2)
@@ -108,7 +109,7 @@ final class ConvPlan {
   static final int UNSHARED_TARGET_COLUMNS = 256;
 
   enum Algorithm {
-    /** Winograd F(4x4, 3x3) or F(2x2, 3x3) ({@link Winograd}): ungrouped 3x3 stride 1 undilated in H and W. */
+    /** Winograd F(4x4, 3x3), F(2x2, 3x3) or F(2x2, 5x5) ({@link Winograd}): stride 1 undilated in H and W. */
     WINOGRAD,
     /** groups == inC > 1, any channel multiplier: the direct kernels of {@link ConvKernels#depthwise}. */
     DEPTHWISE,
@@ -133,7 +134,7 @@ final class ConvPlan {
   final int winogradFromBatch;
   /** Tiles per Winograd chunk ({@link #WINOGRAD_CHUNK_TILES}). */
   final int winogradChunkTiles;
-  /** Winograd's output tile, m of F(m x m, 3x3): 2 or 4. */
+  /** Winograd's output tile, m of F(m x m, r x r): 2 or 4 (always 2 for 5x5). */
   final int winogradTile;
   /** Output rows (over T and H) per im2col slab, and the floats of its column matrix. */
   final int slabRows;
@@ -181,7 +182,7 @@ final class ConvPlan {
     boolean depthwise = conv.groups == conv.inChannels && conv.groups > 1;
     boolean pointwise = !depthwise && allOne(k) && allOne(conv.stride) && allZero(conv.padBegin, conv.padEnd);
     this.algorithm = depthwise ? Algorithm.DEPTHWISE : pointwise ? Algorithm.POINTWISE : Algorithm.IM2COL;
-    this.winogradTile = tile > 0 ? tile : winogradTile(outDims);
+    this.winogradTile = k[1] == 5 ? 2 : tile > 0 ? tile : winogradTile(outDims);
     int tiles = outDims[0] * Winograd.tiles(outDims[1], winogradTile) * Winograd.tiles(outDims[2], winogradTile);
     boolean winograd = winogradShape(conv) && !padded;
     this.winogradFromBatch = winograd ? (WINOGRAD_MIN_TILES + tiles - 1) / tiles : Integer.MAX_VALUE;
@@ -358,7 +359,8 @@ final class ConvPlan {
    * channels, and for a batch of one sample not narrow ({@link #WINOGRAD_NARROW_TILES}).
    */
   private static boolean winogradWins(Conv conv, int[] sample, boolean oneSample) {
-    return winogradShape(conv) && conv.groups == 1 && conv.inChannels > DIRECT_MAX_WINOGRAD_CHANNELS
+    return winogradShape(conv) && conv.groups == 1 && conv.kernel[1] == 3
+        && conv.inChannels > DIRECT_MAX_WINOGRAD_CHANNELS
         && !(oneSample && narrowForWinograd(conv, sample));
   }
 
@@ -370,7 +372,7 @@ final class ConvPlan {
    */
   private static int winogradTile(int[] outDims) {
     int tiles4 = outDims[0] * Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4);
-    return WINOGRAD_4X4 && tiles4 >= WINOGRAD_MIN_TILES ? 4 : 2;
+    return WINOGRAD_6X6_TILES && tiles4 >= WINOGRAD_MIN_TILES ? 4 : 2;
   }
 
   /** Fewer 2x2 output tiles per sample (over all its frames) than {@link #WINOGRAD_NARROW_TILES}. */
@@ -380,14 +382,16 @@ final class ConvPlan {
   }
 
   /**
-   * A convolution the plain plan runs with Winograd (from some batch on): 3x3 in H and W with stride 1 and no
-   * dilation there; 2-D, or 3-D with any kernel, stride and dilation along T; ungrouped, or at least
+   * A convolution the plain plan runs with Winograd (from some batch on): 3x3 or 5x5 in H and W with stride 1 and
+   * no dilation there; 2-D, or 3-D with any kernel, stride and dilation along T; ungrouped, or at least
    * {@link #WINOGRAD_MIN_GROUP_CHANNELS} input channels per group (each group its own GEMMs).
    */
   private static boolean winogradShape(Conv conv) {
     boolean grouping = conv.groups == 1 || conv.inChannels / conv.groups >= WINOGRAD_MIN_GROUP_CHANNELS;
-    return WINOGRAD_ENABLED && conv.rank >= 2 && grouping && conv.kernel[1] == 3 && conv.kernel[2] == 3
-        && conv.stride[1] == 1 && conv.stride[2] == 1 && conv.dilation[1] == 1 && conv.dilation[2] == 1;
+    boolean taps = conv.kernel[1] == conv.kernel[2]
+        && (conv.kernel[1] == 3 || conv.kernel[1] == 5 && WINOGRAD_6X6_TILES);
+    return WINOGRAD_ENABLED && conv.rank >= 2 && grouping && taps && conv.stride[1] == 1 && conv.stride[2] == 1
+        && conv.dilation[1] == 1 && conv.dilation[2] == 1;
   }
 
   /**

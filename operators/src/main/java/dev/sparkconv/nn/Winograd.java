@@ -5,31 +5,31 @@ import dev.sparkconv.kernel.Gemm;
 import java.util.Arrays;
 
 /**
- * Winograd F(m x m, 3x3), m = 2 or 4, for 3x3, stride-1, undilated, ungrouped 2-D convolution with zero padding
- * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016): each m x m output tile comes from
- * an (m + 2) x (m + 2) input tile with (m + 2)^2 multiplies per channel pair instead of 9 m^2, so the GEMM work is
- * 4/9 of im2col's for m = 2 and 1/4 for m = 4.
+ * Winograd F(m x m, r x r) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for
+ * stride-1, undilated convolution with zero padding: F(2x2, 3x3), F(4x4, 3x3) and F(2x2, 5x5). Each m x m output
+ * tile comes from an alpha x alpha input tile, alpha = m + r - 1, with alpha^2 multiplies per channel pair instead of
+ * m^2 r^2: 4/9 of im2col's GEMM work for F(2x2, 3x3), 1/4 for F(4x4, 3x3), 9/25 for F(2x2, 5x5).
  *
  * <pre>
- *   Y = A^T [ (G g G^T) .* (B^T d B) ] A      g: 3x3 kernel, d: (m + 2)^2 input tile, Y: m x m output tile
+ *   Y = A^T [ (G g G^T) .* (B^T d B) ] A      g: r x r kernel, d: alpha x alpha input tile, Y: m x m output tile
  * </pre>
  *
  * Per position xi of the transformed tile, the products summed over input channels are one GEMM:
  * M[xi] (outC x T) = U[xi] (outC x inC) * V[xi] (inC x T), where T counts the tiles of the whole batch, so a
  * small feature map still gives the GEMM a wide N. U is the transformed kernel, packed once per layer. The
- * matrices of m = 4 are Lavin and Gray's (interpolation points 0, +-1, +-2, infinity).
+ * alpha = 6 algorithms share Lavin and Gray's points 0, +-1, +-2 and infinity, so their B^T.
  *
- * <p>A 3-D convolution with a (kT, 3, 3) kernel, stride 1 and no dilation in H and W (any along T) is the sum over
- * its kT frame taps of 2-D ones, so the same 16 GEMMs do it with K = kT x inC: row dt x inC + c of V holds input
- * channel c of the frame that tap dt reads (zeros for a frame in the padding), and each output frame is a tile
- * group of its own. The transforms stay per plane; only K grows.
+ * <p>A 3-D convolution with a (kT, r, r) kernel (any stride and dilation along T) is the sum over its kT frame
+ * taps of 2-D ones, so the same GEMMs do it with K = kT x inC: row dt x inC + c of V holds input channel c of the
+ * frame that tap dt reads (zeros for a frame in the padding), and each output frame is a tile group of its own. A
+ * grouped convolution runs each group's GEMMs on its own channels.
  */
 final class Winograd {
   private Winograd() {}
 
-  /** Transformed tile positions of F(m x m, 3x3): one GEMM each. */
-  static int positions(int m) {
-    return (m + 2) * (m + 2);
+  /** Transformed tile positions of F(m x m, r x r): one GEMM each. */
+  static int positions(int m, int r) {
+    return (m + r - 1) * (m + r - 1);
   }
 
   /** Output tiles along one axis for an output of {@code size}: m outputs each, the last maybe cropped. */
@@ -37,42 +37,53 @@ final class Winograd {
     return (size + m - 1) / m;
   }
 
-  /** G of F(2x2, 3x3) and of F(4x4, 3x3), (m + 2) x 3. */
+  /** G of F(2x2, 3x3), F(4x4, 3x3) and F(2x2, 5x5), (m + r - 1) x r. */
   private static final double[][] G2 = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
   private static final double[][] G4 = {{0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
       {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+  /** Solved for F(4x4, 3x3)'s B^T (the same six points), exactly: numpy's least squares leaves 4e-15. */
+  private static final double[][] G25 = {{0.25, 0, 0, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0, -1 / 6.0, -1 / 6.0},
+      {-1 / 6.0, 1 / 6.0, -1 / 6.0, 1 / 6.0, -1 / 6.0}, {1 / 24.0, 1 / 12.0, 1 / 6.0, 1 / 3.0, 2 / 3.0},
+      {1 / 24.0, -1 / 12.0, 1 / 6.0, -1 / 3.0, 2 / 3.0}, {0, 0, 0, 0, 1}};
 
   /**
    * U = G g G^T for every (output, input) channel pair of each group, as (m + 2)^2 matrices (outC / groups x kT inC
    * / groups) per group, group-major, each packed for {@code gemm}; computed in double once per layer.
    */
   static Gemm.PackedA[] transformWeights(float[] weight, int outChannels, int inChannels, int groups,
-      int frameTaps, int m, Gemm gemm) {
-    double[][] g = m == 2 ? G2 : G4;
-    int alpha = m + 2;
+      int frameTaps, int m, int r, Gemm gemm) {
+    double[][] g = r == 5 ? G25 : m == 2 ? G2 : G4;
+    int alpha = m + r - 1;
     int positions = alpha * alpha;
     int inPerGroup = inChannels / groups;
     int outPerGroup = outChannels / groups;
     int depth = frameTaps * inPerGroup;
     Gemm.PackedA[] packed = new Gemm.PackedA[groups * positions];
     float[][] u = new float[positions][outPerGroup * depth];
-    double[] gg = new double[alpha * 3];
+    double[] gg = new double[alpha * r];
     for (int group = 0; group < groups; group++) {
       for (int pair = 0; pair < outPerGroup * depth; pair++) {
         // Weights are (outC, inC / groups, kT, 3, 3); U's column dt x inC / groups + c (the row of V that frame
         // tap reads).
         int o = group * outPerGroup + pair / depth;
         int dt = pair % depth / inPerGroup;
-        int w = ((o * inPerGroup + pair % inPerGroup) * frameTaps + dt) * 9;
+        int w = ((o * inPerGroup + pair % inPerGroup) * frameTaps + dt) * r * r;
         for (int i = 0; i < alpha; i++) { // G g
-          for (int j = 0; j < 3; j++) {
-            gg[3 * i + j] = g[i][0] * weight[w + j] + g[i][1] * weight[w + 3 + j] + g[i][2] * weight[w + 6 + j];
+          for (int j = 0; j < r; j++) {
+            double sum = 0;
+            for (int q = 0; q < r; q++) {
+              sum += g[i][q] * weight[w + q * r + j];
+            }
+            gg[r * i + j] = sum;
           }
         }
         for (int i = 0; i < alpha; i++) { // (G g) G^T
           for (int j = 0; j < alpha; j++) {
-            u[alpha * i + j][pair] =
-                (float) (gg[3 * i] * g[j][0] + gg[3 * i + 1] * g[j][1] + gg[3 * i + 2] * g[j][2]);
+            double sum = 0;
+            for (int q = 0; q < r; q++) {
+              sum += gg[r * i + q] * g[j][q];
+            }
+            u[alpha * i + j][pair] = (float) sum;
           }
         }
       }
@@ -104,10 +115,11 @@ final class Winograd {
     int outChannels = conv.outChannels / conv.groups; // per group
     int depth = conv.kernel[0] * conv.inChannels / conv.groups;
     int tile = plan.winogradTile;
-    int positions = positions(tile);
+    int taps = conv.kernel[1];
+    int positions = positions(tile, taps);
     int tilesH = tiles(plan.outDims[1], tile);
     int tilesW = tiles(plan.outDims[2], tile);
-    int pitch = tile * tilesW + 2;
+    int pitch = tile * tilesW + taps - 1;
     // A unit is a block of tile rows of one output frame (all of them where a frame fits a chunk).
     int chunkTiles = plan.winogradChunkTiles;
     int blockRows = Math.min(tilesH, Math.max(1, chunkTiles / tilesW));
@@ -119,11 +131,11 @@ final class Winograd {
     // V is written packed as the GEMMs read it, so they pack nothing: ResNet-18 1.03-1.04x, VGG-11 1.05-1.11x.
     int vStride = positionStride(1, gemm.packedBSize(depth, t));
     int mStride = positionStride(outChannels, t);
-    int planeRows = tile * blockRows + 2;
+    int planeRows = tile * blockRows + taps - 1;
     float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, positions * vStride);
     float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, positions * mStride);
     float[] plane = ctx.scratch(ScratchSlots.WINOGRAD_PLANE, planeRows * pitch);
-    float[] rows = tile == 4 ? ctx.scratch(ScratchSlots.WINOGRAD_ROWS, Math.max(24, 6 * pitch)) : null;
+    float[] rows = positions == 36 ? ctx.scratch(ScratchSlots.WINOGRAD_ROWS, Math.max(24, 6 * pitch)) : null;
     for (int first = 0; first < units; first += chunk) {
       for (int group = 0; group < conv.groups; group++) {
         runChunk(plan, in, out, group, first, Math.min(chunk, units - first), blocks, blockRows, t, v, vStride, m,
@@ -149,10 +161,11 @@ final class Winograd {
     int frameTaps = conv.kernel[0];
     int depth = frameTaps * inChannels;
     int tile = plan.winogradTile;
-    int positions = positions(tile);
+    int taps = conv.kernel[1];
+    int positions = positions(tile, taps);
     int tilesH = tiles(outH, tile);
     int tilesW = tiles(outW, tile);
-    int pitch = tile * tilesW + 2;
+    int pitch = tile * tilesW + taps - 1;
     Gemm gemm = ctx.gemm();
     int nr = gemm.kernel().nr();
     int tc = 0; // tiles of the chunk so far; a short chunk's matrices keep the pitch t
@@ -168,13 +181,14 @@ final class Winograd {
         for (int c = 0; c < inChannels; c++) {
           int channel = (sample * groups + group) * inChannels + c;
           int src = inside ? ((channel * frames + frame) * h) * w : -1;
-          padPlane(in, src, h, w, plan.pad[1] - tile * firstRow, plan.pad[2], pitch, tile * unitRows + 2, plane);
+          padPlane(in, src, h, w, plan.pad[1] - tile * firstRow, plan.pad[2], pitch,
+              tile * unitRows + taps - 1, plane);
           int row = dt * inChannels + c;
-          if (tile == 2) {
+          if (positions == 16) {
             transformInput(plane, pitch, unitRows, tilesW, v, gemm.packedBRow(depth, t, row),
                 gemm.packedBPanel(depth, row), nr, tc, vStride);
           } else {
-            transformInput4(plane, pitch, unitRows, tilesW, rows, v, gemm.packedBRow(depth, t, row),
+            transformInput6(plane, pitch, unitRows, tilesW, tile, rows, v, gemm.packedBRow(depth, t, row),
                 gemm.packedBPanel(depth, row), nr, tc, vStride);
           }
         }
@@ -198,7 +212,9 @@ final class Winograd {
         int channel = (sample * groups + group) * outChannels + o;
         int dst = (((channel * outFrames + outFrame) * outH) + y) * outW;
         float b = conv.bias == null ? 0f : conv.bias[group * outChannels + o];
-        if (tile == 2) {
+        if (taps == 5) {
+          transformOutput25(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW, rows);
+        } else if (tile == 2) {
           transformOutput(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW);
         } else {
           transformOutput4(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW, rows);
@@ -338,18 +354,18 @@ final class Winograd {
   }
 
   /**
-   * F(4x4, 3x3): V = B^T d B for every 6x6 tile of one padded channel, B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1,
-   * 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]. B^T runs down
-   * each strip of six rows once, over its whole width into {@code rows} (tiles overlap by two columns, so none is
-   * transformed twice); B then runs along each tile's six rows. Written to the packed rows as in
-   * {@link #transformInput}.
+   * F(4x4, 3x3) and F(2x2, 5x5) (tiles {@code step} = 4 or 2 apart): V = B^T d B for every 6x6 tile of one padded
+   * channel, B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2,
+   * -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]. B^T runs down each strip of six rows once, over its whole width into
+   * {@code rows} (tiles overlap, so no column is transformed twice); B then runs along each tile's six rows. Written
+   * to the packed rows as in {@link #transformInput}.
    */
-  private static void transformInput4(float[] p, int pitch, int tilesH, int tilesW, float[] rows, float[] v,
-      int row, int panel, int nr, int firstTile, int stride) {
+  private static void transformInput6(float[] p, int pitch, int tilesH, int tilesW, int step, float[] rows,
+      float[] v, int row, int panel, int nr, int firstTile, int stride) {
     int lane = firstTile % nr;
     int k = row + firstTile / nr * panel + lane;
     for (int ty = 0; ty < tilesH; ty++) {
-      int r0 = 4 * ty * pitch;
+      int r0 = step * ty * pitch;
       for (int x = 0; x < pitch; x++) {
         int r = r0 + x;
         float d0 = p[r];
@@ -376,7 +392,7 @@ final class Winograd {
         }
         lane++;
         for (int i = 0; i < 6; i++) {
-          int r = i * pitch + 4 * tx;
+          int r = i * pitch + step * tx;
           float d0 = rows[r];
           float d1 = rows[r + 1];
           float d2 = rows[r + 2];
@@ -447,6 +463,39 @@ final class Winograd {
           }
           if (colsInside > 3) {
             out[o + 3] = b + 8 * d + s[6 * i + 5] + bias;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * F(2x2, 5x5): Y = A^T M A + bias for every tile of one output channel, A^T = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2,
+   * -2, 1]]; as {@link #transformOutput4}, {@code s} holding A^T M (2 x 6).
+   */
+  private static void transformOutput25(float[] m, int base, int stride, int tilesH, int tilesW, float bias,
+      float[] out, int dst, int outH, int outW, float[] s) {
+    for (int ty = 0; ty < tilesH; ty++) {
+      int k = base + ty * tilesW;
+      int y = 2 * ty;
+      int rowsInside = Math.min(2, outH - y);
+      for (int tx = 0; tx < tilesW; tx++, k++) {
+        for (int j = 0; j < 6; j++) {
+          int q = k + j * stride;
+          float m1 = m[q + 6 * stride];
+          float m2 = m[q + 12 * stride];
+          float m3 = m[q + 18 * stride];
+          float m4 = m[q + 24 * stride];
+          s[j] = m[q] + m1 + m2 + m3 + m4;
+          s[6 + j] = m1 - m2 + 2 * (m3 - m4) + m[q + 30 * stride];
+        }
+        int x = 2 * tx;
+        for (int i = 0; i < rowsInside; i++) {
+          int r = 6 * i;
+          int o = dst + (y + i) * outW + x;
+          out[o] = s[r] + s[r + 1] + s[r + 2] + s[r + 3] + s[r + 4] + bias;
+          if (x + 1 < outW) {
+            out[o + 1] = s[r + 1] - s[r + 2] + 2 * (s[r + 3] - s[r + 4]) + s[r + 5] + bias;
           }
         }
       }

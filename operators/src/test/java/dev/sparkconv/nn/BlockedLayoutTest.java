@@ -217,9 +217,11 @@ class BlockedLayoutTest {
     int outPositions = Shapes.size(outShape) / outC;
     ExecutionContext ctx = new ExecutionContext();
     float[][] clamps = {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, 6f}, {-0.25f, 0.5f}};
+    float scale = 0; // the unclamped output's root mean square
     for (float[] clamp : clamps) {
       float[] expected = new float[batch * Shapes.size(outShape)];
       ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
+      scale = scale == 0 ? rms(expected) : scale;
       for (Nchwc kernel : kernels()) {
         if (fromPlain && !ConvPlan.fromPlainApplies(conv, kernel.block())) {
           continue;
@@ -243,7 +245,7 @@ class BlockedLayoutTest {
             assertTrue(Float.isFinite(out[i]), "pad channels are finite");
           }
         }
-        assertClose(expected, actual, name + " B=" + kernel.block() + " clamp " + Arrays.toString(clamp));
+        assertClose(expected, actual, scale, name + " B=" + kernel.block() + " clamp " + Arrays.toString(clamp));
       }
     }
   }
@@ -552,6 +554,14 @@ class BlockedLayoutTest {
     throw new IllegalArgumentException(name);
   }
 
+  private static float rms(float[] values) {
+    double squares = 0;
+    for (float v : values) {
+      squares += (double) v * v;
+    }
+    return (float) Math.sqrt(squares / Math.max(1, values.length));
+  }
+
   private static Tensor[] copies(Tensor[] views) {
     Tensor[] out = new Tensor[views.length];
     for (int i = 0; i < views.length; i++) {
@@ -561,9 +571,18 @@ class BlockedLayoutTest {
   }
 
   private static void assertClose(float[] expected, float[] actual, String what) {
+    assertClose(expected, actual, 1f, what);
+  }
+
+  /**
+   * Within 1e-4 relative to the element or to {@code scale}, whichever is larger. The plain path may run Winograd
+   * with 6x6 tiles, off relative to the output's scale, not each element's (F(2x2, 5x5): 1.1e-4 on an output of
+   * 0.23 among outputs of root mean square 11), while a wrong blocked kernel is off by whole units.
+   */
+  private static void assertClose(float[] expected, float[] actual, float scale, String what) {
     assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
-      float tolerance = 1e-4f * Math.max(1f, Math.abs(expected[i]));
+      float tolerance = 1e-4f * Math.max(Math.max(1f, scale), Math.abs(expected[i]));
       if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
         throw new AssertionError(what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
       }

@@ -11,8 +11,8 @@ import java.util.Arrays;
  * groups, optional bias. Cross-correlation by default; {@code flip} makes it a true convolution (the
  * kernel flipped on every spatial axis). Weight layout (outC, inC/groups, k...).
  *
- * <p>The path is chosen once per input shape by its {@link ConvPlan}: an ungrouped 2-D 3x3 stride-1 layer with zero
- * padding and enough output tiles runs Winograd F(2x2, 3x3) ({@link Winograd}); a 1x1 stride-1 unpadded
+ * <p>The path is chosen once per input shape by its {@link ConvPlan}: a 3x3 or 5x5 layer of stride 1 in H and W
+ * (2-D or 3-D) with zero padding and enough output tiles runs Winograd ({@link Winograd}); a 1x1 stride-1 unpadded
  * convolution is one GEMM per group straight on the input; depthwise (groups == inC > 1, any channel multiplier)
  * runs the direct kernels of {@link ConvKernels#depthwise}; everything else is im2col per sample and group, in slabs
  * of output rows that stay in cache, then a GEMM per slab. The GEMM's weights are packed once; its micro-kernel
@@ -257,7 +257,7 @@ public final class Conv extends BaseLayer implements Windowed {
     return all;
   }
 
-  /** U of Winograd F(m x m, 3x3), m = 2 or 4. */
+  /** U of Winograd F(m x m, r x r), m = 2 or 4, r the kernel's H and W taps. */
   Gemm.PackedA[] winogradWeights(Gemm gemm, int m) {
     return (m == 4 ? winogradWeights4 : winogradWeights2).get(gemm,
         g -> Winograd.transformWeights(weight, outChannels, inChannels, groups, kernel[0], m, kernel[1], g));

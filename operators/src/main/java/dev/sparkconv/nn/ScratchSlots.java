@@ -43,12 +43,12 @@ final class ScratchSlots {
   static final int POOL_ROW_MAX = 15;
   /** MaxPool: the max over each window's columns at stride 1, before every stride-th is kept. */
   static final int POOL_WINDOW_MAX = 19;
-  /** Conv, Winograd: the transformed input tiles (16 x inC x tiles), the GEMM products (16 x outC x tiles), and
-   * one zero-padded input channel. */
+  /** Conv, Winograd: the transformed input tiles (16 or 36 x inC x tiles), the GEMM products (16 or 36 x outC x
+   * tiles), and one zero-padded input channel. */
   static final int WINOGRAD_INPUT = 16;
   static final int WINOGRAD_PRODUCTS = 17;
   static final int WINOGRAD_PLANE = 18;
-  /** Conv, Winograd F(4x4, 3x3): B^T applied down one strip of six plane rows, and one tile's A^T M. */
+  /** Conv, Winograd on 6x6 tiles: B^T applied down one strip of six plane rows, and one tile's A^T M. */
   static final int WINOGRAD_ROWS = 25;
   /** Triangle: the channel mean of every position of one sample; PatchNorm2d: one patch. */
   static final int CHANNEL_MEAN = 20;

@@ -212,12 +212,10 @@ final class Winograd {
         int channel = (sample * groups + group) * outChannels + o;
         int dst = (((channel * outFrames + outFrame) * outH) + y) * outW;
         float b = conv.bias == null ? 0f : conv.bias[group * outChannels + o];
-        if (taps == 5) {
-          transformOutput25(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW, rows);
-        } else if (tile == 2) {
+        if (positions == 16) {
           transformOutput(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW);
         } else {
-          transformOutput4(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW, rows);
+          transformOutput6(m, o * t + tc, mStride, unitRows, tilesW, tile, b, out, dst, rowsOut, outW, rows);
         }
         ConvKernels.clamp(out, dst, rowsOut * outW, plan.lo, plan.hi); // a fused activation, in cache
       }
@@ -416,21 +414,22 @@ final class Winograd {
   }
 
   /**
-   * F(4x4, 3x3): Y = A^T M A + bias for every tile of one output channel, A^T = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2,
-   * -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]; position xi of tile k is m[base + xi * stride + k]. A^T
-   * combines the six rows of each column, A the six columns of each of those four rows; tiles past the output's
-   * edges are cropped. {@code s} holds A^T M (4 x 6).
+   * The 6x6 tiles' Y = A^T M A + bias for every tile of one output channel: F(4x4, 3x3), A^T = [[1, 1, 1, 1, 1, 0],
+   * [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]], and F(2x2, 5x5) ({@code tile} 2), A^T = [[1, 1,
+   * 1, 1, 1, 0], [0, 1, -1, 2, -2, 1]] (the same points: its last row adds the point at infinity). Position xi of tile
+   * k is m[base + xi * stride + k]. A^T combines the six rows of each column, A the six columns of each of those
+   * rows; tiles past the output's edges are cropped. {@code s} holds A^T M (tile x 6).
    */
-  private static void transformOutput4(float[] m, int base, int stride, int tilesH, int tilesW, float bias,
-      float[] out, int dst, int outH, int outW, float[] s) {
+  private static void transformOutput6(float[] m, int base, int stride, int tilesH, int tilesW, int tile,
+      float bias, float[] out, int dst, int outH, int outW, float[] s) {
+    float last = tile == 2 ? 1 : 0; // F(2x2, 5x5): row and column 1 take m5
     for (int ty = 0; ty < tilesH; ty++) {
       int k = base + ty * tilesW;
-      int y = 4 * ty;
-      int rowsInside = Math.min(4, outH - y);
+      int y = tile * ty;
+      int rowsInside = Math.min(tile, outH - y);
       for (int tx = 0; tx < tilesW; tx++, k++) {
         for (int j = 0; j < 6; j++) {
           int q = k + j * stride;
-          float m0 = m[q];
           float m1 = m[q + 6 * stride];
           float m2 = m[q + 12 * stride];
           float m3 = m[q + 18 * stride];
@@ -440,62 +439,31 @@ final class Winograd {
           float b = m1 - m2;
           float c = m3 + m4;
           float d = m3 - m4;
-          s[j] = m0 + a + c;
-          s[6 + j] = b + 2 * d;
-          s[12 + j] = a + 4 * c;
-          s[18 + j] = b + 8 * d + m5;
+          s[j] = m[q] + a + c;
+          s[6 + j] = b + 2 * d + last * m5;
+          if (tile == 4) {
+            s[12 + j] = a + 4 * c;
+            s[18 + j] = b + 8 * d + m5;
+          }
         }
-        int x = 4 * tx;
-        int colsInside = Math.min(4, outW - x);
+        int x = tile * tx;
+        int colsInside = Math.min(tile, outW - x);
         for (int i = 0; i < rowsInside; i++) {
-          float m0 = s[6 * i];
-          float a = s[6 * i + 1] + s[6 * i + 2];
-          float b = s[6 * i + 1] - s[6 * i + 2];
-          float c = s[6 * i + 3] + s[6 * i + 4];
-          float d = s[6 * i + 3] - s[6 * i + 4];
+          int r = 6 * i;
+          float a = s[r + 1] + s[r + 2];
+          float b = s[r + 1] - s[r + 2];
+          float c = s[r + 3] + s[r + 4];
+          float d = s[r + 3] - s[r + 4];
           int o = dst + (y + i) * outW + x;
-          out[o] = m0 + a + c + bias;
+          out[o] = s[r] + a + c + bias;
           if (colsInside > 1) {
-            out[o + 1] = b + 2 * d + bias;
+            out[o + 1] = b + 2 * d + last * s[r + 5] + bias;
           }
           if (colsInside > 2) {
             out[o + 2] = a + 4 * c + bias;
           }
           if (colsInside > 3) {
-            out[o + 3] = b + 8 * d + s[6 * i + 5] + bias;
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * F(2x2, 5x5): Y = A^T M A + bias for every tile of one output channel, A^T = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2,
-   * -2, 1]]; as {@link #transformOutput4}, {@code s} holding A^T M (2 x 6).
-   */
-  private static void transformOutput25(float[] m, int base, int stride, int tilesH, int tilesW, float bias,
-      float[] out, int dst, int outH, int outW, float[] s) {
-    for (int ty = 0; ty < tilesH; ty++) {
-      int k = base + ty * tilesW;
-      int y = 2 * ty;
-      int rowsInside = Math.min(2, outH - y);
-      for (int tx = 0; tx < tilesW; tx++, k++) {
-        for (int j = 0; j < 6; j++) {
-          int q = k + j * stride;
-          float m1 = m[q + 6 * stride];
-          float m2 = m[q + 12 * stride];
-          float m3 = m[q + 18 * stride];
-          float m4 = m[q + 24 * stride];
-          s[j] = m[q] + m1 + m2 + m3 + m4;
-          s[6 + j] = m1 - m2 + 2 * (m3 - m4) + m[q + 30 * stride];
-        }
-        int x = 2 * tx;
-        for (int i = 0; i < rowsInside; i++) {
-          int r = 6 * i;
-          int o = dst + (y + i) * outW + x;
-          out[o] = s[r] + s[r + 1] + s[r + 2] + s[r + 3] + s[r + 4] + bias;
-          if (x + 1 < outW) {
-            out[o + 1] = s[r + 1] - s[r + 2] + 2 * (s[r + 3] - s[r + 4]) + s[r + 5] + bias;
+            out[o + 3] = b + 8 * d + s[r + 5] + bias;
           }
         }
       }

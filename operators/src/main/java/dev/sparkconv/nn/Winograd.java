@@ -170,18 +170,15 @@ final class Winograd {
     int nr = gemm.kernel().nr();
     int tc = 0; // tiles of the chunk so far; a short chunk's matrices keep the pitch t
     for (int j = 0; j < count; j++) {
-      int frameIndex = (first + j) / blocks;
-      int sample = frameIndex / outFrames;
-      int outFrame = frameIndex % outFrames;
-      int firstRow = (first + j) % blocks * blockRows;
-      int unitRows = Math.min(blockRows, tilesH - firstRow);
+      Unit unit = Unit.of(first + j, blocks, blockRows, tilesH, outFrames);
+      int unitRows = unit.tileRows;
       for (int dt = 0; dt < frameTaps; dt++) {
-        int frame = outFrame * conv.stride[0] + dt * conv.dilation[0] - plan.pad[0];
+        int frame = unit.outFrame * conv.stride[0] + dt * conv.dilation[0] - plan.pad[0];
         boolean inside = frame >= 0 && frame < frames;
         for (int c = 0; c < inChannels; c++) {
-          int channel = (sample * groups + group) * inChannels + c;
+          int channel = (unit.sample * groups + group) * inChannels + c;
           int src = inside ? ((channel * frames + frame) * h) * w : -1;
-          padPlane(in, src, h, w, plan.pad[1] - tile * firstRow, plan.pad[2], pitch,
+          padPlane(in, src, h, w, plan.pad[1] - tile * unit.firstRow, plan.pad[2], pitch,
               tile * unitRows + taps - 1, plane);
           int row = dt * inChannels + c;
           if (positions == 16) {
@@ -201,16 +198,13 @@ final class Winograd {
     }
     tc = 0;
     for (int j = 0; j < count; j++) {
-      int frameIndex = (first + j) / blocks;
-      int sample = frameIndex / outFrames;
-      int outFrame = frameIndex % outFrames;
-      int firstRow = (first + j) % blocks * blockRows;
-      int unitRows = Math.min(blockRows, tilesH - firstRow);
-      int y = tile * firstRow;
+      Unit unit = Unit.of(first + j, blocks, blockRows, tilesH, outFrames);
+      int unitRows = unit.tileRows;
+      int y = tile * unit.firstRow;
       int rowsOut = Math.min(outH - y, tile * unitRows);
       for (int o = 0; o < outChannels; o++) {
-        int channel = (sample * groups + group) * outChannels + o;
-        int dst = (((channel * outFrames + outFrame) * outH) + y) * outW;
+        int channel = (unit.sample * groups + group) * outChannels + o;
+        int dst = (((channel * outFrames + unit.outFrame) * outH) + y) * outW;
         float b = conv.bias == null ? 0f : conv.bias[group * outChannels + o];
         if (positions == 16) {
           transformOutput(m, o * t + tc, mStride, unitRows, tilesW, b, out, dst, rowsOut, outW);
@@ -220,6 +214,15 @@ final class Winograd {
         ConvKernels.clamp(out, dst, rowsOut * outW, plan.lo, plan.hi); // a fused activation, in cache
       }
       tc += unitRows * tilesW;
+    }
+  }
+
+  /** Unit {@code index} of {@link #run}: tile rows [firstRow, firstRow + tileRows) of one sample's output frame. */
+  private record Unit(int sample, int outFrame, int firstRow, int tileRows) {
+    static Unit of(int index, int blocks, int blockRows, int tilesH, int outFrames) {
+      int frameIndex = index / blocks;
+      int firstRow = index % blocks * blockRows;
+      return new Unit(frameIndex / outFrames, frameIndex % outFrames, firstRow, Math.min(blockRows, tilesH - firstRow));
     }
   }
 

@@ -132,8 +132,6 @@ final class ConvPlan {
   private final Algorithm algorithm;
   /** Batches of at least this many samples run Winograd; {@link Integer#MAX_VALUE} when it does not apply. */
   final int winogradFromBatch;
-  /** Tiles per Winograd chunk ({@link #WINOGRAD_CHUNK_TILES}). */
-  final int winogradChunkTiles;
   /** Winograd's output tile, m of F(m x m, r x r): 2 or 4 (always 2 for 5x5). */
   final int winogradTile;
   /** Output rows (over T and H) per im2col slab, and the floats of its column matrix. */
@@ -186,7 +184,6 @@ final class ConvPlan {
     int tiles = outDims[0] * Winograd.tiles(outDims[1], winogradTile) * Winograd.tiles(outDims[2], winogradTile);
     boolean winograd = winogradShape(conv) && !padded;
     this.winogradFromBatch = winograd ? (WINOGRAD_MIN_TILES + tiles - 1) / tiles : Integer.MAX_VALUE;
-    this.winogradChunkTiles = WINOGRAD_CHUNK_TILES;
     int rows = conv.inChannels / conv.groups * k[0] * k[1] * k[2];
     this.slabRows = Math.max(IM2COL_SLAB_MIN_COLUMNS / outDims[2] + 1, IM2COL_SLAB_FLOATS / (rows * outDims[2]));
     this.columnsSize = algorithm == Algorithm.IM2COL

@@ -107,7 +107,7 @@ final class Winograd {
   /**
    * The batch as {@code plan} says: input (batch, inC, t, h, w) padded by the plan's {front, top, left} (the other
    * sides follow from the output size), output (batch, outC, outT, outH, outW), t = outT = 1 in 2-D, bias and clamp
-   * fused. The tiles go through in chunks of about {@code chunkTiles} ({@link ConvPlan#winogradChunkTiles}): whole
+   * fused. The tiles go through in chunks of about {@link ConvPlan#WINOGRAD_CHUNK_TILES}: whole
    * output frames (over the batch and T) where a frame has fewer, else blocks of a frame's tile rows.
    */
   static void run(ConvPlan plan, float[] in, float[] out, int batch, ExecutionContext ctx) {
@@ -121,7 +121,7 @@ final class Winograd {
     int tilesW = tiles(plan.outDims[2], tile);
     int pitch = tile * tilesW + taps - 1;
     // A unit is a block of tile rows of one output frame (all of them where a frame fits a chunk).
-    int chunkTiles = plan.winogradChunkTiles;
+    int chunkTiles = ConvPlan.WINOGRAD_CHUNK_TILES;
     int blockRows = Math.min(tilesH, Math.max(1, chunkTiles / tilesW));
     int blocks = (tilesH + blockRows - 1) / blockRows;
     int units = batch * plan.outDims[0] * blocks;

@@ -400,7 +400,9 @@ final class ConvPlan {
    * 232->232 at 14x14 0.85, 28x28 0.66-1.00, larger maps 0.53-0.68. Direct, off Winograd's shapes (those stay
    * plain alone: 64 channels at 56x56 1.00): 3x3 stride 2 1.10-1.30, 5x5 at 27x27 1.13 (two groups 1.54), 3x3 two
    * groups at 13x13 1.35-1.57 (hundreds of multiply-adds per converted float); 1x1 stride 2 at 14x14 1.06 (86),
-   * 28x28 0.89 (43), 56x56 0.70 (21).
+   * 28x28 0.89 (43), 56x56 0.70 (21). Where the direct kernel does not compete ({@link Nchwc#directCompetes}:
+   * AVX2) a direct layer alone stays plain: Zen 3, same JVM, plain over blocked alone, 1x1 stride 2 256->512 at
+   * 14x14 1.27, 512->1024 at 7x7 1.45.
    */
   static boolean blockedPaysAlone(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
     if (!blockedPays(conv, sample, nchwc, oneSample)) {
@@ -408,7 +410,7 @@ final class ConvPlan {
     }
     if (!isPointwise(conv) && !isDepthwise(conv)) {
       long converted = Shapes.size(sample) + Shapes.size(conv.outputShape(sample));
-      return !winogradWins(conv, sample, oneSample)
+      return nchwc.directCompetes() && !winogradWins(conv, sample, oneSample)
           && conv.macs(sample) >= BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT * converted;
     }
     return conv.groups == 1 ? Shapes.size(sample) / sample[0] <= BLOCKED_ALONE_MAX_POINTWISE_POSITIONS

@@ -498,6 +498,28 @@ class BlockedLayoutTest {
   }
 
   /**
+   * A 1x1 stride-2 layer alone with enough multiply-adds per converted float (128 -> 512: 64) is blocked only with a
+   * direct kernel that competes (AVX-512 and the scalar references); on AVX2's it stays plain, with no conversion.
+   */
+  @Test
+  void aStridedPointwiseLayerAloneIsBlockedOnlyWhereTheDirectKernelCompetes() {
+    Network net = isolated(conv("conv", 128, 512, 1, 2, 0, 1, 46), 128, 6);
+    int[] target = {indexOf(net, "flat")};
+    Tensor input = Tensor.view(Naive.random(11, 2 * Shapes.size(net.inputShape())),
+        Shapes.batched(2, net.inputShape()));
+    ExecutionContext plainCtx = new ExecutionContext();
+    float[] expected = Executor.run(ExecutionPlan.of(net, net.inputShape(), target, plainCtx.gemm(), null), input,
+        plainCtx)[0].toArray();
+    for (Nchwc kernel : kernels()) {
+      ExecutionContext ctx = new ExecutionContext();
+      ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), target, ctx.gemm(), kernel);
+      assertEquals(kernel.directCompetes(), plan.blocked[indexOf(net, "conv")], "B=" + kernel.block());
+      assertEquals(kernel.directCompetes(), plan.convertInto[indexOf(net, "conv")] != null, "B=" + kernel.block());
+      assertClose(expected, Executor.run(plan, input, ctx)[0].toArray(), "B=" + kernel.block());
+    }
+  }
+
+  /**
    * A 3x3 stride-1 layer of more than {@link ConvPlan#DIRECT_MAX_WINOGRAD_CHANNELS} input channels with fewer 2x2
    * tiles than {@link ConvPlan#WINOGRAD_NARROW_TILES} (a 7x7 map: 16) runs direct, blocked, in a plan for batches
    * of one sample, and Winograd (plain) in a plan for more; a 14x14 map (49 tiles) is Winograd's in both; batches

@@ -25,6 +25,7 @@ def method(text, name):
 
 def five_positions(six, name):
     five = six.replace(name, name.replace("6x", "5x"), 1).replace(", a5 = a0", "").replace(", b5 = b0", "")
+    five = five.replace("rowStep(g, p, 6)", "rowStep(g, p, 5)")
     # Position 5's corner, broadcast, accumulators and stores.
     return "\n".join(line for line in five.split("\n") if not re.search(r"\b(x5|y5|a5|b5)\b", line))
 

@@ -1326,6 +1326,11 @@ public final class VectorNchwc implements Nchwc {
     return p % g.outW() + n <= g.outW() ? g.sW() * g.inBlock() : 0;
   }
 
+  /** Position p + k's corner: k window steps from p's ({@code x0}) when {@code step} says they share a row. */
+  private static int corner(Window g, int inOff, int p, int k, int x0, int step) {
+    return step != 0 ? x0 + k * step : corner(g, inOff, p + k);
+  }
+
   private static int corner(Window g, int inOff, int p) {
     int ib = g.inBlock();
     int plane = g.outH() * g.outW();
@@ -1403,11 +1408,11 @@ public final class VectorNchwc implements Nchwc {
       int wb, int wc, float[] out, int o, int positions) {
     int x0 = corner(g, inOff, p);
     int step = rowStep(g, p, 6);
-    int x1 = step != 0 ? x0 + step : corner(g, inOff, p + 1);
-    int x2 = step != 0 ? x0 + 2 * step : corner(g, inOff, p + 2);
-    int x3 = step != 0 ? x0 + 3 * step : corner(g, inOff, p + 3);
-    int x4 = step != 0 ? x0 + 4 * step : corner(g, inOff, p + 4);
-    int x5 = step != 0 ? x0 + 5 * step : corner(g, inOff, p + 5);
+    int x1 = corner(g, inOff, p, 1, x0, step);
+    int x2 = corner(g, inOff, p, 2, x0, step);
+    int x3 = corner(g, inOff, p, 3, x0, step);
+    int x4 = corner(g, inOff, p, 4, x0, step);
+    int x5 = corner(g, inOff, p, 5, x0, step);
     int q = o + positions * L;
     int r = q + positions * L;
     int z = r + positions * L;
@@ -1510,11 +1515,11 @@ public final class VectorNchwc implements Nchwc {
       int bo, float lo, float hi, float[] out, int o, int positions) {
     int x0 = corner(g, inOff, p);
     int step = rowStep(g, p, 6);
-    int x1 = step != 0 ? x0 + step : corner(g, inOff, p + 1);
-    int x2 = step != 0 ? x0 + 2 * step : corner(g, inOff, p + 2);
-    int x3 = step != 0 ? x0 + 3 * step : corner(g, inOff, p + 3);
-    int x4 = step != 0 ? x0 + 4 * step : corner(g, inOff, p + 4);
-    int x5 = step != 0 ? x0 + 5 * step : corner(g, inOff, p + 5);
+    int x1 = corner(g, inOff, p, 1, x0, step);
+    int x2 = corner(g, inOff, p, 2, x0, step);
+    int x3 = corner(g, inOff, p, 3, x0, step);
+    int x4 = corner(g, inOff, p, 4, x0, step);
+    int x5 = corner(g, inOff, p, 5, x0, step);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     FloatVector b0 = FloatVector.fromArray(S, bias, bo + L);
@@ -1607,10 +1612,10 @@ public final class VectorNchwc implements Nchwc {
       int bo, float lo, float hi, float[] out, int o, int positions) {
     int x0 = corner(g, inOff, p);
     int step = rowStep(g, p, 5);
-    int x1 = step != 0 ? x0 + step : corner(g, inOff, p + 1);
-    int x2 = step != 0 ? x0 + 2 * step : corner(g, inOff, p + 2);
-    int x3 = step != 0 ? x0 + 3 * step : corner(g, inOff, p + 3);
-    int x4 = step != 0 ? x0 + 4 * step : corner(g, inOff, p + 4);
+    int x1 = corner(g, inOff, p, 1, x0, step);
+    int x2 = corner(g, inOff, p, 2, x0, step);
+    int x3 = corner(g, inOff, p, 3, x0, step);
+    int x4 = corner(g, inOff, p, 4, x0, step);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0;
     FloatVector b0 = FloatVector.fromArray(S, bias, bo + L);
@@ -1674,11 +1679,11 @@ public final class VectorNchwc implements Nchwc {
       int bo, float lo, float hi, float[] out, int o, int positions) {
     int x0 = corner(g, inOff, p);
     int step = rowStep(g, p, 6);
-    int x1 = step != 0 ? x0 + step : corner(g, inOff, p + 1);
-    int x2 = step != 0 ? x0 + 2 * step : corner(g, inOff, p + 2);
-    int x3 = step != 0 ? x0 + 3 * step : corner(g, inOff, p + 3);
-    int x4 = step != 0 ? x0 + 4 * step : corner(g, inOff, p + 4);
-    int x5 = step != 0 ? x0 + 5 * step : corner(g, inOff, p + 5);
+    int x1 = corner(g, inOff, p, 1, x0, step);
+    int x2 = corner(g, inOff, p, 2, x0, step);
+    int x3 = corner(g, inOff, p, 3, x0, step);
+    int x4 = corner(g, inOff, p, 4, x0, step);
+    int x5 = corner(g, inOff, p, 5, x0, step);
     FloatVector a0 = FloatVector.fromArray(S, bias, bo);
     FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     int wi = wb;

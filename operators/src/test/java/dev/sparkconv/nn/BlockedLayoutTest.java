@@ -480,9 +480,7 @@ class BlockedLayoutTest {
       int batch = 2;
       Tensor input = Tensor.view(Naive.random(8, batch * Shapes.size(net.inputShape())),
           Shapes.batched(batch, net.inputShape()));
-      ExecutionContext plainCtx = new ExecutionContext();
-      float[] expected = Executor.run(ExecutionPlan.of(net, net.inputShape(), target, plainCtx.gemm(), null), input,
-          plainCtx)[0].toArray();
+      float[] expected = plainRun(net, target, input);
       for (Nchwc kernel : kernels()) {
         ExecutionContext ctx = new ExecutionContext();
         ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), target, ctx.gemm(), kernel);
@@ -507,9 +505,7 @@ class BlockedLayoutTest {
     int[] target = {indexOf(net, "flat")};
     Tensor input = Tensor.view(Naive.random(11, 2 * Shapes.size(net.inputShape())),
         Shapes.batched(2, net.inputShape()));
-    ExecutionContext plainCtx = new ExecutionContext();
-    float[] expected = Executor.run(ExecutionPlan.of(net, net.inputShape(), target, plainCtx.gemm(), null), input,
-        plainCtx)[0].toArray();
+    float[] expected = plainRun(net, target, input);
     for (Nchwc kernel : kernels()) {
       ExecutionContext ctx = new ExecutionContext();
       ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), target, ctx.gemm(), kernel);
@@ -540,9 +536,7 @@ class BlockedLayoutTest {
         for (int batch : new int[] {1, 3}) {
           Tensor input = Tensor.view(Naive.random(9, batch * Shapes.size(net.inputShape())),
               Shapes.batched(batch, net.inputShape()));
-          ExecutionContext plainCtx = new ExecutionContext();
-          float[] expected = Executor.run(ExecutionPlan.of(net, net.inputShape(), target, plainCtx.gemm(), null),
-              input, plainCtx)[0].toArray();
+          float[] expected = plainRun(net, target, input);
           assertClose(expected, Executor.run(one, input, ctx)[0].toArray(), "one-sample plan, batch " + batch);
         }
       }
@@ -562,6 +556,12 @@ class BlockedLayoutTest {
   }
 
   /** One convolution named "conv" on a {@code side} x {@code side} map of {@code channels}, then "flat". */
+  /** The first target's output of the plain plan (no blocked kernels): the reference the blocked plans meet. */
+  private static float[] plainRun(Network net, int[] target, Tensor input) {
+    ExecutionContext ctx = new ExecutionContext();
+    return Executor.run(ExecutionPlan.of(net, net.inputShape(), target, ctx.gemm(), null), input, ctx)[0].toArray();
+  }
+
   private static Network isolated(Conv conv, int channels, int side) {
     return Network.builder("isolated", new int[] {channels, side, side}).add(conv).add(new Flatten("flat")).build();
   }

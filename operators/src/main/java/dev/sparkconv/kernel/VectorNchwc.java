@@ -1315,10 +1315,6 @@ public final class VectorNchwc implements Nchwc {
   }
 
   /**
-   * Offset of output position p's window corner in the padded input (any row or plane: a tile may span two), from
-   * {@code inOff}.
-   */
-  /**
    * Input offset between neighbouring windows when positions p to p + n - 1 share an output row, else 0: a tile's
    * corners then cost one {@link #corner} (three divisions), not n. First layers (27 taps a tile) 1.06-1.10x, Zen 3.
    */
@@ -1331,6 +1327,10 @@ public final class VectorNchwc implements Nchwc {
     return step != 0 ? x0 + k * step : corner(g, inOff, p + k);
   }
 
+  /**
+   * Offset of output position p's window corner in the padded input (any row or plane: a tile may span two), from
+   * {@code inOff}.
+   */
   private static int corner(Window g, int inOff, int p) {
     int ib = g.inBlock();
     int plane = g.outH() * g.outW();

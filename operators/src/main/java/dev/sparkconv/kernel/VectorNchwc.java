@@ -30,8 +30,14 @@ public final class VectorNchwc implements Nchwc {
     }
   }
 
-  /** Whether the 16 x 16 register transpose applies (B = 16, AVX-512); other widths gather. */
-  private static final boolean TRANSPOSE = L == 16;
+  /**
+   * Whether a register transpose applies (B = 16, AVX-512, or 8, AVX2); other widths gather. JDK 17 compiles gathers
+   * only for AVX-512: with AVX2 they ran boxed (C2 logs the intrinsic as failed), and conversions were no faster
+   * than the scalar reference.
+   */
+  private static final boolean TRANSPOSE = L == 16 || L == 8;
+  /** Whether gathers are vector instructions (AVX-512); elsewhere the partial blocks are copied by scalar loops. */
+  private static final boolean GATHERS = L == 16;
   /**
    * Tiles of four output blocks (24 accumulators) need 32 vector registers (AVX-512); with 16 (AVX2) C2 spills
    * them to the stack, so there tiles take two blocks.
@@ -62,10 +68,10 @@ public final class VectorNchwc implements Nchwc {
   private static final VectorMask<Float> HIGH1 = VectorMask.fromLong(S, 0xaaaaL);
 
   /**
-   * A transpose of each [B channels][P positions] tile: B = 16 in 16 x 16 tiles in registers (16 loads, four
-   * stages of one rearrange and one blend per row, 16 stores), a last partial run of positions as a tile
-   * overlapping the one before (the same values written twice); the last, partial block of channels and fewer than
-   * 16 positions by gathers (one per position, its channels at stride P, pad lanes zeroed).
+   * A transpose of each [B channels][P positions] tile: B x B tiles in registers (B loads, log2(B) stages of one
+   * rearrange and one blend per row, B stores), a last partial run of positions as a tile overlapping the one before
+   * (the same values written twice); the last, partial block of channels and fewer than B positions by gathers (one
+   * per position, its channels at stride P, pad lanes zeroed).
    */
   @Override
   public void toBlocked(float[] src, int srcOff, int channels, int positions, float[] dst, int dstOff) {
@@ -80,7 +86,7 @@ public final class VectorNchwc implements Nchwc {
       if (TRANSPOSE && positions >= L) {
         for (int p = 0; p < positions; p += L) {
           int q = Math.min(p, positions - L);
-          transpose16(src, s + q, positions, dst, d + q * L, L);
+          transpose(src, s + q, positions, dst, d + q * L, L);
         }
       } else {
         gatherChannels(src, s, rows, positions, dst, d);
@@ -98,6 +104,14 @@ public final class VectorNchwc implements Nchwc {
   }
 
   private static void gatherChannels(float[] src, int s, int[] rows, int positions, float[] dst, int d) {
+    if (!GATHERS) {
+      for (int p = 0; p < positions; p++) {
+        for (int c = 0; c < L; c++) {
+          dst[d + p * L + c] = src[s + rows[c] + p];
+        }
+      }
+      return;
+    }
     for (int p = 0; p < positions; p++) {
       FloatVector.fromArray(S, src, s + p, rows, 0).intoArray(dst, d + p * L);
     }
@@ -105,6 +119,14 @@ public final class VectorNchwc implements Nchwc {
 
   private static void gatherTail(float[] src, int s, int[] rows, boolean[] real, int positions, float[] dst,
       int d) {
+    if (!GATHERS) {
+      for (int p = 0; p < positions; p++) {
+        for (int c = 0; c < L; c++) {
+          dst[d + p * L + c] = real[c] ? src[s + rows[c] + p] : 0f;
+        }
+      }
+      return;
+    }
     VectorMask<Float> keep = VectorMask.fromArray(S, real, 0);
     for (int p = 0; p < positions; p++) {
       FloatVector.zero(S).blend(FloatVector.fromArray(S, src, s + p, rows, 0), keep).intoArray(dst, d + p * L);
@@ -112,7 +134,7 @@ public final class VectorNchwc implements Nchwc {
   }
 
   /**
-   * The inverse: whole blocks by the same 16 x 16 transposes (it is its own inverse); the last, partial block and
+   * The inverse: whole blocks by the same B x B transposes (each is its own inverse); the last, partial block and
    * other widths per channel, B positions per gather (stride B), a last partial run overlapping, scalar below B
    * positions.
    */
@@ -124,7 +146,7 @@ public final class VectorNchwc implements Nchwc {
       int d = dstOff + cb * L * positions;
       for (int p = 0; p < positions; p += L) {
         int q = Math.min(p, positions - L);
-        transpose16(src, s + q * L, L, dst, d + q, positions);
+        transpose(src, s + q * L, L, dst, d + q, positions);
       }
     }
     for (int ch = full * L; ch < channels; ch++) {
@@ -141,9 +163,24 @@ public final class VectorNchwc implements Nchwc {
   }
 
   private static void gatherPositions(float[] src, int s, int positions, float[] dst, int d) {
+    if (!GATHERS) {
+      for (int p = 0; p < positions; p++) {
+        dst[d + p] = src[s + p * L];
+      }
+      return;
+    }
     for (int p = 0; p < positions; p += L) {
       int q = Math.min(p, positions - L);
       FloatVector.fromArray(S, src, s + q * L, BLOCK_STRIDE, 0).intoArray(dst, d + q);
+    }
+  }
+
+  /** B x B tiles of floats, rows to columns: {@link #transpose16} or {@link #transpose8}. */
+  private static void transpose(float[] src, int s, int srcStride, float[] dst, int d, int dstStride) {
+    if (L == 16) {
+      transpose16(src, s, srcStride, dst, d, dstStride);
+    } else {
+      transpose8(src, s, srcStride, dst, d, dstStride);
     }
   }
 
@@ -287,6 +324,67 @@ public final class VectorNchwc implements Nchwc {
     r14.intoArray(dst, d + 14 * dstStride);
     r15.intoArray(dst, d + 15 * dstStride);
   }
+
+  /** {@link #transpose16} for B = 8 (AVX2): three stages, lanes 4, 2, 1 apart. */
+  private static void transpose8(float[] src, int s, int srcStride, float[] dst, int d, int dstStride) {
+    FloatVector r0 = FloatVector.fromArray(S, src, s);
+    FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * srcStride);
+    FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * srcStride);
+    FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * srcStride);
+    FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * srcStride);
+    FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * srcStride);
+    FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * srcStride);
+    FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * srcStride);
+    FloatVector t;
+    // lanes 4 apart
+    t = r0.blend(r4.rearrange(UP4), HIGH4);
+    r4 = r0.rearrange(DOWN4).blend(r4, HIGH4);
+    r0 = t;
+    t = r1.blend(r5.rearrange(UP4), HIGH4);
+    r5 = r1.rearrange(DOWN4).blend(r5, HIGH4);
+    r1 = t;
+    t = r2.blend(r6.rearrange(UP4), HIGH4);
+    r6 = r2.rearrange(DOWN4).blend(r6, HIGH4);
+    r2 = t;
+    t = r3.blend(r7.rearrange(UP4), HIGH4);
+    r7 = r3.rearrange(DOWN4).blend(r7, HIGH4);
+    r3 = t;
+    // lanes 2 apart
+    t = r0.blend(r2.rearrange(UP2), HIGH2);
+    r2 = r0.rearrange(DOWN2).blend(r2, HIGH2);
+    r0 = t;
+    t = r1.blend(r3.rearrange(UP2), HIGH2);
+    r3 = r1.rearrange(DOWN2).blend(r3, HIGH2);
+    r1 = t;
+    t = r4.blend(r6.rearrange(UP2), HIGH2);
+    r6 = r4.rearrange(DOWN2).blend(r6, HIGH2);
+    r4 = t;
+    t = r5.blend(r7.rearrange(UP2), HIGH2);
+    r7 = r5.rearrange(DOWN2).blend(r7, HIGH2);
+    r5 = t;
+    // lanes 1 apart
+    t = r0.blend(r1.rearrange(UP1), HIGH1);
+    r1 = r0.rearrange(DOWN1).blend(r1, HIGH1);
+    r0 = t;
+    t = r2.blend(r3.rearrange(UP1), HIGH1);
+    r3 = r2.rearrange(DOWN1).blend(r3, HIGH1);
+    r2 = t;
+    t = r4.blend(r5.rearrange(UP1), HIGH1);
+    r5 = r4.rearrange(DOWN1).blend(r5, HIGH1);
+    r4 = t;
+    t = r6.blend(r7.rearrange(UP1), HIGH1);
+    r7 = r6.rearrange(DOWN1).blend(r7, HIGH1);
+    r6 = t;
+    r0.intoArray(dst, d);
+    r1.intoArray(dst, d + 1 * dstStride);
+    r2.intoArray(dst, d + 2 * dstStride);
+    r3.intoArray(dst, d + 3 * dstStride);
+    r4.intoArray(dst, d + 4 * dstStride);
+    r5.intoArray(dst, d + 5 * dstStride);
+    r6.intoArray(dst, d + 6 * dstStride);
+    r7.intoArray(dst, d + 7 * dstStride);
+  }
+
 
   @Override
   public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n, float lo, float hi) {

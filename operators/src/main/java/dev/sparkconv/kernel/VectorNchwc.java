@@ -385,7 +385,6 @@ public final class VectorNchwc implements Nchwc {
     r7.intoArray(dst, d + 7 * dstStride);
   }
 
-
   @Override
   public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n, float lo, float hi) {
     int i = 0;
@@ -1253,7 +1252,6 @@ public final class VectorNchwc implements Nchwc {
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b4)).intoArray(out, q + 4 * L);
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b5)).intoArray(out, q + 5 * L);
   }
-
 
   private static void tile1x2(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb,
       float[] bias, int ob, float lo, float hi, float[] out, int outOff) {

@@ -31,13 +31,11 @@ public final class VectorNchwc implements Nchwc {
   }
 
   /**
-   * Whether a register transpose applies (B = 16, AVX-512, or 8, AVX2); other widths gather. JDK 17 compiles gathers
-   * only for AVX-512: with AVX2 they ran boxed (C2 logs the intrinsic as failed), and conversions were no faster
-   * than the scalar reference.
+   * Whether a register transpose applies (B = 16, AVX-512, or 8, AVX2); other widths gather. Gathers are slow
+   * instructions on Zen 3: there whole blocks by gathers converted no faster than the scalar reference (96 channels
+   * at 112x112 to blocked: 970 us against 1313; by 8 x 8 transposes 446).
    */
   private static final boolean TRANSPOSE = L == 16 || L == 8;
-  /** Whether gathers are vector instructions (AVX-512); elsewhere the partial blocks are copied by scalar loops. */
-  private static final boolean GATHERS = L == 16;
   /**
    * Tiles of four output blocks (24 accumulators) need 32 vector registers (AVX-512); with 16 (AVX2) C2 spills
    * them to the stack, so there tiles take two blocks.
@@ -104,14 +102,6 @@ public final class VectorNchwc implements Nchwc {
   }
 
   private static void gatherChannels(float[] src, int s, int[] rows, int positions, float[] dst, int d) {
-    if (!GATHERS) {
-      for (int p = 0; p < positions; p++) {
-        for (int c = 0; c < L; c++) {
-          dst[d + p * L + c] = src[s + rows[c] + p];
-        }
-      }
-      return;
-    }
     for (int p = 0; p < positions; p++) {
       FloatVector.fromArray(S, src, s + p, rows, 0).intoArray(dst, d + p * L);
     }
@@ -119,14 +109,6 @@ public final class VectorNchwc implements Nchwc {
 
   private static void gatherTail(float[] src, int s, int[] rows, boolean[] real, int positions, float[] dst,
       int d) {
-    if (!GATHERS) {
-      for (int p = 0; p < positions; p++) {
-        for (int c = 0; c < L; c++) {
-          dst[d + p * L + c] = real[c] ? src[s + rows[c] + p] : 0f;
-        }
-      }
-      return;
-    }
     VectorMask<Float> keep = VectorMask.fromArray(S, real, 0);
     for (int p = 0; p < positions; p++) {
       FloatVector.zero(S).blend(FloatVector.fromArray(S, src, s + p, rows, 0), keep).intoArray(dst, d + p * L);
@@ -163,12 +145,6 @@ public final class VectorNchwc implements Nchwc {
   }
 
   private static void gatherPositions(float[] src, int s, int positions, float[] dst, int d) {
-    if (!GATHERS) {
-      for (int p = 0; p < positions; p++) {
-        dst[d + p] = src[s + p * L];
-      }
-      return;
-    }
     for (int p = 0; p < positions; p += L) {
       int q = Math.min(p, positions - L);
       FloatVector.fromArray(S, src, s + q * L, BLOCK_STRIDE, 0).intoArray(dst, d + q);

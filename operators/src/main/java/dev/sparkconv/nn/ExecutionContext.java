@@ -31,7 +31,10 @@ public final class ExecutionContext {
     return buf;
   }
 
-  /** Adds the time a network node (by its index in {@link Network#nodes()}) took in one run. */
+  /**
+   * Adds the time a network node (by its index in {@link Network#nodes()}) took in one run, converting its inputs
+   * to its layout (and a requested blocked output back to plain) included: the shares then add up to the run.
+   */
   void addNodeTime(int node, long nanos) {
     if (node >= nodeNanos.length) {
       nodeNanos = java.util.Arrays.copyOf(nodeNanos, node + 1);

@@ -34,6 +34,7 @@ final class Executor {
         values[v] = Tensor.view(values[plan.viewOf[v]].data(), Shapes.batched(n, plan.shapes[v]));
         continue;
       }
+      long start = System.nanoTime(); // a node's time includes converting its inputs to its layout
       int[] from = network.inputsOf(v);
       Tensor[] in = from.length == 1 ? single : new Tensor[from.length];
       for (int i = 0; i < from.length; i++) {
@@ -43,7 +44,6 @@ final class Executor {
         }
       }
       Tensor out = Tensor.view(buffers[plan.slot[v]], Shapes.batched(n, plan.shapes[v]));
-      long start = System.nanoTime();
       ConvPlan conv = plan.convPlans[v];
       if (conv != null) {
         conv.run(in[0].data(), out.data(), n, ctx);
@@ -60,7 +60,9 @@ final class Executor {
       int t = plan.targets[i];
       result[i] = t == Network.FROM_INPUT ? batch : values[t];
       if (plan.targetInto[i] >= 0) {
+        long start = System.nanoTime();
         result[i] = plan.convert(result[i], false, buffers[plan.targetInto[i]]);
+        ctx.addNodeTime(t, System.nanoTime() - start);
       }
     }
     return result;

@@ -23,16 +23,16 @@ import java.util.Arrays;
  *       largest tensor times the batch.
  *   <li>Per convolution its {@link ConvPlan}: algorithm, packed weights, scratch and epilogue.
  *   <li>Layout (when given {@link Nchwc} kernels): which tensors are channel-blocked. A convolution with a blocked
- *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc, a first layer of fewer channels than
- *       a block (an image's 3) reads its plain input and writes NCHWc ({@link ConvPlan#fromPlainPays}); a
- *       two-input Add of equal shapes whose inputs are both blocked, a ReLU or clip and a 2-D max pool of a blocked
- *       input, stay blocked; a global average pool reads blocked
- *       and writes plain. A blocked convolution whose input is plain and whose tensor nobody reads blocked goes
- *       back to plain (it would add two conversions) unless it pays even so ({@link ConvPlan#blockedPaysAlone}:
- *       small maps). Where a node reads a tensor in the other layout, the
- *       plan converts it first into a conversion buffer (after the activation buffers, one per input position); a
- *       blocked target is converted to plain into its own buffer at the end. Blocked tensors take
- *       {@link Nchwc#blockedSize} floats: their buffers are sized for the padded channels.
+ *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc, a first layer of fewer channels than a
+ *       block (an image's 3) reads its plain input and writes NCHWc ({@link ConvPlan#fromPlainPays}); a two-input Add
+ *       of equal shapes whose inputs are both blocked, a ReLU or clip and a 2-D max pool of a blocked input, stay
+ *       blocked; a global average pool, and a channel concat of blocked inputs (each converted straight into its
+ *       channels of the output), read blocked and write plain. A blocked convolution whose input is plain and whose
+ *       tensor nobody reads blocked goes back to plain (it would add two conversions) unless it pays even so
+ *       ({@link ConvPlan#blockedPaysAlone}: small maps). Where a node reads a tensor in the other layout, the plan
+ *       converts it first into a conversion buffer (after the activation buffers, one per input position); a blocked
+ *       target is converted to plain into its own buffer at the end. Blocked tensors take {@link Nchwc#blockedSize}
+ *       floats: their buffers are sized for the padded channels.
  * </ul>
  *
  * Immutable, so one plan serves every task of a JVM (a broadcast network is shared by the tasks of an executor).
@@ -77,7 +77,7 @@ final class ExecutionPlan {
   final int[] targetInto;
 
   /** A node run on blocked tensors by {@link #runBlocked}. */
-  enum BlockedOp { ADD, CLAMP, GLOBAL_AVERAGE, MAX_POOL }
+  enum BlockedOp { ADD, CLAMP, CONCAT, GLOBAL_AVERAGE, MAX_POOL }
 
   private ExecutionPlan(Network network, int[] sample, int[] targets, boolean oneSample, Gemm gemm, Nchwc nchwc) {
     this.network = network;
@@ -203,6 +203,10 @@ final class ExecutionPlan {
       } else if (allBlocked && node.layer() instanceof MaxPool pool && pool.k3[0] == 1 && in[0].length == 3) {
         blockedOps[v] = BlockedOp.MAX_POOL;
         readsBlocked[v] = blocked[v] = true;
+      } else if (allBlocked && node.join() instanceof Concat concat
+          && BaseJoin.resolveAxis(concat.axis(), in[0].length) == 0) {
+        blockedOps[v] = BlockedOp.CONCAT; // each input converted straight into its channels of the plain output
+        readsBlocked[v] = true;
       } else if (allBlocked && node.layer() instanceof GlobalAvgPool) {
         blockedOps[v] = BlockedOp.GLOBAL_AVERAGE;
         readsBlocked[v] = true;
@@ -264,6 +268,16 @@ final class ExecutionPlan {
       case CLAMP -> {
         float[] clamp = clampOf(network.node(v));
         nchwc.clamp(in[0].data(), 0, out.data(), 0, n * padded, clamp[0], clamp[1]);
+      }
+      case CONCAT -> {
+        int total = out.dim(1);
+        for (int s = 0; s < n; s++) {
+          for (int i = 0, c = 0; i < in.length; c += in[i].dim(1), i++) {
+            int inChannels = in[i].dim(1);
+            nchwc.toPlain(in[i].data(), s * nchwc.blockedSize(inChannels, positions), inChannels, positions,
+                out.data(), (s * total + c) * positions);
+          }
+        }
       }
       case GLOBAL_AVERAGE -> {
         for (int s = 0; s < n; s++) {

@@ -395,6 +395,41 @@ class BlockedLayoutTest {
         .add(new GlobalAvgPool("pool")).build();
   }
 
+  /**
+   * ShuffleNet's unit in small: a channel concat of two blocked branches (13 and 11 channels, neither whole
+   * blocks), a channel shuffle and a slice of it into a convolution, then a concat of a plain slice and a blocked
+   * convolution.
+   */
+  static Network shuffleNetLike() {
+    return Network.builder("shufflenet-like", new int[] {3, 13, 11})
+        .add(conv("stem", 3, 22, 3, 1, 1, 1, 60)).add(new Relu("stem.act"))
+        .add(conv("a", 22, 13, 1, 1, 0, 1, 61), "stem.act").add(new Relu("a.act"))
+        .add(conv("b.dw", 22, 22, 3, 1, 1, 22, 62), "stem.act")
+        .add(conv("b", 22, 11, 1, 1, 0, 1, 63)).add(new Relu("b.act"))
+        .add(new Concat("cat", 0), "a.act", "b.act")
+        .add(new ChannelShuffle("shuffle", 2))
+        .add(new Slice("keep", 0, 0, 12, 1), "shuffle")
+        .add(new Slice("rest", 0, 12, 24, 1), "shuffle")
+        .add(conv("c", 12, 20, 1, 1, 0, 1, 64)).add(new Relu("c.act"))
+        .add(new Concat("mix", 0), "keep", "c.act")
+        .add(new GlobalAvgPool("pool")).build();
+  }
+
+  @Test
+  void aChannelConcatOfBlockedInputsWritesPlainDirectly() {
+    Network net = shuffleNetLike();
+    for (Nchwc kernel : kernels()) {
+      ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), new int[] {indexOf(net, "pool")},
+          new ExecutionContext().gemm(), kernel);
+      String b = " B=" + kernel.block();
+      assertTrue(plan.blocked[indexOf(net, "a.act")] && plan.blocked[indexOf(net, "b.act")], "branches blocked" + b);
+      assertEquals(ExecutionPlan.BlockedOp.CONCAT, plan.blockedOps[indexOf(net, "cat")], "cat" + b);
+      assertFalse(plan.blocked[indexOf(net, "cat")], "cat writes plain" + b);
+      assertNull(plan.convertInto[indexOf(net, "cat")], "cat converts nothing first" + b);
+      assertNull(plan.blockedOps[indexOf(net, "mix")], "mix has a plain input" + b);
+    }
+  }
+
   /** Weights scaled by 1 / sqrt(fan-in) (as trained networks keep them) so that activations stay near 1. */
   private static Conv conv(String name, int in, int out, int k, int s, int p, int groups, int seed) {
     int fanIn = in / groups * k * k;
@@ -416,6 +451,8 @@ class BlockedLayoutTest {
         Arguments.of("resnet-like output", resNetLike(), new String[] {"pool"}),
         Arguments.of("resnet-like inside the region", resNetLike(), new String[] {"add", "add.act", "c2", "pool"}),
         Arguments.of("resnet18-like output", resNet18Like(), new String[] {"pool"}),
+        Arguments.of("shufflenet-like output", shuffleNetLike(), new String[] {"pool"}),
+        Arguments.of("shufflenet-like inside the region", shuffleNetLike(), new String[] {"cat", "rest", "mix"}),
         Arguments.of("resnet18-like inside the region", resNet18Like(),
             new String[] {"stem.act", "stem.pool", "b1.add", "b2.shortcut", "grouped"}));
   }

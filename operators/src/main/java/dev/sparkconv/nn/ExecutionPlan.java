@@ -1,5 +1,6 @@
 package dev.sparkconv.nn;
 
+import dev.sparkconv.kernel.BlockSizes;
 import dev.sparkconv.kernel.Gemm;
 import dev.sparkconv.kernel.Nchwc;
 import dev.sparkconv.tensor.Shapes;
@@ -33,6 +34,9 @@ import java.util.Arrays;
  *       converts it first into a conversion buffer (after the activation buffers, one per input position); a blocked
  *       target is converted to plain into its own buffer at the end. Blocked tensors take {@link Nchwc#blockedSize}
  *       floats: their buffers are sized for the padded channels.
+ *   <li>Chunks of a batch ({@link #chunking(int, long)}): where a batch's tensors outgrow the cache, the network runs a few
+ *       samples at a time, so that each node reads its inputs from the cache its producer left them in, up to the
+ *       layers that read their weights once per batch (small maps, fully connected), which run on the whole batch.
  * </ul>
  *
  * Immutable, so one plan serves every task of a JVM (a broadcast network is shared by the tasks of an executor).
@@ -75,6 +79,10 @@ final class ExecutionPlan {
   final int[][] convertInto;
   /** Per target: the buffer its blocked tensor is converted into (plain) at the end, or -1. */
   final int[] targetInto;
+  /** Per node: floats per sample of its tensor ({@link Nchwc#blockedSize} when blocked), 0 where it does not run. */
+  final long[] sampleFloats;
+  /** Per node that computes (not fused, not a view): floats per sample it reads and writes, else 0. */
+  private final long[] workingFloats;
 
   /** A node run on blocked tensors by {@link #runBlocked}. */
   enum BlockedOp { ADD, CLAMP, CONCAT, GLOBAL_AVERAGE, MAX_POOL }
@@ -124,17 +132,26 @@ final class ExecutionPlan {
       targetInto[t] = targets[t] != Network.FROM_INPUT && blocked[targets[t]] ? buffers++ : -1;
     }
     this.bufferFloats = new long[buffers];
+    this.sampleFloats = new long[nodes];
+    this.workingFloats = new long[nodes];
     for (int v = 0; v < nodes; v++) {
-      if (slot[v] < 0 || viewOf[v] >= 0) {
+      if (slot[v] < 0) {
         continue;
       }
-      bufferFloats[slot[v]] = Math.max(bufferFloats[slot[v]], floats(shapes[v], blocked[v]));
-      int[][] in = network.inputShapes(v, shapes, sample);
-      for (int i = 0; convertInto[v] != null && i < in.length; i++) {
-        if (convertInto[v][i] >= 0) {
-          bufferFloats[convertInto[v][i]] = Math.max(bufferFloats[convertInto[v][i]], floats(in[i], readsBlocked[v]));
-        }
+      sampleFloats[v] = floats(shapes[v], blocked[v]);
+      if (viewOf[v] >= 0) {
+        continue;
       }
+      bufferFloats[slot[v]] = Math.max(bufferFloats[slot[v]], sampleFloats[v]);
+      int[][] in = network.inputShapes(v, shapes, sample);
+      for (int i = 0; i < in.length; i++) {
+        long read = floats(in[i], readsBlocked[v]);
+        if (convertInto[v] != null && convertInto[v][i] >= 0) {
+          bufferFloats[convertInto[v][i]] = Math.max(bufferFloats[convertInto[v][i]], read);
+        }
+        workingFloats[v] += fusedFrom[v] < 0 ? read : 0;
+      }
+      workingFloats[v] += fusedFrom[v] < 0 ? sampleFloats[v] : 0;
       if (fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv conv) {
         float[] clamp = fusedInto[v] >= 0 ? clampOf(network.node(fusedInto[v]))
             : new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
@@ -300,6 +317,63 @@ final class ExecutionPlan {
 
   int bufferCount() {
     return bufferFloats.length;
+  }
+
+  /** The first {@code nodes} in {@link Network#order} run {@code samples} at a time: {@link #chunking(int, long)}. */
+  record Chunking(int nodes, int samples, int[] exits) {}
+
+  /**
+   * How a batch of {@code n} runs in chunks, or null when whole: where some node's inputs and output for the batch
+   * pass {@code budgetBytes} ({@link BlockSizes#BATCH_CHUNK_BYTES}), as many samples as keep the largest node's
+   * within it, through the network until a node whose algorithm needs more samples than a chunk (Winograd on small
+   * maps batches its tiles) or whose weights outweigh a chunk's tensors (Winograd and fully connected layers read
+   * theirs once per call): the tensors left for later nodes ({@code exits}) are then small, and the executor
+   * gathers them into whole-batch buffers.
+   */
+  Chunking chunking(int n, long budgetBytes) {
+    long budget = budgetBytes / Float.BYTES;
+    long largest = Arrays.stream(workingFloats).max().orElse(0);
+    int samples = (int) Math.max(1, budget / Math.max(1, largest));
+    int[] order = network.order();
+    int nodes = 0;
+    long reached = 0;
+    for (; nodes < order.length && chunkable(order[nodes], samples, n); nodes++) {
+      reached = Math.max(reached, workingFloats[order[nodes]]);
+    }
+    return samples < n && n * reached > budget ? new Chunking(nodes, samples, chunkExits(nodes)) : null;
+  }
+
+  private boolean chunkable(int v, int samples, int n) {
+    Layer layer = network.node(v).layer();
+    return slot[v] < 0 || (convPlans[v] == null || convPlans[v].algorithm(samples) == convPlans[v].algorithm(n))
+        && (layer == null || layer.parameterCount() <= samples * workingFloats[v]);
+  }
+
+  /** The first {@code chunked} nodes' tensors read later: by a later node (its input, view or fusion) or as a target. */
+  private int[] chunkExits(int chunked) {
+    int[] order = network.order();
+    boolean[] early = new boolean[network.nodeCount()];
+    for (int i = 0; i < chunked; i++) {
+      early[order[i]] = true;
+    }
+    boolean[] exit = new boolean[early.length];
+    for (int i = chunked; i < order.length; i++) {
+      int v = order[i];
+      if (slot[v] >= 0) {
+        markEarly(network.inputsOf(v), early, exit);
+        markEarly(new int[] {viewOf[v], fusedFrom[v]}, early, exit);
+      }
+    }
+    markEarly(targets, early, exit);
+    return java.util.stream.IntStream.range(0, exit.length).filter(u -> exit[u]).toArray();
+  }
+
+  private static void markEarly(int[] nodes, boolean[] early, boolean[] exit) {
+    for (int u : nodes) {
+      if (u >= 0 && early[u]) {
+        exit[u] = true;
+      }
+    }
   }
 
   /** The activation buffers of the plan for {@code targets}, every tensor plain (the layout adds conversion buffers). */

@@ -494,6 +494,54 @@ class BlockedLayoutTest {
   }
 
   /**
+   * A batch run in chunks of samples ({@link ExecutionPlan#chunking}) gives what the whole batch gives, plain and
+   * blocked, for every budget from one sample through the network to no chunks: chunks of one, two and more samples
+   * with a shorter last chunk, requested tensors inside the chunked nodes, and the chunked nodes ending before a
+   * fully connected layer.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("networkCases")
+  void aBatchRunInChunksMatchesTheWholeBatch(String name, Network network, String[] names) {
+    int[] targets = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      targets[i] = indexOf(network, names[i]);
+    }
+    int batch = 5;
+    int[] sample = network.inputShape();
+    Tensor input = Tensor.view(Naive.random(11, batch * Shapes.size(sample)), Shapes.batched(batch, sample));
+    List<Nchwc> layouts = new ArrayList<>(kernels());
+    layouts.add(null);
+    for (Nchwc kernel : layouts) {
+      ExecutionContext ctx = new ExecutionContext();
+      ExecutionPlan plan = ExecutionPlan.of(network, sample, targets, ctx.gemm(), kernel);
+      String layout = kernel == null ? "plain" : "B=" + kernel.block();
+      assertNull(plan.chunking(batch, Long.MAX_VALUE), layout);
+      Tensor[] whole = copies(Executor.run(plan, input, ctx, Long.MAX_VALUE));
+      boolean severalSamples = false;
+      int[] last = {0, 0};
+      for (long budget = Float.BYTES; budget < (1L << 30); budget *= 2) {
+        ExecutionPlan.Chunking chunking = plan.chunking(batch, budget);
+        if (chunking == null || chunking.nodes() == last[0] && chunking.samples() == last[1]) {
+          continue; // the same chunks as the budget before
+        }
+        last = new int[] {chunking.nodes(), chunking.samples()};
+        assertTrue(chunking.samples() >= 1 && chunking.samples() < batch && chunking.nodes() > 0, layout);
+        severalSamples |= chunking.samples() > 1 && batch % chunking.samples() != 0;
+        for (int i = 0; i < chunking.nodes(); i++) { // a Linear that runs reads its weights once per call
+          int v = network.order()[i];
+          assertFalse(plan.slot[v] >= 0 && network.node(v).layer() instanceof Linear, layout + " budget " + budget);
+        }
+        Tensor[] chunked = Executor.run(plan, input, ctx, budget);
+        for (int i = 0; i < names.length; i++) {
+          assertArrayEquals(whole[i].shape(), chunked[i].shape());
+          assertClose(whole[i].toArray(), chunked[i].toArray(), names[i] + " " + layout + " budget " + budget);
+        }
+      }
+      assertTrue(severalSamples, layout + ": no chunk of several samples with a shorter last one");
+    }
+  }
+
+  /**
    * A convolution alone (plain in, plain out) is blocked only where that pays with its two conversions
    * ({@link ConvPlan#blockedPaysAlone}): on larger maps it stays plain with no conversion; on small ones it is
    * blocked, its input converted in and its output back for the plain reader, and matches the plain plan.

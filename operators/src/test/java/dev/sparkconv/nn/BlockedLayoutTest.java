@@ -460,13 +460,9 @@ class BlockedLayoutTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("networkCases")
   void networkWithBlockedLayoutMatchesPlain(String name, Network network, String[] names) {
-    int[] targets = new int[names.length];
-    for (int i = 0; i < names.length; i++) {
-      targets[i] = indexOf(network, names[i]);
-    }
-    int batch = 3;
+    int[] targets = indicesOf(network, names);
     int[] sample = network.inputShape();
-    Tensor input = Tensor.view(Naive.random(7, batch * Shapes.size(sample)), Shapes.batched(batch, sample));
+    Tensor input = randomBatch(3, sample, 7);
     ExecutionContext plainCtx = new ExecutionContext();
     ExecutionPlan plain = ExecutionPlan.of(network, sample, targets, plainCtx.gemm(), null);
     for (boolean b : plain.blocked) {
@@ -502,13 +498,10 @@ class BlockedLayoutTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("networkCases")
   void aBatchRunInChunksMatchesTheWholeBatch(String name, Network network, String[] names) {
-    int[] targets = new int[names.length];
-    for (int i = 0; i < names.length; i++) {
-      targets[i] = indexOf(network, names[i]);
-    }
+    int[] targets = indicesOf(network, names);
     int batch = 5;
     int[] sample = network.inputShape();
-    Tensor input = Tensor.view(Naive.random(11, batch * Shapes.size(sample)), Shapes.batched(batch, sample));
+    Tensor input = randomBatch(batch, sample, 11);
     List<Nchwc> layouts = new ArrayList<>(kernels());
     layouts.add(null);
     for (Nchwc kernel : layouts) {
@@ -667,6 +660,14 @@ class BlockedLayoutTest {
       squares += (double) v * v;
     }
     return (float) Math.sqrt(squares / Math.max(1, values.length));
+  }
+
+  private static Tensor randomBatch(int batch, int[] sample, int seed) {
+    return Tensor.view(Naive.random(seed, batch * Shapes.size(sample)), Shapes.batched(batch, sample));
+  }
+
+  private static int[] indicesOf(Network network, String[] names) {
+    return Arrays.stream(names).mapToInt(name -> indexOf(network, name)).toArray();
   }
 
   private static Tensor[] copies(Tensor[] views) {

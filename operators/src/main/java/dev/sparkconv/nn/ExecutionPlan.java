@@ -34,9 +34,10 @@ import java.util.Arrays;
  *       converts it first into a conversion buffer (after the activation buffers, one per input position); a blocked
  *       target is converted to plain into its own buffer at the end. Blocked tensors take {@link Nchwc#blockedSize}
  *       floats: their buffers are sized for the padded channels.
- *   <li>Chunks of a batch ({@link #chunking(int, long)}): where a batch's tensors outgrow the cache, the network runs a few
- *       samples at a time, so that each node reads its inputs from the cache its producer left them in, up to the
- *       layers that read their weights once per batch (small maps, fully connected), which run on the whole batch.
+ *   <li>Chunks of a batch ({@link #chunking(int, long)}): where a batch's tensors outgrow the cache, the network runs
+ *       a few samples at a time, so that each node reads its inputs from the cache its producer left them in, up to
+ *       the layers that read their weights once per batch (small maps, fully connected), which run on the whole
+ *       batch.
  * </ul>
  *
  * Immutable, so one plan serves every task of a JVM (a broadcast network is shared by the tasks of an executor).
@@ -345,11 +346,12 @@ final class ExecutionPlan {
 
   private boolean chunkable(int v, int samples, int n) {
     Layer layer = network.node(v).layer();
-    return slot[v] < 0 || (convPlans[v] == null || convPlans[v].algorithm(samples) == convPlans[v].algorithm(n))
+    ConvPlan conv = convPlans[v];
+    return slot[v] < 0 || (conv == null || conv.algorithm(samples) == conv.algorithm(n))
         && (layer == null || layer.parameterCount() <= samples * workingFloats[v]);
   }
 
-  /** The first {@code chunked} nodes' tensors read later: by a later node (its input, view or fusion) or as a target. */
+  /** The first {@code chunked} nodes' tensors read later: by a later node (input, view or fusion) or as a target. */
   private int[] chunkExits(int chunked) {
     int[] order = network.order();
     boolean[] early = new boolean[network.nodeCount()];

@@ -58,8 +58,8 @@ final class ScratchSlots {
   /** Conv, blocked depthwise: a few zero-margined input rows ({@link dev.sparkconv.kernel.Nchwc#depthwise}). */
   static final int BLOCKED_DEPTHWISE_ROWS = 24;
   /**
-   * Executor: the input samples of one chunk of the batch ({@link ExecutionPlan#chunking(int, long)}); the tensors the chunks
-   * leave for later nodes are gathered in slots after the network's buffers.
+   * Executor: the input samples of one chunk of the batch ({@link ExecutionPlan#chunking(int, long)}); the tensors
+   * the chunks leave for later nodes are gathered in slots after the network's buffers.
    */
   static final int CHUNK_INPUT = 26;
 }

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * Whole models, single thread: each ONNX file under the suite folder (scripts/gen_bench_models.py; its sample
  * shape in input_shape, 3,224,224 when absent) imported by sparkconv and run by ONNX Runtime Java (1 intra-op thread, all graph optimizations)
- * in the same process, at batch 1 and 8. Outputs are compared first; then at least 3 s of warm-up and the
+ * in the same process, at batch 1 and 8. Outputs are compared first; then the warm-up ({@link #warmUp}) and the
  * best of --reps, the two engines' reps interleaved so load changes hit both alike. --profile prints our
  * slowest layers over the timed reps.
  * PyTorch's own timings (one thread), from SUITE_DIR/pytorch.tsv when gen_bench_models.py wrote it, are printed
@@ -30,7 +30,10 @@ import java.util.stream.Stream;
  * Args: SUITE_DIR [--reps N] [--batches 1,8] [--profile] [--no-pytorch]
  */
 public final class ModelBench {
-  private static final long WARM_UP_NANOS = 3_000_000_000L;
+  /** Warm-up bounds, and how long C2 must have compiled nothing before the timed reps start ({@link #warmUp}). */
+  private static final long WARM_UP_MIN_NANOS = 3_000_000_000L;
+  private static final long WARM_UP_MAX_NANOS = 60_000_000_000L;
+  private static final long JIT_QUIET_NANOS = 2_000_000_000L;
 
   public static void main(String[] args) throws Exception {
     Path suite = Path.of(args[0]);
@@ -123,13 +126,14 @@ public final class ModelBench {
       for (int i = 0; i < want.length; i++) {
         maxDiff = Math.max(maxDiff, Math.abs(want[i] - got[i]));
       }
-      // Warm-up: C2 compiles a hot method after ~10k calls, and a layer's inner loop may run only a few
-      // hundred times per image, so a couple of forwards is not enough (ONNX Runtime needs none).
-      long warmUntil = System.nanoTime() + WARM_UP_NANOS;
-      for (int r = 0; r < 3 || System.nanoTime() < warmUntil; r++) {
+      double warmSeconds = warmUp(() -> {
         ours.forward(in, ctx);
-        session.run(feed).close();
-      }
+        try {
+          session.run(feed).close();
+        } catch (OrtException e) {
+          throw new IllegalStateException(e);
+        }
+      });
       long[] warm = ctx.nodeNanos();
       double oursBest = Double.MAX_VALUE;
       double ortBest = Double.MAX_VALUE;
@@ -149,12 +153,36 @@ public final class ModelBench {
       }
       double pytorchRatio = pytorchSeconds == null ? Double.NaN : pytorchSeconds / oursBest;
       System.out.printf(Locale.ROOT,
-          "model name=%s batch=%d sparkconv=%.1f images/s onnxruntime=%.1f images/s ratio=%.2f%s max_diff=%.1e%n",
+          "model name=%s batch=%d sparkconv=%.1f images/s onnxruntime=%.1f images/s ratio=%.2f%s max_diff=%.1e warm_up_s=%.0f%n",
           name, batch, batch / oursBest, batch / ortBest, ratio, pytorchSeconds == null ? ""
               : String.format(Locale.ROOT, " pytorch=%.1f images/s ratio_pytorch=%.2f", batch / pytorchSeconds,
-                  pytorchRatio), maxDiff);
+                  pytorchRatio), maxDiff, warmSeconds);
       return new double[] {ratio, pytorchRatio};
     }
+  }
+
+  /**
+   * Runs {@code pair} (ours, then ONNX Runtime) for at least {@link #WARM_UP_MIN_NANOS} and until the JIT has
+   * compiled nothing for {@link #JIT_QUIET_NANOS} (at most {@link #WARM_UP_MAX_NANOS}). C2 compiles a hot method
+   * after ~10k calls, and a layer's inner loop may run only a few hundred times per image; on the 2-vCPU Zen 5,
+   * ResNet-18 at batch 1 after a fixed 3 s read 41.3 images/s, after 15 s 49.0 (ONNX Runtime 54.9 and 54.8, which
+   * needs no warm-up).
+   */
+  private static double warmUp(Runnable pair) {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    long start = System.nanoTime();
+    long compiled = jit.getTotalCompilationTime();
+    long quietSince = start;
+    for (int r = 0; r < 3 || System.nanoTime() - start < WARM_UP_MIN_NANOS
+        || System.nanoTime() - quietSince < JIT_QUIET_NANOS && System.nanoTime() - start < WARM_UP_MAX_NANOS; r++) {
+      pair.run();
+      long now = jit.getTotalCompilationTime();
+      if (now != compiled) {
+        compiled = now;
+        quietSince = System.nanoTime();
+      }
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   /** The op, with convolutions split into depthwise, 1x1, Winograd-eligible 3x3 stride 1 and the rest. */

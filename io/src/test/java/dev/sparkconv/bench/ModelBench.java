@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * Whole models, single thread: each ONNX file under the suite folder (scripts/gen_bench_models.py; its sample
  * shape in input_shape, 3,224,224 when absent) imported by sparkconv and run by ONNX Runtime Java (1 intra-op thread, all graph optimizations)
  * in the same process, at batch 1 and 8. Outputs are compared first; then the warm-up ({@link #warmUp}) and the
- * best of --reps, the two engines' reps interleaved so load changes hit both alike. --profile prints our
- * slowest layers over the timed reps.
+ * best of --reps (15), the two engines' reps interleaved so load changes hit both alike: this machine's speed
+ * drifts for seconds to minutes at a time, and a best of 5 (about 0.2 s of ResNet-18) often fell in one slow
+ * spell. --profile prints our slowest layers over the timed reps.
  * PyTorch's own timings (one thread), from SUITE_DIR/pytorch.tsv when gen_bench_models.py wrote it, are printed
  * beside with ratio_pytorch.
  * Args: SUITE_DIR [--reps N] [--batches 1,8] [--profile] [--no-pytorch]
@@ -37,7 +38,7 @@ public final class ModelBench {
 
   public static void main(String[] args) throws Exception {
     Path suite = Path.of(args[0]);
-    int reps = 5;
+    int reps = 15;
     int[] batches = {1, 8};
     boolean profile = false;
     Set<String> models = null; // null: every model in the suite

@@ -154,7 +154,8 @@ public final class ModelBench {
       }
       double pytorchRatio = pytorchSeconds == null ? Double.NaN : pytorchSeconds / oursBest;
       System.out.printf(Locale.ROOT,
-          "model name=%s batch=%d sparkconv=%.1f images/s onnxruntime=%.1f images/s ratio=%.2f%s max_diff=%.1e warm_up_s=%.0f%n",
+          "model name=%s batch=%d sparkconv=%.1f images/s onnxruntime=%.1f images/s ratio=%.2f%s max_diff=%.1e"
+              + " warm_up_s=%.0f%n",
           name, batch, batch / oursBest, batch / ortBest, ratio, pytorchSeconds == null ? ""
               : String.format(Locale.ROOT, " pytorch=%.1f images/s ratio_pytorch=%.2f", batch / pytorchSeconds,
                   pytorchRatio), maxDiff, warmSeconds);

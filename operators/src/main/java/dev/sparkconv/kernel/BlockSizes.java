@@ -3,11 +3,11 @@ package dev.sparkconv.kernel;
 /**
  * The cache blocking of {@link Gemm}, in one place (BLIS keeps MC/KC/NC in one config file).
  * MR and NR belong to the micro-kernel; {@link Gemm} rounds MC up to a multiple of MR and NC to a
- * multiple of NR. Sizes below are for the 6 x 32 AVX-512 kernel (floats, 4 bytes).
+ * multiple of NR. Sizes below are for the 8 x 32 AVX-512 kernel (floats, 4 bytes).
  *
  * <ul>
  *   <li>KC = 512: the packed B micro-panel (KC x NR = 64 KB) is streamed from L2 rather than held
- *       in L1 (32-48 KB). The kernel needs only ~150 bytes per 12 FMAs, well within L2
+ *       in L1 (32-48 KB). The kernel needs only ~160 bytes per 16 FMAs, well within L2
  *       bandwidth, and a deeper K halves the read-modify-write passes over C. Measured on
  *       Zen 4 (1 MB L2), 1024^3: about 95 GFLOPS with KC=512, 88 with 256, 71 with 128.
  *       {@link Gemm} splits K into equal blocks of at most KC (K = 576: 2 x 288, not 512 + 64).

@@ -47,6 +47,6 @@ public interface MicroKernel {
   /** Columns of the C tile (and of each packed B panel). */
   int nr();
 
-  /** One short line for logs and benchmarks, e.g. "vector FloatVector 512-bit, MR=6 NR=32". */
+  /** One short line for logs and benchmarks, e.g. "vector FloatVector 512-bit, MR=8 NR=32". */
   String describe();
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine;
  * THREADS threads each running the network on its share of COUNT preprocessed-size inputs in batches of the same
  * size. The job runs first, from a cold JIT, as a user's job would; the kernel gets one untimed batch per thread.
  * Prints both images/s, ratio = job / kernel, and cpu_ratio = kernel CPU seconds / job CPU seconds (the JVM's,
- * every thread), which a loaded machine moves less than wall time.
+ * every thread), which a loaded machine moves less than wall time; jit is the compiler threads' time within it.
  * With --runs N the job runs N times; the last run's figure, from a warm JIT, is printed as warm_ratio.
  * Args: WORK_DIR MODEL [--count 1024] [--batch-size 32] [--threads 2] [--runs 1]
  */
@@ -79,9 +79,11 @@ public final class SparkBench {
     double jobSeconds = 0;
     double jobCpu = 0;
     double warmSeconds = 0;
+    double jobJit = 0;
     for (int run = 0; run < runs; run++) { // the first from a cold JIT; later ones show what JIT warm-up cost
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
+      long jitStart = jitMillis();
       RunSummary summary = InferenceJob.run(spark, network, opts);
       double seconds = (System.nanoTime() - start) / 1e9;
       if (summary.ok() != count) {
@@ -91,6 +93,7 @@ public final class SparkBench {
       if (run == 0) {
         jobSeconds = seconds;
         jobCpu = (processCpuNanos() - cpuStart) / 1e9;
+        jobJit = (jitMillis() - jitStart) / 1e3;
       } else {
         warmSeconds = seconds;
       }
@@ -98,15 +101,17 @@ public final class SparkBench {
     spark.stop();
 
     long kernelCpuStart = processCpuNanos();
+    long kernelJitStart = jitMillis();
     double kernelSeconds = kernel(network, shape, count, batchSize, threads);
     double kernelCpu = (processCpuNanos() - kernelCpuStart) / 1e9;
+    double kernelJit = (jitMillis() - kernelJitStart) / 1e3;
     double job = count / jobSeconds;
     double kernel = count / kernelSeconds;
     // On a shared machine wall time moves with the load; CPU seconds (the whole JVM's) show the overhead alone.
     System.out.printf(Locale.ROOT,
-        "spark %s images=%d batch=%d %s job=%.1f images/s (%.2f s, %.2f cpu s) kernel=%.1f images/s (%.2f s, "
-            + "%.2f cpu s, %d threads) ratio=%.2f cpu_ratio=%.2f%s%n", model.getFileName(), count, batchSize, master,
-        job, jobSeconds, jobCpu, kernel, kernelSeconds, kernelCpu, threads, job / kernel, kernelCpu / jobCpu,
+        "spark %s images=%d batch=%d %s job=%.1f images/s (%.2f s, %.2f cpu s, jit %.1f s) kernel=%.1f "
+            + "images/s (%.2f s, %.2f cpu s, jit %.1f s, %d threads) ratio=%.2f cpu_ratio=%.2f%s%n", model.getFileName(),
+        count, batchSize, master, job, jobSeconds, jobCpu, jobJit, kernel, kernelSeconds, kernelCpu, kernelJit, threads, job / kernel, kernelCpu / jobCpu,
         runs > 1 ? String.format(Locale.ROOT, " warm_job=%.1f images/s warm_ratio=%.2f", count / warmSeconds,
             count / warmSeconds / kernel) : "");
   }
@@ -153,6 +158,11 @@ public final class SparkBench {
     } finally {
       pool.shutdown();
     }
+  }
+
+  /** Milliseconds the JIT's compiler threads have spent compiling (C1 and C2), part of the JVM's CPU time. */
+  private static long jitMillis() {
+    return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   /** CPU time of the whole JVM (every thread: tasks, Spark, JIT, GC). */

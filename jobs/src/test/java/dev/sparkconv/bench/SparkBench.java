@@ -110,8 +110,9 @@ public final class SparkBench {
     // On a shared machine wall time moves with the load; CPU seconds (the whole JVM's) show the overhead alone.
     System.out.printf(Locale.ROOT,
         "spark %s images=%d batch=%d %s job=%.1f images/s (%.2f s, %.2f cpu s, jit %.1f s) kernel=%.1f "
-            + "images/s (%.2f s, %.2f cpu s, jit %.1f s, %d threads) ratio=%.2f cpu_ratio=%.2f%s%n", model.getFileName(),
-        count, batchSize, master, job, jobSeconds, jobCpu, jobJit, kernel, kernelSeconds, kernelCpu, kernelJit, threads, job / kernel, kernelCpu / jobCpu,
+            + "images/s (%.2f s, %.2f cpu s, jit %.1f s, %d threads) ratio=%.2f cpu_ratio=%.2f%s%n",
+        model.getFileName(), count, batchSize, master, job, jobSeconds, jobCpu, jobJit, kernel, kernelSeconds,
+        kernelCpu, kernelJit, threads, job / kernel, kernelCpu / jobCpu,
         runs > 1 ? String.format(Locale.ROOT, " warm_job=%.1f images/s warm_ratio=%.2f", count / warmSeconds,
             count / warmSeconds / kernel) : "");
   }
@@ -160,7 +161,7 @@ public final class SparkBench {
     }
   }
 
-  /** Milliseconds the JIT's compiler threads have spent compiling (C1 and C2), part of the JVM's CPU time. */
+  /** Milliseconds the JIT's compiler threads have spent compiling (C1 and C2; their elapsed time, near their CPU). */
   private static long jitMillis() {
     return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }

@@ -40,6 +40,12 @@ public interface Axpy {
    */
   void maxInto(int n, float[] x, int xOff, float[] y, int yOff);
 
+  /**
+   * y[yOff + 2i] = bias + x[x0 + i] and y[yOff + 2i + 1] = bias + x[x1 + i] for i < n: the two stride phases of an
+   * output row merged into it (a stride-2 transposed convolution's col2im). y is only written, as in window9.
+   */
+  void interleave2(int n, float bias, float[] x, int x0, int x1, float[] y, int yOff);
+
   /** sum_i x[xOff + i] * y[yOff + i]. */
   float dot(int n, float[] x, int xOff, float[] y, int yOff);
 

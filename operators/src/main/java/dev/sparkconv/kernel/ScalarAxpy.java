@@ -19,6 +19,14 @@ final class ScalarAxpy implements Axpy {
   }
 
   @Override
+  public void interleave2(int n, float bias, float[] x, int x0, int x1, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + 2 * i] = bias + x[x0 + i];
+      y[yOff + 2 * i + 1] = bias + x[x1 + i];
+    }
+  }
+
+  @Override
   public void window9(int n, float[] w, int wOff, float bias, float[] x, int[] off, int xBase, float[] y,
       int yOff) {
     for (int i = 0; i < n; i++) {

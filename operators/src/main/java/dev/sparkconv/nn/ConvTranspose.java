@@ -15,8 +15,8 @@ import java.util.Arrays;
  * {@code out = (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1}.
  *
  * <p>Lowered to GEMM: per sample and group the columns {@code W_g^T (outC/g * K x inC/g) . X_g
- * (inC/g x L)} land in task scratch, then col2im scatter-adds each column row into the output, which
- * was prefilled with the bias. A 1-tap kernel with stride 1 and no padding is that product already,
+ * (inC/g x L, its rows padded with zeros)} land in task scratch, then col2im sums each output channel's column rows
+ * in stride-phase planes and writes them, plus the bias, into the output. A 1-tap kernel with stride 1 and no padding is that product already,
  * so the GEMM writes the output directly. Weight layout PyTorch's: (inC, outC/groups, k...).
  *
  * <p>Output size: either {@code outputPadding} (each entry smaller than the stride or the dilation
@@ -236,109 +236,125 @@ public final class ConvTranspose extends BaseLayer {
     int inPerGroup = inChannels / groups;
     int outPerGroup = outChannels / groups;
     int rows = outPerGroup * taps;
-    boolean direct = taps == 1 && outVolume == inVolume && stride3[0] == 1 && stride3[1] == 1 && stride3[2] == 1
-        && padding3[0] == 0 && padding3[1] == 0 && padding3[2] == 0;
-    float[] cols = direct ? null : ctx.scratch(ScratchSlots.CONV_TRANSPOSE_COLUMNS, rows * inVolume);
     Gemm gemm = ctx.gemm();
     Gemm.PackedA[] packed = packedWeights.get(gemm, g -> PackedWeights.perGroup(g, true, groups, rows, inPerGroup,
         weight));
+    boolean direct = taps == 1 && outVolume == inVolume && stride3[0] == 1 && stride3[1] == 1 && stride3[2] == 1
+        && padding3[0] == 0 && padding3[1] == 0 && padding3[2] == 0;
+    if (direct) { // a 1x1 stride-1 transposed conv is a GEMM; the bias goes in its epilogue
+      for (int n = 0; n < batch; n++) {
+        for (int g = 0; g < groups; g++) {
+          gemm.sgemm(packed[g], false, inVolume, 1f, in, (n * inChannels + g * inPerGroup) * inVolume, inVolume, 0f,
+              Epilogue.bias(bias, g * outPerGroup), out, n * outChannels * outVolume + g * outPerGroup * outVolume,
+              outVolume);
+        }
+      }
+      return;
+    }
+    PhaseRows phaseRows = phaseRows(inW, outW);
+    int pitch = phaseRows.pitch;
+    int columns = inD * inH * pitch;
+    float[] cols = ctx.scratch(ScratchSlots.CONV_TRANSPOSE_COLUMNS, rows * columns);
+    float[] padded = pitch == inW ? null : ctx.scratch(ScratchSlots.CONV_TRANSPOSE_INPUT, inPerGroup * columns);
     for (int n = 0; n < batch; n++) {
       int sampleOut = n * outChannels * outVolume;
-      if (direct) {
-        for (int g = 0; g < groups; g++) { // a 1x1 stride-1 transposed conv is a GEMM; the bias goes in its epilogue
-          gemm.sgemm(packed[g], false, inVolume, 1f, in, (n * inChannels + g * inPerGroup) * inVolume, inVolume, 0f,
-              Epilogue.bias(bias, g * outPerGroup), out, sampleOut + g * outPerGroup * outVolume, outVolume);
-        }
-        continue;
-      }
-      if (bias != null) {
-        for (int o = 0; o < outChannels; o++) {
-          Arrays.fill(out, sampleOut + o * outVolume, sampleOut + (o + 1) * outVolume, bias[o]);
-        }
-      } else {
-        Arrays.fill(out, sampleOut, sampleOut + outChannels * outVolume, 0f);
-      }
       for (int g = 0; g < groups; g++) {
-        gemm.sgemm(packed[g], false, inVolume, 1f, in, (n * inChannels + g * inPerGroup) * inVolume, inVolume, 0f,
-            cols, 0, inVolume);
-        col2im(cols, outPerGroup, inD, inH, inW, out, sampleOut + g * outPerGroup * outVolume, outD, outH, outW,
-            ctx);
+        int groupIn = (n * inChannels + g * inPerGroup) * inVolume;
+        if (padded != null) { // each input row at the phase rows' pitch, zeros after it
+          for (int r = 0, src = groupIn, dst = 0; r < inPerGroup * inD * inH; r++, src += inW, dst += pitch) {
+            System.arraycopy(in, src, padded, dst, inW);
+            Arrays.fill(padded, dst + inW, dst + pitch, 0f);
+          }
+        }
+        gemm.sgemm(packed[g], false, columns, 1f, padded == null ? in : padded, padded == null ? groupIn : 0,
+            columns, 0f, cols, 0, columns);
+        col2im(cols, outPerGroup, inD, inH, phaseRows, g * outPerGroup, out, sampleOut + g * outPerGroup * outVolume,
+            outD, outH, outW, ctx);
       }
     }
   }
 
   /**
-   * Row (oc, kd, kh, kw), column (id, ih, iw) of {@code cols} is added to output
-   * (oc, id*sD - pD + kd*dD, ih*sH - pH + kh*dH, iw*sW - pW + kw*dW) when that lies inside the output.
-   * With a stride above 1 in height or width, neighbouring inputs land s outputs apart; so each output channel is
-   * first summed in a scratch plane split into the sH x sW stride phases (output row jh*sH + ph, column
-   * jw*sW + pw at phase (ph, pw), place (jh, jw)), where a tap's rows add densely into one phase (whole planes
-   * at once when a phase row is an input row: k4 s2 p1 upsampling), then the phases are added into the output.
-   * Scalar strided adds took as long as the GEMM before them.
+   * The phase planes' row layout for input width {@code inW}: tap kw moves input column iw to phase column
+   * iw + floorDiv(kw * dW - pW, sW), which is at least -guard and below pitch - guard. The columns have rows of
+   * {@code pitch} (the input row and zeros after it), as the phase planes, whose column j sits at guard + j.
    */
-  private void col2im(float[] cols, int channels, int inD, int inH, int inW, float[] out, int outOff,
-      int outD, int outH, int outW, ExecutionContext ctx) {
-    int inVolume = inD * inH * inW;
+  private record PhaseRows(int guard, int pitch) {}
+
+  private PhaseRows phaseRows(int inW, int outW) {
+    int lowest = 0;
+    int highest = Integer.MIN_VALUE;
+    for (int kw = 0; kw < kernel3[2]; kw++) {
+      int shift = Math.floorDiv(kw * dilation3[2] - padding3[2], stride3[2]);
+      lowest = Math.min(lowest, shift);
+      highest = Math.max(highest, shift);
+    }
+    int guard = -lowest;
+    return new PhaseRows(guard, Math.max(inW + highest + guard, guard + ceilDiv(outW, stride3[2])));
+  }
+
+  /**
+   * Row (oc, kd, kh, kw), column (id, ih, c) of {@code cols} (c < pitch; input column c, zero beyond the input) is
+   * added to output (oc, id*sD - pD + kd*dD, ih*sH - pH + kh*dH, c*sW - pW + kw*dW) when that lies inside the
+   * output. Each output channel is first summed in scratch planes split into the sH x sW stride phases (output row
+   * jh*sH + ph, column jw*sW + pw at phase (ph, pw), place (jh, guard + jw); rows {@code pitch} apart, as the
+   * columns'), so that one tap adds all its input rows as one unit-stride run: an input column whose output falls
+   * left or right of the output lands in a guard column of its own row, a zero column may run into the next row,
+   * adding nothing. Then the phases plus the bias are written into the output, two width phases interleaved by
+   * vector shuffles. k4 s2 p1 from 64x28x28 to 32x56x56 on Zen 5: 0.07 ms here beside the GEMM's 0.34, where row by
+   * row adds and a scalar merge took 0.21 beside 0.30.
+   */
+  private void col2im(float[] cols, int channels, int inD, int inH, PhaseRows phaseRows, int biasOff, float[] out,
+      int outOff, int outD, int outH, int outW, ExecutionContext ctx) {
+    int pitch = phaseRows.pitch;
+    int columns = inD * inH * pitch;
     int outVolume = outD * outH * outW;
     int sh = stride3[1];
     int sw = stride3[2];
-    boolean split = sh > 1 || sw > 1;
-    int phaseH = split ? ceilDiv(outH, sh) : outH;
-    int phaseW = split ? ceilDiv(outW, sw) : outW;
-    int depthPitch = sh * sw * phaseH * phaseW; // one output depth slice, all its phases
-    float[] phases = split ? ctx.scratch(ScratchSlots.CONV_TRANSPOSE_PHASES, outD * depthPitch) : null;
-    float[] sum = split ? phases : out;
-    Axpy rows = Kernels.axpy();
+    int phaseSize = (ceilDiv(outH, sh) + 1) * pitch; // one guard row for the zero columns' run-over
+    int depthPitch = sh * sw * phaseSize; // one output depth slice, all its phases
+    float[] phases = ctx.scratch(ScratchSlots.CONV_TRANSPOSE_PHASES, outD * depthPitch);
+    Axpy axpy = Kernels.axpy();
     int row = 0;
     for (int c = 0; c < channels; c++) {
-      int plane = outOff + c * outVolume;
-      int sumOff = split ? 0 : plane;
-      if (split) {
-        Arrays.fill(phases, 0, outD * depthPitch, 0f);
-      }
+      Arrays.fill(phases, 0, outD * depthPitch, 0f);
       for (int kd = 0; kd < kernel3[0]; kd++) {
         for (int kh = 0; kh < kernel3[1]; kh++) {
           int shiftH = kh * dilation3[1] - padding3[1];
           int loH = inputStart(shiftH, sh);
-          int hiH = Math.max(loH, inputEnd(shiftH, sh, inH, outH));
+          int hiH = inputEnd(shiftH, sh, inH, outH);
           for (int kw = 0; kw < kernel3[2]; kw++, row++) {
-            int shiftW = kw * dilation3[2] - padding3[2];
-            int lo = inputStart(shiftW, sw);
-            int hi = Math.max(lo, inputEnd(shiftW, sw, inW, outW));
-            if (lo == hi || loH == hiH) {
+            if (loH >= hiH) {
               continue;
             }
-            // Input (ih, iw) lands at phase (shiftH mod sH, shiftW mod sW), place (ih + shiftH div sH, iw + ...).
-            int at = split ? (Math.floorMod(shiftH, sh) * sw + Math.floorMod(shiftW, sw)) * phaseH * phaseW
-                + Math.floorDiv(shiftH, sh) * phaseW + Math.floorDiv(shiftW, sw) : shiftH * outW + shiftW;
-            boolean wholeRows = lo == 0 && hi == inW && phaseW == inW;
+            int shiftW = kw * dilation3[2] - padding3[2];
+            int at = (Math.floorMod(shiftH, sh) * sw + Math.floorMod(shiftW, sw)) * phaseSize
+                + (loH + Math.floorDiv(shiftH, sh)) * pitch + phaseRows.guard + Math.floorDiv(shiftW, sw);
             for (int id = 0; id < inD; id++) {
               int od = id * stride3[0] - padding3[0] + kd * dilation3[0];
-              if (od < 0 || od >= outD) {
-                continue;
-              }
-              int src = row * inVolume + id * inH * inW;
-              int dst = sumOff + od * (split ? depthPitch : outH * outW) + at;
-              if (wholeRows) {
-                rows.axpy((hiH - loH) * inW, 1f, cols, src + loH * inW, sum, dst + loH * phaseW);
-              } else {
-                for (int ih = loH; ih < hiH; ih++) {
-                  rows.axpy(hi - lo, 1f, cols, src + ih * inW + lo, sum, dst + ih * phaseW + lo);
-                }
+              if (od >= 0 && od < outD) {
+                axpy.axpy((hiH - loH) * pitch, 1f, cols, row * columns + (id * inH + loH) * pitch, phases,
+                    od * depthPitch + at);
               }
             }
           }
         }
       }
-      if (split) {
-        for (int od = 0, base = plane; od < outD; od++) {
-          for (int oh = 0; oh < outH; oh++, base += outW) {
-            int rowAt = od * depthPitch + ((oh % sh) * sw * phaseH + oh / sh) * phaseW;
-            for (int pw = 0; pw < sw; pw++) {
-              int from = rowAt + pw * phaseH * phaseW;
-              for (int ow = pw, j = 0; ow < outW; ow += sw, j++) {
-                out[base + ow] += phases[from + j];
-              }
+      float b = bias == null ? 0f : bias[biasOff + c];
+      for (int od = 0, base = outOff + c * outVolume; od < outD; od++) {
+        for (int oh = 0; oh < outH; oh++, base += outW) {
+          int rowAt = od * depthPitch + (oh % sh) * sw * phaseSize + (oh / sh) * pitch + phaseRows.guard;
+          if (sw == 1) {
+            Arrays.fill(out, base, base + outW, b);
+            axpy.axpy(outW, 1f, phases, rowAt, out, base);
+          } else if (sw == 2) {
+            axpy.interleave2(outW / 2, b, phases, rowAt, rowAt + phaseSize, out, base);
+            if (outW % 2 == 1) {
+              out[base + outW - 1] = b + phases[rowAt + outW / 2];
+            }
+          } else {
+            for (int ow = 0; ow < outW; ow++) {
+              out[base + ow] = b + phases[rowAt + ow % sw * phaseSize + ow / sw];
             }
           }
         }

@@ -26,8 +26,9 @@ final class ScratchSlots {
   static final int BLOCK_SECOND = 6;
   /** ConvTranspose: the W^T X column matrix of one sample and group, before col2im. */
   static final int CONV_TRANSPOSE_COLUMNS = 8;
-  /** ConvTranspose, width stride 2 or more: one output channel with its columns split into stride phases. */
+  /** ConvTranspose: one output channel split into its stride phases; one group's input at the phases' row pitch. */
   static final int CONV_TRANSPOSE_PHASES = 23;
+  static final int CONV_TRANSPOSE_INPUT = 27;
   /** DeformConv2d: the offset conv's output (offsets, then mask) of one sample. */
   static final int DEFORM_OFFSETS = 9;
   /** DeformConv2d: the regular, then the bilinearly sampled column matrix of one sample. */

@@ -63,6 +63,22 @@ class AxpyTest {
     }
   }
 
+  /** Both phases from one array, as col2im passes them; nothing written outside the 2n outputs. */
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void interleave2MatchesTheDefinition(Axpy impl, int n) {
+    SplittableRandom rnd = new SplittableRandom(n + 2);
+    float[] x = random(rnd, n + 20);
+    float[] y = random(rnd, 2 * n + 8);
+    float[] merged = y.clone();
+    impl.interleave2(n, 0.75f, x, 5, 11, merged, 3);
+    for (int i = 0; i < y.length; i++) {
+      int j = i - 3;
+      float expected = j < 0 || j >= 2 * n ? y[i] : 0.75f + x[(j % 2 == 0 ? 5 : 11) + j / 2];
+      assertEquals(expected, merged[i], 0, "interleave2 at " + i);
+    }
+  }
+
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void windowDotAndMaxMatchTheDefinition(Axpy impl, int n) {

@@ -53,6 +53,9 @@ class ConvTransposeTest {
         new Case(1, 2, 3, a(6, 6), a(3, 3), a(1, 1), a(2, 2), a(0, 0), a(1, 1), 1, true, null),  // shrinks
         new Case(1, 3, 2, a(4, 5), a(4, 4), a(2, 2), a(1, 1), a(0, 0), a(1, 1), 1, true, a(8, 11)),
         new Case(2, 16, 32, a(8, 8), a(3, 3), a(2, 2), a(1, 1), a(1, 1), a(1, 1), 1, true, null), // GEMM blocks
+        // rows wide enough for the vector merge of two width phases, odd width (a last column) and even
+        new Case(1, 3, 5, a(5, 18), a(3, 3), a(2, 2), a(1, 1), a(0, 0), a(1, 1), 1, true, null),
+        new Case(2, 8, 4, a(7, 20), a(4, 4), a(2, 2), a(1, 1), a(0, 0), a(1, 1), 2, false, null),
         // 3-D
         new Case(1, 2, 3, a(3, 3, 3), a(3, 3, 3), a(2, 2, 2), a(1, 1, 1), a(1, 0, 1), a(1, 1, 1), 1, true, null),
         new Case(2, 4, 4, a(2, 3, 4), a(2, 3, 1), a(1, 2, 2), a(0, 1, 0), a(0, 1, 1), a(2, 1, 1), 2, false, null),

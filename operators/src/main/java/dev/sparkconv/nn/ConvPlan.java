@@ -98,6 +98,8 @@ final class ConvPlan {
    * converted (input and output), so that the faster kernel pays for both conversions.
    */
   static final int BLOCKED_ALONE_MIN_DIRECT_MACS_PER_FLOAT = 64;
+  /** At most this many multiply-adds per input float: a direct convolution reads a plain input as it is. */
+  static final int READ_PLAIN_MAX_MACS_PER_FLOAT = 1024;
   /**
    * Blocked direct convolution: padded input floats per chunk of output positions that every output block is
    * computed for before the next chunk (the chunk's input rows in L2 beside one pair's weights).
@@ -204,7 +206,7 @@ final class ConvPlan {
     }
     this.axpy = depthwise && nchwc == null ? Kernels.axpy() : null;
     this.nchwc = nchwc;
-    if (nchwc != null && !(plainInput ? fromPlainApplies(conv, nchwc.block()) : blockedApplies(conv, sample,
+    if (nchwc != null && !(plainInput ? fromPlainApplies(conv) : blockedApplies(conv, sample,
         nchwc.block()))) {
       throw new IllegalArgumentException(conv.name() + ": no blocked kernel for this convolution");
     }
@@ -263,10 +265,10 @@ final class ConvPlan {
     return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, true, 0);
   }
 
-  /** 2-D or 3-D, zero padding, groups 1, fewer input channels than a block: the direct kernel reads each plain. */
-  static boolean fromPlainApplies(Conv conv, int block) {
+  /** 2-D or 3-D, zero padding, groups 1: the direct kernel can read the input plain (a block of one channel). */
+  static boolean fromPlainApplies(Conv conv) {
     return conv.rank >= 2 && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
-        && conv.groups == 1 && conv.inChannels < block;
+        && conv.groups == 1;
   }
 
   /**
@@ -276,7 +278,22 @@ final class ConvPlan {
    * 3x3 stride 2 28-31 vs 61-69, ShuffleNetV2's 34 vs 43-47; AlexNet's 11x11 stride 4 60-94 vs 97.
    */
   static boolean fromPlainPays(Conv conv, int block) {
-    return DIRECT_ENABLED && fromPlainApplies(conv, block);
+    return DIRECT_ENABLED && fromPlainApplies(conv) && conv.inChannels < block;
+  }
+
+  /**
+   * Where a direct convolution whose input tensor is plain reads it so rather than converted to blocked: it pays
+   * blocked alone ({@link #blockedPaysAlone}), and its input's conversion is a share worth saving (at most
+   * {@link #READ_PLAIN_MAX_MACS_PER_FLOAT} multiply-adds per input float). A broadcast reads one float either way.
+   * Zen 5, one layer alone, best of a loop, GFLOPS read plain / converted: 1x1 stride 2 256->512 at 14x14 158-168 /
+   * 134-144 (128 multiply-adds per input float), 3x3 stride 2 128->256 at 28x28 170-173 / 154-161 (576), 3x3 64 at
+   * 56x56 168-182 / 164-177 (576); but 3x3 512 at 7x7 151-156 / 159-163 (4608). In {@code scripts/bench conv}, three
+   * alternating pairs of runs, ratio to ONNX Runtime: the 1x1 stride 2 layer 0.90-0.94 / 0.88-0.89, 64 at 56x56
+   * 0.75-0.85 / 0.84-0.85.
+   */
+  static boolean readsPlainPays(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
+    return fromPlainApplies(conv) && !isPointwise(conv) && blockedPaysAlone(conv, sample, nchwc, oneSample)
+        && conv.macs(sample) <= (long) READ_PLAIN_MAX_MACS_PER_FLOAT * Shapes.size(sample);
   }
 
   /**

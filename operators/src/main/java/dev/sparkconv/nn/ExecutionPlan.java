@@ -25,7 +25,9 @@ import java.util.Arrays;
  *   <li>Per convolution its {@link ConvPlan}: algorithm, packed weights, scratch and epilogue.
  *   <li>Layout (when given {@link Nchwc} kernels): which tensors are channel-blocked. A convolution with a blocked
  *       kernel that pays ({@link ConvPlan#blockedPays}) reads and writes NCHWc, a first layer of fewer channels than a
- *       block (an image's 3) reads its plain input and writes NCHWc ({@link ConvPlan#fromPlainPays}); a two-input Add
+ *       block (an image's 3) reads its plain input and writes NCHWc ({@link ConvPlan#fromPlainPays}), and so does a
+ *       direct convolution whose input is plain where that saves a conversion worth saving
+ *       ({@link ConvPlan#readsPlainPays}); a two-input Add
  *       of equal shapes whose inputs are both blocked, a ReLU or clip and a 2-D max pool of a blocked input, stay
  *       blocked; a global average pool, and a channel concat of blocked inputs (each converted straight into its
  *       channels of the output), read blocked and write plain. A blocked convolution whose input is plain and whose
@@ -208,7 +210,10 @@ final class ExecutionPlan {
       }
       Node node = network.node(v);
       int[][] in = network.inputShapes(v, shapes, sample);
-      if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0], nchwc, oneSample)) {
+      boolean plainInput = from.length == 1 && (from[0] == Network.FROM_INPUT || !blocked[from[0]]);
+      if (node.layer() instanceof Conv conv && plainInput && ConvPlan.readsPlainPays(conv, in[0], nchwc, oneSample)) {
+        fromPlain[v] = blocked[v] = true;
+      } else if (node.layer() instanceof Conv conv && ConvPlan.blockedPays(conv, in[0], nchwc, oneSample)) {
         readsBlocked[v] = blocked[v] = true;
       } else if (node.layer() instanceof Conv conv && ConvPlan.fromPlainPays(conv, nchwc.block())) {
         fromPlain[v] = blocked[v] = true;

@@ -120,16 +120,18 @@ class BlockedLayoutTest {
   }
 
   /**
-   * A first layer (fewer input channels than B) reading its plain input and writing blocked, against the plain plan:
-   * stems as ResNet's 7x7 s2, MobileNet's 3x3 s2, AlexNet's 11x11 s4, dilation, 1x1, asymmetric padding; batch 2,
-   * three clamps, on every kernel whose B exceeds the channels.
+   * A convolution reading its plain input and writing blocked, against the plain plan: first layers (fewer input
+   * channels than B) as ResNet's 7x7 s2, MobileNet's 3x3 s2, AlexNet's 11x11 s4, dilation, 1x1, asymmetric padding,
+   * and layers of more channels than a block; batch 2, three clamps, on every kernel.
    */
   @Test
   void directFromPlainInputMatchesThePlainPath() {
     int[][] cases = { // in, out, h, w, k, s, top, left, bottom, right, d
         {3, 17, 5, 7, 3, 1, 1, 1, 1, 1, 1}, {3, 16, 13, 11, 7, 2, 3, 3, 3, 3, 1}, {3, 32, 11, 9, 3, 2, 1, 1, 1, 1, 1},
         {2, 40, 23, 21, 11, 4, 0, 0, 0, 0, 1}, {1, 8, 6, 6, 5, 1, 2, 2, 2, 2, 1}, {3, 20, 9, 8, 1, 1, 0, 0, 0, 0, 1},
-        {3, 17, 9, 9, 3, 1, 2, 2, 2, 2, 2}, {5, 33, 9, 8, 3, 2, 0, 1, 2, 0, 1}, {3, 70, 9, 9, 3, 1, 1, 1, 1, 1, 1}};
+        {3, 17, 9, 9, 3, 1, 2, 2, 2, 2, 2}, {5, 33, 9, 8, 3, 2, 0, 1, 2, 0, 1}, {3, 70, 9, 9, 3, 1, 1, 1, 1, 1, 1},
+        // more input channels than a block (ConvPlan.readsPlainPays): strided 1x1, 3x3 stride 2 and 1
+        {37, 40, 9, 7, 1, 2, 0, 0, 0, 0, 1}, {20, 24, 11, 9, 3, 2, 1, 1, 1, 1, 1}, {33, 17, 7, 8, 3, 1, 1, 1, 1, 1, 1}};
     for (int[] c : cases) {
       Conv conv = new Conv("stem", c[0], c[1], new int[] {c[4], c[4]}, new int[] {c[5], c[5]},
           new int[] {c[6], c[7], c[8], c[9]}, new int[] {c[10], c[10]}, 1,
@@ -223,7 +225,7 @@ class BlockedLayoutTest {
       ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, batch, ctx);
       scale = scale == 0 ? rms(expected) : scale;
       for (Nchwc kernel : kernels()) {
-        if (fromPlain && !ConvPlan.fromPlainApplies(conv, kernel.block())) {
+        if (fromPlain && !ConvPlan.fromPlainApplies(conv)) {
           continue;
         }
         float[] in = input;
@@ -575,7 +577,9 @@ class BlockedLayoutTest {
 
   /**
    * A 1x1 stride-2 layer alone with enough multiply-adds per converted float (128 -> 512: 64) is blocked only with a
-   * direct kernel that competes (AVX-512 and the scalar references); on AVX2's it stays plain, with no conversion.
+   * direct kernel that competes (AVX-512 and the scalar references), and then reads its plain input as it is (128
+   * multiply-adds per input float, {@link ConvPlan#readsPlainPays}): only its output is converted. On AVX2's kernel
+   * it stays plain, with no conversion.
    */
   @Test
   void aStridedPointwiseLayerAloneIsBlockedOnlyWhereTheDirectKernelCompetes() {
@@ -588,7 +592,9 @@ class BlockedLayoutTest {
       ExecutionContext ctx = new ExecutionContext();
       ExecutionPlan plan = ExecutionPlan.of(net, net.inputShape(), target, ctx.gemm(), kernel);
       assertEquals(kernel.directCompetes(), plan.blocked[indexOf(net, "conv")], "B=" + kernel.block());
-      assertEquals(kernel.directCompetes(), plan.convertInto[indexOf(net, "conv")] != null, "B=" + kernel.block());
+      assertEquals(kernel.directCompetes(), plan.fromPlain[indexOf(net, "conv")], "B=" + kernel.block());
+      assertNull(plan.convertInto[indexOf(net, "conv")], "B=" + kernel.block());
+      assertEquals(kernel.directCompetes(), plan.convertInto[indexOf(net, "flat")] != null, "B=" + kernel.block());
       assertClose(expected, Executor.run(plan, input, ctx)[0].toArray(), "B=" + kernel.block());
     }
   }

@@ -1436,6 +1436,9 @@ public final class VectorNchwc implements Nchwc {
         direct1x4(in, inOff, g, taps, j0, j1, p, w, wb, wc, out, o + p * L, positions);
       }
     }
+    if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) {
+      return; // no activation: no pass over the output
+    }
     FloatVector low = FloatVector.broadcast(S, lo);
     FloatVector high = FloatVector.broadcast(S, hi);
     for (int k = 0; k < 4; k++) {

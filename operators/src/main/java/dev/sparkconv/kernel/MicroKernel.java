@@ -37,6 +37,14 @@ public interface MicroKernel {
   void computeRows(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars);
 
+  /**
+   * {@link #compute} on B read in place instead of a packed panel: row p of the kc x NR block at
+   * {@code b[bOff + p * ldb + j]} (row-major B, all NR columns present). A product with few rows (M = 64 and N = 3136:
+   * a 56x56 layer's im2col) uses each element of B only M times, so packing B would cost a large share of it.
+   */
+  void computeColumns(int kc, float[] a, int aOff, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars);
+
   /** {@link #computeHalf} on A read in place, as {@link #computeRows}. */
   void computeRowsHalf(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars);

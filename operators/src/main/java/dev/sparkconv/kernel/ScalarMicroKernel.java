@@ -13,29 +13,38 @@ public final class ScalarMicroKernel implements MicroKernel {
   @Override
   public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
-    tile(kc, a, aOff, 1, MR, b, bOff, c, cOff, ldc, NR, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
+    tile(kc, a, aOff, 1, MR, b, bOff, NR, c, cOff, ldc, NR, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
   }
 
   @Override
   public void computeHalf(int kc, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
-    tile(kc, a, aOff, 1, MR, b, bOff, c, cOff, ldc, NR / 2, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
+    tile(kc, a, aOff, 1, MR, b, bOff, NR, c, cOff, ldc, NR / 2, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
   }
 
   @Override
   public void computeRows(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
-    tile(kc, a, aOff, lda, 1, b, bOff, c, cOff, ldc, NR, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
+    tile(kc, a, aOff, lda, 1, b, bOff, NR, c, cOff, ldc, NR, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
   }
 
   @Override
   public void computeRowsHalf(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
-    tile(kc, a, aOff, lda, 1, b, bOff, c, cOff, ldc, NR / 2, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
+    tile(kc, a, aOff, lda, 1, b, bOff, NR, c, cOff, ldc, NR / 2, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
   }
 
-  /** Both layouts of A, element (i, p) at a[aOff + i * aRow + p * aStep]; the left {@code cols} columns of C. */
-  private static void tile(int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff,
+  @Override
+  public void computeColumns(int kc, float[] a, int aOff, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
+    tile(kc, a, aOff, 1, MR, b, bOff, ldb, c, cOff, ldc, NR, scalars[0], scalars[1], bias, biasOff, scalars[2], scalars[3]);
+  }
+
+  /**
+   * Both layouts of A, element (i, p) at a[aOff + i * aRow + p * aStep], and of B, element (p, j) at
+   * b[bOff + p * bRow + j]; the left {@code cols} columns of C.
+   */
+  private static void tile(int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff, int bRow,
       float[] c, int cOff, int ldc, int cols, float alpha, float beta, float[] bias, int biasOff, float lo,
       float hi) {
     float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
@@ -44,7 +53,7 @@ public final class ScalarMicroKernel implements MicroKernel {
     float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
     int ai = aOff;
     int bi = bOff;
-    for (int p = 0; p < kc; p++, ai += aStep, bi += NR) {
+    for (int p = 0; p < kc; p++, ai += aStep, bi += bRow) {
       float b0 = b[bi], b1 = b[bi + 1], b2 = b[bi + 2], b3 = b[bi + 3];
       float a0 = a[ai], a1 = a[ai + aRow], a2 = a[ai + 2 * aRow], a3 = a[ai + 3 * aRow];
       c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;

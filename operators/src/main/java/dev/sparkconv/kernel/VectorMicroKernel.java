@@ -39,14 +39,20 @@ public final class VectorMicroKernel implements MicroKernel {
   @Override
   public void compute(int kc, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
+    computeColumns(kc, a, aOff, b, bOff, NR, c, cOff, ldc, bias, biasOff, scalars);
+  }
+
+  @Override
+  public void computeColumns(int kc, float[] a, int aOff, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
     if (scalars[1] == 0f) {
-      computeStore(kc, a, aOff, b, bOff, c, cOff, ldc, bias, biasOff, scalars);
+      computeStore(kc, a, aOff, b, bOff, ldb, c, cOff, ldc, bias, biasOff, scalars);
     } else {
-      computeAccumulate(kc, a, aOff, b, bOff, c, cOff, ldc, bias, biasOff, scalars);
+      computeAccumulate(kc, a, aOff, b, bOff, ldb, c, cOff, ldc, bias, biasOff, scalars);
     }
   }
 
-  private static void computeStore(int kc, float[] a, int aOff, float[] b, int bOff,
+  private static void computeStore(int kc, float[] a, int aOff, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -60,7 +66,7 @@ public final class VectorMicroKernel implements MicroKernel {
     // checks out of the loop.
     for (int p = 0; p < kc; p++) {
       int ai = aOff + p * MR;
-      int bi = bOff + p * NR;
+      int bi = bOff + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, b, bi);
       FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
       FloatVector av = FloatVector.broadcast(S, a[ai]);
@@ -117,7 +123,7 @@ public final class VectorMicroKernel implements MicroKernel {
       va.fma(c71, FloatVector.broadcast(S, bias7)).max(vlo).min(vhi).intoArray(c, o7 + L);
   }
 
-  private static void computeAccumulate(int kc, float[] a, int aOff, float[] b, int bOff,
+  private static void computeAccumulate(int kc, float[] a, int aOff, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] scalars) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -131,7 +137,7 @@ public final class VectorMicroKernel implements MicroKernel {
     // checks out of the loop.
     for (int p = 0; p < kc; p++) {
       int ai = aOff + p * MR;
-      int bi = bOff + p * NR;
+      int bi = bOff + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, b, bi);
       FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
       FloatVector av = FloatVector.broadcast(S, a[ai]);

@@ -51,9 +51,11 @@ class GemmTest {
   // with N <= 256 is read in place ({m, n, k} below); the last columns past whole NR tiles (vector kernel, NR = 32)
   // end in: a half tile and one dot column (N = 49, K = 600 in two K blocks, M = 61: one row past whole MR panels),
   // four dot columns (196), eight (40, the most), a half tile through the edge buffer (25 = 16 + 9; 9 = 0 + 9; 13).
+  // Untransposed B under one block of A (M <= MC, packed A or N > 256) is read in place: {37, 301, 530} has rows past
+  // whole MR panels, columns past whole NR panels (packed) and two K blocks.
   private static final int[][] LARGE_SHAPES = {
       {255, 257, 13}, {257, 33, 257}, {37, 255, 255}, {200, 71, 300}, {13, 40, 600}, {30, 48, 70},
-      {61, 49, 600}, {20, 196, 70}, {13, 40, 30}, {13, 25, 30}, {7, 9, 5}};
+      {61, 49, 600}, {20, 196, 70}, {13, 40, 30}, {13, 25, 30}, {7, 9, 5}, {37, 301, 530}};
   private static final float[][] SCALARS = {
       {1f, 0f}, {1f, 1f}, {1f, -0.3f}, {0.5f, 0f}, {0.5f, 1f}, {0.5f, -0.3f}};
 

@@ -354,11 +354,20 @@ public final class Gemm {
           scalars(alpha, beta, lo, hi));
     }
     if (dots) {
-      for (int j = dotFrom; j < n; j++) {
-        for (int i = 0; i < mr; i++) {
-          float dot = alpha * rows.dot(kc, a, aBlock + i * lda, bColumns, (j - dotFrom) * kc);
-          int ci = cRow + i * ldc + j;
-          c[ci] = beta == 0f ? dot : dot + beta * c[ci];
+      // Four columns at a time against each row of A: one load of A per four FMAs, four chains (one column at a
+      // time, two loads an FMA, took 11% of (256,2304,196) for its four last columns).
+      int quads = dotFrom + (n - dotFrom) / 4 * 4;
+      for (int i = 0; i < mr; i++) {
+        int aRow = aBlock + i * lda;
+        int ci = cRow + i * ldc;
+        for (int j = dotFrom; j < quads; j += 4) {
+          rows.dots4(kc, bColumns, (j - dotFrom) * kc, kc, a, aRow, tile, 0, 1);
+          for (int q = 0; q < 4; q++) {
+            store(c, ci + j + q, alpha * tile[q], beta);
+          }
+        }
+        for (int j = quads; j < n; j++) {
+          store(c, ci + j, alpha * rows.dot(kc, a, aRow, bColumns, (j - dotFrom) * kc), beta);
         }
       }
     } else {

@@ -62,6 +62,13 @@ final class ScalarAxpy implements Axpy {
   }
 
   @Override
+  public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = x[xOff + i] + y[yOff + i];
+    }
+  }
+
+  @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
     float sum = 0f;
     for (int i = 0; i < n; i++) {

@@ -175,6 +175,18 @@ public final class VectorAxpy implements Axpy {
   }
 
   @Override
+  public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
+    int bound = n - n % L;
+    int i = 0;
+    for (; i < bound; i += L) {
+      FloatVector.fromArray(S, x, xOff + i).add(FloatVector.fromArray(S, y, yOff + i)).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = x[xOff + i] + y[yOff + i];
+    }
+  }
+
+  @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
     // Four accumulators hide the FMA latency (4 cycles, two loads a cycle): the loads then bound a dot product.
     FloatVector acc0 = FloatVector.zero(S);

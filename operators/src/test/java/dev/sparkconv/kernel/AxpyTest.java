@@ -63,6 +63,32 @@ class AxpyTest {
     }
   }
 
+  /** Into a third array and in place over either operand; nothing written outside the n sums. */
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void addMatchesTheDefinition(Axpy impl, int n) {
+    SplittableRandom rnd = new SplittableRandom(n + 1);
+    float[] x = random(rnd, n + 9);
+    float[] y = random(rnd, n + 6);
+    float[] out = random(rnd, n + 4);
+    float[] sum = out.clone();
+    impl.add(n, x, 9, y, 2, sum, 1);
+    float[] intoX = x.clone();
+    impl.add(n, intoX, 9, y, 2, intoX, 9);
+    float[] intoY = y.clone();
+    impl.add(n, x, 9, intoY, 2, intoY, 2);
+    for (int i = 0; i < out.length; i++) {
+      float expected = i < 1 || i >= 1 + n ? out[i] : x[9 + i - 1] + y[2 + i - 1];
+      assertEquals(expected, sum[i], 0, "add at " + i);
+    }
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(i < 9 ? x[i] : x[i] + y[2 + i - 9], intoX[i], 0, "add into x at " + i);
+    }
+    for (int i = 0; i < y.length; i++) {
+      assertEquals(i < 2 || i >= 2 + n ? y[i] : x[9 + i - 2] + y[i], intoY[i], 0, "add into y at " + i);
+    }
+  }
+
   /** Both phases from one array, as col2im passes them; nothing written outside the 2n outputs. */
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")

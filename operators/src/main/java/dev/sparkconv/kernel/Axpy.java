@@ -48,8 +48,8 @@ public interface Axpy {
 
   /**
    * out[outOff + i] = x[xOff + i] + y[yOff + i]: a residual connection. out may be x or y at the same offset, no other
-   * overlap. C2's own vectorizing of the plain loop comes and goes with the profile (ResNet-18's eight adds took 1.4%
-   * of its time, 2.7x this).
+   * overlap. C2's own vectorizing of the plain loop comes and goes with the profile: 200704 floats took 67 us in one
+   * JVM and 26 in the next, this 24-25.
    */
   void add(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff);
 

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * in the same process, at batch 1 and 8. Outputs are compared first; then the warm-up ({@link #warmUp}) and the
  * best of --reps (15), the two engines' reps interleaved so load changes hit both alike: this machine's speed
  * drifts for seconds to minutes at a time, and a best of 5 (about 0.2 s of ResNet-18) often fell in one slow
- * spell. --profile prints our slowest layers over the timed reps.
+ * spell. --profile prints our slowest layers over the timed reps, then ONNX Runtime's from its own profiler.
  * PyTorch's own timings (one thread), from SUITE_DIR/pytorch.tsv when gen_bench_models.py wrote it, are printed
  * beside with ratio_pytorch.
  * Args: SUITE_DIR [--reps N] [--batches 1,8] [--profile] [--no-pytorch]
@@ -67,15 +67,11 @@ public final class ModelBench {
         int[] shape = Files.exists(shapeFile) ? Stream.of(Files.readString(shapeFile).trim().split(","))
             .mapToInt(Integer::parseInt).toArray() : new int[] {3, 224, 224};
         Network ours = ModelLoader.load(file, null, shape);
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-          options.setIntraOpNumThreads(1);
-          options.setInterOpNumThreads(1);
-          options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-          options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions options = options()) {
           try (OrtSession session = env.createSession(file.toString(), options)) {
             for (int batch : batches) {
               String name = dir.getFileName().toString();
-              double[] ratios = run(env, session, ours, name, shape, batch, reps, profile,
+              double[] ratios = run(env, session, file, ours, name, shape, batch, reps, profile,
                   pytorch.get(name + "/" + batch));
               logRatios += Math.log(ratios[0]);
               logPytorchRatios += Math.log(ratios[1]);
@@ -103,8 +99,8 @@ public final class ModelBench {
   }
 
   /** Our ratio to ONNX Runtime and to PyTorch (NaN without a PyTorch timing). */
-  private static double[] run(OrtEnvironment env, OrtSession session, Network ours, String name, int[] shape,
-      int batch, int reps, boolean profile, Double pytorchSeconds) throws OrtException {
+  private static double[] run(OrtEnvironment env, OrtSession session, Path model, Network ours, String name,
+      int[] shape, int batch, int reps, boolean profile, Double pytorchSeconds) throws OrtException, java.io.IOException {
     int[] batched = dev.sparkconv.tensor.Shapes.batched(batch, shape);
     float[] x = new float[dev.sparkconv.tensor.Shapes.size(batched)];
     SplittableRandom random = new SplittableRandom(batch);
@@ -151,6 +147,7 @@ public final class ModelBench {
       double ratio = ortBest / oursBest;
       if (profile) {
         printProfile(ours, ctx.nodeNanos(), warm, batch, reps);
+        printOnnxRuntimeProfile(env, model, feed, reps);
       }
       double pytorchRatio = pytorchSeconds == null ? Double.NaN : pytorchSeconds / oursBest;
       System.out.printf(Locale.ROOT,
@@ -204,7 +201,64 @@ public final class ModelBench {
     return node.op();
   }
 
-  /** Our slowest nodes over the timed runs (after the warm-up): share of the time, GFLOPS, and what the node is. */
+  /**
+   * ONNX Runtime's slowest nodes at this batch (its own profiler, a second session on the same model, {@code runs}
+   * profiled runs after as many unprofiled ones): each node's median time per run, beside ours, so a gap can be put
+   * on a layer. Its names are those of the optimized graph (a fused Conv + ReLU is named after its output).
+   */
+  private static void printOnnxRuntimeProfile(OrtEnvironment env, Path model, Map<String, OnnxTensor> feed, int runs)
+      throws OrtException, java.io.IOException {
+    Path dir = Files.createTempDirectory("ort-profile");
+    String file;
+    try (OrtSession.SessionOptions options = options()) {
+      options.enableProfiling(dir.resolve("ort").toString());
+      try (OrtSession session = env.createSession(model.toString(), options)) {
+        for (int r = 0; r < 2 * runs; r++) { // the first half warms up; every run is in the profile
+          session.run(feed).close();
+        }
+        file = session.endProfiling();
+      }
+    }
+    String json = Files.readString(Path.of(file));
+    Files.delete(Path.of(file));
+    Files.delete(dir);
+    // One event per node and run: {"cat" : "Node", ..., "dur" :N, ..., "name" :"X_kernel_time", "args" : {...,
+    // "op_name" : "Conv", ...}}, its args holding nested objects (shapes) before op_name.
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"dur\"\\s*:\\s*(\\d+)[^{}]*?\"name\"\\s*:\\s*\""
+        + "([^\"]+)_kernel_time\".*?\"op_name\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+    Map<String, java.util.List<Long>> micros = new java.util.LinkedHashMap<>();
+    Map<String, String> ops = new java.util.HashMap<>();
+    while (m.find()) {
+      micros.computeIfAbsent(m.group(2), k -> new java.util.ArrayList<>()).add(Long.parseLong(m.group(1)));
+      ops.put(m.group(2), m.group(3));
+    }
+    Map<String, Long> median = new java.util.HashMap<>();
+    micros.forEach((node, times) -> {
+      java.util.List<Long> late = new java.util.ArrayList<>(times.subList(times.size() / 2, times.size()));
+      java.util.Collections.sort(late);
+      median.put(node, late.get(late.size() / 2));
+    });
+    long total = median.values().stream().mapToLong(Long::longValue).sum();
+    System.out.printf(Locale.ROOT, "  onnxruntime: %d nodes, %.0f us a run%n", median.size(), (double) total);
+    median.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(25).forEach(e ->
+        System.out.printf(Locale.ROOT, "  %5.1f%% %7d us %s %s%n", 100.0 * e.getValue() / total, e.getValue(),
+            ops.get(e.getKey()), e.getKey()));
+  }
+
+  /** One intra-op thread, sequential, all graph optimizations: ONNX Runtime as the benchmarks run it. */
+  private static OrtSession.SessionOptions options() throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    options.setIntraOpNumThreads(1);
+    options.setInterOpNumThreads(1);
+    options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    return options;
+  }
+
+  /**
+   * Our slowest nodes over the timed runs (after the warm-up): share of the time, time per run, GFLOPS, and what the
+   * node is.
+   */
   private static void printProfile(Network network, long[] nanos, long[] warm, int batch, int runs) {
     for (int i = 0; i < warm.length; i++) {
       nanos[i] -= warm[i];
@@ -230,8 +284,8 @@ public final class ModelBench {
       Node node = nodes.get(i);
       long macs = summary.row(node.name()).macs();
       double seconds = nanos[i] / 1e9;
-      System.out.printf(Locale.ROOT, "  %5.1f%% %6.1f GFLOPS %s%n", 100.0 * nanos[i] / total,
-          2.0 * macs * batch * runs / seconds / 1e9, node);
+      System.out.printf(Locale.ROOT, "  %5.1f%% %7.0f us %6.1f GFLOPS %s%n", 100.0 * nanos[i] / total,
+          seconds / runs * 1e6, 2.0 * macs * batch * runs / seconds / 1e9, node);
     }
   }
 }

@@ -269,22 +269,18 @@ public final class Gemm {
         // 3rd loop: ic over M by MC.
         for (int ic = 0; ic < m; ic += mcBlock) {
           int mc = Math.min(mcBlock, m - ic);
-          if (bInPlace) {
-            float[] aPanels = packed == null ? aPack : packed.data();
-            int aBase = packed == null ? 0 : mPadded * pc;
-            if (packed == null) {
-              packA(transA, mc, kc, a, aOff, lda, 0, pc, aPack, 0);
-            }
+          // Panels of one K block of a packed A are contiguous, MR rows x kc each, all M rows of it together.
+          float[] aPanels = packed == null ? aPack : packed.data();
+          int aBase = packed == null ? 0 : mPadded * pc + ic * kc;
+          if (packed == null) {
+            packA(transA, mc, kc, a, aOff, lda, ic, pc, aPack, 0);
+          }
+          if (bInPlace) { // ic = 0: the one block of A
             macroKernelInPlaceB(mc, nc, kc, alpha, blockBeta, aPanels, aBase, blockBias, lo, hi, b, bOff, ldb, pc, jc, c,
                 cOff + jc, ldc);
-          } else if (packed == null) {
-            packA(transA, mc, kc, a, aOff, lda, ic, pc, aPack, 0);
-            macroKernel(mc, nc, kc, alpha, blockBeta, aPack, 0, blockBias, blockBias == zeroBias ? 0 : ic, lo, hi,
-                panels, panelsOff, c, cOff + ic * ldc + jc, ldc);
           } else {
-            // Panels of one K block are contiguous, MR rows x kc each, all M rows of it together.
-            macroKernel(mc, nc, kc, alpha, blockBeta, packed.data(), mPadded * pc + ic * kc, blockBias,
-                blockBias == zeroBias ? 0 : ic, lo, hi, panels, panelsOff, c, cOff + ic * ldc + jc, ldc);
+            macroKernel(mc, nc, kc, alpha, blockBeta, aPanels, aBase, blockBias, blockBias == zeroBias ? 0 : ic, lo, hi,
+                panels, panelsOff, c, cOff + ic * ldc + jc, ldc);
           }
         }
       }

@@ -12,7 +12,8 @@ package dev.sparkconv.kernel;
  *       Zen 4 (1 MB L2), 1024^3: about 95 GFLOPS with KC=512, 88 with 256, 71 with 128.
  *       {@link Gemm} splits K into equal blocks of at most KC (K = 576: 2 x 288, not 512 + 64).
  *   <li>MC = 192: the packed A block (MC x KC = 384 KB) stays in L2 (1-2 MB) while every
- *       B micro-panel of the NC block passes over it.
+ *       B micro-panel of the NC block passes over it. A product of at most MC rows (one block of A) reads B in
+ *       place instead of packing it: each slice of B then meets every panel of A from L1.
  *   <li>NC = 2048: the packed B block (KC x NC = 4 MB) sits in the shared L3 and bounds the
  *       per-task workspace.
  * </ul>

@@ -131,7 +131,7 @@ public final class InferenceJob {
           return new BatchInference(part, new Admission(model.value(), nodes, preprocess), refusals::add,
               model.value(), nodes, format, batchSize, rowsDone, layerTimes);
         }, Encoders.row(schema));
-    try (Progress progress = Progress.start("infer", in, rowsDone)) {
+    try (Progress progress = Progress.start(spark.sparkContext(), "infer", in, rowsDone)) {
       var writer = outputs.withColumn(MODEL, lit(opts.fingerprint())).write().mode(save).options(TensorRows.WRITE_OPTIONS);
       (nodes.length == 0 ? writer : writer.partitionBy(NODE)).parquet(opts.output());
       Quarantines.write(spark, quarantine(spark, input, model, nodes, preprocess, refusals), refusals.none(),

@@ -152,7 +152,7 @@ public final class TowerJob {
       return result.iterator();
     });
 
-    try (Progress progress = Progress.start("infer", in, rowsDone)) {
+    try (Progress progress = Progress.start(spark.sparkContext(), "infer", in, rowsDone)) {
       var writer = spark.createDataFrame(out, format.schema(nodes.length > 0)).withColumn(InferenceJob.MODEL,
           lit(opts.fingerprint())).write().mode(save).options(TensorRows.WRITE_OPTIONS);
       (nodes.length == 0 ? writer : writer.partitionBy(InferenceJob.NODE)).parquet(opts.output());

@@ -31,6 +31,7 @@ final class SparkTestSession {
         .config("spark.kryo.classesToRegister", PipelineTest.Tripwire.class.getName() + ","
             + PipelineTest.BuggyShapes.class.getName() + "," + InferenceRetryTest.FirstAttemptFails.class.getName())
         .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.executor.heartbeatInterval", "500ms") // running tasks' accumulators reach Progress sooner
         .getOrCreate();
   }
 }

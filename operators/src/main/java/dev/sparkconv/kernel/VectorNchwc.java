@@ -1085,11 +1085,8 @@ public final class VectorNchwc implements Nchwc {
             tile1x2(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
           }
         } else {
-          for (; p + 12 <= pEnd; p += 12) {
-            tile12x1(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
-          }
-          for (int t; (t = tileStart(p, pEnd, 6)) >= 0; p = t + 6) {
-            tile6x1(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
+          for (int t; (t = tileStart(p, pEnd, 12)) >= 0; p = t + 12) {
+            tile12x1(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
           }
           for (; p < pEnd; p++) {
             tile1x1(in, inOff, inBlocks, positions, p, weights, wb, bias, ob, lo, hi, out, outOff);
@@ -1100,8 +1097,9 @@ public final class VectorNchwc implements Nchwc {
   }
 
   /**
-   * Twelve positions x one output block: twelve chains of FMAs where {@link #tile6x1}'s six wait on their latency,
-   * and half the tiles' fixed costs. MobileNetV2's 32 -> 16 at 112x112, alone: 0.089-0.090 ms against 0.111-0.113.
+   * Twelve positions x one output block (a last, single block: its weights are B, not 2B, per input channel):
+   * twelve chains of FMAs, where six waited on their latency, and half the tiles' fixed costs. MobileNetV2's 32 -> 16
+   * at 112x112, alone: 0.089-0.090 ms against 0.111-0.113 with six positions a tile.
    */
   private static void tile12x1(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb,
       float[] bias, int ob, float lo, float hi, float[] out, int outOff) {
@@ -1292,33 +1290,6 @@ public final class VectorNchwc implements Nchwc {
     int o = outOff + (ob * positions + p) * L;
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a)).intoArray(out, o);
     FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(b)).intoArray(out, o + positions * L);
-  }
-
-  /** A last, single output block (its weights are B, not 2B, per input channel). */
-  private static void tile6x1(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb,
-      float[] bias, int ob, float lo, float hi, float[] out, int outOff) {
-    FloatVector a0 = FloatVector.fromArray(S, bias, ob * L);
-    FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-    int wi = wb;
-    for (int cb = 0; cb < inBlocks; cb++) {
-      int x = inOff + (cb * positions + p) * L;
-      for (int c = 0; c < L; c++, x++, wi += L) {
-        FloatVector v = FloatVector.fromArray(S, w, wi);
-        a0 = FloatVector.broadcast(S, in[x]).fma(v, a0);
-        a1 = FloatVector.broadcast(S, in[x + L]).fma(v, a1);
-        a2 = FloatVector.broadcast(S, in[x + 2 * L]).fma(v, a2);
-        a3 = FloatVector.broadcast(S, in[x + 3 * L]).fma(v, a3);
-        a4 = FloatVector.broadcast(S, in[x + 4 * L]).fma(v, a4);
-        a5 = FloatVector.broadcast(S, in[x + 5 * L]).fma(v, a5);
-      }
-    }
-    int o = outOff + (ob * positions + p) * L;
-    FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a0)).intoArray(out, o);
-    FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a1)).intoArray(out, o + L);
-    FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a2)).intoArray(out, o + 2 * L);
-    FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a3)).intoArray(out, o + 3 * L);
-    FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a4)).intoArray(out, o + 4 * L);
-    FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo).max(a5)).intoArray(out, o + 5 * L);
   }
 
   private static void tile1x1(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb,

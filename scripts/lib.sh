@@ -2,8 +2,10 @@
 # Maven-resolved classpath (Spark included, so no Spark distribution is needed). Source it.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 classpath_file=$root/jobs/target/classpath.txt
-# The launcher's class-data-sharing archive (see scripts/sparkconv), for its class path and any that extends it.
-cds_archive=$root/jobs/target/sparkconv-cds.jsa
+# The launcher's class-data-sharing archive (see scripts/sparkconv), for its class path and any that extends it: one
+# per java binary, as another JVM build refuses an archive with an error line.
+java_binary=$(readlink -f "$(command -v "${JAVA:-java}")" 2>/dev/null || echo "${JAVA:-java}")
+cds_archive=$root/jobs/target/sparkconv-cds-$(printf %s "$java_binary" | cksum | cut -d' ' -f1).jsa
 
 app_jar() {
   ls "$root"/jobs/target/sparkconv-jobs-*-all.jar 2>/dev/null | head -n 1 || true # none before the first build

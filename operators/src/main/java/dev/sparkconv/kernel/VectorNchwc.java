@@ -1316,9 +1316,9 @@ public final class VectorNchwc implements Nchwc {
       int plane = inOff + cb * g.inH() * rowPitch;
       for (int oh = 0; oh < g.outH(); oh++) {
         int h0 = oh * g.sH() - g.padH();
-        // A 3x3 window's taps outside the map are another of its taps inside (max takes a tap twice alike), so
-        // border windows run straight-line too: as slow as the interior, the tap loops below cost ResNet's
-        // 3x3 stride-2 pool (112 -> 56) more than its 3025 interior windows.
+        // A 3x3 window's taps outside the map read another of its taps inside (a max may take a tap twice), so
+        // border windows run the straight-line code too: in the tap loops below, ResNet's 3x3 stride-2 pool
+        // (112 -> 56) spent more time on its 111 border windows than on its 3025 interior ones.
         int r0 = tapInside(h0, 0, g.dH(), g.inH()) * rowPitch;
         int r1 = tapInside(h0, 1, g.dH(), g.inH()) * rowPitch;
         int r2 = tapInside(h0, 2, g.dH(), g.inH()) * rowPitch;

@@ -16,14 +16,15 @@ TARGET = (pathlib.Path(__file__).resolve().parent.parent
 BEGIN, END = generated_region.markers(__file__)
 
 
-
 def plain(text, name):
     body = generated_region.method(text, name).replace(f"void {name}(", f"void {name}Plain(", 1)
     body = body.replace(".max(vlo).min(vhi)", "")
-    body = body.replace("float alpha = scalars[0], lo = scalars[2], hi = scalars[3];", "float alpha = scalars[0];")
-    body = body.replace("the row's bias\n    // is added and the clamp applied here", "the row's bias\n    // is added here")
+    body = body.replace("float alpha = scalars[0], lo = scalars[2], hi = scalars[3];",
+                        "float alpha = scalars[0];")
+    body = body.replace("the row's bias\n    // is added and the clamp applied here",
+                        "the row's bias\n    // is added here")
     lines = [line for line in body.split("\n") if not re.match(r"\s*FloatVector v(lo|hi) = ", line)]
-    return f"  /** {{@link #{name}}} without the clamp (both bounds infinite): see the class comment. */\n" + "\n".join(lines)
+    return generated_region.plain_doc(name) + "\n".join(lines)
 
 
 def main():

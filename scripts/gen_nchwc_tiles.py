@@ -16,7 +16,6 @@ TARGET = (pathlib.Path(__file__).resolve().parent.parent
 BEGIN, END = generated_region.markers(__file__)
 
 
-
 def five_positions(six, name):
     five = six.replace(name, name.replace("6x", "5x"), 1).replace(", a5 = a0", "").replace(", b5 = b0", "")
     five = five.replace("rowStep(g, p, 6)", "rowStep(g, p, 5)")
@@ -26,12 +25,13 @@ def five_positions(six, name):
 
 def plain(tile, name):
     """The tile without its clamp, for a layer whose bounds are both infinite."""
-    body = tile.replace(f"void {name}(", f"void {name}Plain(", 1).replace(", float lo, float hi, float[] out", ", float[] out")
+    body = tile.replace(f"void {name}(", f"void {name}Plain(", 1)
+    body = body.replace(", float lo, float hi, float[] out", ", float[] out")
     body = re.sub(r"high\.min\(low\.max\((\w+)\)\)\.intoArray", r"\1.intoArray", body)
     body = re.sub(r"FloatVector\.broadcast\(S, hi\)\.min\(FloatVector\.broadcast\(S, lo\)\.max\((\w+)\)\)\.intoArray",
                   r"\1.intoArray", body)
     lines = [line for line in body.split("\n") if not re.match(r"\s*FloatVector (low|high) = ", line)]
-    return f"  /** {{@link #{name}}} without the clamp (both bounds infinite): see the class comment. */\n" + "\n".join(lines)
+    return generated_region.plain_doc(name) + "\n".join(lines)
 
 
 def main():

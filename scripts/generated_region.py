@@ -25,3 +25,8 @@ def method(text, name):
     start = text.index(f"  private static void {name}(")
     end = text.index("\n  }\n", start) + len("\n  }\n")
     return text[start:end]
+
+
+def plain_doc(name):
+    """The javadoc line of a generated kernel `namePlain`: `name` less its clamp."""
+    return f"  /** {{@link #{name}}} without the clamp (both bounds infinite): see the class comment. */\n"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes VectorNchwc's five-position pair tiles (tile5x2, direct5x2) from its six-position ones (tile6x2, direct6x2),
-and the pointwise tiles without a clamp (tile12x1Plain, tile6x4Plain, tile6x2Plain, tile5x2Plain), between the
-BEGIN/END generated markers: the tiles are unrolled by hand (C2 keeps vectors in registers only in straight-line code),
-so a five-position tile is the six-position one with position 5 taken out, and a Plain tile the tile less its clamp (a
-method of its own: see VectorNchwc's class comment). Edit the six-position tiles, then run
+the pointwise tiles without a clamp (tile12x1Plain, tile6x4Plain, ...) and those clamping on the bits
+(tile12x1Bits, ...), between the BEGIN/END generated markers: the tiles are unrolled by hand (C2 keeps vectors in
+registers only in straight-line code), so a five-position tile is the six-position one with position 5 taken out, a
+Plain tile the tile less its clamp, and a Bits tile the tile with an int clamp and a NaN check (methods of their own:
+see VectorNchwc's class comment). Edit the six-position tiles, then run
     python3 scripts/gen_nchwc_tiles.py
 """
 import pathlib
@@ -34,13 +35,51 @@ def plain(tile, name):
     return generated_region.plain_doc(name) + "\n".join(lines)
 
 
+def sum_tree(names):
+    """A balanced sum of the accumulators `names` (a NaN in any makes it NaN), short dependency chains."""
+    if len(names) == 1:
+        return names[0]
+    half = (len(names) + 1) // 2
+    left, right = sum_tree(names[:half]), sum_tree(names[half:])
+    return f"{left}.add({right})"
+
+
+def bits(tile, name):
+    """The tile clamping the floats' bits as ints, for bounds at or above +0.0 (their bits, `lo` and `hi`, as
+    parameters): where an accumulator is NaN it stores nothing and returns false, and its caller runs the tile."""
+    body = tile.replace(f"private static void {name}(", f"private static boolean {name}Bits(", 1)
+    body = body.replace(", float lo, float hi, float[] out", ", int lo, int hi, float[] out")
+    head, rest = body.split("\n", 1)
+    while len(head) > 120:  # the longer name: the first line's last parameter moves to the next
+        head, last = head.rsplit(", ", 1)
+        head, rest = head + ",", rest.replace("      ", f"      {last} ", 1)
+    body = head + "\n" + rest
+    body = body.replace("FloatVector.broadcast(S, hi).min(FloatVector.broadcast(S, lo)", "high.min(low")
+    body = "\n".join(line for line in body.split("\n") if not re.match(r"\s*FloatVector (low|high) = ", line))
+    accumulators = re.findall(r"high\.min\(low\.max\((\w+)\)\)\.intoArray", body)
+    body = re.sub(r"max\((\w+)\)\)\.intoArray", r"max(\1.reinterpretAsInts())).reinterpretAsFloats().intoArray", body)
+    groups = sorted({a[0] for a in accumulators})
+    sums = [f"    FloatVector {g}NaN = {sum_tree([a for a in accumulators if a[0] == g])};\n" for g in groups]
+    check = re.search(r"^    int o = ", body, re.M).start()
+    body = (body[:check] + "".join(sums)
+            + f"    if ({sum_tree([g + 'NaN' for g in groups])}.test(VectorOperators.IS_NAN).anyTrue()) {{\n"
+            "      return false;\n    }\n"
+            "    IntVector low = IntVector.broadcast(I, lo);\n    IntVector high = IntVector.broadcast(I, hi);\n"
+            + body[check:])
+    body = body[:body.rindex("  }\n")] + "    return true;\n  }\n"
+    doc = f"  /** {{@link #{name}}} clamping the bits (see the class comment): false where it stored nothing. */\n"
+    return doc + body
+
+
 def main():
     text = TARGET.read_text()
     fives = {name.replace("6x", "5x"): five_positions(generated_region.method(text, name), name)
              for name in ("tile6x2", "direct6x2")}
     plains = [plain(generated_region.method(text, name), name) for name in ("tile12x1", "tile6x4", "tile6x2")]
     plains.append(plain(fives["tile5x2"], "tile5x2"))
-    generated_region.replace(TARGET, BEGIN, END, "\n".join(list(fives.values()) + plains))
+    bit_tiles = [bits(generated_region.method(text, name), name) for name in ("tile12x1", "tile6x4", "tile6x2")]
+    bit_tiles.append(bits(fives["tile5x2"], "tile5x2"))
+    generated_region.replace(TARGET, BEGIN, END, "\n".join(list(fives.values()) + plains + bit_tiles))
 
 
 if __name__ == "__main__":

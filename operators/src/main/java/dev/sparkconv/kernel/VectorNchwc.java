@@ -1,7 +1,9 @@
 package dev.sparkconv.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,14 +13,20 @@ import jdk.incubator.vector.VectorSpecies;
  * keeps every vector in a register. Java's max and min (NaN, signed zeros) are six instructions each, more than a
  * pointwise tile's FMAs at 16 input channels: a layer without a clamp (both bounds infinite) runs Plain tiles, the
  * tiles less their clamp (alone, same JVM: 32->16 at 112x112 0.089 -> 0.077 ms, 960->320 at 7x7 0.168 -> 0.154).
- * They are methods of their own, written by {@code scripts/gen_nchwc_tiles.py}: with both epilogues in one tile
- * behind a branch, C2 compiled tiles that ran MobileNetV2 20% slower. Loaded reflectively by {@link Kernels} only when {@code jdk.incubator.vector}
- * is in the boot layer.
+ * A clamp to bounds at or above +0.0 (ReLU, ReLU6) runs Bits tiles: on floats that are not NaN, and bounds of that
+ * sign, max and min of the bits as ints are the float ones, one instruction each. A NaN would become a bound there,
+ * so a Bits tile sums its accumulators first and, where the sum is NaN, stores nothing and returns false; its caller
+ * then runs the clamped tile (16->96 with ReLU6 at 112x112 0.29-0.30 -> 0.22-0.24 ms, 24->144 at 56x56 0.171 ->
+ * 0.146). Plain and Bits tiles are methods of their own, written by {@code scripts/gen_nchwc_tiles.py}: with two
+ * epilogues in one tile behind a branch, C2 compiled tiles that ran MobileNetV2 20% slower. Loaded reflectively by
+ * {@link Kernels} only when {@code jdk.incubator.vector} is in the boot layer.
  */
 public final class VectorNchwc implements Nchwc {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** The float species' shape in ints, for the Bits tiles' clamp. */
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
 
   @Override
   public int block() {
@@ -1064,6 +1072,9 @@ public final class VectorNchwc implements Nchwc {
   public void pointwise(float[] in, int inOff, int inBlocks, int positions, float[] weights, float[] bias,
       int outBlocks, float lo, float hi, int chunk, float[] out, int outOff) {
     boolean plain = lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY; // see the class comment
+    boolean bits = lo >= 0 && Float.floatToRawIntBits(lo) >= 0 && hi >= lo; // bounds at or above +0.0, in order
+    int loBits = Float.floatToRawIntBits(lo);
+    int hiBits = Float.floatToRawIntBits(hi);
     for (int p0 = 0; p0 < positions; p0 += chunk) {
       int pEnd = Math.min(positions, p0 + chunk);
       for (int ob = 0; ob < outBlocks; ob += QUADS && ob + 3 < outBlocks ? 4 : 2) {
@@ -1074,7 +1085,8 @@ public final class VectorNchwc implements Nchwc {
           for (int t; (t = tileStart(p, pEnd, 6)) >= 0; p = t + 6) {
             if (plain) {
               tile6x4Plain(in, inOff, inBlocks, positions, t, weights, wb, wc, bias, ob, out, outOff);
-            } else {
+            } else if (!bits || !tile6x4Bits(in, inOff, inBlocks, positions, t,
+                weights, wb, wc, bias, ob, loBits, hiBits, out, outOff)) {
               tile6x4(in, inOff, inBlocks, positions, t, weights, wb, wc, bias, ob, lo, hi, out, outOff);
             }
           }
@@ -1087,10 +1099,14 @@ public final class VectorNchwc implements Nchwc {
             if (FIVES && plain) {
               tile5x2Plain(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, out, outOff);
             } else if (FIVES) {
-              tile5x2(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
+              if (!bits || !tile5x2Bits(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, loBits, hiBits, out,
+                  outOff)) {
+                tile5x2(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
+              }
             } else if (plain) {
               tile6x2Plain(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, out, outOff);
-            } else {
+            } else if (!bits || !tile6x2Bits(in, inOff, inBlocks, positions, t,
+                weights, wb, bias, ob, loBits, hiBits, out, outOff)) {
               tile6x2(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
             }
           }
@@ -1101,7 +1117,8 @@ public final class VectorNchwc implements Nchwc {
           for (int t; (t = tileStart(p, pEnd, 12)) >= 0; p = t + 12) {
             if (plain) {
               tile12x1Plain(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, out, outOff);
-            } else {
+            } else if (!bits || !tile12x1Bits(in, inOff, inBlocks, positions, t,
+                weights, wb, bias, ob, loBits, hiBits, out, outOff)) {
               tile12x1(in, inOff, inBlocks, positions, t, weights, wb, bias, ob, lo, hi, out, outOff);
             }
           }
@@ -2002,6 +2019,253 @@ public final class VectorNchwc implements Nchwc {
     b2.intoArray(out, q + 2 * L);
     b3.intoArray(out, q + 3 * L);
     b4.intoArray(out, q + 4 * L);
+  }
+
+  /** {@link #tile12x1} clamping the bits (see the class comment): false where it stored nothing. */
+  private static boolean tile12x1Bits(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb,
+      float[] bias, int ob, int lo, int hi, float[] out, int outOff) {
+    FloatVector a0 = FloatVector.fromArray(S, bias, ob * L);
+    FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+    int wi = wb;
+    for (int cb = 0; cb < inBlocks; cb++) {
+      int x = inOff + (cb * positions + p) * L;
+      for (int c = 0; c < L; c++, x++, wi += L) {
+        FloatVector v = FloatVector.fromArray(S, w, wi);
+        a0 = FloatVector.broadcast(S, in[x]).fma(v, a0);
+        a1 = FloatVector.broadcast(S, in[x + L]).fma(v, a1);
+        a2 = FloatVector.broadcast(S, in[x + 2 * L]).fma(v, a2);
+        a3 = FloatVector.broadcast(S, in[x + 3 * L]).fma(v, a3);
+        a4 = FloatVector.broadcast(S, in[x + 4 * L]).fma(v, a4);
+        a5 = FloatVector.broadcast(S, in[x + 5 * L]).fma(v, a5);
+        a6 = FloatVector.broadcast(S, in[x + 6 * L]).fma(v, a6);
+        a7 = FloatVector.broadcast(S, in[x + 7 * L]).fma(v, a7);
+        a8 = FloatVector.broadcast(S, in[x + 8 * L]).fma(v, a8);
+        a9 = FloatVector.broadcast(S, in[x + 9 * L]).fma(v, a9);
+        a10 = FloatVector.broadcast(S, in[x + 10 * L]).fma(v, a10);
+        a11 = FloatVector.broadcast(S, in[x + 11 * L]).fma(v, a11);
+      }
+    }
+    FloatVector aNaN = a0.add(a1).add(a2).add(a3.add(a4).add(a5)).add(a6.add(a7).add(a8).add(a9.add(a10).add(a11)));
+    if (aNaN.test(VectorOperators.IS_NAN).anyTrue()) {
+      return false;
+    }
+    IntVector low = IntVector.broadcast(I, lo);
+    IntVector high = IntVector.broadcast(I, hi);
+    int o = outOff + (ob * positions + p) * L;
+    high.min(low.max(a0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o);
+    high.min(low.max(a1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + L);
+    high.min(low.max(a2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 2 * L);
+    high.min(low.max(a3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 3 * L);
+    high.min(low.max(a4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 4 * L);
+    high.min(low.max(a5.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 5 * L);
+    high.min(low.max(a6.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 6 * L);
+    high.min(low.max(a7.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 7 * L);
+    high.min(low.max(a8.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 8 * L);
+    high.min(low.max(a9.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 9 * L);
+    high.min(low.max(a10.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 10 * L);
+    high.min(low.max(a11.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 11 * L);
+    return true;
+  }
+
+  /** {@link #tile6x4} clamping the bits (see the class comment): false where it stored nothing. */
+  private static boolean tile6x4Bits(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb,
+      int wc, float[] bias, int ob, int lo, int hi, float[] out, int outOff) {
+    FloatVector a0 = FloatVector.fromArray(S, bias, ob * L);
+    FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    FloatVector b0 = FloatVector.fromArray(S, bias, ob * L + L);
+    FloatVector b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0;
+    FloatVector c0 = FloatVector.fromArray(S, bias, ob * L + 2 * L);
+    FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    FloatVector d0 = FloatVector.fromArray(S, bias, ob * L + 3 * L);
+    FloatVector d1 = d0, d2 = d0, d3 = d0, d4 = d0, d5 = d0;
+    int wi = wb;
+    int wj = wc;
+    for (int cb = 0; cb < inBlocks; cb++) {
+      int x = inOff + (cb * positions + p) * L;
+      for (int c = 0; c < L; c++, x++, wi += 2 * L, wj += 2 * L) {
+        FloatVector v = FloatVector.fromArray(S, w, wi);
+        FloatVector u = FloatVector.fromArray(S, w, wi + L);
+        FloatVector s = FloatVector.fromArray(S, w, wj);
+        FloatVector t = FloatVector.fromArray(S, w, wj + L);
+        FloatVector x0 = FloatVector.broadcast(S, in[x]);
+        a0 = x0.fma(v, a0);
+        b0 = x0.fma(u, b0);
+        c0 = x0.fma(s, c0);
+        d0 = x0.fma(t, d0);
+        FloatVector x1 = FloatVector.broadcast(S, in[x + L]);
+        a1 = x1.fma(v, a1);
+        b1 = x1.fma(u, b1);
+        c1 = x1.fma(s, c1);
+        d1 = x1.fma(t, d1);
+        FloatVector x2 = FloatVector.broadcast(S, in[x + 2 * L]);
+        a2 = x2.fma(v, a2);
+        b2 = x2.fma(u, b2);
+        c2 = x2.fma(s, c2);
+        d2 = x2.fma(t, d2);
+        FloatVector x3 = FloatVector.broadcast(S, in[x + 3 * L]);
+        a3 = x3.fma(v, a3);
+        b3 = x3.fma(u, b3);
+        c3 = x3.fma(s, c3);
+        d3 = x3.fma(t, d3);
+        FloatVector x4 = FloatVector.broadcast(S, in[x + 4 * L]);
+        a4 = x4.fma(v, a4);
+        b4 = x4.fma(u, b4);
+        c4 = x4.fma(s, c4);
+        d4 = x4.fma(t, d4);
+        FloatVector x5 = FloatVector.broadcast(S, in[x + 5 * L]);
+        a5 = x5.fma(v, a5);
+        b5 = x5.fma(u, b5);
+        c5 = x5.fma(s, c5);
+        d5 = x5.fma(t, d5);
+      }
+    }
+    FloatVector aNaN = a0.add(a1).add(a2).add(a3.add(a4).add(a5));
+    FloatVector bNaN = b0.add(b1).add(b2).add(b3.add(b4).add(b5));
+    FloatVector cNaN = c0.add(c1).add(c2).add(c3.add(c4).add(c5));
+    FloatVector dNaN = d0.add(d1).add(d2).add(d3.add(d4).add(d5));
+    if (aNaN.add(bNaN).add(cNaN.add(dNaN)).test(VectorOperators.IS_NAN).anyTrue()) {
+      return false;
+    }
+    IntVector low = IntVector.broadcast(I, lo);
+    IntVector high = IntVector.broadcast(I, hi);
+    int o = outOff + (ob * positions + p) * L;
+    int q = o + positions * L;
+    int r = q + positions * L;
+    int z = r + positions * L;
+    high.min(low.max(a0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o);
+    high.min(low.max(a1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + L);
+    high.min(low.max(a2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 2 * L);
+    high.min(low.max(a3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 3 * L);
+    high.min(low.max(a4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 4 * L);
+    high.min(low.max(a5.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 5 * L);
+    high.min(low.max(b0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q);
+    high.min(low.max(b1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + L);
+    high.min(low.max(b2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 2 * L);
+    high.min(low.max(b3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 3 * L);
+    high.min(low.max(b4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 4 * L);
+    high.min(low.max(b5.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 5 * L);
+    high.min(low.max(c0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, r);
+    high.min(low.max(c1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, r + L);
+    high.min(low.max(c2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, r + 2 * L);
+    high.min(low.max(c3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, r + 3 * L);
+    high.min(low.max(c4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, r + 4 * L);
+    high.min(low.max(c5.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, r + 5 * L);
+    high.min(low.max(d0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, z);
+    high.min(low.max(d1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, z + L);
+    high.min(low.max(d2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, z + 2 * L);
+    high.min(low.max(d3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, z + 3 * L);
+    high.min(low.max(d4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, z + 4 * L);
+    high.min(low.max(d5.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, z + 5 * L);
+    return true;
+  }
+
+  /** {@link #tile6x2} clamping the bits (see the class comment): false where it stored nothing. */
+  private static boolean tile6x2Bits(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb,
+      float[] bias, int ob, int lo, int hi, float[] out, int outOff) {
+    FloatVector a0 = FloatVector.fromArray(S, bias, ob * L);
+    FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    FloatVector b0 = FloatVector.fromArray(S, bias, ob * L + L);
+    FloatVector b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0;
+    int wi = wb;
+    for (int cb = 0; cb < inBlocks; cb++) {
+      int x = inOff + (cb * positions + p) * L;
+      for (int c = 0; c < L; c++, x++, wi += 2 * L) {
+        FloatVector v = FloatVector.fromArray(S, w, wi);
+        FloatVector u = FloatVector.fromArray(S, w, wi + L);
+        FloatVector x0 = FloatVector.broadcast(S, in[x]);
+        a0 = x0.fma(v, a0);
+        b0 = x0.fma(u, b0);
+        FloatVector x1 = FloatVector.broadcast(S, in[x + L]);
+        a1 = x1.fma(v, a1);
+        b1 = x1.fma(u, b1);
+        FloatVector x2 = FloatVector.broadcast(S, in[x + 2 * L]);
+        a2 = x2.fma(v, a2);
+        b2 = x2.fma(u, b2);
+        FloatVector x3 = FloatVector.broadcast(S, in[x + 3 * L]);
+        a3 = x3.fma(v, a3);
+        b3 = x3.fma(u, b3);
+        FloatVector x4 = FloatVector.broadcast(S, in[x + 4 * L]);
+        a4 = x4.fma(v, a4);
+        b4 = x4.fma(u, b4);
+        FloatVector x5 = FloatVector.broadcast(S, in[x + 5 * L]);
+        a5 = x5.fma(v, a5);
+        b5 = x5.fma(u, b5);
+      }
+    }
+    FloatVector aNaN = a0.add(a1).add(a2).add(a3.add(a4).add(a5));
+    FloatVector bNaN = b0.add(b1).add(b2).add(b3.add(b4).add(b5));
+    if (aNaN.add(bNaN).test(VectorOperators.IS_NAN).anyTrue()) {
+      return false;
+    }
+    IntVector low = IntVector.broadcast(I, lo);
+    IntVector high = IntVector.broadcast(I, hi);
+    int o = outOff + (ob * positions + p) * L;
+    int q = o + positions * L;
+    high.min(low.max(a0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o);
+    high.min(low.max(a1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + L);
+    high.min(low.max(a2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 2 * L);
+    high.min(low.max(a3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 3 * L);
+    high.min(low.max(a4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 4 * L);
+    high.min(low.max(a5.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 5 * L);
+    high.min(low.max(b0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q);
+    high.min(low.max(b1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + L);
+    high.min(low.max(b2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 2 * L);
+    high.min(low.max(b3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 3 * L);
+    high.min(low.max(b4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 4 * L);
+    high.min(low.max(b5.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 5 * L);
+    return true;
+  }
+
+  /** {@link #tile5x2} clamping the bits (see the class comment): false where it stored nothing. */
+  private static boolean tile5x2Bits(float[] in, int inOff, int inBlocks, int positions, int p, float[] w, int wb,
+      float[] bias, int ob, int lo, int hi, float[] out, int outOff) {
+    FloatVector a0 = FloatVector.fromArray(S, bias, ob * L);
+    FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+    FloatVector b0 = FloatVector.fromArray(S, bias, ob * L + L);
+    FloatVector b1 = b0, b2 = b0, b3 = b0, b4 = b0;
+    int wi = wb;
+    for (int cb = 0; cb < inBlocks; cb++) {
+      int x = inOff + (cb * positions + p) * L;
+      for (int c = 0; c < L; c++, x++, wi += 2 * L) {
+        FloatVector v = FloatVector.fromArray(S, w, wi);
+        FloatVector u = FloatVector.fromArray(S, w, wi + L);
+        FloatVector x0 = FloatVector.broadcast(S, in[x]);
+        a0 = x0.fma(v, a0);
+        b0 = x0.fma(u, b0);
+        FloatVector x1 = FloatVector.broadcast(S, in[x + L]);
+        a1 = x1.fma(v, a1);
+        b1 = x1.fma(u, b1);
+        FloatVector x2 = FloatVector.broadcast(S, in[x + 2 * L]);
+        a2 = x2.fma(v, a2);
+        b2 = x2.fma(u, b2);
+        FloatVector x3 = FloatVector.broadcast(S, in[x + 3 * L]);
+        a3 = x3.fma(v, a3);
+        b3 = x3.fma(u, b3);
+        FloatVector x4 = FloatVector.broadcast(S, in[x + 4 * L]);
+        a4 = x4.fma(v, a4);
+        b4 = x4.fma(u, b4);
+      }
+    }
+    FloatVector aNaN = a0.add(a1).add(a2).add(a3.add(a4));
+    FloatVector bNaN = b0.add(b1).add(b2).add(b3.add(b4));
+    if (aNaN.add(bNaN).test(VectorOperators.IS_NAN).anyTrue()) {
+      return false;
+    }
+    IntVector low = IntVector.broadcast(I, lo);
+    IntVector high = IntVector.broadcast(I, hi);
+    int o = outOff + (ob * positions + p) * L;
+    int q = o + positions * L;
+    high.min(low.max(a0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o);
+    high.min(low.max(a1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + L);
+    high.min(low.max(a2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 2 * L);
+    high.min(low.max(a3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 3 * L);
+    high.min(low.max(a4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, o + 4 * L);
+    high.min(low.max(b0.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q);
+    high.min(low.max(b1.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + L);
+    high.min(low.max(b2.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 2 * L);
+    high.min(low.max(b3.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 3 * L);
+    high.min(low.max(b4.reinterpretAsInts())).reinterpretAsFloats().intoArray(out, q + 4 * L);
+    return true;
   }
   // END generated by scripts/gen_nchwc_tiles.py
 

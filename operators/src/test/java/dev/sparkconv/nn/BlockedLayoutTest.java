@@ -120,6 +120,45 @@ class BlockedLayoutTest {
   }
 
   /**
+   * NaN inputs (both signs) through 1x1 layers with ReLU and ReLU6: NaN outputs where the plain path has them (the
+   * vector kernel's tiles clamp on the floats' bits, where a NaN would become a bound), the rest within 1e-4.
+   */
+  @Test
+  void pointwiseClampsKeepNaN() {
+    int[][] shapes = {{17, 70, 9, 7}, {16, 16, 5, 5}, {24, 40, 7, 7}, {32, 64, 3, 5}}; // in, out, h, w
+    float[][] clamps = {{0f, Float.POSITIVE_INFINITY}, {0f, 6f}};
+    ExecutionContext ctx = new ExecutionContext();
+    for (int[] c : shapes) {
+      int[] sample = {c[0], c[2], c[3]};
+      int positions = c[2] * c[3];
+      Conv conv = new Conv("pw", c[0], c[1], new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0},
+          new int[] {1, 1}, 1, Naive.random(1, c[1] * c[0]), Naive.random(2, c[1]));
+      float[] input = Naive.random(3, c[0] * positions);
+      input[positions + 2] = Float.NaN;
+      input[(c[0] - 1) * positions + positions - 1] = Float.intBitsToFloat(0xffc00000); // a negative NaN
+      for (float[] clamp : clamps) {
+        float[] expected = new float[c[1] * positions];
+        ConvPlan.of(conv, sample, clamp[0], clamp[1], ctx.gemm()).run(input, expected, 1, ctx);
+        for (Nchwc kernel : kernels()) {
+          float[] in = new float[kernel.blockedSize(c[0], positions)];
+          kernel.toBlocked(input, 0, c[0], positions, in, 0);
+          float[] out = new float[kernel.blockedSize(c[1], positions)];
+          ConvPlan.blocked(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel).run(in, out, 1, ctx);
+          float[] actual = new float[expected.length];
+          kernel.toPlain(out, 0, c[1], positions, actual, 0);
+          String what = Arrays.toString(c) + " B=" + kernel.block() + " clamp " + Arrays.toString(clamp);
+          for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.isNaN(expected[i]), Float.isNaN(actual[i]), what + ": NaN at " + i);
+            if (!Float.isNaN(expected[i])) {
+              assertEquals(expected[i], actual[i], 1e-4f * Math.max(1f, Math.abs(expected[i])), what + " at " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * A convolution reading its plain input and writing blocked, against the plain plan: first layers (fewer input
    * channels than B) as ResNet's 7x7 s2, MobileNet's 3x3 s2, AlexNet's 11x11 s4, dilation, 1x1, asymmetric padding,
    * and layers of more channels than a block; batch 2, three clamps, on every kernel.

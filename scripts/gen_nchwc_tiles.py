@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes VectorNchwc's five-position pair tiles (tile5x2, direct5x2) from its six-position ones (tile6x2, direct6x2),
 the pointwise tiles without a clamp (tile12x1Plain, tile6x4Plain, ...) and those clamping on the bits
-(tile12x1Bits, ...), between the BEGIN/END generated markers: the tiles are unrolled by hand (C2 keeps vectors in
-registers only in straight-line code), so a five-position tile is the six-position one with position 5 taken out, a
-Plain tile the tile less its clamp, and a Bits tile the tile with an int clamp and a NaN check (methods of their own:
-see VectorNchwc's class comment). Edit the six-position tiles, then run
+(tile12x1Bits, ...), and the direct tile for windows in a row (direct6x4Row), between the BEGIN/END generated
+markers: the tiles are unrolled by hand (C2 keeps vectors in registers only in straight-line code), so a
+five-position tile is the six-position one with position 5 taken out, a Plain tile the tile less its clamp, a Bits
+tile the tile with an int clamp and a NaN check, and a Row tile the tile with its six windows at constant offsets
+(methods of their own: see VectorNchwc's class comment). Edit the six-position tiles, then run
     python3 scripts/gen_nchwc_tiles.py
 """
 import pathlib
@@ -71,6 +72,17 @@ def bits(tile, name):
     return doc + body
 
 
+def in_row(tile, name):
+    """The direct tile for six windows of one output row, L floats apart (stride 1 on a blocked input): its
+    broadcasts at constant offsets from one index, so that C2 checks their bounds once, not six times."""
+    body = tile.replace(f"void {name}(", f"void {name}Row(", 1)
+    body = "\n".join(line for line in body.split("\n") if not re.match(r"\s*int (x[1-5]|step) = ", line))
+    body = body.replace("      int x = taps[j];\n", "      int y = x0 + taps[j];\n", 1)
+    body = re.sub(r"in\[x(\d) \+ x\]", lambda m: "in[y]" if m.group(1) == "0" else f"in[y + {m.group(1)} * L]", body)
+    doc = f"  /** {{@link #{name}}} for six windows in a row, L floats apart: see directQuad. */\n"
+    return doc + body
+
+
 def main():
     text = TARGET.read_text()
     fives = {name.replace("6x", "5x"): five_positions(generated_region.method(text, name), name)
@@ -79,7 +91,8 @@ def main():
     plains.append(plain(fives["tile5x2"], "tile5x2"))
     bit_tiles = [bits(generated_region.method(text, name), name) for name in ("tile12x1", "tile6x4", "tile6x2")]
     bit_tiles.append(bits(fives["tile5x2"], "tile5x2"))
-    generated_region.replace(TARGET, BEGIN, END, "\n".join(list(fives.values()) + plains + bit_tiles))
+    rows = [in_row(generated_region.method(text, "direct6x4"), "direct6x4")]
+    generated_region.replace(TARGET, BEGIN, END, "\n".join(list(fives.values()) + plains + bit_tiles + rows))
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * Whole models, single thread: each ONNX file under the suite folder (scripts/gen_bench_models.py; its sample
- * shape in input_shape, 3,224,224 when absent) imported by sparkconv and run by ONNX Runtime Java (1 intra-op thread, all graph optimizations)
- * in the same process, at batch 1 and 8. Outputs are compared first (at most 1e-4 of the largest apart, or the
- * bench stops); then the warm-up ({@link #warmUp}) and the
+ * shape in input_shape, 3,224,224 when absent) imported by sparkconv and run by ONNX Runtime Java (1 intra-op
+ * thread, all graph optimizations) in the same process, at batch 1 and 8. Outputs are compared first (at most 1e-4
+ * of the largest apart, or the bench stops); then the warm-up ({@link #warmUp}) and the
  * best of --reps (15), the two engines' reps interleaved so load changes hit both alike: this machine's speed
  * drifts for seconds to minutes at a time, and a best of 5 (about 0.2 s of ResNet-18) often fell in one slow
  * spell. --profile prints our slowest layers over the timed reps, then ONNX Runtime's from its own profiler.

@@ -72,14 +72,16 @@ def bits(tile, name):
     return doc + body
 
 
-def in_row(tile, name):
-    """The direct tile for six windows of one output row, L floats apart (stride 1 on a blocked input): its
-    broadcasts at constant offsets from one index, so that C2 checks their bounds once, not six times."""
-    body = tile.replace(f"void {name}(", f"void {name}Row(", 1)
+def in_row(tile, name, step, suffix):
+    """The direct tile for six windows of one output row, `step` floats apart (L: stride 1 on a blocked input; 2:
+    stride 2 on a plain one, a first layer): its broadcasts at constant offsets from one index, so that C2 checks
+    their bounds once, not six times."""
+    body = tile.replace(f"void {name}(", f"void {name}{suffix}(", 1)
     body = "\n".join(line for line in body.split("\n") if not re.match(r"\s*int (x[1-5]|step) = ", line))
     body = body.replace("      int x = taps[j];\n", "      int y = x0 + taps[j];\n", 1)
-    body = re.sub(r"in\[x(\d) \+ x\]", lambda m: "in[y]" if m.group(1) == "0" else f"in[y + {m.group(1)} * L]", body)
-    doc = f"  /** {{@link #{name}}} for six windows in a row, L floats apart: see directQuad. */\n"
+    body = re.sub(r"in\[x(\d) \+ x\]", lambda m: "in[y]" if m.group(1) == "0" else f"in[y + {m.group(1)} * {step}]",
+                  body)
+    doc = f"  /** {{@link #{name}}} for six windows in a row, {step} floats apart: see {{@link #directQuad}}. */\n"
     return doc + body
 
 
@@ -91,7 +93,9 @@ def main():
     plains.append(plain(fives["tile5x2"], "tile5x2"))
     bit_tiles = [bits(generated_region.method(text, name), name) for name in ("tile12x1", "tile6x4", "tile6x2")]
     bit_tiles.append(bits(fives["tile5x2"], "tile5x2"))
-    rows = [in_row(generated_region.method(text, "direct6x4"), "direct6x4")]
+    rows = [in_row(generated_region.method(text, "direct6x4"), "direct6x4", "L", "Row"),
+            in_row(generated_region.method(text, "direct6x4"), "direct6x4", "2", "Row2"),
+            in_row(generated_region.method(text, "direct6x2"), "direct6x2", "2", "Row2")]
     generated_region.replace(TARGET, BEGIN, END, "\n".join(list(fives.values()) + plains + bit_tiles + rows))
 
 

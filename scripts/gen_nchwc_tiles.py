@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Writes VectorNchwc's five-position pair tiles (tile5x2, direct5x2) from its six-position ones (tile6x2, direct6x2),
 the pointwise tiles without a clamp (tile12x1Plain, tile6x4Plain, ...) and those clamping on the bits
-(tile12x1Bits, ...), and the direct tile for windows in a row (direct6x4Row), between the BEGIN/END generated
-markers: the tiles are unrolled by hand (C2 keeps vectors in registers only in straight-line code), so a
-five-position tile is the six-position one with position 5 taken out, a Plain tile the tile less its clamp, a Bits
-tile the tile with an int clamp and a NaN check, and a Row tile the tile with its six windows at constant offsets
-(methods of their own: see VectorNchwc's class comment). Edit the six-position tiles, then run
+(tile12x1Bits, ...), and the direct tiles for windows in a row (direct6x4Row, direct6x4Row2, direct6x2Row2), between
+the BEGIN/END generated markers: the tiles are unrolled by hand (C2 keeps vectors in registers only in straight-line
+code), so a five-position tile is the six-position one with position 5 taken out, a Plain tile the tile less its
+clamp, a Bits tile the tile with an int clamp and a NaN check, and a Row tile the tile with its six windows at
+constant offsets (methods of their own: see VectorNchwc's class comment). Edit the six-position tiles, then run
     python3 scripts/gen_nchwc_tiles.py
 """
 import pathlib

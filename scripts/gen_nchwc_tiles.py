@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes VectorNchwc's five-position pair tiles (tile5x2, direct5x2) from its six-position ones (tile6x2, direct6x2),
 the pointwise tiles without a clamp (tile12x1Plain, tile6x4Plain, ...) and those clamping on the bits
-(tile12x1Bits, ...), and the direct tiles for windows in a row (direct6x4Row, direct6x4Row2, direct6x2Row2), between
+(tile12x1Bits, ...), and the direct tiles for windows in a row (direct6x4Row, direct6x4Row1, ...), between
 the BEGIN/END generated markers: the tiles are unrolled by hand (C2 keeps vectors in registers only in straight-line
 code), so a five-position tile is the six-position one with position 5 taken out, a Plain tile the tile less its
 clamp, a Bits tile the tile with an int clamp and a NaN check, and a Row tile the tile with its six windows at
@@ -73,14 +73,14 @@ def bits(tile, name):
 
 
 def in_row(tile, name, step, suffix):
-    """The direct tile for six windows of one output row, `step` floats apart (L: stride 1 on a blocked input; 2:
-    stride 2 on a plain one, a first layer): its broadcasts at constant offsets from one index, so that C2 checks
-    their bounds once, not six times."""
+    """The direct tile for six windows of one output row, `step` floats apart (L: stride 1 on a blocked input; 1 or
+    2: stride 1 or 2 on a plain one): its broadcasts at constant offsets from one index, so that C2 checks their
+    bounds once, not six times."""
     body = tile.replace(f"void {name}(", f"void {name}{suffix}(", 1)
     body = "\n".join(line for line in body.split("\n") if not re.match(r"\s*int (x[1-5]|step) = ", line))
     body = body.replace("      int x = taps[j];\n", "      int y = x0 + taps[j];\n", 1)
-    body = re.sub(r"in\[x(\d) \+ x\]", lambda m: "in[y]" if m.group(1) == "0" else f"in[y + {m.group(1)} * {step}]",
-                  body)
+    offsets = {k: "" if k == "0" else f" + {k}" if step == "1" else f" + {k} * {step}" for k in "012345"}
+    body = re.sub(r"in\[x(\d) \+ x\]", lambda m: f"in[y{offsets[m.group(1)]}]", body)
     doc = f"  /** {{@link #{name}}} for six windows in a row, {step} floats apart: see {{@link #directQuad}}. */\n"
     return doc + body
 
@@ -95,6 +95,7 @@ def main():
     bit_tiles.append(bits(fives["tile5x2"], "tile5x2"))
     rows = [in_row(generated_region.method(text, "direct6x4"), "direct6x4", "L", "Row"),
             in_row(generated_region.method(text, "direct6x4"), "direct6x4", "2", "Row2"),
+            in_row(generated_region.method(text, "direct6x4"), "direct6x4", "1", "Row1"),
             in_row(generated_region.method(text, "direct6x2"), "direct6x2", "2", "Row2")]
     generated_region.replace(TARGET, BEGIN, END, "\n".join(list(fives.values()) + plains + bit_tiles + rows))
 

@@ -1496,10 +1496,11 @@ public final class VectorNchwc implements Nchwc {
    * Four output blocks over positions [p0, pEnd): bias first, then the taps of as many input blocks as
    * {@link BlockSizes#DIRECT_PASS_WEIGHTS} allows per pass over the positions, each pass adding to {@code out}, then
    * the clamp. The order of the sums is that of one pass. Six windows of one row, L floats apart (stride 1 on a
-   * blocked input) or 2 (stride 2 on a plain input: first layers), run a Row tile: its broadcasts read one index
-   * at constant offsets, which C2 checks once, not six times, and it keeps fewer indices in registers. Alternating
-   * JVMs, the layer between others: 64c56 199-211 -> 208-214 GFLOPS (five pairs), ResNet's 7x7 stem 185-191 ->
-   * 188-198 (four); MobileNetV2's 3x3 stem (pairs, {@link #direct6x2Row2}) 103-122 -> 128-135 (five).
+   * blocked input), or 1 or 2 (stride 1 or 2 on a plain input: first layers), run a Row tile: its broadcasts read one
+   * index at constant offsets, which C2 checks once, not six times, and it keeps fewer indices in registers.
+   * Alternating JVMs, the layer between others: 64c56 199-211 -> 208-214 GFLOPS (five pairs), ResNet's 7x7 stem
+   * 185-191 -> 188-198 (four); MobileNetV2's 3x3 stem (pairs, {@link #direct6x2Row2}) 103-122 -> 128-135 (five);
+   * 64c56 alone, reading its plain input, 189-200 -> 189-206 (five).
    */
   private static void directQuad(float[] in, int inOff, Window g, int[] taps, int p0, int pEnd, float[] w, int wb,
       int wc, float[] bias, int bo, float lo, float hi, float[] out, int o, int positions) {
@@ -1521,6 +1522,8 @@ public final class VectorNchwc implements Nchwc {
           direct6x4Row(in, inOff, g, taps, j0, j1, p, w, wb, wc, out, o + p * L, positions);
         } else if (windowStep == 2) {
           direct6x4Row2(in, inOff, g, taps, j0, j1, p, w, wb, wc, out, o + p * L, positions);
+        } else if (windowStep == 1) {
+          direct6x4Row1(in, inOff, g, taps, j0, j1, p, w, wb, wc, out, o + p * L, positions);
         } else {
           direct6x4(in, inOff, g, taps, j0, j1, p, w, wb, wc, out, o + p * L, positions);
         }
@@ -2444,6 +2447,102 @@ public final class VectorNchwc implements Nchwc {
       c4 = y4.fma(s, c4);
       d4 = y4.fma(t, d4);
       FloatVector y5 = FloatVector.broadcast(S, in[y + 5 * 2]);
+      a5 = y5.fma(v, a5);
+      b5 = y5.fma(u, b5);
+      c5 = y5.fma(s, c5);
+      d5 = y5.fma(t, d5);
+    }
+    a0.intoArray(out, o);
+    a1.intoArray(out, o + L);
+    a2.intoArray(out, o + 2 * L);
+    a3.intoArray(out, o + 3 * L);
+    a4.intoArray(out, o + 4 * L);
+    a5.intoArray(out, o + 5 * L);
+    b0.intoArray(out, q);
+    b1.intoArray(out, q + L);
+    b2.intoArray(out, q + 2 * L);
+    b3.intoArray(out, q + 3 * L);
+    b4.intoArray(out, q + 4 * L);
+    b5.intoArray(out, q + 5 * L);
+    c0.intoArray(out, r);
+    c1.intoArray(out, r + L);
+    c2.intoArray(out, r + 2 * L);
+    c3.intoArray(out, r + 3 * L);
+    c4.intoArray(out, r + 4 * L);
+    c5.intoArray(out, r + 5 * L);
+    d0.intoArray(out, z);
+    d1.intoArray(out, z + L);
+    d2.intoArray(out, z + 2 * L);
+    d3.intoArray(out, z + 3 * L);
+    d4.intoArray(out, z + 4 * L);
+    d5.intoArray(out, z + 5 * L);
+  }
+
+  /** {@link #direct6x4} for six windows in a row, 1 floats apart: see {@link #directQuad}. */
+  private static void direct6x4Row1(float[] in, int inOff, Window g, int[] taps, int j0, int j1, int p, float[] w,
+      int wb, int wc, float[] out, int o, int positions) {
+    int x0 = corner(g, inOff, p);
+    int q = o + positions * L;
+    int r = q + positions * L;
+    int z = r + positions * L;
+    FloatVector a0 = FloatVector.fromArray(S, out, o);
+    FloatVector a1 = FloatVector.fromArray(S, out, o + L);
+    FloatVector a2 = FloatVector.fromArray(S, out, o + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(S, out, o + 3 * L);
+    FloatVector a4 = FloatVector.fromArray(S, out, o + 4 * L);
+    FloatVector a5 = FloatVector.fromArray(S, out, o + 5 * L);
+    FloatVector b0 = FloatVector.fromArray(S, out, q);
+    FloatVector b1 = FloatVector.fromArray(S, out, q + L);
+    FloatVector b2 = FloatVector.fromArray(S, out, q + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(S, out, q + 3 * L);
+    FloatVector b4 = FloatVector.fromArray(S, out, q + 4 * L);
+    FloatVector b5 = FloatVector.fromArray(S, out, q + 5 * L);
+    FloatVector c0 = FloatVector.fromArray(S, out, r);
+    FloatVector c1 = FloatVector.fromArray(S, out, r + L);
+    FloatVector c2 = FloatVector.fromArray(S, out, r + 2 * L);
+    FloatVector c3 = FloatVector.fromArray(S, out, r + 3 * L);
+    FloatVector c4 = FloatVector.fromArray(S, out, r + 4 * L);
+    FloatVector c5 = FloatVector.fromArray(S, out, r + 5 * L);
+    FloatVector d0 = FloatVector.fromArray(S, out, z);
+    FloatVector d1 = FloatVector.fromArray(S, out, z + L);
+    FloatVector d2 = FloatVector.fromArray(S, out, z + 2 * L);
+    FloatVector d3 = FloatVector.fromArray(S, out, z + 3 * L);
+    FloatVector d4 = FloatVector.fromArray(S, out, z + 4 * L);
+    FloatVector d5 = FloatVector.fromArray(S, out, z + 5 * L);
+    int wi = wb + j0 * 2 * L;
+    int wj = wc + j0 * 2 * L;
+    for (int j = j0; j < j1; j++, wi += 2 * L, wj += 2 * L) {
+      int y = x0 + taps[j];
+      FloatVector v = FloatVector.fromArray(S, w, wi);
+      FloatVector u = FloatVector.fromArray(S, w, wi + L);
+      FloatVector s = FloatVector.fromArray(S, w, wj);
+      FloatVector t = FloatVector.fromArray(S, w, wj + L);
+      FloatVector y0 = FloatVector.broadcast(S, in[y]);
+      a0 = y0.fma(v, a0);
+      b0 = y0.fma(u, b0);
+      c0 = y0.fma(s, c0);
+      d0 = y0.fma(t, d0);
+      FloatVector y1 = FloatVector.broadcast(S, in[y + 1]);
+      a1 = y1.fma(v, a1);
+      b1 = y1.fma(u, b1);
+      c1 = y1.fma(s, c1);
+      d1 = y1.fma(t, d1);
+      FloatVector y2 = FloatVector.broadcast(S, in[y + 2]);
+      a2 = y2.fma(v, a2);
+      b2 = y2.fma(u, b2);
+      c2 = y2.fma(s, c2);
+      d2 = y2.fma(t, d2);
+      FloatVector y3 = FloatVector.broadcast(S, in[y + 3]);
+      a3 = y3.fma(v, a3);
+      b3 = y3.fma(u, b3);
+      c3 = y3.fma(s, c3);
+      d3 = y3.fma(t, d3);
+      FloatVector y4 = FloatVector.broadcast(S, in[y + 4]);
+      a4 = y4.fma(v, a4);
+      b4 = y4.fma(u, b4);
+      c4 = y4.fma(s, c4);
+      d4 = y4.fma(t, d4);
+      FloatVector y5 = FloatVector.broadcast(S, in[y + 5]);
       a5 = y5.fma(v, a5);
       b5 = y5.fma(u, b5);
       c5 = y5.fma(s, c5);

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * A clamp to bounds at or above +0.0 (ReLU, ReLU6) runs Bits tiles: on floats that are not NaN, and bounds of that
  * sign, max and min of the bits as ints are the float ones, one instruction each. A NaN would become a bound there,
  * so a Bits tile sums its accumulators first and, where the sum is NaN, stores nothing and returns false; its caller
- * then runs the clamped tile (16->96 with ReLU6 at 112x112 0.29-0.30 -> 0.22-0.24 ms, 24->144 at 56x56 0.171 ->
+ * then runs the clamped tile (16->96 with ReLU6 at 112x112 0.28-0.30 -> 0.22-0.24 ms, 24->144 at 56x56 0.171 ->
  * 0.146). Plain and Bits tiles are methods of their own, written by {@code scripts/gen_nchwc_tiles.py}: with two
  * epilogues in one tile behind a branch, C2 compiled tiles that ran MobileNetV2 20% slower. Loaded reflectively by
  * {@link Kernels} only when {@code jdk.incubator.vector} is in the boot layer.

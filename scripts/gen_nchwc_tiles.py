@@ -89,14 +89,14 @@ def main():
     text = TARGET.read_text()
     fives = {name.replace("6x", "5x"): five_positions(generated_region.method(text, name), name)
              for name in ("tile6x2", "direct6x2")}
-    plains = [plain(generated_region.method(text, name), name) for name in ("tile12x1", "tile6x4", "tile6x2")]
-    plains.append(plain(fives["tile5x2"], "tile5x2"))
-    bit_tiles = [bits(generated_region.method(text, name), name) for name in ("tile12x1", "tile6x4", "tile6x2")]
-    bit_tiles.append(bits(fives["tile5x2"], "tile5x2"))
-    rows = [in_row(generated_region.method(text, "direct6x4"), "direct6x4", "L", "Row"),
-            in_row(generated_region.method(text, "direct6x4"), "direct6x4", "2", "Row2"),
-            in_row(generated_region.method(text, "direct6x4"), "direct6x4", "1", "Row1"),
-            in_row(generated_region.method(text, "direct6x2"), "direct6x2", "2", "Row2")]
+    pointwise = {name: generated_region.method(text, name) for name in ("tile12x1", "tile6x4", "tile6x2")}
+    pointwise["tile5x2"] = fives["tile5x2"]
+    plains = [plain(tile, name) for name, tile in pointwise.items()]
+    bit_tiles = [bits(tile, name) for name, tile in pointwise.items()]
+    direct = {name: generated_region.method(text, name) for name in ("direct6x4", "direct6x2")}
+    rows = [in_row(direct[name], name, step, suffix) for name, step, suffix in
+            (("direct6x4", "L", "Row"), ("direct6x4", "2", "Row2"), ("direct6x4", "1", "Row1"),
+             ("direct6x2", "2", "Row2"))]
     generated_region.replace(TARGET, BEGIN, END, "\n".join(list(fives.values()) + plains + bit_tiles + rows))
 
 

@@ -1072,9 +1072,9 @@ public final class VectorNchwc implements Nchwc {
   public void pointwise(float[] in, int inOff, int inBlocks, int positions, float[] weights, float[] bias,
       int outBlocks, float lo, float hi, int chunk, float[] out, int outOff) {
     boolean plain = lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY; // see the class comment
-    boolean bits = lo >= 0 && Float.floatToRawIntBits(lo) >= 0 && hi >= lo; // bounds at or above +0.0, in order
     int loBits = Float.floatToRawIntBits(lo);
     int hiBits = Float.floatToRawIntBits(hi);
+    boolean bits = loBits >= 0 && hi >= lo; // bounds at or above +0.0 (sign bit clear), in order, not NaN
     for (int p0 = 0; p0 < positions; p0 += chunk) {
       int pEnd = Math.min(positions, p0 + chunk);
       for (int ob = 0; ob < outBlocks; ob += QUADS && ob + 3 < outBlocks ? 4 : 2) {

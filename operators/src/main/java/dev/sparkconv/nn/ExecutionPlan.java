@@ -14,7 +14,10 @@ import java.util.Arrays;
  * <ul>
  *   <li>Which nodes run: those the requested ones depend on.
  *   <li>Fusion: a ReLU or clip that alone reads a convolution (not itself requested) is done by the convolution as
- *       it writes its output; the activation's tensor is the convolution's.
+ *       it writes its output; the activation's tensor is the convolution's. So is a residual Add of two tensors of
+ *       one shape that alone reads a convolution, where its other input is ready before the convolution runs and in
+ *       the same layout (ONNX Runtime's Conv with Sum): the convolution adds it in place, then the clamp of a ReLU or
+ *       clip that alone reads the Add, in one pass over its output while it is still in the cache.
  *   <li>Views: a reshape, flatten or dropout ({@link Layer#isView}) of a plain tensor is that tensor under its own
  *       shape, in the same buffer, which then lives until the view's last consumer: nothing is copied.
  *   <li>Buffers from tensor lifetimes: walking the topological order, each node's output takes the lowest-numbered
@@ -45,6 +48,10 @@ import java.util.Arrays;
  * Immutable, so one plan serves every task of a JVM (a broadcast network is shared by the tasks of an executor).
  */
 final class ExecutionPlan {
+  /** Elementwise kernels for plain tensors: the blocked layout's (layout-free for these), else scalar ones. */
+  private static final Nchwc ELEMENTWISE = dev.sparkconv.kernel.Kernels.nchwc() != null
+      ? dev.sparkconv.kernel.Kernels.nchwc() : new dev.sparkconv.kernel.ScalarNchwc(1);
+
   /** Plans a network keeps (input shapes times output sets); past it the cache starts over. */
   static final int CACHE_LIMIT = 16;
 
@@ -60,11 +67,15 @@ final class ExecutionPlan {
   final int[][] shapes;
   /** Per node: its activation buffer, -1 where it does not run. */
   final int[] slot;
-  /** Per node: the convolution a fused activation node belongs to, else -1. */
+  /** Per node: the convolution a fused Add or activation node belongs to, else -1. */
   final int[] fusedFrom;
+  /** Per node: for a convolution with a fused residual Add, the Add's other input, else -1. */
+  final int[] residualOf;
+  /** Per node: for such a convolution, {lo, hi} it clamps to after adding the residual, else null. */
+  final float[][] residualClamp;
   /** Per node: the node whose tensor a view node ({@link Layer#isView}) shows under its shape, else -1. */
   final int[] viewOf;
-  /** Per node: the plan of a convolution node (its fused clamp included), else null. */
+  /** Per node: the plan of a convolution node (its fused clamp included, unless after a residual), else null. */
   final ConvPlan[] convPlans;
   /** Per buffer: floats per sample of the largest tensor it holds. */
   final long[] bufferFloats;
@@ -95,8 +106,6 @@ final class ExecutionPlan {
     this.oneSample = oneSample;
     this.targets = targets.clone();
     boolean[] needed = needed(network, targets);
-    int[] fusedInto = fusion(network, targets);
-    this.fusedFrom = inverse(fusedInto);
     this.shapes = network.inferShapes(sample, needed);
     int nodes = network.nodeCount();
     this.nchwc = nchwc;
@@ -104,8 +113,21 @@ final class ExecutionPlan {
     this.readsBlocked = new boolean[nodes];
     this.fromPlain = new boolean[nodes];
     this.blockedOps = new BlockedOp[nodes];
-    if (nchwc != null) {
-      chooseLayouts(sample, needed, fusedInto);
+    if (nchwc != null) { // layouts as if no Add were fused: fusing one whose inputs agree changes none
+      chooseLayouts(sample, needed, fusion(network, targets, shapes, null));
+    }
+    int[][] chains = fusion(network, targets, shapes, blocked);
+    for (int[] chain : chains) {
+      for (int f : chain) { // in its convolution's layout, as it was
+        readsBlocked[f] = blocked[f];
+        blockedOps[f] = null;
+      }
+    }
+    this.fusedFrom = inverse(chains);
+    this.residualOf = new int[nodes];
+    this.residualClamp = new float[nodes][];
+    for (int v = 0; v < nodes; v++) {
+      residualOf[v] = residual(network, chains, v);
     }
     this.viewOf = views(network, needed, blocked);
     this.slot = slots(network, targets, needed, fusedFrom, viewOf);
@@ -154,10 +176,15 @@ final class ExecutionPlan {
         }
         workingFloats[v] += fusedFrom[v] < 0 ? read : 0;
       }
-      workingFloats[v] += fusedFrom[v] < 0 ? sampleFloats[v] : 0;
+      workingFloats[v] += fusedFrom[v] < 0 ? sampleFloats[v] * (residualOf[v] >= 0 ? 2 : 1) : 0;
       if (fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv conv) {
-        float[] clamp = fusedInto[v] >= 0 ? clampOf(network.node(fusedInto[v]))
+        int last = chains[v].length > 0 ? chains[v][chains[v].length - 1] : -1;
+        float[] clamp = last >= 0 && clampOf(network.node(last)) != null ? clampOf(network.node(last))
             : new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        if (residualOf[v] >= 0) { // the convolution unclamped; the clamp after the residual
+          residualClamp[v] = clamp;
+          clamp = new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        }
         convPlans[v] = fromPlain[v] ? ConvPlan.blockedFromPlain(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
             : blocked[v] ? ConvPlan.blocked(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
             : conv.plan(in[0], clamp[0], clamp[1], gemm);
@@ -193,8 +220,9 @@ final class ExecutionPlan {
   }
 
   /** Fills {@link #blocked}, {@link #readsBlocked} and {@link #blockedOps}; see the class comment. */
-  private void chooseLayouts(int[] sample, boolean[] needed, int[] fusedInto) {
+  private void chooseLayouts(int[] sample, boolean[] needed, int[][] chains) {
     int nodes = network.nodeCount();
+    int[] fusedFrom = inverse(chains);
     for (int v : network.order()) {
       if (!needed[v]) {
         continue;
@@ -247,19 +275,17 @@ final class ExecutionPlan {
     }
     for (int v = 0; v < nodes; v++) {
       int u = network.inputsOf(v)[0];
-      int tensor = fusedInto[v] >= 0 ? fusedInto[v] : v;
-      if (convPlanned(v) && blocked[v] && !fromPlain[v] && (u == Network.FROM_INPUT || !blocked[u])
-          && !readBlocked[tensor]
+      int tensor = chains[v].length > 0 ? chains[v][chains[v].length - 1] : v;
+      if (fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv && blocked[v] && !fromPlain[v]
+          && (u == Network.FROM_INPUT || !blocked[u]) && !readBlocked[tensor]
           && !ConvPlan.blockedPaysAlone((Conv) network.node(v).layer(), network.inputShapes(v, shapes, sample)[0],
           nchwc, oneSample)) {
         readsBlocked[v] = blocked[v] = false;
-        blocked[tensor] = false;
+        for (int f : chains[v]) {
+          readsBlocked[f] = blocked[f] = false;
+        }
       }
     }
-  }
-
-  private boolean convPlanned(int v) {
-    return fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv;
   }
 
   /** {@code value} (a batch of {@code n}) converted to the other layout into {@code buffer}, as a view. */
@@ -319,6 +345,14 @@ final class ExecutionPlan {
         }
       }
     }
+  }
+
+  /** A fused residual Add: node v's output {@code out} (a batch of {@code n}) plus {@code residual}, clamped. */
+  void addResidual(int v, Tensor residual, Tensor out, int n) {
+    float[] clamp = residualClamp[v];
+    Nchwc kernels = nchwc != null ? nchwc : ELEMENTWISE;
+    kernels.add(out.data(), 0, residual.data(), 0, out.data(), 0, Math.toIntExact(n * sampleFloats[v]), clamp[0],
+        clamp[1]);
   }
 
   int bufferCount() {
@@ -386,21 +420,31 @@ final class ExecutionPlan {
   /** The activation buffers of the plan for {@code targets}, every tensor plain (the layout adds conversion buffers). */
   static int activationBuffers(Network network, int[] targets) {
     boolean[] needed = needed(network, targets);
-    int[] fusedFrom = inverse(fusion(network, targets));
+    int[][] shapes = network.inferShapes(network.inputShape(), needed);
+    int[] fusedFrom = inverse(fusion(network, targets, shapes, new boolean[network.nodeCount()]));
     int[] viewOf = views(network, needed, new boolean[network.nodeCount()]);
     return bufferCount(slots(network, targets, needed, fusedFrom, viewOf));
   }
 
-  /** Per fused activation node, its convolution, else -1: the inverse of {@link #fusion}. */
-  private static int[] inverse(int[] fusedInto) {
-    int[] fusedFrom = new int[fusedInto.length];
+  /** Per fused node, its convolution, else -1: the inverse of {@link #fusion}. */
+  private static int[] inverse(int[][] chains) {
+    int[] fusedFrom = new int[chains.length];
     Arrays.fill(fusedFrom, -1);
-    for (int conv = 0; conv < fusedInto.length; conv++) {
-      if (fusedInto[conv] >= 0) {
-        fusedFrom[fusedInto[conv]] = conv;
+    for (int conv = 0; conv < chains.length; conv++) {
+      for (int f : chains[conv]) {
+        fusedFrom[f] = conv;
       }
     }
     return fusedFrom;
+  }
+
+  /** The other input of the residual Add fused into node v (first in its chain), else -1. */
+  private static int residual(Network network, int[][] chains, int v) {
+    if (chains[v].length == 0 || !(network.node(chains[v][0]).join() instanceof Add)) {
+      return -1;
+    }
+    int[] in = network.inputsOf(chains[v][0]);
+    return in[0] == v ? in[1] : in[0];
   }
 
   /** Per needed view node ({@link Layer#isView}) of another node's plain tensor: that node, else -1. */
@@ -500,15 +544,20 @@ final class ExecutionPlan {
   }
 
   /**
-   * Per Conv node, the ReLU or clip node that alone reads it (when the Conv is not itself requested), else -1.
+   * Per Conv node, the nodes it computes besides itself, in order (see the class comment): a residual Add that alone
+   * reads it, whose other input is in the same layout ({@code blocked}; no Add when null), then a ReLU or clip that
+   * alone reads the last; none where the Conv is itself requested. A fused node is requested at the end of its chain
+   * only.
    */
-  private static int[] fusion(Network network, int[] targets) {
+  private static int[][] fusion(Network network, int[] targets, int[][] shapes, boolean[] blocked) {
     int nodes = network.nodeCount();
     int[] consumers = new int[nodes];
+    int[] consumer = new int[nodes];
     for (int v = 0; v < nodes; v++) {
       for (int u : network.inputsOf(v)) {
         if (u != Network.FROM_INPUT) {
           consumers[u]++;
+          consumer[u] = v;
         }
       }
     }
@@ -517,17 +566,37 @@ final class ExecutionPlan {
         consumers[t]++; // requested: its own values are needed
       }
     }
-    int[] fused = new int[nodes];
-    Arrays.fill(fused, -1);
-    for (int v = 0; v < nodes; v++) {
+    int[] position = new int[nodes];
+    int[] order = network.order();
+    for (int p = 0; p < order.length; p++) {
+      position[order[p]] = p;
+    }
+    int[][] chains = new int[nodes][];
+    for (int u = 0; u < nodes; u++) {
+      chains[u] = new int[0];
+      if (!(network.node(u).layer() instanceof Conv) || consumers[u] != 1) {
+        continue;
+      }
+      int end = u;
+      int v = consumer[u];
       int[] in = network.inputsOf(v);
-      int u = in.length == 1 ? in[0] : Network.FROM_INPUT;
-      if (u != Network.FROM_INPUT && clampOf(network.node(v)) != null && network.node(u).layer() instanceof Conv
-          && consumers[u] == 1) {
-        fused[u] = v;
+      if (blocked != null && network.node(v).join() instanceof Add && in.length == 2 && in[0] != in[1]
+          && in[0] != Network.FROM_INPUT && in[1] != Network.FROM_INPUT) {
+        int r = in[0] == u ? in[1] : in[0];
+        if (position[r] < position[u] && blocked[r] == blocked[u] && shapes[r] != null
+            && Arrays.equals(shapes[r], shapes[u])
+            && Arrays.equals(shapes[v], shapes[u])) {
+          chains[u] = new int[] {v};
+          end = v;
+        }
+      }
+      int w = consumer[end];
+      if (consumers[end] == 1 && clampOf(network.node(w)) != null && network.inputsOf(w).length == 1) {
+        chains[u] = Arrays.copyOf(chains[u], chains[u].length + 1);
+        chains[u][chains[u].length - 1] = w;
       }
     }
-    return fused;
+    return chains;
   }
 
   /** {lo, hi} for an activation that is min(max(x, lo), hi) (ReLU, clip, ReLU6), else null. */

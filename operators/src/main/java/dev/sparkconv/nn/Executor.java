@@ -110,6 +110,9 @@ final class Executor {
       ConvPlan conv = plan.convPlans[v];
       if (conv != null) {
         conv.run(in[0].data(), out.data(), n, ctx);
+        if (plan.residualOf[v] >= 0) {
+          plan.addResidual(v, values[plan.residualOf[v]], out, n);
+        }
       } else if (plan.blockedOps[v] != null) {
         plan.runBlocked(v, in, out, n);
       } else {

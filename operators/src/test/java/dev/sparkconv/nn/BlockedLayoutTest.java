@@ -474,6 +474,51 @@ class BlockedLayoutTest {
     }
   }
 
+  /**
+   * A residual Add that alone reads a convolution, and the ReLU after it, run inside the convolution (in place, in its
+   * layout) where the Add's other input is ready first and in the same layout; its values are ReLU(conv + residual)
+   * of the two tensors requested apart (which fuses nothing into them).
+   */
+  @Test
+  void aResidualAddAndItsReluRunInsideTheConvolution() {
+    Network net = resNet18Like();
+    int[] sample = net.inputShape();
+    Tensor input = randomBatch(2, sample, 11);
+    List<Nchwc> layouts = new ArrayList<>(kernels());
+    layouts.add(null); // every tensor plain
+    for (Nchwc kernel : layouts) {
+      String b = kernel == null ? " plain" : " B=" + kernel.block();
+      ExecutionContext ctx = new ExecutionContext();
+      ExecutionPlan plan = ExecutionPlan.of(net, sample, new int[] {indexOf(net, "pool")}, ctx.gemm(), kernel);
+      int conv = indexOf(net, "b1.c2");
+      assertEquals(conv, plan.fusedFrom[indexOf(net, "b1.add")], "add fused" + b);
+      assertEquals(conv, plan.fusedFrom[indexOf(net, "b1.act")], "relu fused" + b);
+      assertEquals(indexOf(net, "stem.pool"), plan.residualOf[conv], "residual" + b);
+      assertEquals(plan.blocked[conv], plan.blocked[indexOf(net, "stem.pool")], "one layout" + b);
+      // the shortcut runs after b2.c2: the Add goes with it, b2.c2 being the residual, where both share a layout
+      int shortcut = indexOf(net, "b2.shortcut");
+      int c2 = indexOf(net, "b2.c2");
+      assertEquals(plan.blocked[shortcut] == plan.blocked[c2] ? c2 : -1, plan.residualOf[shortcut], "b2" + b);
+      assertEquals(-1, plan.residualOf[c2], "b2.c2 feeds the Add with the shortcut" + b);
+
+      ExecutionPlan apart = ExecutionPlan.of(net, sample, indicesOf(net, new String[] {"b1.c2", "stem.pool"}),
+          ctx.gemm(), kernel);
+      assertEquals(-1, apart.residualOf[conv], "a requested convolution keeps its own values" + b);
+      Tensor[] parts = copies(Executor.run(apart, input, ctx));
+      ExecutionPlan fused = ExecutionPlan.of(net, sample, new int[] {indexOf(net, "b1.act")}, ctx.gemm(), kernel);
+      assertEquals(conv, fused.fusedFrom[indexOf(net, "b1.act")], "requested at the chain's end" + b);
+      float[] actual = Executor.run(fused, input, ctx)[0].toArray();
+      float[] sum = parts[0].toArray();
+      float[] residual = parts[1].toArray();
+      int negative = 0;
+      for (int i = 0; i < sum.length; i++) {
+        negative += sum[i] + residual[i] < 0 ? 1 : 0;
+        assertEquals(Math.max(sum[i] + residual[i], 0f), actual[i], 1e-6f, "at " + i + b);
+      }
+      assertTrue(negative > sum.length / 10, "the ReLU clamps some: " + negative + b);
+    }
+  }
+
   /** Weights scaled by 1 / sqrt(fan-in) (as trained networks keep them) so that activations stay near 1. */
   private static Conv conv(String name, int in, int out, int k, int s, int p, int groups, int seed) {
     int fanIn = in / groups * k * k;

@@ -2,7 +2,9 @@ package dev.sparkconv.nn;
 
 import dev.sparkconv.kernel.BlockSizes;
 import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.kernel.Kernels;
 import dev.sparkconv.kernel.Nchwc;
+import dev.sparkconv.kernel.ScalarNchwc;
 import dev.sparkconv.tensor.Shapes;
 import dev.sparkconv.tensor.Tensor;
 import java.util.Arrays;
@@ -48,9 +50,8 @@ import java.util.Arrays;
  * Immutable, so one plan serves every task of a JVM (a broadcast network is shared by the tasks of an executor).
  */
 final class ExecutionPlan {
-  /** Elementwise kernels for plain tensors: the blocked layout's (layout-free for these), else scalar ones. */
-  private static final Nchwc ELEMENTWISE = dev.sparkconv.kernel.Kernels.nchwc() != null
-      ? dev.sparkconv.kernel.Kernels.nchwc() : new dev.sparkconv.kernel.ScalarNchwc(1);
+  /** The blocked kernels' elementwise add (layout-free), for tensors of either layout; scalar without vectors. */
+  private static final Nchwc ELEMENTWISE = Kernels.nchwc() != null ? Kernels.nchwc() : new ScalarNchwc(1);
 
   /** Plans a network keeps (input shapes times output sets); past it the cache starts over. */
   static final int CACHE_LIMIT = 16;
@@ -178,12 +179,12 @@ final class ExecutionPlan {
       }
       workingFloats[v] += fusedFrom[v] < 0 ? sampleFloats[v] * (residualOf[v] >= 0 ? 2 : 1) : 0;
       if (fusedFrom[v] < 0 && network.node(v).layer() instanceof Conv conv) {
-        int last = chains[v].length > 0 ? chains[v][chains[v].length - 1] : -1;
-        float[] clamp = last >= 0 && clampOf(network.node(last)) != null ? clampOf(network.node(last))
-            : new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        float[] none = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        float[] fused = chains[v].length > 0 ? clampOf(network.node(chains[v][chains[v].length - 1])) : null;
+        float[] clamp = fused != null ? fused : none;
         if (residualOf[v] >= 0) { // the convolution unclamped; the clamp after the residual
           residualClamp[v] = clamp;
-          clamp = new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+          clamp = none;
         }
         convPlans[v] = fromPlain[v] ? ConvPlan.blockedFromPlain(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
             : blocked[v] ? ConvPlan.blocked(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
@@ -199,7 +200,7 @@ final class ExecutionPlan {
 
   /** The plan for per-sample input {@code sample} and the requested nodes, convolutions planned for {@code gemm}. */
   static ExecutionPlan of(Network network, int[] sample, int[] targets, boolean oneSample, Gemm gemm) {
-    Nchwc nchwc = dev.sparkconv.kernel.Kernels.nchwc();
+    Nchwc nchwc = Kernels.nchwc();
     return of(network, sample, targets, oneSample, gemm, ConvPlan.blocks(nchwc) ? nchwc : null);
   }
 
@@ -350,8 +351,7 @@ final class ExecutionPlan {
   /** A fused residual Add: node v's output {@code out} (a batch of {@code n}) plus {@code residual}, clamped. */
   void addResidual(int v, Tensor residual, Tensor out, int n) {
     float[] clamp = residualClamp[v];
-    Nchwc kernels = nchwc != null ? nchwc : ELEMENTWISE;
-    kernels.add(out.data(), 0, residual.data(), 0, out.data(), 0, Math.toIntExact(n * sampleFloats[v]), clamp[0],
+    ELEMENTWISE.add(out.data(), 0, residual.data(), 0, out.data(), 0, Math.toIntExact(n * sampleFloats[v]), clamp[0],
         clamp[1]);
   }
 

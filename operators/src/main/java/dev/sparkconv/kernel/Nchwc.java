@@ -158,6 +158,100 @@ public interface Nchwc {
       float lo, float hi, int chunk, float[] out, int outOff);
 
   /**
+   * Winograd F(4x4, 3x3) on blocked layout, first step: V = B^T d B of tiles [first, first + count) of one sample
+   * ({@code blocks} blocks of an {@code inH} x {@code inW} map, zero-padded so that tile t's 6x6 window starts at
+   * row 4 (t / tilesW), column 4 (t % tilesW)), B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1,
+   * 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]. Position xi's values go to {@code v} from
+   * {@code vOff + xi * vStride} as a blocked map of {@code count} positions ([blocks][count][B]): the input of
+   * {@link #pointwise}, whose 36 products over the input channels are Winograd's GEMMs.
+   */
+  default void winogradInput(float[] in, int inOff, int blocks, int inH, int inW, int tilesW, int first, int count,
+      float[] v, int vOff, int vStride) {
+    int b = block();
+    float[] d = new float[6];
+    float[] t = new float[36];
+    float[] row = new float[6];
+    for (int j = 0; j < count; j++) {
+      int corner = inOff + (4 * ((first + j) / tilesW) * inW + 4 * ((first + j) % tilesW)) * b;
+      for (int cb = 0; cb < blocks; cb++) {
+        for (int c = 0; c < b; c++) {
+          int x0 = corner + cb * inH * inW * b + c;
+          for (int col = 0; col < 6; col++) { // B^T d: column by column
+            for (int r = 0; r < 6; r++) {
+              d[r] = in[x0 + (r * inW + col) * b];
+            }
+            winogradInputPoints(d, t, col, 6);
+          }
+          int o = vOff + (cb * count + j) * b + c;
+          for (int r = 0; r < 6; r++) { // (B^T d) B: row by row
+            System.arraycopy(t, 6 * r, d, 0, 6);
+            winogradInputPoints(d, row, 0, 1);
+            for (int col = 0; col < 6; col++) {
+              v[o + (6 * r + col) * vStride] = row[col];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** B^T of {@link #winogradInput} times the six values d, to out[at + i * step]. */
+  private static void winogradInputPoints(float[] d, float[] out, int at, int step) {
+    float a = d[4] - 4 * d[2];
+    float b = 4 * d[1] - d[3];
+    float c = d[4] - d[2];
+    float e = 2 * (d[1] - d[3]);
+    out[at] = 4 * d[0] - 5 * d[2] + d[4];
+    out[at + step] = a - b;
+    out[at + 2 * step] = a + b;
+    out[at + 3 * step] = c - e;
+    out[at + 4 * step] = c + e;
+    out[at + 5 * step] = 4 * d[1] - 5 * d[3] + d[5];
+  }
+
+  /**
+   * Winograd F(4x4, 3x3) on blocked layout, last step: Y = A^T M A + bias, clamped to [lo, hi], A^T = [[1, 1, 1, 1,
+   * 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]], for tiles [first, first + count) into
+   * {@code outBlocks} blocks of an {@code outH} x {@code outW} map (tiles past its edges cropped). Position xi of
+   * the chunk's tile j, block ob, is at {@code m[mOff + xi * mStride + (ob * count + j) * B]} (the output of
+   * {@link #pointwise}); the bias is padded to whole blocks.
+   */
+  default void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, int tilesW, int first, int count,
+      float[] bias, float lo, float hi, float[] out, int outOff, int outH, int outW) {
+    int b = block();
+    float[] s = new float[24];
+    for (int j = 0; j < count; j++) {
+      int y = 4 * ((first + j) / tilesW);
+      int x = 4 * ((first + j) % tilesW);
+      for (int ob = 0; ob < outBlocks; ob++) {
+        for (int c = 0; c < b; c++) {
+          int k = mOff + (ob * count + j) * b + c;
+          for (int col = 0; col < 6; col++) { // A^T M: column by column
+            float m1 = m[k + (6 + col) * mStride];
+            float m2 = m[k + (12 + col) * mStride];
+            float m3 = m[k + (18 + col) * mStride];
+            float m4 = m[k + (24 + col) * mStride];
+            s[col] = m[k + col * mStride] + m1 + m2 + m3 + m4;
+            s[6 + col] = m1 - m2 + 2 * (m3 - m4);
+            s[12 + col] = m1 + m2 + 4 * (m3 + m4);
+            s[18 + col] = m1 - m2 + 8 * (m3 - m4) + m[k + (30 + col) * mStride];
+          }
+          for (int i = 0; i < Math.min(4, outH - y); i++) { // (A^T M) A: row by row
+            float[] row = {s[6 * i] + s[6 * i + 1] + s[6 * i + 2] + s[6 * i + 3] + s[6 * i + 4],
+                s[6 * i + 1] - s[6 * i + 2] + 2 * (s[6 * i + 3] - s[6 * i + 4]),
+                s[6 * i + 1] + s[6 * i + 2] + 4 * (s[6 * i + 3] + s[6 * i + 4]),
+                s[6 * i + 1] - s[6 * i + 2] + 8 * (s[6 * i + 3] - s[6 * i + 4]) + s[6 * i + 5]};
+            for (int q = 0; q < Math.min(4, outW - x); q++) {
+              out[outOff + ((ob * outH + y + i) * outW + x + q) * b + c] =
+                  Math.min(Math.max(row[q] + bias[ob * b + c], lo), hi);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Offsets in a padded blocked map of {@code g.inW()} columns of each tap (kd, kh, kw) from its window's corner, in
    * the packed weights' order.
    */

@@ -1130,6 +1130,115 @@ public final class VectorNchwc implements Nchwc {
     }
   }
 
+  @Override
+  public void winogradInput(float[] in, int inOff, int blocks, int inH, int inW, int tilesW, int first, int count,
+      float[] v, int vOff, int vStride) {
+    float[] t = new float[36 * L]; // B^T d of one tile and block, in L1
+    int pitch = inW * L;
+    for (int j = 0; j < count; j++) {
+      int corner = inOff + (4 * ((first + j) / tilesW) * inW + 4 * ((first + j) % tilesW)) * L;
+      for (int cb = 0; cb < blocks; cb++) {
+        for (int col = 0, x = corner + cb * inH * pitch; col < 6; col++, x += L) { // B^T d: column by column
+          FloatVector d0 = FloatVector.fromArray(S, in, x);
+          FloatVector d1 = FloatVector.fromArray(S, in, x + pitch);
+          FloatVector d2 = FloatVector.fromArray(S, in, x + 2 * pitch);
+          FloatVector d3 = FloatVector.fromArray(S, in, x + 3 * pitch);
+          FloatVector d4 = FloatVector.fromArray(S, in, x + 4 * pitch);
+          FloatVector d5 = FloatVector.fromArray(S, in, x + 5 * pitch);
+          FloatVector a = d2.mul(-4f).add(d4);
+          FloatVector b = d1.mul(4f).sub(d3);
+          FloatVector c = d4.sub(d2);
+          FloatVector e = d1.sub(d3).mul(2f);
+          d0.mul(4f).add(d2.mul(-5f)).add(d4).intoArray(t, col * L);
+          a.sub(b).intoArray(t, (6 + col) * L);
+          a.add(b).intoArray(t, (12 + col) * L);
+          c.sub(e).intoArray(t, (18 + col) * L);
+          c.add(e).intoArray(t, (24 + col) * L);
+          d1.mul(4f).add(d3.mul(-5f)).add(d5).intoArray(t, (30 + col) * L);
+        }
+        int o = vOff + (cb * count + j) * L;
+        for (int r = 0; r < 6; r++, o += 6 * vStride) { // (B^T d) B: row by row
+          FloatVector d0 = FloatVector.fromArray(S, t, 6 * r * L);
+          FloatVector d1 = FloatVector.fromArray(S, t, (6 * r + 1) * L);
+          FloatVector d2 = FloatVector.fromArray(S, t, (6 * r + 2) * L);
+          FloatVector d3 = FloatVector.fromArray(S, t, (6 * r + 3) * L);
+          FloatVector d4 = FloatVector.fromArray(S, t, (6 * r + 4) * L);
+          FloatVector d5 = FloatVector.fromArray(S, t, (6 * r + 5) * L);
+          FloatVector a = d2.mul(-4f).add(d4);
+          FloatVector b = d1.mul(4f).sub(d3);
+          FloatVector c = d4.sub(d2);
+          FloatVector e = d1.sub(d3).mul(2f);
+          d0.mul(4f).add(d2.mul(-5f)).add(d4).intoArray(v, o);
+          a.sub(b).intoArray(v, o + vStride);
+          a.add(b).intoArray(v, o + 2 * vStride);
+          c.sub(e).intoArray(v, o + 3 * vStride);
+          c.add(e).intoArray(v, o + 4 * vStride);
+          d1.mul(4f).add(d3.mul(-5f)).add(d5).intoArray(v, o + 5 * vStride);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, int tilesW, int first, int count,
+      float[] bias, float lo, float hi, float[] out, int outOff, int outH, int outW) {
+    float[] s = new float[24 * L]; // A^T M of one tile and block, in L1
+    FloatVector low = FloatVector.broadcast(S, lo);
+    FloatVector high = FloatVector.broadcast(S, hi);
+    for (int j = 0; j < count; j++) {
+      int y = 4 * ((first + j) / tilesW);
+      int x = 4 * ((first + j) % tilesW);
+      int rows = Math.min(4, outH - y);
+      int cols = Math.min(4, outW - x);
+      for (int ob = 0; ob < outBlocks; ob++) {
+        int k = mOff + (ob * count + j) * L;
+        for (int col = 0; col < 6; col++, k += mStride) { // A^T M: column by column
+          FloatVector m0 = FloatVector.fromArray(S, m, k);
+          FloatVector m1 = FloatVector.fromArray(S, m, k + 6 * mStride);
+          FloatVector m2 = FloatVector.fromArray(S, m, k + 12 * mStride);
+          FloatVector m3 = FloatVector.fromArray(S, m, k + 18 * mStride);
+          FloatVector m4 = FloatVector.fromArray(S, m, k + 24 * mStride);
+          FloatVector m5 = FloatVector.fromArray(S, m, k + 30 * mStride);
+          FloatVector a = m1.add(m2);
+          FloatVector b = m1.sub(m2);
+          FloatVector c = m3.add(m4);
+          FloatVector d = m3.sub(m4);
+          m0.add(a).add(c).intoArray(s, col * L);
+          d.mul(2f).add(b).intoArray(s, (6 + col) * L);
+          c.mul(4f).add(a).intoArray(s, (12 + col) * L);
+          d.mul(8f).add(b).add(m5).intoArray(s, (18 + col) * L);
+        }
+        FloatVector bv = FloatVector.fromArray(S, bias, ob * L);
+        for (int i = 0; i < rows; i++) { // (A^T M) A: row by row
+          FloatVector m0 = FloatVector.fromArray(S, s, 6 * i * L);
+          FloatVector m1 = FloatVector.fromArray(S, s, (6 * i + 1) * L);
+          FloatVector m2 = FloatVector.fromArray(S, s, (6 * i + 2) * L);
+          FloatVector m3 = FloatVector.fromArray(S, s, (6 * i + 3) * L);
+          FloatVector m4 = FloatVector.fromArray(S, s, (6 * i + 4) * L);
+          FloatVector m5 = FloatVector.fromArray(S, s, (6 * i + 5) * L);
+          FloatVector a = m1.add(m2);
+          FloatVector b = m1.sub(m2);
+          FloatVector c = m3.add(m4);
+          FloatVector d = m3.sub(m4);
+          int o = outOff + ((ob * outH + y + i) * outW + x) * L;
+          high.min(low.max(m0.add(a).add(c).add(bv))).intoArray(out, o);
+          if (cols == 4) {
+            high.min(low.max(d.mul(2f).add(b).add(bv))).intoArray(out, o + L);
+            high.min(low.max(c.mul(4f).add(a).add(bv))).intoArray(out, o + 2 * L);
+            high.min(low.max(d.mul(8f).add(b).add(m5).add(bv))).intoArray(out, o + 3 * L);
+          } else {
+            if (cols > 1) {
+              high.min(low.max(d.mul(2f).add(b).add(bv))).intoArray(out, o + L);
+            }
+            if (cols > 2) {
+              high.min(low.max(c.mul(4f).add(a).add(bv))).intoArray(out, o + 2 * L);
+            }
+          }
+        }
+      }
+    }
+  }
+
   /**
    * Twelve positions x one output block (a last, single block: its weights are B, not 2B, per input channel):
    * twelve chains of FMAs, where six waited on their latency, and half the tiles' fixed costs. MobileNetV2's 32 -> 16

@@ -44,6 +44,7 @@ public final class Conv extends BaseLayer implements Windowed {
   private final PackedWeights winogradWeights4 = new PackedWeights();
   /** Weights packed for the blocked kernels, made on first use (not shipped with a broadcast layer). */
   private transient volatile BlockedWeights blockedWeights;
+  private transient volatile WinogradWeights blockedWinograd;
 
   /** Zero padding, cross-correlation. {@code padding}: one entry per axis (both sides) or {begin..., end...}. */
   public Conv(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
@@ -255,6 +256,20 @@ public final class Conv extends BaseLayer implements Windowed {
       System.arraycopy(group, 0, all, g * group.length, group.length);
     }
     return all;
+  }
+
+  /** Blocked Winograd F(4x4, 3x3)'s U, per position packed for block {@code block}, and the bias padded to it. */
+  record WinogradWeights(int block, float[][] positions, float[] bias) {}
+
+  /** {@link WinogradWeights} for block {@code block} ({@link Winograd#transformWeightsBlocked}). */
+  WinogradWeights blockedWinogradWeights(int block) {
+    WinogradWeights u = blockedWinograd;
+    if (u == null || u.block() != block) {
+      u = new WinogradWeights(block, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, block),
+          Nchwc.padBias(bias, outChannels, block));
+      blockedWinograd = u;
+    }
+    return u;
   }
 
   /** U of Winograd F(m x m, r x r), m = 2 or 4, r the kernel's H and W taps. */

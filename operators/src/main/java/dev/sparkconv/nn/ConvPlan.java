@@ -23,11 +23,14 @@ final class ConvPlan {
    * {@code -Dsparkconv.winograd=false} turns Winograd off (every layer it would run then runs im2col + GEMM);
    * {@code 2x2} keeps it to F(2x2, 3x3), whose float error is the direct sum's. The 6x6 tiles of F(4x4, 3x3) and
    * F(2x2, 5x5) scale by up to 8 in the transforms: about 5e-5 off on a sum of 144 products of values in [-1, 1]
-   * (numpy's float32 the same).
+   * (numpy's float32 the same). {@code plain} keeps it off the blocked layout ({@link #blockedWinogradApplies}), so
+   * that those layers run as before it (for measuring one against the other).
    */
   private static final String WINOGRAD = System.getProperty("sparkconv.winograd", "");
   static final boolean WINOGRAD_ENABLED = !"false".equalsIgnoreCase(WINOGRAD);
   private static final boolean WINOGRAD_6X6_TILES = !"2x2".equalsIgnoreCase(WINOGRAD);
+  private static final boolean WINOGRAD_BLOCKED = WINOGRAD_ENABLED && WINOGRAD_6X6_TILES
+      && !"plain".equalsIgnoreCase(WINOGRAD);
   /**
    * {@code -Dsparkconv.blocked=false} keeps every activation in plain layout (no NCHWc region is planned, see
    * {@link ExecutionPlan}). Depthwise and pointwise layers run blocked on every width; with 8-float blocks (AVX2)
@@ -105,6 +108,13 @@ final class ConvPlan {
    * computed for before the next chunk (the chunk's input rows in L2 beside one pair's weights).
    */
   static final int BLOCKED_DIRECT_CHUNK_FLOATS = 128 * 1024;
+  /** Blocked Winograd: floats of one chunk's transformed input and products together (in L2), whole 6-tiles. */
+  static final int BLOCKED_WINOGRAD_CHUNK_FLOATS = 128 * 1024;
+  /**
+   * Blocked Winograd: at least this many tiles a chunk, as every chunk reads all 36 of U's matrices (9.4 MB at 256
+   * channels). Zen 5, 256 channels at 14x14 (16 tiles), ms: 6 or 12 tiles a chunk 0.77-0.82, 18 0.445.
+   */
+  static final int BLOCKED_WINOGRAD_MIN_CHUNK_TILES = 18;
   /** Depthwise output rows at least this wide (one AVX-512 vector) are computed row by row, into the output. */
   static final int DEPTHWISE_ROW_MIN = 16;
   /** Locally connected and tiled convolution: columns per GEMM their sample batching aims at (a few NR widths). */
@@ -164,6 +174,13 @@ final class ConvPlan {
   private final Conv.BlockedWeights blocked;
   private final int chunk;
 
+  /**
+   * Blocked F(4x4, 3x3) ({@link Winograd#runBlocked}): U packed per position for the pointwise kernel and the bias,
+   * and the tiles per chunk; null and 0 where the plan runs another kernel.
+   */
+  final Conv.WinogradWeights blockedWinograd;
+  final int blockedWinogradChunk;
+
   private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc, boolean plainInput,
       int tile) {
     this.conv = conv;
@@ -212,14 +229,18 @@ final class ConvPlan {
     }
     int b = nchwc == null ? 1 : nchwc.block();
     int inBlock = plainInput ? 1 : b;
-    this.blocked = nchwc == null ? null : conv.blockedWeights(b, inBlock, depthwise);
+    boolean winogradBlocked = nchwc != null && !plainInput && blockedWinogradApplies(conv, outDims);
+    this.blocked = nchwc == null || winogradBlocked ? null : conv.blockedWeights(b, inBlock, depthwise);
+    this.blockedWinograd = winogradBlocked ? conv.blockedWinogradWeights(b) : null;
     boolean direct = nchwc != null && !depthwise && (plainInput || !isPointwise(conv));
     // A direct input is zero-padded first, so that every output is an interior one (a depthwise kernel pads its
-    // input rows one at a time, in its own scratch).
+    // input rows one at a time, in its own scratch); a Winograd one so that every 6x6 tile is inside.
     int back = Math.max(0, (outDims[0] - 1) * s[0] + (k[0] - 1) * d[0] + 1 - dims[0] - pad[0]);
-    int bottom = Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
-    int right = Math.max(0, (outDims[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1 - dims[2] - pad[2]);
-    boolean padFirst = direct && pad[0] + back + pad[1] + bottom + pad[2] + right > 0;
+    int bottom = winogradBlocked ? 4 * Winograd.tiles(outDims[1], 4) + 2 - dims[1] - pad[1]
+        : Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
+    int right = winogradBlocked ? 4 * Winograd.tiles(outDims[2], 4) + 2 - dims[2] - pad[2]
+        : Math.max(0, (outDims[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1 - dims[2] - pad[2]);
+    boolean padFirst = (direct || winogradBlocked) && pad[0] + back + pad[1] + bottom + pad[2] + right > 0;
     this.blockedPadding = padFirst ? new int[] {pad[0], back, pad[1], bottom, pad[2], right} : null;
     int[] pads = padFirst ? blockedPadding : new int[6];
     int blocks = direct ? Nchwc.blocks(conv.inChannels / conv.groups, inBlock) : Nchwc.blocks(conv.inChannels, b);
@@ -231,6 +252,32 @@ final class ConvPlan {
     this.chunk = direct
         ? roundDown(BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * inBlock * window.inW() * s[1]) * outDims[2], nchwc)
         : roundDown(BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b), nchwc);
+    this.blockedWinogradChunk = winogradBlocked ? Math.max(BLOCKED_WINOGRAD_MIN_CHUNK_TILES,
+        roundDown(BLOCKED_WINOGRAD_CHUNK_FLOATS / (Winograd.positions(4, 3) * (Nchwc.blocks(conv.inChannels, b)
+        + Nchwc.blocks(conv.outChannels, b)) * b), nchwc)) : 0;
+  }
+
+  /**
+   * Where the blocked plan runs F(4x4, 3x3) ({@link #blockedWinogradApplies}) on whole input blocks: it beats the
+   * direct kernel and the plain Winograd, whose transforms run channel by channel, even alone (its input converted
+   * and its output back). Zen 5, one sample, one layer, best time, ms, blocked Winograd / direct / plain Winograd:
+   * 64 channels at 56x56 0.45 / 1.17 / 1.28, 128 at 28x28 0.36-0.39 / - / 0.82 (batch 8 3.1-3.4 / - / 7.1), 256 at
+   * 14x14 0.445 / - / 0.77 (batch 8 3.8 / - / 9.1).
+   */
+  static boolean blockedWinogradPays(Conv conv, int[] sample, int block) {
+    return conv.inChannels >= block && blockedWinogradApplies(conv, conv.normalised(conv.outputShape(sample)));
+  }
+
+  /**
+   * Blocked F(4x4, 3x3) ({@link Winograd#runBlocked}): a 2-D ungrouped 3x3 convolution, stride 1, undilated, zero
+   * padding, with at least {@link #WINOGRAD_MIN_TILES} 4x4 output tiles a sample.
+   */
+  static boolean blockedWinogradApplies(Conv conv, int[] outDims) {
+    return WINOGRAD_BLOCKED && conv.rank == 2 && conv.groups == 1
+        && conv.kernel[1] == 3 && conv.kernel[2] == 3 && conv.stride[1] == 1 && conv.stride[2] == 1
+        && conv.dilation[1] == 1 && conv.dilation[2] == 1
+        && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
+        && Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4) >= WINOGRAD_MIN_TILES;
   }
 
   /** {@code positions} rounded down to whole tiles of {@code nchwc}'s kernels, at least one tile. */
@@ -292,7 +339,8 @@ final class ConvPlan {
    * 0.75-0.85 / 0.84-0.85.
    */
   static boolean readsPlainPays(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
-    return fromPlainApplies(conv) && !isPointwise(conv) && blockedPaysAlone(conv, sample, nchwc, oneSample)
+    return fromPlainApplies(conv) && !isPointwise(conv) && !blockedWinogradPays(conv, sample, nchwc.block())
+        && blockedPaysAlone(conv, sample, nchwc, oneSample)
         && conv.macs(sample) <= (long) READ_PLAIN_MAX_MACS_PER_FLOAT * Shapes.size(sample);
   }
 
@@ -360,7 +408,7 @@ final class ConvPlan {
     if (isDepthwise(conv)) {
       return conv.kernel[1] == 3 && conv.kernel[2] == 3;
     }
-    if (isPointwise(conv)) {
+    if (isPointwise(conv) || blockedWinogradPays(conv, sample, block)) {
       return true;
     }
     boolean competes = nchwc.directCompetes() || allOne(conv.kernel) && allZero(conv.padBegin, conv.padEnd);
@@ -424,6 +472,9 @@ final class ConvPlan {
   static boolean blockedPaysAlone(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
     if (!blockedPays(conv, sample, nchwc, oneSample)) {
       return false;
+    }
+    if (blockedWinogradPays(conv, sample, nchwc.block())) {
+      return true;
     }
     if (!isPointwise(conv) && !isDepthwise(conv)) {
       long converted = Shapes.size(sample) + Shapes.size(conv.outputShape(sample));
@@ -497,7 +548,9 @@ final class ConvPlan {
         src = padded;
         srcOff = 0;
       }
-      if (window == null) {
+      if (blockedWinograd != null) {
+        Winograd.runBlocked(this, src, srcOff, window.inH(), window.inW(), out, n * outSize, ctx);
+      } else if (window == null) {
         nchwc.pointwise(src, srcOff, inBlocks, positions, blocked.weights(), blocked.bias(),
             Nchwc.blocks(conv.outChannels, b), lo, hi, chunk, out, n * outSize);
       } else if (algorithm == Algorithm.DEPTHWISE) {
@@ -553,8 +606,8 @@ final class ConvPlan {
   @Override
   public String toString() {
     if (nchwc != null) {
-      return conv.name() + ": " + (plainInput ? "DIRECT from plain" : window != null
-          && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm) + ", blocked";
+      return conv.name() + ": " + (plainInput ? "DIRECT from plain" : blockedWinograd != null ? Algorithm.WINOGRAD
+          + " 4x4" : window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm) + ", blocked";
     }
     String winograd = Algorithm.WINOGRAD + " " + winogradTile + "x" + winogradTile;
     return conv.name() + ": " + (winogradFromBatch <= 1 ? winograd : algorithm

@@ -2,6 +2,7 @@ package dev.sparkconv.nn;
 
 import dev.sparkconv.kernel.Epilogue;
 import dev.sparkconv.kernel.Gemm;
+import dev.sparkconv.kernel.Nchwc;
 import java.util.Arrays;
 
 /**
@@ -48,50 +49,70 @@ final class Winograd {
 
   /**
    * U = G g G^T for every (output, input) channel pair of each group, as (m + 2)^2 matrices (outC / groups x kT inC
-   * / groups) per group, group-major, each packed for {@code gemm}; computed in double once per layer.
+   * / groups) per group, group-major, each packed for {@code gemm}.
    */
   static Gemm.PackedA[] transformWeights(float[] weight, int outChannels, int inChannels, int groups,
       int frameTaps, int m, int r, Gemm gemm) {
-    double[][] g = r == 5 ? G25 : m == 2 ? G2 : G4;
-    int alpha = m + r - 1;
-    int positions = alpha * alpha;
-    int inPerGroup = inChannels / groups;
-    int outPerGroup = outChannels / groups;
-    int depth = frameTaps * inPerGroup;
+    int positions = positions(m, r);
+    int depth = frameTaps * inChannels / groups;
     Gemm.PackedA[] packed = new Gemm.PackedA[groups * positions];
-    float[][] u = new float[positions][outPerGroup * depth];
-    double[] gg = new double[alpha * r];
     for (int group = 0; group < groups; group++) {
-      for (int pair = 0; pair < outPerGroup * depth; pair++) {
-        // Weights are (outC, inC / groups, kT, 3, 3); U's column dt x inC / groups + c (the row of V that frame
-        // tap reads).
-        int o = group * outPerGroup + pair / depth;
-        int dt = pair % depth / inPerGroup;
-        int w = ((o * inPerGroup + pair % inPerGroup) * frameTaps + dt) * r * r;
-        for (int i = 0; i < alpha; i++) { // G g
-          for (int j = 0; j < r; j++) {
-            double sum = 0;
-            for (int q = 0; q < r; q++) {
-              sum += g[i][q] * weight[w + q * r + j];
-            }
-            gg[r * i + j] = sum;
-          }
-        }
-        for (int i = 0; i < alpha; i++) { // (G g) G^T
-          for (int j = 0; j < alpha; j++) {
-            double sum = 0;
-            for (int q = 0; q < r; q++) {
-              sum += gg[r * i + q] * g[j][q];
-            }
-            u[alpha * i + j][pair] = (float) sum;
-          }
-        }
-      }
+      float[][] u = transformGroup(weight, outChannels, inChannels, groups, frameTaps, m, r, group);
       for (int xi = 0; xi < positions; xi++) {
-        packed[group * positions + xi] = gemm.pack(false, outPerGroup, depth, u[xi], 0, depth);
+        packed[group * positions + xi] = gemm.pack(false, outChannels / groups, depth, u[xi], 0, depth);
       }
     }
     return packed;
+  }
+
+  /**
+   * U of F(4x4, 3x3) for an ungrouped 2-D layer, its 36 matrices (outC x inC) each packed for the blocked pointwise
+   * kernel of block {@code block} ({@link Nchwc#packPointwise}): the blocked Winograd's GEMMs.
+   */
+  static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int block) {
+    float[][] u = transformGroup(weight, outChannels, inChannels, 1, 1, 4, 3, 0);
+    for (int xi = 0; xi < u.length; xi++) {
+      u[xi] = Nchwc.packPointwise(u[xi], outChannels, inChannels, block);
+    }
+    return u;
+  }
+
+  /** U of one group, per position an (outC / groups) x (kT inC / groups) matrix; computed in double. */
+  private static float[][] transformGroup(float[] weight, int outChannels, int inChannels, int groups,
+      int frameTaps, int m, int r, int group) {
+    double[][] g = r == 5 ? G25 : m == 2 ? G2 : G4;
+    int alpha = m + r - 1;
+    int inPerGroup = inChannels / groups;
+    int outPerGroup = outChannels / groups;
+    int depth = frameTaps * inPerGroup;
+    float[][] u = new float[alpha * alpha][outPerGroup * depth];
+    double[] gg = new double[alpha * r];
+    for (int pair = 0; pair < outPerGroup * depth; pair++) {
+      // Weights are (outC, inC / groups, kT, r, r); U's column dt x inC / groups + c (the row of V that frame tap
+      // reads).
+      int o = group * outPerGroup + pair / depth;
+      int dt = pair % depth / inPerGroup;
+      int w = ((o * inPerGroup + pair % inPerGroup) * frameTaps + dt) * r * r;
+      for (int i = 0; i < alpha; i++) { // G g
+        for (int j = 0; j < r; j++) {
+          double sum = 0;
+          for (int q = 0; q < r; q++) {
+            sum += g[i][q] * weight[w + q * r + j];
+          }
+          gg[r * i + j] = sum;
+        }
+      }
+      for (int i = 0; i < alpha; i++) { // (G g) G^T
+        for (int j = 0; j < alpha; j++) {
+          double sum = 0;
+          for (int q = 0; q < r; q++) {
+            sum += gg[r * i + q] * g[j][q];
+          }
+          u[alpha * i + j][pair] = (float) sum;
+        }
+      }
+    }
+    return u;
   }
 
   /**
@@ -141,6 +162,43 @@ final class Winograd {
         runChunk(plan, in, out, group, first, Math.min(chunk, units - first), blocks, blockRows, t, v, vStride, m,
             mStride, plane, rows, ctx);
       }
+    }
+  }
+
+  /**
+   * One blocked sample through F(4x4, 3x3), its input zero-padded to {@code inH} x {@code inW} so that every tile's
+   * 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}), the input transform into V,
+   * per position one {@link Nchwc#pointwise} product over the input channels (V as a blocked map of the chunk's
+   * tiles) into M, and the output transform with bias and clamp. Every step runs on B channels a vector, where the
+   * plain path's transforms run channel by channel.
+   */
+  static void runBlocked(ConvPlan plan, float[] in, int inOff, int inH, int inW, float[] out, int outOff,
+      ExecutionContext ctx) {
+    Conv conv = plan.conv;
+    Nchwc nchwc = plan.nchwc;
+    int b = nchwc.block();
+    int inBlocks = Nchwc.blocks(conv.inChannels, b);
+    int outBlocks = Nchwc.blocks(conv.outChannels, b);
+    int outH = plan.outDims[1];
+    int outW = plan.outDims[2];
+    int tilesW = tiles(outW, 4);
+    int tiles = tiles(outH, 4) * tilesW;
+    int chunk = plan.blockedWinogradChunk;
+    int vStride = positionStride(inBlocks * b, chunk);
+    int mStride = positionStride(outBlocks * b, chunk);
+    float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, 36 * vStride);
+    float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, 36 * mStride);
+    float[] noBias = ctx.scratch(ScratchSlots.WINOGRAD_ROWS, outBlocks * b);
+    Arrays.fill(noBias, 0, outBlocks * b, 0f);
+    for (int first = 0; first < tiles; first += chunk) {
+      int count = Math.min(chunk, tiles - first);
+      nchwc.winogradInput(in, inOff, inBlocks, inH, inW, tilesW, first, count, v, 0, vStride);
+      for (int xi = 0; xi < 36; xi++) {
+        nchwc.pointwise(v, xi * vStride, inBlocks, count, plan.blockedWinograd.positions()[xi], noBias, outBlocks,
+            Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, count, m, xi * mStride);
+      }
+      nchwc.winogradOutput(m, 0, mStride, outBlocks, tilesW, first, count, plan.blockedWinograd.bias(), plan.lo,
+          plan.hi, out, outOff, outH, outW);
     }
   }
 

@@ -120,6 +120,61 @@ class BlockedLayoutTest {
   }
 
   /**
+   * 3x3 stride-1 layers with at least 16 4x4 output tiles run blocked Winograd F(4x4, 3x3): against the definition
+   * (Naive.conv, in double), channels that fill no block (17, 33, 20) or one (16, 64), maps whose last tiles are
+   * cropped (15x17, 23x14, 30x30), valid, same, full and asymmetric padding, more tiles than one chunk (30x30: 64,
+   * chunks of 42 and 22 at B = 16), a ReLU and a clip. The plan must say Winograd, so a fallback to the direct kernel
+   * fails the test.
+   */
+  @Test
+  void blockedWinogradMatchesTheDefinition() {
+    int[][] cases = { // in, out, h, w, top, left, bottom, right
+        {17, 33, 15, 17, 1, 1, 1, 1}, {16, 16, 16, 16, 1, 1, 1, 1}, {33, 20, 23, 14, 0, 0, 0, 0},
+        {64, 64, 14, 14, 2, 2, 2, 2}, {20, 17, 30, 30, 1, 1, 1, 1}, {16, 48, 18, 16, 1, 0, 2, 1}};
+    int batch = 2;
+    for (int[] c : cases) {
+      int[] pad = {c[4], c[5], c[6], c[7]};
+      float[] weight = Naive.random(4, c[1] * c[0] * 9);
+      float[] bias = Naive.random(5, c[1]);
+      Conv conv = new Conv("winograd", c[0], c[1], new int[] {3, 3}, new int[] {1, 1}, pad, new int[] {1, 1}, 1,
+          weight, bias);
+      int[] sample = {c[0], c[2], c[3]};
+      int[] outShape = conv.outputShape(sample);
+      int positions = c[2] * c[3];
+      int outPositions = outShape[1] * outShape[2];
+      float[] input = Naive.random(6, batch * c[0] * positions);
+      float[] definition = Naive.conv(input, batch, c[0], new int[] {c[2], c[3]}, weight, bias, c[1],
+          new int[] {3, 3}, new int[] {1, 1}, pad, new int[] {1, 1}, 1, "zeros", false);
+      for (float[] clamp : new float[][] {{0f, Float.POSITIVE_INFINITY}, {-0.25f, 0.5f}}) {
+        float[] expected = definition.clone();
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] = Math.min(Math.max(expected[i], clamp[0]), clamp[1]);
+        }
+        for (Nchwc kernel : kernels()) {
+          String what = Arrays.toString(c) + " B=" + kernel.block() + " clamp " + Arrays.toString(clamp);
+          ExecutionContext ctx = new ExecutionContext();
+          ConvPlan plan = ConvPlan.blocked(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel);
+          assertTrue(plan.toString().contains("WINOGRAD 4x4, blocked"), what + ": " + plan);
+          int inSize = kernel.blockedSize(c[0], positions);
+          float[] in = new float[batch * inSize];
+          for (int n = 0; n < batch; n++) {
+            kernel.toBlocked(input, n * c[0] * positions, c[0], positions, in, n * inSize);
+          }
+          int outSize = kernel.blockedSize(c[1], outPositions);
+          float[] out = new float[batch * outSize];
+          Arrays.fill(out, Float.NaN);
+          plan.run(in, out, batch, ctx);
+          float[] actual = new float[expected.length];
+          for (int n = 0; n < batch; n++) {
+            kernel.toPlain(out, n * outSize, c[1], outPositions, actual, n * c[1] * outPositions);
+          }
+          assertClose(expected, actual, rms(definition), what);
+        }
+      }
+    }
+  }
+
+  /**
    * NaN inputs (both signs) through 1x1 layers with ReLU and ReLU6: NaN outputs where the plain path has them (the
    * vector kernel's tiles clamp on the floats' bits, where a NaN would become a bound), the rest within 1e-4.
    */
@@ -689,8 +744,8 @@ class BlockedLayoutTest {
   /**
    * A 3x3 stride-1 layer of more than {@link ConvPlan#DIRECT_MAX_WINOGRAD_CHANNELS} input channels with fewer 2x2
    * tiles than {@link ConvPlan#WINOGRAD_NARROW_TILES} (a 7x7 map: 16) runs direct, blocked, in a plan for batches
-   * of one sample, and Winograd (plain) in a plan for more; a 14x14 map (49 tiles) is Winograd's in both; batches
-   * of one and of three agree with the plain plan. With 64 input channels it is direct in both.
+   * of one sample, and Winograd (plain) in a plan for more; a 14x14 map (16 4x4 tiles) runs blocked Winograd in both;
+   * batches of one and of three agree with the plain plan. With 64 input channels it is blocked in both.
    */
   @Test
   void oneSamplePlansRunNarrowWinogradLayersDirect() {
@@ -701,9 +756,14 @@ class BlockedLayoutTest {
         ExecutionContext ctx = new ExecutionContext();
         ExecutionPlan one = ExecutionPlan.of(net, net.inputShape(), target, true, ctx.gemm(), kernel);
         ExecutionPlan many = ExecutionPlan.of(net, net.inputShape(), target, false, ctx.gemm(), kernel);
-        assertEquals(side == 7 && kernel.directCompetes(), one.blocked[indexOf(net, "conv")],
-            side + "x" + side + " one sample, B=" + kernel.block());
-        assertFalse(many.blocked[indexOf(net, "conv")], side + "x" + side + " many samples: Winograd");
+        int conv = indexOf(net, "conv");
+        String what = side + "x" + side + ", B=" + kernel.block();
+        assertEquals(side == 14 || kernel.directCompetes(), one.blocked[conv], what + " one sample");
+        assertEquals(side == 14, many.blocked[conv], what + " many samples");
+        if (side == 14) {
+          assertTrue(one.convPlans[conv].toString().contains("WINOGRAD 4x4, blocked"), what + " one sample");
+          assertTrue(many.convPlans[conv].toString().contains("WINOGRAD 4x4, blocked"), what + " many samples");
+        }
         for (int batch : new int[] {1, 3}) {
           Tensor input = Tensor.view(Naive.random(9, batch * Shapes.size(net.inputShape())),
               Shapes.batched(batch, net.inputShape()));
@@ -723,7 +783,7 @@ class BlockedLayoutTest {
     Network few = isolated(conv("conv", 64, 48, 3, 1, 1, 1, 46), 64, 14);
     ExecutionPlan many = ExecutionPlan.of(few, few.inputShape(), new int[] {indexOf(few, "flat")}, false,
         new ExecutionContext().gemm(), new ScalarNchwc(16));
-    assertTrue(many.blocked[indexOf(few, "conv")], "64 input channels: direct, for any batch");
+    assertTrue(many.blocked[indexOf(few, "conv")], "64 input channels: blocked, for any batch");
   }
 
   /** One convolution named "conv" on a {@code side} x {@code side} map of {@code channels}, then "flat". */

@@ -158,21 +158,21 @@ public interface Nchwc {
       float lo, float hi, int chunk, float[] out, int outOff);
 
   /**
-   * Winograd F(4x4, 3x3) on blocked layout, first step: V = B^T d B of tiles [first, first + count) of one sample
-   * ({@code blocks} blocks of an {@code inH} x {@code inW} map, zero-padded so that tile t's 6x6 window starts at
-   * row 4 (t / tilesW), column 4 (t % tilesW)), B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1,
+   * Winograd F(4x4, 3x3) on blocked layout, first step: V = B^T d B of tiles [first, first + count) of a batch
+   * (samples of {@code blocks} blocks of an {@code inH} x {@code inW} map, zero-padded so that every tile's 6x6
+   * window is inside; {@link #winogradTile} numbers the tiles), B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1,
    * 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]. Position xi's values go to {@code v} from
    * {@code vOff + xi * vStride} as a blocked map of {@code count} positions ([blocks][count][B]): the input of
    * {@link #pointwise}, whose 36 products over the input channels are Winograd's GEMMs.
    */
-  default void winogradInput(float[] in, int inOff, int blocks, int inH, int inW, int tilesW, int first, int count,
-      float[] v, int vOff, int vStride) {
+  default void winogradInput(float[] in, int inOff, int blocks, int inH, int inW, int tilesH, int tilesW,
+      int first, int count, float[] v, int vOff, int vStride) {
     int b = block();
     float[] d = new float[6];
     float[] t = new float[36];
     float[] row = new float[6];
     for (int j = 0; j < count; j++) {
-      int corner = inOff + (4 * ((first + j) / tilesW) * inW + 4 * ((first + j) % tilesW)) * b;
+      int corner = inOff + winogradTile(first + j, tilesH, tilesW, inW, blocks * inH * inW * b, b);
       for (int cb = 0; cb < blocks; cb++) {
         for (int c = 0; c < b; c++) {
           int x0 = corner + cb * inH * inW * b + c;
@@ -195,6 +195,15 @@ public interface Nchwc {
     }
   }
 
+  /**
+   * Offset of tile t's first position in a batch of blocked maps {@code w} positions wide, {@code sampleFloats}
+   * apart: the tiles of a batch are numbered sample by sample, row by row of a tilesH x tilesW grid of 4x4 tiles.
+   */
+  static int winogradTile(int t, int tilesH, int tilesW, int w, int sampleFloats, int b) {
+    int tiles = tilesH * tilesW;
+    return t / tiles * sampleFloats + (4 * (t % tiles / tilesW) * w + 4 * (t % tilesW)) * b;
+  }
+
   /** B^T of {@link #winogradInput} times the six values d, to out[at + i * step]. */
   private static void winogradInputPoints(float[] d, float[] out, int at, int step) {
     float a = d[4] - 4 * d[2];
@@ -211,18 +220,20 @@ public interface Nchwc {
 
   /**
    * Winograd F(4x4, 3x3) on blocked layout, last step: Y = A^T M A + bias, clamped to [lo, hi], A^T = [[1, 1, 1, 1,
-   * 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]], for tiles [first, first + count) into
-   * {@code outBlocks} blocks of an {@code outH} x {@code outW} map (tiles past its edges cropped). Position xi of
+   * 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]], for tiles [first, first + count) of a
+   * batch ({@link #winogradTile}) into samples of {@code outBlocks} blocks of an {@code outH} x {@code outW} map
+   * (tiles past its edges cropped). Position xi of
    * the chunk's tile j, block ob, is at {@code m[mOff + xi * mStride + (ob * count + j) * B]} (the output of
    * {@link #pointwise}); the bias is padded to whole blocks.
    */
-  default void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, int tilesW, int first, int count,
-      float[] bias, float lo, float hi, float[] out, int outOff, int outH, int outW) {
+  default void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, int tilesH, int tilesW, int first,
+      int count, float[] bias, float lo, float hi, float[] out, int outOff, int outH, int outW) {
     int b = block();
     float[] s = new float[24];
     for (int j = 0; j < count; j++) {
-      int y = 4 * ((first + j) / tilesW);
+      int y = 4 * ((first + j) % (tilesH * tilesW) / tilesW);
       int x = 4 * ((first + j) % tilesW);
+      int corner = outOff + winogradTile(first + j, tilesH, tilesW, outW, outBlocks * outH * outW * b, b);
       for (int ob = 0; ob < outBlocks; ob++) {
         for (int c = 0; c < b; c++) {
           int k = mOff + (ob * count + j) * b + c;
@@ -242,7 +253,7 @@ public interface Nchwc {
                 s[6 * i + 1] + s[6 * i + 2] + 4 * (s[6 * i + 3] + s[6 * i + 4]),
                 s[6 * i + 1] - s[6 * i + 2] + 8 * (s[6 * i + 3] - s[6 * i + 4]) + s[6 * i + 5]};
             for (int q = 0; q < Math.min(4, outW - x); q++) {
-              out[outOff + ((ob * outH + y + i) * outW + x + q) * b + c] =
+              out[corner + ((ob * outH + i) * outW + q) * b + c] =
                   Math.min(Math.max(row[q] + bias[ob * b + c], lo), hi);
             }
           }
@@ -270,13 +281,13 @@ public interface Nchwc {
   /**
    * One sample of {@code blocks} blocks of {@code b} channels (B; 1 for a plain sample) of depth x h x w (depth 1
    * for a 2-D map) into {@code dst} as (depth + front + back) x (h + top + bottom) x (w + left + right) per block,
-   * zeros around: a convolution on it then needs no bounds.
+   * zeros around, from {@code dstOff}: a convolution on it then needs no bounds.
    */
   static void pad(float[] src, int srcOff, int blocks, int b, int depth, int h, int w, int front, int back,
-      int top, int bottom, int left, int right, float[] dst) {
+      int top, int bottom, int left, int right, float[] dst, int dstOff) {
     int row = (w + left + right) * b;
     int plane = (h + top + bottom) * row;
-    int d = 0;
+    int d = dstOff;
     for (int cb = 0; cb < blocks; cb++) {
       java.util.Arrays.fill(dst, d, d + front * plane, 0f);
       d += front * plane;

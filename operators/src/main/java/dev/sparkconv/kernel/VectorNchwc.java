@@ -1131,12 +1131,12 @@ public final class VectorNchwc implements Nchwc {
   }
 
   @Override
-  public void winogradInput(float[] in, int inOff, int blocks, int inH, int inW, int tilesW, int first, int count,
-      float[] v, int vOff, int vStride) {
+  public void winogradInput(float[] in, int inOff, int blocks, int inH, int inW, int tilesH, int tilesW,
+      int first, int count, float[] v, int vOff, int vStride) {
     float[] t = new float[36 * L]; // B^T d of one tile and block, in L1
     int pitch = inW * L;
     for (int j = 0; j < count; j++) {
-      int corner = inOff + (4 * ((first + j) / tilesW) * inW + 4 * ((first + j) % tilesW)) * L;
+      int corner = inOff + Nchwc.winogradTile(first + j, tilesH, tilesW, inW, blocks * inH * pitch, L);
       for (int cb = 0; cb < blocks; cb++) {
         for (int col = 0, x = corner + cb * inH * pitch; col < 6; col++, x += L) { // B^T d: column by column
           FloatVector d0 = FloatVector.fromArray(S, in, x);
@@ -1180,14 +1180,15 @@ public final class VectorNchwc implements Nchwc {
   }
 
   @Override
-  public void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, int tilesW, int first, int count,
-      float[] bias, float lo, float hi, float[] out, int outOff, int outH, int outW) {
+  public void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, int tilesH, int tilesW, int first,
+      int count, float[] bias, float lo, float hi, float[] out, int outOff, int outH, int outW) {
     float[] s = new float[24 * L]; // A^T M of one tile and block, in L1
     FloatVector low = FloatVector.broadcast(S, lo);
     FloatVector high = FloatVector.broadcast(S, hi);
     for (int j = 0; j < count; j++) {
-      int y = 4 * ((first + j) / tilesW);
+      int y = 4 * ((first + j) % (tilesH * tilesW) / tilesW);
       int x = 4 * ((first + j) % tilesW);
+      int corner = outOff + Nchwc.winogradTile(first + j, tilesH, tilesW, outW, outBlocks * outH * outW * L, L);
       int rows = Math.min(4, outH - y);
       int cols = Math.min(4, outW - x);
       for (int ob = 0; ob < outBlocks; ob++) {
@@ -1220,7 +1221,7 @@ public final class VectorNchwc implements Nchwc {
           FloatVector b = m1.sub(m2);
           FloatVector c = m3.add(m4);
           FloatVector d = m3.sub(m4);
-          int o = outOff + ((ob * outH + y + i) * outW + x) * L;
+          int o = corner + (ob * outH + i) * outW * L;
           high.min(low.max(m0.add(a).add(c).add(bv))).intoArray(out, o);
           if (cols == 4) {
             high.min(low.max(d.mul(2f).add(b).add(bv))).intoArray(out, o + L);

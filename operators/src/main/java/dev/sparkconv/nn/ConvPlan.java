@@ -180,9 +180,11 @@ final class ConvPlan {
    */
   final Conv.WinogradWeights blockedWinograd;
   final int blockedWinogradChunk;
+  /** Blocked Winograd: samples padded and transformed together (several where a sample has fewer tiles than a chunk). */
+  final int blockedWinogradSamples;
 
   private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc, boolean plainInput,
-      int tile) {
+      int tile, boolean oneSample) {
     this.conv = conv;
     this.plainInput = plainInput;
     this.lo = lo;
@@ -229,7 +231,7 @@ final class ConvPlan {
     }
     int b = nchwc == null ? 1 : nchwc.block();
     int inBlock = plainInput ? 1 : b;
-    boolean winogradBlocked = nchwc != null && !plainInput && blockedWinogradApplies(conv, outDims);
+    boolean winogradBlocked = nchwc != null && !plainInput && blockedWinogradApplies(conv, outDims, oneSample);
     this.blocked = nchwc == null || winogradBlocked ? null : conv.blockedWeights(b, inBlock, depthwise);
     this.blockedWinograd = winogradBlocked ? conv.blockedWinogradWeights(b) : null;
     boolean direct = nchwc != null && !depthwise && (plainInput || !isPointwise(conv));
@@ -252,9 +254,14 @@ final class ConvPlan {
     this.chunk = direct
         ? roundDown(BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * inBlock * window.inW() * s[1]) * outDims[2], nchwc)
         : roundDown(BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b), nchwc);
-    this.blockedWinogradChunk = winogradBlocked ? Math.max(BLOCKED_WINOGRAD_MIN_CHUNK_TILES,
-        roundDown(BLOCKED_WINOGRAD_CHUNK_FLOATS / (Winograd.positions(4, 3) * (Nchwc.blocks(conv.inChannels, b)
-        + Nchwc.blocks(conv.outChannels, b)) * b), nchwc)) : 0;
+    int chunkTiles = Math.max(BLOCKED_WINOGRAD_MIN_CHUNK_TILES, roundDown(BLOCKED_WINOGRAD_CHUNK_FLOATS
+        / (Winograd.positions(4, 3) * (Nchwc.blocks(conv.inChannels, b) + Nchwc.blocks(conv.outChannels, b)) * b),
+        nchwc));
+    int sampleTiles = Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4);
+    // Samples of fewer tiles than a chunk go through together, padded side by side: their chunks whole samples.
+    this.blockedWinogradSamples = winogradBlocked ? Math.max(1, (chunkTiles + sampleTiles - 1) / sampleTiles) : 0;
+    this.blockedWinogradChunk = !winogradBlocked ? 0
+        : blockedWinogradSamples > 1 ? blockedWinogradSamples * sampleTiles : chunkTiles;
   }
 
   /**
@@ -264,20 +271,22 @@ final class ConvPlan {
    * 64 channels at 56x56 0.45 / 1.17 / 1.28, 128 at 28x28 0.36-0.39 / - / 0.82 (batch 8 3.1-3.4 / - / 7.1), 256 at
    * 14x14 0.445 / - / 0.77 (batch 8 3.8 / - / 9.1).
    */
-  static boolean blockedWinogradPays(Conv conv, int[] sample, int block) {
-    return conv.inChannels >= block && blockedWinogradApplies(conv, conv.normalised(conv.outputShape(sample)));
+  static boolean blockedWinogradPays(Conv conv, int[] sample, int block, boolean oneSample) {
+    return conv.inChannels >= block
+        && blockedWinogradApplies(conv, conv.normalised(conv.outputShape(sample)), oneSample);
   }
 
   /**
    * Blocked F(4x4, 3x3) ({@link Winograd#runBlocked}): a 2-D ungrouped 3x3 convolution, stride 1, undilated, zero
-   * padding, with at least {@link #WINOGRAD_MIN_TILES} 4x4 output tiles a sample.
+   * padding, with at least {@link #WINOGRAD_MIN_TILES} 4x4 output tiles a sample, or any number in a plan for
+   * batches of several samples (whose tiles then share the chunks).
    */
-  static boolean blockedWinogradApplies(Conv conv, int[] outDims) {
+  static boolean blockedWinogradApplies(Conv conv, int[] outDims, boolean oneSample) {
     return WINOGRAD_BLOCKED && conv.rank == 2 && conv.groups == 1
         && conv.kernel[1] == 3 && conv.kernel[2] == 3 && conv.stride[1] == 1 && conv.stride[2] == 1
         && conv.dilation[1] == 1 && conv.dilation[2] == 1
         && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
-        && Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4) >= WINOGRAD_MIN_TILES;
+        && (!oneSample || Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4) >= WINOGRAD_MIN_TILES);
   }
 
   /** {@code positions} rounded down to whole tiles of {@code nchwc}'s kernels, at least one tile. */
@@ -288,20 +297,20 @@ final class ConvPlan {
 
   /** The plan of {@code conv} on per-sample input {@code sample}, its output clamped to [lo, hi]. */
   static ConvPlan of(Conv conv, int[] sample, float lo, float hi, Gemm gemm) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, null, false, 0);
+    return new ConvPlan(conv, sample, lo, hi, gemm, null, false, 0, false);
   }
 
   /** The same with Winograd's output tile m forced to 2 or 4 (for a whole JVM: -Dsparkconv.winograd=2x2). */
   static ConvPlan withWinogradTile(Conv conv, int[] sample, float lo, float hi, Gemm gemm, int m) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, null, false, m);
+    return new ConvPlan(conv, sample, lo, hi, gemm, null, false, m, false);
   }
 
   /**
    * The same in blocked layout: input and output in {@code nchwc}'s NCHWc, as the network's plan lays them out.
-   * Only where {@link #blockedApplies}.
+   * Only where {@link #blockedApplies}. {@code oneSample}: for batches of one sample ({@link #blockedWinogradPays}).
    */
-  static ConvPlan blocked(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, false, 0);
+  static ConvPlan blocked(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc, boolean oneSample) {
+    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, false, 0, oneSample);
   }
 
   /**
@@ -309,7 +318,7 @@ final class ConvPlan {
    * input channels would be padded to B in blocked layout.
    */
   static ConvPlan blockedFromPlain(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc) {
-    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, true, 0);
+    return new ConvPlan(conv, sample, lo, hi, gemm, nchwc, true, 0, false);
   }
 
   /** 2-D or 3-D, zero padding, groups 1: the direct kernel can read the input plain (a block of one channel). */
@@ -339,7 +348,7 @@ final class ConvPlan {
    * 0.75-0.85 / 0.84-0.85.
    */
   static boolean readsPlainPays(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
-    return fromPlainApplies(conv) && !isPointwise(conv) && !blockedWinogradPays(conv, sample, nchwc.block())
+    return fromPlainApplies(conv) && !isPointwise(conv) && !blockedWinogradPays(conv, sample, nchwc.block(), oneSample)
         && blockedPaysAlone(conv, sample, nchwc, oneSample)
         && conv.macs(sample) <= (long) READ_PLAIN_MAX_MACS_PER_FLOAT * Shapes.size(sample);
   }
@@ -408,7 +417,7 @@ final class ConvPlan {
     if (isDepthwise(conv)) {
       return conv.kernel[1] == 3 && conv.kernel[2] == 3;
     }
-    if (isPointwise(conv) || blockedWinogradPays(conv, sample, block)) {
+    if (isPointwise(conv) || blockedWinogradPays(conv, sample, block, oneSample)) {
       return true;
     }
     boolean competes = nchwc.directCompetes() || allOne(conv.kernel) && allZero(conv.padBegin, conv.padEnd);
@@ -473,7 +482,7 @@ final class ConvPlan {
     if (!blockedPays(conv, sample, nchwc, oneSample)) {
       return false;
     }
-    if (blockedWinogradPays(conv, sample, nchwc.block())) {
+    if (blockedWinogradPays(conv, sample, nchwc.block(), oneSample)) {
       return true;
     }
     if (!isPointwise(conv) && !isDepthwise(conv)) {
@@ -537,19 +546,23 @@ final class ConvPlan {
     int[] p = blockedPadding;
     int inBlocks = plainInput ? conv.inChannels : Nchwc.blocks(conv.inChannels, b);
     int inBlock = plainInput ? 1 : b;
-    float[] padded = p == null ? null
-        : ctx.scratch(ScratchSlots.CONV_PADDED, inBlocks * inBlock * window.inPositions());
-    for (int n = 0; n < batch; n++) {
+    int paddedSize = inBlocks * inBlock * (window == null ? 0 : window.inPositions());
+    int together = blockedWinograd != null ? blockedWinogradSamples : 1; // samples padded and run together
+    float[] padded = p == null ? null : ctx.scratch(ScratchSlots.CONV_PADDED, together * paddedSize);
+    for (int n = 0; n < batch; n += together) {
       float[] src = in;
       int srcOff = n * inSize;
+      int samples = Math.min(together, batch - n);
+      for (int i = 0; p != null && i < samples; i++) {
+        Nchwc.pad(in, srcOff + i * inSize, inBlocks, inBlock, dims[0], dims[1], dims[2], p[0], p[1], p[2], p[3],
+            p[4], p[5], padded, i * paddedSize);
+      }
       if (p != null) {
-        Nchwc.pad(in, srcOff, inBlocks, inBlock, dims[0], dims[1], dims[2], p[0], p[1], p[2], p[3], p[4], p[5],
-            padded);
         src = padded;
         srcOff = 0;
       }
       if (blockedWinograd != null) {
-        Winograd.runBlocked(this, src, srcOff, window.inH(), window.inW(), out, n * outSize, ctx);
+        Winograd.runBlocked(this, src, srcOff, samples, window.inH(), window.inW(), out, n * outSize, ctx);
       } else if (window == null) {
         nchwc.pointwise(src, srcOff, inBlocks, positions, blocked.weights(), blocked.bias(),
             Nchwc.blocks(conv.outChannels, b), lo, hi, chunk, out, n * outSize);

@@ -187,7 +187,7 @@ final class ExecutionPlan {
           clamp = none;
         }
         convPlans[v] = fromPlain[v] ? ConvPlan.blockedFromPlain(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
-            : blocked[v] ? ConvPlan.blocked(conv, in[0], clamp[0], clamp[1], gemm, nchwc)
+            : blocked[v] ? ConvPlan.blocked(conv, in[0], clamp[0], clamp[1], gemm, nchwc, oneSample)
             : conv.plan(in[0], clamp[0], clamp[1], gemm);
       }
     }

@@ -166,14 +166,15 @@ final class Winograd {
   }
 
   /**
-   * One blocked sample through F(4x4, 3x3), its input zero-padded to {@code inH} x {@code inW} so that every tile's
-   * 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}), the input transform into V,
+   * {@code samples} blocked samples through F(4x4, 3x3), their input zero-padded to {@code inH} x {@code inW} so
+   * that every tile's 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}; the samples'
+   * tiles one after the other, {@link Nchwc#winogradTile}), the input transform into V,
    * per position one {@link Nchwc#pointwise} product over the input channels (V as a blocked map of the chunk's
    * tiles) into M, and the output transform with bias and clamp. Every step runs on B channels a vector, where the
    * plain path's transforms run channel by channel.
    */
-  static void runBlocked(ConvPlan plan, float[] in, int inOff, int inH, int inW, float[] out, int outOff,
-      ExecutionContext ctx) {
+  static void runBlocked(ConvPlan plan, float[] in, int inOff, int samples, int inH, int inW, float[] out,
+      int outOff, ExecutionContext ctx) {
     Conv conv = plan.conv;
     Nchwc nchwc = plan.nchwc;
     int b = nchwc.block();
@@ -181,8 +182,9 @@ final class Winograd {
     int outBlocks = Nchwc.blocks(conv.outChannels, b);
     int outH = plan.outDims[1];
     int outW = plan.outDims[2];
+    int tilesH = tiles(outH, 4);
     int tilesW = tiles(outW, 4);
-    int tiles = tiles(outH, 4) * tilesW;
+    int tiles = samples * tilesH * tilesW;
     int chunk = plan.blockedWinogradChunk;
     int vStride = positionStride(inBlocks * b, chunk);
     int mStride = positionStride(outBlocks * b, chunk);
@@ -192,12 +194,12 @@ final class Winograd {
     Arrays.fill(noBias, 0, outBlocks * b, 0f);
     for (int first = 0; first < tiles; first += chunk) {
       int count = Math.min(chunk, tiles - first);
-      nchwc.winogradInput(in, inOff, inBlocks, inH, inW, tilesW, first, count, v, 0, vStride);
+      nchwc.winogradInput(in, inOff, inBlocks, inH, inW, tilesH, tilesW, first, count, v, 0, vStride);
       for (int xi = 0; xi < 36; xi++) {
         nchwc.pointwise(v, xi * vStride, inBlocks, count, plan.blockedWinograd.positions()[xi], noBias, outBlocks,
             Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, count, m, xi * mStride);
       }
-      nchwc.winogradOutput(m, 0, mStride, outBlocks, tilesW, first, count, plan.blockedWinograd.bias(), plan.lo,
+      nchwc.winogradOutput(m, 0, mStride, outBlocks, tilesH, tilesW, first, count, plan.blockedWinograd.bias(), plan.lo,
           plan.hi, out, outOff, outH, outW);
     }
   }

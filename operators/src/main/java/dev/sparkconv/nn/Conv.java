@@ -265,8 +265,8 @@ public final class Conv extends BaseLayer implements Windowed {
   WinogradWeights blockedWinogradWeights(int block) {
     WinogradWeights u = blockedWinograd;
     if (u == null || u.block() != block) {
-      u = new WinogradWeights(block, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, block),
-          Nchwc.padBias(bias, outChannels, block));
+      u = new WinogradWeights(block, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, groups,
+          block), Nchwc.padBias(bias, outChannels, block));
       blockedWinograd = u;
     }
     return u;

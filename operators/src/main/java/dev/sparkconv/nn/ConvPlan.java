@@ -47,7 +47,7 @@ final class ConvPlan {
 
   /**
    * {@code -Dsparkconv.direct=false} keeps the blocked direct convolution out of the plan ({@link #blockedPays});
-   * {@code all} runs it on Winograd's shapes too (for measuring one against the other).
+   * {@code all} runs it on Winograd's shapes too, blocked Winograd's included (for measuring one against the other).
    */
   static final boolean DIRECT_ENABLED = !"false".equalsIgnoreCase(System.getProperty("sparkconv.direct"));
   static final boolean DIRECT_ALL = "all".equalsIgnoreCase(System.getProperty("sparkconv.direct"));
@@ -231,7 +231,7 @@ final class ConvPlan {
     }
     int b = nchwc == null ? 1 : nchwc.block();
     int inBlock = plainInput ? 1 : b;
-    boolean winogradBlocked = nchwc != null && !plainInput && blockedWinogradApplies(conv, outDims, oneSample);
+    boolean winogradBlocked = nchwc != null && !plainInput && blockedWinogradApplies(conv, outDims, b, oneSample);
     this.blocked = nchwc == null || winogradBlocked ? null : conv.blockedWeights(b, inBlock, depthwise);
     this.blockedWinograd = winogradBlocked ? conv.blockedWinogradWeights(b) : null;
     boolean direct = nchwc != null && !depthwise && (plainInput || !isPointwise(conv));
@@ -272,17 +272,19 @@ final class ConvPlan {
    * 14x14 0.445 / - / 0.77 (batch 8 3.8 / - / 9.1).
    */
   static boolean blockedWinogradPays(Conv conv, int[] sample, int block, boolean oneSample) {
-    return conv.inChannels >= block
-        && blockedWinogradApplies(conv, conv.normalised(conv.outputShape(sample)), oneSample);
+    return blockedWinogradApplies(conv, conv.normalised(conv.outputShape(sample)), block, oneSample);
   }
 
   /**
-   * Blocked F(4x4, 3x3) ({@link Winograd#runBlocked}): a 2-D ungrouped 3x3 convolution, stride 1, undilated, zero
-   * padding, with at least {@link #WINOGRAD_MIN_TILES} 4x4 output tiles a sample, or any number in a plan for
+   * Blocked F(4x4, 3x3) ({@link Winograd#runBlocked}): a 2-D 3x3 convolution, stride 1, undilated, zero padding,
+   * ungrouped with at least {@code block} input channels or grouped with whole blocks of input and output channels
+   * a group, with at least {@link #WINOGRAD_MIN_TILES} 4x4 output tiles a sample, or any number in a plan for
    * batches of several samples (whose tiles then share the chunks).
    */
-  static boolean blockedWinogradApplies(Conv conv, int[] outDims, boolean oneSample) {
-    return WINOGRAD_BLOCKED && conv.rank == 2 && conv.groups == 1
+  static boolean blockedWinogradApplies(Conv conv, int[] outDims, int block, boolean oneSample) {
+    boolean wholeBlocks = conv.groups == 1 ? conv.inChannels >= block
+        : conv.inChannels / conv.groups % block == 0 && conv.outChannels / conv.groups % block == 0;
+    return WINOGRAD_BLOCKED && !DIRECT_ALL && conv.rank == 2 && wholeBlocks
         && conv.kernel[1] == 3 && conv.kernel[2] == 3 && conv.stride[1] == 1 && conv.stride[2] == 1
         && conv.dilation[1] == 1 && conv.dilation[2] == 1
         && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))

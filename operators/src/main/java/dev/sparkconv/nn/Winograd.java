@@ -66,15 +66,19 @@ final class Winograd {
   }
 
   /**
-   * U of F(4x4, 3x3) for an ungrouped 2-D layer, its 36 matrices (outC x inC) each packed for the blocked pointwise
-   * kernel of block {@code block} ({@link Nchwc#packPointwise}): the blocked Winograd's GEMMs.
+   * U of F(4x4, 3x3) for a 2-D layer, per group its 36 matrices (outC / groups x inC / groups) each packed for the
+   * blocked pointwise kernel of block {@code block} ({@link Nchwc#packPointwise}), group-major: the blocked
+   * Winograd's GEMMs.
    */
-  static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int block) {
-    float[][] u = transformGroup(weight, outChannels, inChannels, 1, 1, 4, 3, 0);
-    for (int xi = 0; xi < u.length; xi++) {
-      u[xi] = Nchwc.packPointwise(u[xi], outChannels, inChannels, block);
+  static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int groups, int block) {
+    float[][] packed = new float[groups * 36][];
+    for (int group = 0; group < groups; group++) {
+      float[][] u = transformGroup(weight, outChannels, inChannels, groups, 1, 4, 3, group);
+      for (int xi = 0; xi < 36; xi++) {
+        packed[group * 36 + xi] = Nchwc.packPointwise(u[xi], outChannels / groups, inChannels / groups, block);
+      }
     }
-    return u;
+    return packed;
   }
 
   /** U of one group, per position an (outC / groups) x (kT inC / groups) matrix; computed in double. */
@@ -169,8 +173,8 @@ final class Winograd {
    * {@code samples} blocked samples through F(4x4, 3x3), their input zero-padded to {@code inH} x {@code inW} so
    * that every tile's 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}; the samples'
    * tiles one after the other, {@link Nchwc#winogradTile}), the input transform into V,
-   * per position one {@link Nchwc#pointwise} product over the input channels (V as a blocked map of the chunk's
-   * tiles) into M, and the output transform with bias and clamp. Every step runs on B channels a vector, where the
+   * per position and group one {@link Nchwc#pointwise} product over the group's input blocks (V as a blocked map of
+   * the chunk's tiles) into M, and the output transform with bias and clamp. Every step runs on B channels a vector, where the
    * plain path's transforms run channel by channel.
    */
   static void runBlocked(ConvPlan plan, float[] in, int inOff, int samples, int inH, int inW, float[] out,
@@ -180,6 +184,9 @@ final class Winograd {
     int b = nchwc.block();
     int inBlocks = Nchwc.blocks(conv.inChannels, b);
     int outBlocks = Nchwc.blocks(conv.outChannels, b);
+    int groups = conv.groups; // whole blocks each
+    int groupIn = inBlocks / groups;
+    int groupOut = outBlocks / groups;
     int outH = plan.outDims[1];
     int outW = plan.outDims[2];
     int tilesH = tiles(outH, 4);
@@ -190,14 +197,17 @@ final class Winograd {
     int mStride = positionStride(outBlocks * b, chunk);
     float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, 36 * vStride);
     float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, 36 * mStride);
-    float[] noBias = ctx.scratch(ScratchSlots.WINOGRAD_ROWS, outBlocks * b);
-    Arrays.fill(noBias, 0, outBlocks * b, 0f);
+    float[] noBias = ctx.scratch(ScratchSlots.WINOGRAD_ROWS, groupOut * b);
+    Arrays.fill(noBias, 0, groupOut * b, 0f);
     for (int first = 0; first < tiles; first += chunk) {
       int count = Math.min(chunk, tiles - first);
       nchwc.winogradInput(in, inOff, inBlocks, inH, inW, tilesH, tilesW, first, count, v, 0, vStride);
       for (int xi = 0; xi < 36; xi++) {
-        nchwc.pointwise(v, xi * vStride, inBlocks, count, plan.blockedWinograd.positions()[xi], noBias, outBlocks,
-            Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, count, m, xi * mStride);
+        for (int g = 0; g < groups; g++) {
+          nchwc.pointwise(v, xi * vStride + g * groupIn * count * b, groupIn, count,
+              plan.blockedWinograd.positions()[g * 36 + xi], noBias, groupOut, Float.NEGATIVE_INFINITY,
+              Float.POSITIVE_INFINITY, count, m, xi * mStride + g * groupOut * count * b);
+        }
       }
       nchwc.winogradOutput(m, 0, mStride, outBlocks, tilesH, tilesW, first, count, plan.blockedWinograd.bias(), plan.lo,
           plan.hi, out, outOff, outH, outW);

@@ -123,14 +123,15 @@ class BlockedLayoutTest {
    * 3x3 stride-1 layers with at least 16 4x4 output tiles run blocked Winograd F(4x4, 3x3): against the definition
    * (Naive.conv, in double), channels that fill no block (17, 33, 20) or one (16, 64), maps whose last tiles are
    * cropped (15x17, 23x14, 30x30), valid, same, full and asymmetric padding, more tiles than one chunk (30x30: 64,
-   * chunks of 42 and 22 at B = 16), a ReLU and a clip. The plan must say Winograd, so a fallback to the direct kernel
-   * fails the test.
+   * chunks of 42 and 22 at B = 16), two and three groups of whole blocks (48 channels: 3, 6 or 16 blocks), a ReLU
+   * and a clip. The plan must say Winograd, so a fallback to the direct kernel fails the test.
    */
   @Test
   void blockedWinogradMatchesTheDefinition() {
-    int[][] cases = { // in, out, h, w, top, left, bottom, right
+    int[][] cases = { // in, out, h, w, top, left, bottom, right[, groups]
         {17, 33, 15, 17, 1, 1, 1, 1}, {16, 16, 16, 16, 1, 1, 1, 1}, {33, 20, 23, 14, 0, 0, 0, 0},
-        {64, 64, 14, 14, 2, 2, 2, 2}, {20, 17, 30, 30, 1, 1, 1, 1}, {16, 48, 18, 16, 1, 0, 2, 1}};
+        {64, 64, 14, 14, 2, 2, 2, 2}, {20, 17, 30, 30, 1, 1, 1, 1}, {16, 48, 18, 16, 1, 0, 2, 1},
+        {96, 96, 13, 13, 1, 1, 1, 1, 2}, {144, 144, 15, 14, 1, 1, 1, 1, 3}};
     for (int[] c : cases) {
       assertBlockedWinogradMatchesTheDefinition(c, 2, true);
     }
@@ -155,14 +156,15 @@ class BlockedLayoutTest {
   }
 
   /**
-   * Case c (in, out, h, w, top, left, bottom, right), a batch of {@code batch}, against the definition, with a ReLU
+   * Case c (in, out, h, w, top, left, bottom, right[, groups]), a batch of {@code batch}, against the definition, with a ReLU
    * and a clip, on every kernel; the plans, which must say Winograd, are returned.
    */
   private static List<ConvPlan> assertBlockedWinogradMatchesTheDefinition(int[] c, int batch, boolean oneSample) {
     int[] pad = {c[4], c[5], c[6], c[7]};
-    float[] weight = Naive.random(4, c[1] * c[0] * 9);
+    int groups = c.length > 8 ? c[8] : 1;
+    float[] weight = Naive.random(4, c[1] * c[0] / groups * 9);
     float[] bias = Naive.random(5, c[1]);
-    Conv conv = new Conv("winograd", c[0], c[1], new int[] {3, 3}, new int[] {1, 1}, pad, new int[] {1, 1}, 1,
+    Conv conv = new Conv("winograd", c[0], c[1], new int[] {3, 3}, new int[] {1, 1}, pad, new int[] {1, 1}, groups,
         weight, bias);
     int[] sample = {c[0], c[2], c[3]};
     int[] outShape = conv.outputShape(sample);
@@ -170,7 +172,7 @@ class BlockedLayoutTest {
     int outPositions = outShape[1] * outShape[2];
     float[] input = Naive.random(6, batch * c[0] * positions);
     float[] definition = Naive.conv(input, batch, c[0], new int[] {c[2], c[3]}, weight, bias, c[1],
-        new int[] {3, 3}, new int[] {1, 1}, pad, new int[] {1, 1}, 1, "zeros", false);
+        new int[] {3, 3}, new int[] {1, 1}, pad, new int[] {1, 1}, groups, "zeros", false);
     List<ConvPlan> plans = new ArrayList<>();
     for (float[] clamp : new float[][] {{0f, Float.POSITIVE_INFINITY}, {-0.25f, 0.5f}}) {
       float[] expected = definition.clone();

@@ -158,31 +158,35 @@ public interface Nchwc {
       float lo, float hi, int chunk, float[] out, int outOff);
 
   /**
-   * Winograd F(4x4, 3x3) on blocked layout, first step: V = B^T d B of tiles [first, first + count) of a batch
-   * (samples of {@code blocks} blocks of an {@code inH} x {@code inW} map, zero-padded so that every tile's 6x6
-   * window is inside; {@link #winogradTile} numbers the tiles), B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1,
-   * 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]. Position xi's values go to {@code v} from
-   * {@code vOff + xi * vStride} as a blocked map of {@code count} positions ([blocks][count][B]): the input of
-   * {@link #pointwise}, whose 36 products over the input channels are Winograd's GEMMs.
+   * Winograd F(4x4, 3x3) on blocked layout, first step: V = B^T d B of tiles [first, first + count) of a batch of
+   * samples of {@code blocks} blocks, each a map of g.inD() x g.inH() x g.inW() zero-padded so that every tile's 6x6
+   * window is inside (g's padding is ignored; {@link #winogradTile} numbers the tiles), B^T = [[4, 0, -5, 0, 1, 0],
+   * [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]].
+   * A 3-D tile transforms the g.kD() input frames its output frame reads (g.sD() frames a step, g.dD() a tap).
+   * Position xi's values go to {@code v} from {@code vOff + xi * vStride} as a blocked map of {@code count}
+   * positions ([kD blocks][count][B], frame tap by frame tap): the input of {@link #pointwise}, whose 36 products
+   * over the input channels (and frame taps) are Winograd's GEMMs.
    */
-  default void winogradInput(float[] in, int inOff, int blocks, int inH, int inW, int tilesH, int tilesW,
-      int first, int count, float[] v, int vOff, int vStride) {
+  default void winogradInput(float[] in, int inOff, int blocks, Window g, int first, int count, float[] v, int vOff,
+      int vStride) {
     int b = block();
+    int plane = g.inH() * g.inW() * b;
+    int blockFloats = g.inD() * plane;
     float[] d = new float[6];
     float[] t = new float[36];
     float[] row = new float[6];
     for (int j = 0; j < count; j++) {
-      int corner = inOff + winogradTile(first + j, tilesH, tilesW, inW, blocks * inH * inW * b, b);
-      for (int cb = 0; cb < blocks; cb++) {
+      int corner = inOff + winogradTile(first + j, g, g.sD() * plane / b, g.inW(), blocks * blockFloats, b);
+      for (int tap = 0; tap < g.kD() * blocks; tap++) {
         for (int c = 0; c < b; c++) {
-          int x0 = corner + cb * inH * inW * b + c;
+          int x0 = corner + tap / blocks * g.dD() * plane + tap % blocks * blockFloats + c;
           for (int col = 0; col < 6; col++) { // B^T d: column by column
             for (int r = 0; r < 6; r++) {
-              d[r] = in[x0 + (r * inW + col) * b];
+              d[r] = in[x0 + (r * g.inW() + col) * b];
             }
             winogradInputPoints(d, t, col, 6);
           }
-          int o = vOff + (cb * count + j) * b + c;
+          int o = vOff + (tap * count + j) * b + c;
           for (int r = 0; r < 6; r++) { // (B^T d) B: row by row
             System.arraycopy(t, 6 * r, d, 0, 6);
             winogradInputPoints(d, row, 0, 1);
@@ -196,12 +200,16 @@ public interface Nchwc {
   }
 
   /**
-   * Offset of tile t's first position in a batch of blocked maps {@code w} positions wide, {@code sampleFloats}
-   * apart: the tiles of a batch are numbered sample by sample, row by row of a tilesH x tilesW grid of 4x4 tiles.
+   * Offset of tile t's first position in a batch of blocked samples {@code sampleFloats} apart: the tiles of a
+   * batch are numbered sample by sample, output frame by frame (g.outD() a sample, {@code frameStep} positions
+   * apart), row by row of the frame's grid of 4x4 tiles (over g.outH() x g.outW()), in maps {@code w} positions wide.
    */
-  static int winogradTile(int t, int tilesH, int tilesW, int w, int sampleFloats, int b) {
-    int tiles = tilesH * tilesW;
-    return t / tiles * sampleFloats + (4 * (t % tiles / tilesW) * w + 4 * (t % tilesW)) * b;
+  static int winogradTile(int t, Window g, int frameStep, int w, int sampleFloats, int b) {
+    int tilesW = (g.outW() + 3) / 4;
+    int perFrame = (g.outH() + 3) / 4 * tilesW;
+    int r = t % perFrame;
+    return t / (g.outD() * perFrame) * sampleFloats
+        + (t / perFrame % g.outD() * frameStep + 4 * (r / tilesW) * w + 4 * (r % tilesW)) * b;
   }
 
   /** B^T of {@link #winogradInput} times the six values d, to out[at + i * step]. */
@@ -221,19 +229,23 @@ public interface Nchwc {
   /**
    * Winograd F(4x4, 3x3) on blocked layout, last step: Y = A^T M A + bias, clamped to [lo, hi], A^T = [[1, 1, 1, 1,
    * 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]], for tiles [first, first + count) of a
-   * batch ({@link #winogradTile}) into samples of {@code outBlocks} blocks of an {@code outH} x {@code outW} map
-   * (tiles past its edges cropped). Position xi of
-   * the chunk's tile j, block ob, is at {@code m[mOff + xi * mStride + (ob * count + j) * B]} (the output of
-   * {@link #pointwise}); the bias is padded to whole blocks.
+   * batch ({@link #winogradTile}) into samples of {@code outBlocks} blocks of g.outD() x g.outH() x g.outW() (tiles
+   * past the edges cropped). Position xi of the chunk's tile j, block ob, is at
+   * {@code m[mOff + xi * mStride + (ob * count + j) * B]} (the output of {@link #pointwise}); the bias is padded to
+   * whole blocks.
    */
-  default void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, int tilesH, int tilesW, int first,
-      int count, float[] bias, float lo, float hi, float[] out, int outOff, int outH, int outW) {
+  default void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, Window g, int first, int count,
+      float[] bias, float lo, float hi, float[] out, int outOff) {
     int b = block();
+    int outH = g.outH();
+    int outW = g.outW();
+    int blockFloats = g.outD() * outH * outW * b;
+    int tilesW = (outW + 3) / 4;
     float[] s = new float[24];
     for (int j = 0; j < count; j++) {
-      int y = 4 * ((first + j) % (tilesH * tilesW) / tilesW);
+      int y = 4 * ((first + j) % ((outH + 3) / 4 * tilesW) / tilesW);
       int x = 4 * ((first + j) % tilesW);
-      int corner = outOff + winogradTile(first + j, tilesH, tilesW, outW, outBlocks * outH * outW * b, b);
+      int corner = outOff + winogradTile(first + j, g, outH * outW, outW, outBlocks * blockFloats, b);
       for (int ob = 0; ob < outBlocks; ob++) {
         for (int c = 0; c < b; c++) {
           int k = mOff + (ob * count + j) * b + c;
@@ -253,7 +265,7 @@ public interface Nchwc {
                 s[6 * i + 1] + s[6 * i + 2] + 4 * (s[6 * i + 3] + s[6 * i + 4]),
                 s[6 * i + 1] - s[6 * i + 2] + 8 * (s[6 * i + 3] - s[6 * i + 4]) + s[6 * i + 5]};
             for (int q = 0; q < Math.min(4, outW - x); q++) {
-              out[corner + ((ob * outH + i) * outW + q) * b + c] =
+              out[corner + ob * blockFloats + (i * outW + q) * b + c] =
                   Math.min(Math.max(row[q] + bias[ob * b + c], lo), hi);
             }
           }

@@ -1131,14 +1131,18 @@ public final class VectorNchwc implements Nchwc {
   }
 
   @Override
-  public void winogradInput(float[] in, int inOff, int blocks, int inH, int inW, int tilesH, int tilesW,
-      int first, int count, float[] v, int vOff, int vStride) {
+  public void winogradInput(float[] in, int inOff, int blocks, Window g, int first, int count, float[] v, int vOff,
+      int vStride) {
     float[] t = new float[36 * L]; // B^T d of one tile and block, in L1
-    int pitch = inW * L;
+    int pitch = g.inW() * L;
+    int plane = g.inH() * pitch;
+    int blockFloats = g.inD() * plane;
     for (int j = 0; j < count; j++) {
-      int corner = inOff + Nchwc.winogradTile(first + j, tilesH, tilesW, inW, blocks * inH * pitch, L);
-      for (int cb = 0; cb < blocks; cb++) {
-        for (int col = 0, x = corner + cb * inH * pitch; col < 6; col++, x += L) { // B^T d: column by column
+      int corner = inOff + Nchwc.winogradTile(first + j, g, g.sD() * g.inH() * g.inW(), g.inW(), blocks * blockFloats,
+          L);
+      for (int tap = 0; tap < g.kD() * blocks; tap++) { // frame tap by frame tap, block by block
+        int x0 = corner + tap / blocks * g.dD() * plane + tap % blocks * blockFloats;
+        for (int col = 0, x = x0; col < 6; col++, x += L) { // B^T d: column by column
           FloatVector d0 = FloatVector.fromArray(S, in, x);
           FloatVector d1 = FloatVector.fromArray(S, in, x + pitch);
           FloatVector d2 = FloatVector.fromArray(S, in, x + 2 * pitch);
@@ -1156,7 +1160,7 @@ public final class VectorNchwc implements Nchwc {
           c.add(e).intoArray(t, (24 + col) * L);
           d1.mul(4f).add(d3.mul(-5f)).add(d5).intoArray(t, (30 + col) * L);
         }
-        int o = vOff + (cb * count + j) * L;
+        int o = vOff + (tap * count + j) * L;
         for (int r = 0; r < 6; r++, o += 6 * vStride) { // (B^T d) B: row by row
           FloatVector d0 = FloatVector.fromArray(S, t, 6 * r * L);
           FloatVector d1 = FloatVector.fromArray(S, t, (6 * r + 1) * L);
@@ -1180,15 +1184,19 @@ public final class VectorNchwc implements Nchwc {
   }
 
   @Override
-  public void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, int tilesH, int tilesW, int first,
-      int count, float[] bias, float lo, float hi, float[] out, int outOff, int outH, int outW) {
+  public void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, Window g, int first, int count,
+      float[] bias, float lo, float hi, float[] out, int outOff) {
     float[] s = new float[24 * L]; // A^T M of one tile and block, in L1
     FloatVector low = FloatVector.broadcast(S, lo);
     FloatVector high = FloatVector.broadcast(S, hi);
+    int outH = g.outH();
+    int outW = g.outW();
+    int blockFloats = g.outD() * outH * outW * L;
+    int tilesW = (outW + 3) / 4;
     for (int j = 0; j < count; j++) {
-      int y = 4 * ((first + j) % (tilesH * tilesW) / tilesW);
+      int y = 4 * ((first + j) % ((outH + 3) / 4 * tilesW) / tilesW);
       int x = 4 * ((first + j) % tilesW);
-      int corner = outOff + Nchwc.winogradTile(first + j, tilesH, tilesW, outW, outBlocks * outH * outW * L, L);
+      int corner = outOff + Nchwc.winogradTile(first + j, g, outH * outW, outW, outBlocks * blockFloats, L);
       int rows = Math.min(4, outH - y);
       int cols = Math.min(4, outW - x);
       for (int ob = 0; ob < outBlocks; ob++) {
@@ -1221,7 +1229,7 @@ public final class VectorNchwc implements Nchwc {
           FloatVector b = m1.sub(m2);
           FloatVector c = m3.add(m4);
           FloatVector d = m3.sub(m4);
-          int o = corner + (ob * outH + i) * outW * L;
+          int o = corner + ob * blockFloats + i * outW * L;
           high.min(low.max(m0.add(a).add(c).add(bv))).intoArray(out, o);
           if (cols == 4) {
             high.min(low.max(d.mul(2f).add(b).add(bv))).intoArray(out, o + L);

@@ -266,7 +266,7 @@ public final class Conv extends BaseLayer implements Windowed {
     WinogradWeights u = blockedWinograd;
     if (u == null || u.block() != block) {
       u = new WinogradWeights(block, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, groups,
-          block), Nchwc.padBias(bias, outChannels, block));
+          kernel[0], block), Nchwc.padBias(bias, outChannels, block));
       blockedWinograd = u;
     }
     return u;

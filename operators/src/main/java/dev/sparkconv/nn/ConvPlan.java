@@ -168,7 +168,7 @@ final class ConvPlan {
    * Blocked: the depthwise or direct geometry (direct: per group, on the padded map), the packed weights and padded
    * bias, the pointwise or direct chunk.
    */
-  private final Nchwc.Window window;
+  final Nchwc.Window window;
   /** Blocked: the zero padding (front, back, top, bottom, left, right) applied to each sample first, or null. */
   private final int[] blockedPadding;
   private final Conv.BlockedWeights blocked;
@@ -255,9 +255,9 @@ final class ConvPlan {
         ? roundDown(BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * inBlock * window.inW() * s[1]) * outDims[2], nchwc)
         : roundDown(BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b), nchwc);
     int chunkTiles = Math.max(BLOCKED_WINOGRAD_MIN_CHUNK_TILES, roundDown(BLOCKED_WINOGRAD_CHUNK_FLOATS
-        / (Winograd.positions(4, 3) * (Nchwc.blocks(conv.inChannels, b) + Nchwc.blocks(conv.outChannels, b)) * b),
-        nchwc));
-    int sampleTiles = Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4);
+        / (Winograd.positions(4, 3) * (k[0] * Nchwc.blocks(conv.inChannels, b) + Nchwc.blocks(conv.outChannels, b))
+        * b), nchwc));
+    int sampleTiles = winogradTiles4(outDims);
     // Samples of fewer tiles than a chunk go through together, padded side by side: their chunks whole samples.
     this.blockedWinogradSamples = winogradBlocked ? Math.max(1, (chunkTiles + sampleTiles - 1) / sampleTiles) : 0;
     this.blockedWinogradChunk = !winogradBlocked ? 0
@@ -276,19 +276,21 @@ final class ConvPlan {
   }
 
   /**
-   * Blocked F(4x4, 3x3) ({@link Winograd#runBlocked}): a 2-D 3x3 convolution, stride 1, undilated, zero padding,
-   * ungrouped with at least {@code block} input channels or grouped with whole blocks of input and output channels
-   * a group, with at least {@link #WINOGRAD_MIN_TILES} 4x4 output tiles a sample, or any number in a plan for
-   * batches of several samples (whose tiles then share the chunks).
+   * Blocked F(4x4, 3x3) ({@link Winograd#runBlocked}): a 3x3 convolution in H and W, stride 1 and undilated there,
+   * zero padding; 2-D, ungrouped with at least {@code block} input channels or grouped with whole blocks of input and
+   * output channels a group, or 3-D (any kernel, stride and dilation along T), ungrouped, with whole blocks of input
+   * channels; with at least {@link #WINOGRAD_MIN_TILES} 4x4 output tiles a sample (over its frames), or any number
+   * in a plan for batches of several samples (whose tiles then share the chunks).
    */
   static boolean blockedWinogradApplies(Conv conv, int[] outDims, int block, boolean oneSample) {
-    boolean wholeBlocks = conv.groups == 1 ? conv.inChannels >= block
+    boolean wholeBlocks = conv.rank == 3 ? conv.groups == 1 && conv.inChannels % block == 0
+        : conv.groups == 1 ? conv.inChannels >= block
         : conv.inChannels / conv.groups % block == 0 && conv.outChannels / conv.groups % block == 0;
-    return WINOGRAD_BLOCKED && !DIRECT_ALL && conv.rank == 2 && wholeBlocks
+    return WINOGRAD_BLOCKED && !DIRECT_ALL && conv.rank >= 2 && wholeBlocks
         && conv.kernel[1] == 3 && conv.kernel[2] == 3 && conv.stride[1] == 1 && conv.stride[2] == 1
         && conv.dilation[1] == 1 && conv.dilation[2] == 1
         && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
-        && (!oneSample || Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4) >= WINOGRAD_MIN_TILES);
+        && (!oneSample || winogradTiles4(outDims) >= WINOGRAD_MIN_TILES);
   }
 
   /** {@code positions} rounded down to whole tiles of {@code nchwc}'s kernels, at least one tile. */
@@ -444,8 +446,12 @@ final class ConvPlan {
    * batch 8 1.53, but at batch 1 (4 tiles) im2col runs instead, 0.65. Its weights are 36 matrices, not 16.
    */
   private static int winogradTile(int[] outDims) {
-    int tiles4 = outDims[0] * Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4);
-    return WINOGRAD_6X6_TILES && tiles4 >= WINOGRAD_MIN_TILES ? 4 : 2;
+    return WINOGRAD_6X6_TILES && winogradTiles4(outDims) >= WINOGRAD_MIN_TILES ? 4 : 2;
+  }
+
+  /** 4x4 output tiles of a sample, over all its frames. */
+  private static int winogradTiles4(int[] outDims) {
+    return outDims[0] * Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4);
   }
 
   /** Fewer 2x2 output tiles per sample (over all its frames) than {@link #WINOGRAD_NARROW_TILES}. */
@@ -564,7 +570,7 @@ final class ConvPlan {
         srcOff = 0;
       }
       if (blockedWinograd != null) {
-        Winograd.runBlocked(this, src, srcOff, samples, window.inH(), window.inW(), out, n * outSize, ctx);
+        Winograd.runBlocked(this, src, srcOff, samples, out, n * outSize, ctx);
       } else if (window == null) {
         nchwc.pointwise(src, srcOff, inBlocks, positions, blocked.weights(), blocked.bias(),
             Nchwc.blocks(conv.outChannels, b), lo, hi, chunk, out, n * outSize);

@@ -66,16 +66,19 @@ final class Winograd {
   }
 
   /**
-   * U of F(4x4, 3x3) for a 2-D layer, per group its 36 matrices (outC / groups x inC / groups) each packed for the
-   * blocked pointwise kernel of block {@code block} ({@link Nchwc#packPointwise}), group-major: the blocked
-   * Winograd's GEMMs.
+   * U of F(4x4, 3x3) for a 2-D or (kT, 3, 3) 3-D layer, per group its 36 matrices (outC / groups x kT inC / groups)
+   * each packed for the blocked pointwise kernel of block {@code block} ({@link Nchwc#packPointwise}), group-major:
+   * the blocked Winograd's GEMMs. With whole blocks of input channels, input block dt x inC / B + cb of V (frame tap
+   * dt) meets U's columns of that tap.
    */
-  static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int groups, int block) {
+  static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int groups,
+      int frameTaps, int block) {
     float[][] packed = new float[groups * 36][];
     for (int group = 0; group < groups; group++) {
-      float[][] u = transformGroup(weight, outChannels, inChannels, groups, 1, 4, 3, group);
+      float[][] u = transformGroup(weight, outChannels, inChannels, groups, frameTaps, 4, 3, group);
       for (int xi = 0; xi < 36; xi++) {
-        packed[group * 36 + xi] = Nchwc.packPointwise(u[xi], outChannels / groups, inChannels / groups, block);
+        packed[group * 36 + xi] = Nchwc.packPointwise(u[xi], outChannels / groups, frameTaps * inChannels / groups,
+            block);
       }
     }
     return packed;
@@ -170,30 +173,27 @@ final class Winograd {
   }
 
   /**
-   * {@code samples} blocked samples through F(4x4, 3x3), their input zero-padded to {@code inH} x {@code inW} so
-   * that every tile's 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}; the samples'
-   * tiles one after the other, {@link Nchwc#winogradTile}), the input transform into V,
-   * per position and group one {@link Nchwc#pointwise} product over the group's input blocks (V as a blocked map of
-   * the chunk's tiles) into M, and the output transform with bias and clamp. Every step runs on B channels a vector, where the
-   * plain path's transforms run channel by channel.
+   * {@code samples} blocked samples through F(4x4, 3x3), their input zero-padded to the plan's window so that every
+   * tile's 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}; the samples' tiles one
+   * after the other, output frame by frame, {@link Nchwc#winogradTile}), the input transform into V (a 3-D tile's
+   * kT input frames one after the other), per position and group one {@link Nchwc#pointwise} product over the
+   * group's input blocks (V as a blocked map of the chunk's tiles) into M, and the output transform with bias and
+   * clamp. Every step runs on B channels a vector, where the plain path's transforms run channel by channel.
    */
-  static void runBlocked(ConvPlan plan, float[] in, int inOff, int samples, int inH, int inW, float[] out,
-      int outOff, ExecutionContext ctx) {
+  static void runBlocked(ConvPlan plan, float[] in, int inOff, int samples, float[] out, int outOff,
+      ExecutionContext ctx) {
     Conv conv = plan.conv;
     Nchwc nchwc = plan.nchwc;
+    Nchwc.Window g = plan.window;
     int b = nchwc.block();
     int inBlocks = Nchwc.blocks(conv.inChannels, b);
     int outBlocks = Nchwc.blocks(conv.outChannels, b);
-    int groups = conv.groups; // whole blocks each
-    int groupIn = inBlocks / groups;
-    int groupOut = outBlocks / groups;
-    int outH = plan.outDims[1];
-    int outW = plan.outDims[2];
-    int tilesH = tiles(outH, 4);
-    int tilesW = tiles(outW, 4);
-    int tiles = samples * tilesH * tilesW;
+    int depthBlocks = g.kD() * inBlocks; // V's blocks a tile: kD is 1 where groups are more
+    int groupIn = depthBlocks / conv.groups; // whole blocks each
+    int groupOut = outBlocks / conv.groups;
+    int tiles = samples * g.outD() * tiles(g.outH(), 4) * tiles(g.outW(), 4);
     int chunk = plan.blockedWinogradChunk;
-    int vStride = positionStride(inBlocks * b, chunk);
+    int vStride = positionStride(depthBlocks * b, chunk);
     int mStride = positionStride(outBlocks * b, chunk);
     float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, 36 * vStride);
     float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, 36 * mStride);
@@ -201,16 +201,16 @@ final class Winograd {
     Arrays.fill(noBias, 0, groupOut * b, 0f);
     for (int first = 0; first < tiles; first += chunk) {
       int count = Math.min(chunk, tiles - first);
-      nchwc.winogradInput(in, inOff, inBlocks, inH, inW, tilesH, tilesW, first, count, v, 0, vStride);
+      nchwc.winogradInput(in, inOff, inBlocks, g, first, count, v, 0, vStride);
       for (int xi = 0; xi < 36; xi++) {
-        for (int g = 0; g < groups; g++) {
-          nchwc.pointwise(v, xi * vStride + g * groupIn * count * b, groupIn, count,
-              plan.blockedWinograd.positions()[g * 36 + xi], noBias, groupOut, Float.NEGATIVE_INFINITY,
-              Float.POSITIVE_INFINITY, count, m, xi * mStride + g * groupOut * count * b);
+        for (int group = 0; group < conv.groups; group++) {
+          nchwc.pointwise(v, xi * vStride + group * groupIn * count * b, groupIn, count,
+              plan.blockedWinograd.positions()[group * 36 + xi], noBias, groupOut, Float.NEGATIVE_INFINITY,
+              Float.POSITIVE_INFINITY, count, m, xi * mStride + group * groupOut * count * b);
         }
       }
-      nchwc.winogradOutput(m, 0, mStride, outBlocks, tilesH, tilesW, first, count, plan.blockedWinograd.bias(), plan.lo,
-          plan.hi, out, outOff, outH, outW);
+      nchwc.winogradOutput(m, 0, mStride, outBlocks, g, first, count, plan.blockedWinograd.bias(), plan.lo, plan.hi,
+          out, outOff);
     }
   }
 

@@ -138,6 +138,57 @@ class BlockedLayoutTest {
   }
 
   /**
+   * 3-D layers with a (kT, 3, 3) kernel, stride 1 in H and W, run blocked Winograd: each tile transforms the kT input
+   * frames its output frame reads, whose blocks are the rows of one product per position. Against the definition:
+   * kT 3 and 1, frame stride 2, frame dilation 2, frame padding 0 to 2, cropped tiles, 48 input channels (whole
+   * blocks for B = 16, 8 and 3).
+   */
+  @Test
+  void blockedWinograd3dMatchesTheDefinition() {
+    int[][] cases = { // in, out, T, H, W, kT, stride T, dilation T, pad T, pad H and W
+        {48, 20, 5, 9, 10, 3, 1, 1, 1, 1}, {48, 48, 6, 13, 12, 3, 2, 1, 1, 1}, {48, 17, 7, 8, 8, 3, 1, 2, 2, 1},
+        {48, 16, 4, 6, 7, 1, 1, 1, 0, 1}};
+    int batch = 2;
+    for (int[] c : cases) {
+      int[] k = {c[5], 3, 3};
+      int[] pad = {c[8], c[9], c[9], c[8], c[9], c[9]};
+      float[] weight = Naive.random(7, c[1] * c[0] * c[5] * 9);
+      float[] bias = Naive.random(8, c[1]);
+      Conv conv = new Conv("winograd3d", c[0], c[1], k, new int[] {c[6], 1, 1}, pad, new int[] {c[7], 1, 1}, 1,
+          weight, bias);
+      int[] sample = {c[0], c[2], c[3], c[4]};
+      int positions = c[2] * c[3] * c[4];
+      int outPositions = Shapes.size(conv.outputShape(sample)) / c[1];
+      float[] input = Naive.random(9, batch * c[0] * positions);
+      float[] expected = Naive.conv(input, batch, c[0], new int[] {c[2], c[3], c[4]}, weight, bias, c[1], k,
+          new int[] {c[6], 1, 1}, pad, new int[] {c[7], 1, 1}, 1, "zeros", false);
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] = Math.max(expected[i], 0f);
+      }
+      for (Nchwc kernel : kernels()) {
+        String what = Arrays.toString(c) + " B=" + kernel.block();
+        ExecutionContext ctx = new ExecutionContext();
+        ConvPlan plan = ConvPlan.blocked(conv, sample, 0f, Float.POSITIVE_INFINITY, ctx.gemm(), kernel, false);
+        assertTrue(plan.toString().contains("WINOGRAD 4x4, blocked"), what + ": " + plan);
+        int inSize = kernel.blockedSize(c[0], positions);
+        float[] in = new float[batch * inSize];
+        for (int n = 0; n < batch; n++) {
+          kernel.toBlocked(input, n * c[0] * positions, c[0], positions, in, n * inSize);
+        }
+        int outSize = kernel.blockedSize(c[1], outPositions);
+        float[] out = new float[batch * outSize];
+        Arrays.fill(out, Float.NaN);
+        plan.run(in, out, batch, ctx);
+        float[] actual = new float[expected.length];
+        for (int n = 0; n < batch; n++) {
+          kernel.toPlain(out, n * outSize, c[1], outPositions, actual, n * c[1] * outPositions);
+        }
+        assertClose(expected, actual, rms(expected), what);
+      }
+    }
+  }
+
+  /**
    * In a plan for batches of several samples, maps of fewer 4x4 tiles than a chunk (a 3x3 map: one tile, chunks of 18
    * at 256 channels) run blocked Winograd too, 18 samples padded and transformed together: a batch of 19 runs a group
    * of 18 and one of 1. The same layer in a plan for one sample is not Winograd's.

@@ -258,15 +258,19 @@ public final class Conv extends BaseLayer implements Windowed {
     return all;
   }
 
-  /** Blocked Winograd F(4x4, 3x3)'s U, per position packed for block {@code block}, and the bias padded to it. */
-  record WinogradWeights(int block, float[][] positions, float[] bias) {}
+  /**
+   * Blocked Winograd F(4x4, 3x3)'s U, per position packed for block {@code block}; the bias padded to it, and the
+   * zeros of a group's blocks (the bias of its products, whose sums it joins only after the output transform).
+   */
+  record WinogradWeights(int block, float[][] positions, float[] bias, float[] noBias) {}
 
   /** {@link WinogradWeights} for block {@code block} ({@link Winograd#transformWeightsBlocked}). */
   WinogradWeights blockedWinogradWeights(int block) {
     WinogradWeights u = blockedWinograd;
     if (u == null || u.block() != block) {
       u = new WinogradWeights(block, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, groups,
-          kernel[0], block), Nchwc.padBias(bias, outChannels, block));
+          kernel[0], block), Nchwc.padBias(bias, outChannels, block),
+          new float[Nchwc.blocks(outChannels / groups, block) * block]);
       blockedWinograd = u;
     }
     return u;

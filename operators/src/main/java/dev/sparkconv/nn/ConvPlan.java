@@ -180,7 +180,7 @@ final class ConvPlan {
    */
   final Conv.WinogradWeights blockedWinograd;
   final int blockedWinogradChunk;
-  /** Blocked Winograd: samples padded and transformed together (several where a sample has fewer tiles than a chunk). */
+  /** Blocked Winograd: samples padded and transformed together (several where one has fewer tiles than a chunk). */
   final int blockedWinogradSamples;
 
   private ConvPlan(Conv conv, int[] sample, float lo, float hi, Gemm gemm, Nchwc nchwc, boolean plainInput,
@@ -269,7 +269,9 @@ final class ConvPlan {
    * direct kernel and the plain Winograd, whose transforms run channel by channel, even alone (its input converted
    * and its output back). Zen 5, one sample, one layer, best time, ms, blocked Winograd / direct / plain Winograd:
    * 64 channels at 56x56 0.45 / 1.17 / 1.28, 128 at 28x28 0.36-0.39 / - / 0.82 (batch 8 3.1-3.4 / - / 7.1), 256 at
-   * 14x14 0.445 / - / 0.77 (batch 8 3.8 / - / 9.1).
+   * 14x14 0.445 / - / 0.77 (batch 8 3.8 / - / 9.1), 512 at 7x7, batch 8, 4.7-5.1 / - / 8.3; 384 in two groups at
+   * 13x13 0.63 / 1.14 / - (batch 8 5.5 / 9.2 / -). 3-D 64->128 (3, 3, 3) at 8x28x28 in {@code scripts/bench conv}:
+   * 452 GFLOPS against 151 direct.
    */
   static boolean blockedWinogradPays(Conv conv, int[] sample, int block, boolean oneSample) {
     return blockedWinogradApplies(conv, conv.normalised(conv.outputShape(sample)), block, oneSample);

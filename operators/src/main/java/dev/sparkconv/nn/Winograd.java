@@ -185,6 +185,7 @@ final class Winograd {
     Conv conv = plan.conv;
     Nchwc nchwc = plan.nchwc;
     Nchwc.Window g = plan.window;
+    Conv.WinogradWeights u = plan.blockedWinograd;
     int b = nchwc.block();
     int inBlocks = Nchwc.blocks(conv.inChannels, b);
     int outBlocks = Nchwc.blocks(conv.outChannels, b);
@@ -197,20 +198,17 @@ final class Winograd {
     int mStride = positionStride(outBlocks * b, chunk);
     float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, 36 * vStride);
     float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, 36 * mStride);
-    float[] noBias = ctx.scratch(ScratchSlots.WINOGRAD_ROWS, groupOut * b);
-    Arrays.fill(noBias, 0, groupOut * b, 0f);
     for (int first = 0; first < tiles; first += chunk) {
       int count = Math.min(chunk, tiles - first);
       nchwc.winogradInput(in, inOff, inBlocks, g, first, count, v, 0, vStride);
       for (int xi = 0; xi < 36; xi++) {
         for (int group = 0; group < conv.groups; group++) {
-          nchwc.pointwise(v, xi * vStride + group * groupIn * count * b, groupIn, count,
-              plan.blockedWinograd.positions()[group * 36 + xi], noBias, groupOut, Float.NEGATIVE_INFINITY,
-              Float.POSITIVE_INFINITY, count, m, xi * mStride + group * groupOut * count * b);
+          nchwc.pointwise(v, xi * vStride + group * groupIn * count * b, groupIn, count, u.positions()[group * 36 + xi],
+              u.noBias(), groupOut, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, count, m,
+              xi * mStride + group * groupOut * count * b);
         }
       }
-      nchwc.winogradOutput(m, 0, mStride, outBlocks, g, first, count, plan.blockedWinograd.bias(), plan.lo, plan.hi,
-          out, outOff);
+      nchwc.winogradOutput(m, 0, mStride, outBlocks, g, first, count, u.bias(), plan.lo, plan.hi, out, outOff);
     }
   }
 

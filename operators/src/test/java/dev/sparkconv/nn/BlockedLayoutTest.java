@@ -207,8 +207,8 @@ class BlockedLayoutTest {
   }
 
   /**
-   * Case c (in, out, h, w, top, left, bottom, right[, groups]), a batch of {@code batch}, against the definition, with a ReLU
-   * and a clip, on every kernel; the plans, which must say Winograd, are returned.
+   * Case c (in, out, h, w, top, left, bottom, right[, groups]), a batch of {@code batch}, against the definition, with
+   * a ReLU and a clip, on every kernel; the plans, which must say Winograd, are returned.
    */
   private static List<ConvPlan> assertBlockedWinogradMatchesTheDefinition(int[] c, int batch, boolean oneSample) {
     int[] pad = {c[4], c[5], c[6], c[7]};

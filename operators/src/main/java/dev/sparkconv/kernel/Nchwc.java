@@ -158,7 +158,8 @@ public interface Nchwc {
       float lo, float hi, int chunk, float[] out, int outOff);
 
   /**
-   * Winograd F(4x4, 3x3) on blocked layout, first step: V = B^T d B of tiles [first, first + count) of a batch of
+   * Winograd F(4x4, 3x3) or F(2x2, 5x5) (g.kH() 3 or 5: the same 6x6 input tiles, {@link #winogradTileSize}
+   * outputs a side) on blocked layout, first step: V = B^T d B of tiles [first, first + count) of a batch of
    * samples of {@code blocks} blocks, each a map of g.inD() x g.inH() x g.inW() zero-padded so that every tile's 6x6
    * window is inside (g's padding is ignored; {@link #winogradTile} numbers the tiles), B^T = [[4, 0, -5, 0, 1, 0],
    * [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]].
@@ -205,11 +206,17 @@ public interface Nchwc {
    * apart), row by row of the frame's grid of 4x4 tiles (over g.outH() x g.outW()), in maps {@code w} positions wide.
    */
   static int winogradTile(int t, Window g, int frameStep, int w, int sampleFloats, int b) {
-    int tilesW = (g.outW() + 3) / 4;
-    int perFrame = (g.outH() + 3) / 4 * tilesW;
+    int m = winogradTileSize(g);
+    int tilesW = (g.outW() + m - 1) / m;
+    int perFrame = (g.outH() + m - 1) / m * tilesW;
     int r = t % perFrame;
     return t / (g.outD() * perFrame) * sampleFloats
-        + (t / perFrame % g.outD() * frameStep + 4 * (r / tilesW) * w + 4 * (r % tilesW)) * b;
+        + (t / perFrame % g.outD() * frameStep + m * (r / tilesW) * w + m * (r % tilesW)) * b;
+  }
+
+  /** Outputs a side of a blocked Winograd tile, m of F(m x m, r x r) with 6x6 input tiles: 4 for r = 3, 2 for 5. */
+  static int winogradTileSize(Window g) {
+    return 7 - g.kH();
   }
 
   /** B^T of {@link #winogradInput} times the six values d, to out[at + i * step]. */
@@ -227,8 +234,9 @@ public interface Nchwc {
   }
 
   /**
-   * Winograd F(4x4, 3x3) on blocked layout, last step: Y = A^T M A + bias, clamped to [lo, hi], A^T = [[1, 1, 1, 1,
-   * 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]], for tiles [first, first + count) of a
+   * Winograd F(4x4, 3x3) or F(2x2, 5x5) on blocked layout, last step: Y = A^T M A + bias, clamped to [lo, hi], A^T =
+   * [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]] (F(2x2, 5x5): [[1, 1, 1, 1,
+   * 1, 0], [0, 1, -1, 2, -2, 1]], the same points), for tiles [first, first + count) of a
    * batch ({@link #winogradTile}) into samples of {@code outBlocks} blocks of g.outD() x g.outH() x g.outW() (tiles
    * past the edges cropped). Position xi of the chunk's tile j, block ob, is at
    * {@code m[mOff + xi * mStride + (ob * count + j) * B]} (the output of {@link #pointwise}); the bias is padded to
@@ -240,11 +248,13 @@ public interface Nchwc {
     int outH = g.outH();
     int outW = g.outW();
     int blockFloats = g.outD() * outH * outW * b;
-    int tilesW = (outW + 3) / 4;
+    int tile = winogradTileSize(g);
+    int tilesW = (outW + tile - 1) / tile;
+    float last = tile == 2 ? 1 : 0; // F(2x2, 5x5): row and column 1 take m5
     float[] s = new float[24];
     for (int j = 0; j < count; j++) {
-      int y = 4 * ((first + j) % ((outH + 3) / 4 * tilesW) / tilesW);
-      int x = 4 * ((first + j) % tilesW);
+      int y = tile * ((first + j) % ((outH + tile - 1) / tile * tilesW) / tilesW);
+      int x = tile * ((first + j) % tilesW);
       int corner = outOff + winogradTile(first + j, g, outH * outW, outW, outBlocks * blockFloats, b);
       for (int ob = 0; ob < outBlocks; ob++) {
         for (int c = 0; c < b; c++) {
@@ -255,16 +265,16 @@ public interface Nchwc {
             float m3 = m[k + (18 + col) * mStride];
             float m4 = m[k + (24 + col) * mStride];
             s[col] = m[k + col * mStride] + m1 + m2 + m3 + m4;
-            s[6 + col] = m1 - m2 + 2 * (m3 - m4);
+            s[6 + col] = m1 - m2 + 2 * (m3 - m4) + last * m[k + (30 + col) * mStride];
             s[12 + col] = m1 + m2 + 4 * (m3 + m4);
             s[18 + col] = m1 - m2 + 8 * (m3 - m4) + m[k + (30 + col) * mStride];
           }
-          for (int i = 0; i < Math.min(4, outH - y); i++) { // (A^T M) A: row by row
+          for (int i = 0; i < Math.min(tile, outH - y); i++) { // (A^T M) A: row by row
             float[] row = {s[6 * i] + s[6 * i + 1] + s[6 * i + 2] + s[6 * i + 3] + s[6 * i + 4],
-                s[6 * i + 1] - s[6 * i + 2] + 2 * (s[6 * i + 3] - s[6 * i + 4]),
+                s[6 * i + 1] - s[6 * i + 2] + 2 * (s[6 * i + 3] - s[6 * i + 4]) + last * s[6 * i + 5],
                 s[6 * i + 1] + s[6 * i + 2] + 4 * (s[6 * i + 3] + s[6 * i + 4]),
                 s[6 * i + 1] - s[6 * i + 2] + 8 * (s[6 * i + 3] - s[6 * i + 4]) + s[6 * i + 5]};
-            for (int q = 0; q < Math.min(4, outW - x); q++) {
+            for (int q = 0; q < Math.min(tile, outW - x); q++) {
               out[corner + ob * blockFloats + (i * outW + q) * b + c] =
                   Math.min(Math.max(row[q] + bias[ob * b + c], lo), hi);
             }

@@ -1192,13 +1192,19 @@ public final class VectorNchwc implements Nchwc {
     int outH = g.outH();
     int outW = g.outW();
     int blockFloats = g.outD() * outH * outW * L;
-    int tilesW = (outW + 3) / 4;
+    int tile = Nchwc.winogradTileSize(g);
+    int tilesW = (outW + tile - 1) / tile;
     for (int j = 0; j < count; j++) {
-      int y = 4 * ((first + j) % ((outH + 3) / 4 * tilesW) / tilesW);
-      int x = 4 * ((first + j) % tilesW);
+      int y = tile * ((first + j) % ((outH + tile - 1) / tile * tilesW) / tilesW);
+      int x = tile * ((first + j) % tilesW);
       int corner = outOff + Nchwc.winogradTile(first + j, g, outH * outW, outW, outBlocks * blockFloats, L);
-      int rows = Math.min(4, outH - y);
-      int cols = Math.min(4, outW - x);
+      int rows = Math.min(tile, outH - y);
+      int cols = Math.min(tile, outW - x);
+      if (tile == 2) {
+        winogradOutput2(m, mOff + j * L, mStride, count, outBlocks, bias, lo, hi, out, corner, blockFloats, outW,
+            rows, cols, s);
+        continue;
+      }
       for (int ob = 0; ob < outBlocks; ob++) {
         int k = mOff + (ob * count + j) * L;
         for (int col = 0; col < 6; col++, k += mStride) { // A^T M: column by column
@@ -1243,6 +1249,42 @@ public final class VectorNchwc implements Nchwc {
               high.min(low.max(c.mul(4f).add(a).add(bv))).intoArray(out, o + 2 * L);
             }
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #winogradOutput}'s F(2x2, 5x5) tile, A^T = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 1]]: its {@code rows}
+   * x {@code cols} (1 or 2) outputs of every block from {@code o}, position xi of block ob at m[k + xi * mStride
+   * + ob * count * L].
+   */
+  private static void winogradOutput2(float[] m, int k, int mStride, int count, int outBlocks, float[] bias,
+      float lo, float hi, float[] out, int o, int blockFloats, int outW, int rows, int cols, float[] s) {
+    FloatVector low = FloatVector.broadcast(S, lo);
+    FloatVector high = FloatVector.broadcast(S, hi);
+    for (int ob = 0; ob < outBlocks; ob++, k += count * L, o += blockFloats) {
+      for (int col = 0, q = k; col < 6; col++, q += mStride) { // A^T M: column by column
+        FloatVector m1 = FloatVector.fromArray(S, m, q + 6 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, q + 12 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, q + 18 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, q + 24 * mStride);
+        FloatVector.fromArray(S, m, q).add(m1.add(m2)).add(m3.add(m4)).intoArray(s, col * L);
+        m3.sub(m4).mul(2f).add(m1.sub(m2)).add(FloatVector.fromArray(S, m, q + 30 * mStride))
+            .intoArray(s, (6 + col) * L);
+      }
+      FloatVector bv = FloatVector.fromArray(S, bias, ob * L);
+      for (int i = 0; i < rows; i++) { // (A^T M) A: row by row
+        FloatVector m1 = FloatVector.fromArray(S, s, (6 * i + 1) * L);
+        FloatVector m2 = FloatVector.fromArray(S, s, (6 * i + 2) * L);
+        FloatVector m3 = FloatVector.fromArray(S, s, (6 * i + 3) * L);
+        FloatVector m4 = FloatVector.fromArray(S, s, (6 * i + 4) * L);
+        int x = o + i * outW * L;
+        high.min(low.max(FloatVector.fromArray(S, s, 6 * i * L).add(m1.add(m2)).add(m3.add(m4)).add(bv)))
+            .intoArray(out, x);
+        if (cols > 1) {
+          high.min(low.max(m3.sub(m4).mul(2f).add(m1.sub(m2)).add(FloatVector.fromArray(S, s, (6 * i + 5) * L))
+              .add(bv))).intoArray(out, x + L);
         }
       }
     }

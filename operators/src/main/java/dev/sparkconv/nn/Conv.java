@@ -259,7 +259,7 @@ public final class Conv extends BaseLayer implements Windowed {
   }
 
   /**
-   * Blocked Winograd F(4x4, 3x3)'s U, per position packed for block {@code block}; the bias padded to it, and the
+   * Blocked Winograd's U (F(4x4, 3x3) or F(2x2, 5x5)), per position packed for block {@code block}; the bias padded to it, and the
    * zeros of a group's blocks (the bias of its products, whose sums it joins only after the output transform).
    */
   record WinogradWeights(int block, float[][] positions, float[] bias, float[] noBias) {}
@@ -269,7 +269,7 @@ public final class Conv extends BaseLayer implements Windowed {
     WinogradWeights u = blockedWinograd;
     if (u == null || u.block() != block) {
       u = new WinogradWeights(block, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, groups,
-          kernel[0], block), Nchwc.padBias(bias, outChannels, block),
+          kernel[0], 7 - kernel[1], kernel[1], block), Nchwc.padBias(bias, outChannels, block),
           new float[Nchwc.blocks(outChannels / groups, block) * block]);
       blockedWinograd = u;
     }

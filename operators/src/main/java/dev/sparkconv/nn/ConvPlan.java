@@ -238,9 +238,10 @@ final class ConvPlan {
     // A direct input is zero-padded first, so that every output is an interior one (a depthwise kernel pads its
     // input rows one at a time, in its own scratch); a Winograd one so that every 6x6 tile is inside.
     int back = Math.max(0, (outDims[0] - 1) * s[0] + (k[0] - 1) * d[0] + 1 - dims[0] - pad[0]);
-    int bottom = winogradBlocked ? 4 * Winograd.tiles(outDims[1], 4) + 2 - dims[1] - pad[1]
+    int m = 7 - k[1]; // blocked Winograd's outputs a tile side: 6 inputs
+    int bottom = winogradBlocked ? m * Winograd.tiles(outDims[1], m) + 6 - m - dims[1] - pad[1]
         : Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
-    int right = winogradBlocked ? 4 * Winograd.tiles(outDims[2], 4) + 2 - dims[2] - pad[2]
+    int right = winogradBlocked ? m * Winograd.tiles(outDims[2], m) + 6 - m - dims[2] - pad[2]
         : Math.max(0, (outDims[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1 - dims[2] - pad[2]);
     boolean padFirst = (direct || winogradBlocked) && pad[0] + back + pad[1] + bottom + pad[2] + right > 0;
     this.blockedPadding = padFirst ? new int[] {pad[0], back, pad[1], bottom, pad[2], right} : null;
@@ -257,7 +258,7 @@ final class ConvPlan {
     int chunkTiles = Math.max(BLOCKED_WINOGRAD_MIN_CHUNK_TILES, roundDown(BLOCKED_WINOGRAD_CHUNK_FLOATS
         / (Winograd.positions(4, 3) * (k[0] * Nchwc.blocks(conv.inChannels, b) + Nchwc.blocks(conv.outChannels, b))
         * b), nchwc));
-    int sampleTiles = winogradTiles4(outDims);
+    int sampleTiles = winogradBlocked ? blockedWinogradTiles(conv, outDims) : 1;
     // Samples of fewer tiles than a chunk go through together, padded side by side: their chunks whole samples.
     this.blockedWinogradSamples = winogradBlocked ? Math.max(1, (chunkTiles + sampleTiles - 1) / sampleTiles) : 0;
     this.blockedWinogradChunk = !winogradBlocked ? 0
@@ -278,10 +279,11 @@ final class ConvPlan {
   }
 
   /**
-   * Blocked F(4x4, 3x3) ({@link Winograd#runBlocked}): a 3x3 convolution in H and W, stride 1 and undilated there,
+   * Blocked F(4x4, 3x3) or F(2x2, 5x5) ({@link Winograd#runBlocked}): a 3x3 or 5x5 convolution in H and W, stride
+   * 1 and undilated there,
    * zero padding; 2-D, ungrouped with at least {@code block} input channels or grouped with whole blocks of input and
    * output channels a group, or 3-D (any kernel, stride and dilation along T), ungrouped, with whole blocks of input
-   * channels; with at least {@link #WINOGRAD_MIN_TILES} 4x4 output tiles a sample (over its frames), or any number
+   * channels; with at least {@link #WINOGRAD_MIN_TILES} output tiles a sample (over its frames), or any number
    * in a plan for batches of several samples (whose tiles then share the chunks).
    */
   static boolean blockedWinogradApplies(Conv conv, int[] outDims, int block, boolean oneSample) {
@@ -289,10 +291,17 @@ final class ConvPlan {
         : conv.groups == 1 ? conv.inChannels >= block
         : conv.inChannels / conv.groups % block == 0 && conv.outChannels / conv.groups % block == 0;
     return WINOGRAD_BLOCKED && !DIRECT_ALL && conv.rank >= 2 && wholeBlocks
-        && conv.kernel[1] == 3 && conv.kernel[2] == 3 && conv.stride[1] == 1 && conv.stride[2] == 1
+        && conv.kernel[1] == conv.kernel[2] && (conv.kernel[1] == 3 || conv.kernel[1] == 5)
+        && conv.stride[1] == 1 && conv.stride[2] == 1
         && conv.dilation[1] == 1 && conv.dilation[2] == 1
         && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
-        && (!oneSample || winogradTiles4(outDims) >= WINOGRAD_MIN_TILES);
+        && (!oneSample || blockedWinogradTiles(conv, outDims) >= WINOGRAD_MIN_TILES);
+  }
+
+  /** Output tiles of a sample (over its frames) in blocked Winograd: 4x4 for a 3x3 kernel, 2x2 for 5x5. */
+  private static int blockedWinogradTiles(Conv conv, int[] outDims) {
+    int m = 7 - conv.kernel[1];
+    return outDims[0] * Winograd.tiles(outDims[1], m) * Winograd.tiles(outDims[2], m);
   }
 
   /** {@code positions} rounded down to whole tiles of {@code nchwc}'s kernels, at least one tile. */
@@ -629,8 +638,9 @@ final class ConvPlan {
   @Override
   public String toString() {
     if (nchwc != null) {
+      int m = 7 - conv.kernel[1];
       return conv.name() + ": " + (plainInput ? "DIRECT from plain" : blockedWinograd != null ? Algorithm.WINOGRAD
-          + " 4x4" : window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm) + ", blocked";
+          + " " + m + "x" + m : window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm) + ", blocked";
     }
     String winograd = Algorithm.WINOGRAD + " " + winogradTile + "x" + winogradTile;
     return conv.name() + ": " + (winogradFromBatch <= 1 ? winograd : algorithm

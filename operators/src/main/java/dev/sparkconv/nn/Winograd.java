@@ -66,16 +66,16 @@ final class Winograd {
   }
 
   /**
-   * U of F(4x4, 3x3) for a 2-D or (kT, 3, 3) 3-D layer, per group its 36 matrices (outC / groups x kT inC / groups)
+   * U of F(4x4, 3x3) or F(2x2, 5x5) (m, r) for a 2-D or (kT, r, r) 3-D layer, per group its 36 matrices (outC / groups x kT inC / groups)
    * each packed for the blocked pointwise kernel of block {@code block} ({@link Nchwc#packPointwise}), group-major:
    * the blocked Winograd's GEMMs. With whole blocks of input channels, input block dt x inC / B + cb of V (frame tap
    * dt) meets U's columns of that tap.
    */
   static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int groups,
-      int frameTaps, int block) {
+      int frameTaps, int m, int r, int block) {
     float[][] packed = new float[groups * 36][];
     for (int group = 0; group < groups; group++) {
-      float[][] u = transformGroup(weight, outChannels, inChannels, groups, frameTaps, 4, 3, group);
+      float[][] u = transformGroup(weight, outChannels, inChannels, groups, frameTaps, m, r, group);
       for (int xi = 0; xi < 36; xi++) {
         packed[group * 36 + xi] = Nchwc.packPointwise(u[xi], outChannels / groups, frameTaps * inChannels / groups,
             block);
@@ -173,7 +173,7 @@ final class Winograd {
   }
 
   /**
-   * {@code samples} blocked samples through F(4x4, 3x3), their input zero-padded to the plan's window so that every
+   * {@code samples} blocked samples through F(4x4, 3x3) or F(2x2, 5x5), their input zero-padded to the plan's window so that every
    * tile's 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}; the samples' tiles one
    * after the other, output frame by frame, {@link Nchwc#winogradTile}), the input transform into V (a 3-D tile's
    * kT input frames one after the other), per position and group one {@link Nchwc#pointwise} product over the
@@ -192,7 +192,8 @@ final class Winograd {
     int depthBlocks = g.kD() * inBlocks; // V's blocks a tile: kD is 1 where groups are more
     int groupIn = depthBlocks / conv.groups; // whole blocks each
     int groupOut = outBlocks / conv.groups;
-    int tiles = samples * g.outD() * tiles(g.outH(), 4) * tiles(g.outW(), 4);
+    int tile = Nchwc.winogradTileSize(g);
+    int tiles = samples * g.outD() * tiles(g.outH(), tile) * tiles(g.outW(), tile);
     int chunk = plan.blockedWinogradChunk;
     int vStride = positionStride(depthBlocks * b, chunk);
     int mStride = positionStride(outBlocks * b, chunk);

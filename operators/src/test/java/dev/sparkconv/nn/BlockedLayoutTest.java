@@ -133,7 +133,21 @@ class BlockedLayoutTest {
         {64, 64, 14, 14, 2, 2, 2, 2}, {20, 17, 30, 30, 1, 1, 1, 1}, {16, 48, 18, 16, 1, 0, 2, 1},
         {96, 96, 13, 13, 1, 1, 1, 1, 2}, {144, 144, 15, 14, 1, 1, 1, 1, 3}};
     for (int[] c : cases) {
-      assertBlockedWinogradMatchesTheDefinition(c, 2, true);
+      assertBlockedWinogradMatchesTheDefinition(c, 3, 2, true);
+    }
+  }
+
+  /**
+   * 5x5 stride-1 layers run blocked F(2x2, 5x5) (the same 6x6 input tiles, 2x2 outputs each): against the
+   * definition, odd channels and maps, same, valid and asymmetric padding, two groups (AlexNet's second layer).
+   */
+  @Test
+  void blockedWinograd5x5MatchesTheDefinition() {
+    int[][] cases = { // in, out, h, w, top, left, bottom, right[, groups]
+        {17, 33, 15, 17, 2, 2, 2, 2}, {96, 96, 13, 13, 2, 2, 2, 2, 2}, {16, 20, 12, 13, 0, 0, 0, 0},
+        {20, 16, 14, 13, 1, 2, 3, 2}};
+    for (int[] c : cases) {
+      assertBlockedWinogradMatchesTheDefinition(c, 5, 2, true);
     }
   }
 
@@ -196,7 +210,7 @@ class BlockedLayoutTest {
   @Test
   void blockedWinogradRunsTheTilesOfSeveralSamplesTogether() {
     int[] c = {256, 256, 3, 3, 1, 1, 1, 1};
-    for (ConvPlan plan : assertBlockedWinogradMatchesTheDefinition(c, 19, false)) {
+    for (ConvPlan plan : assertBlockedWinogradMatchesTheDefinition(c, 3, 19, false)) {
       assertEquals(18, plan.blockedWinogradSamples, plan.toString());
     }
     Conv conv = new Conv("winograd", 256, 256, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
@@ -207,15 +221,16 @@ class BlockedLayoutTest {
   }
 
   /**
-   * Case c (in, out, h, w, top, left, bottom, right[, groups]), a batch of {@code batch}, against the definition, with
-   * a ReLU and a clip, on every kernel; the plans, which must say Winograd, are returned.
+   * Case c (in, out, h, w, top, left, bottom, right[, groups]) with a k x k kernel, a batch of {@code batch}, against
+   * the definition, with a ReLU and a clip, on every kernel; the plans, which must say Winograd, are returned.
    */
-  private static List<ConvPlan> assertBlockedWinogradMatchesTheDefinition(int[] c, int batch, boolean oneSample) {
+  private static List<ConvPlan> assertBlockedWinogradMatchesTheDefinition(int[] c, int k, int batch,
+      boolean oneSample) {
     int[] pad = {c[4], c[5], c[6], c[7]};
     int groups = c.length > 8 ? c[8] : 1;
-    float[] weight = Naive.random(4, c[1] * c[0] / groups * 9);
+    float[] weight = Naive.random(4, c[1] * c[0] / groups * k * k);
     float[] bias = Naive.random(5, c[1]);
-    Conv conv = new Conv("winograd", c[0], c[1], new int[] {3, 3}, new int[] {1, 1}, pad, new int[] {1, 1}, groups,
+    Conv conv = new Conv("winograd", c[0], c[1], new int[] {k, k}, new int[] {1, 1}, pad, new int[] {1, 1}, groups,
         weight, bias);
     int[] sample = {c[0], c[2], c[3]};
     int[] outShape = conv.outputShape(sample);
@@ -223,7 +238,7 @@ class BlockedLayoutTest {
     int outPositions = outShape[1] * outShape[2];
     float[] input = Naive.random(6, batch * c[0] * positions);
     float[] definition = Naive.conv(input, batch, c[0], new int[] {c[2], c[3]}, weight, bias, c[1],
-        new int[] {3, 3}, new int[] {1, 1}, pad, new int[] {1, 1}, groups, "zeros", false);
+        new int[] {k, k}, new int[] {1, 1}, pad, new int[] {1, 1}, groups, "zeros", false);
     List<ConvPlan> plans = new ArrayList<>();
     for (float[] clamp : new float[][] {{0f, Float.POSITIVE_INFINITY}, {-0.25f, 0.5f}}) {
       float[] expected = definition.clone();
@@ -235,7 +250,8 @@ class BlockedLayoutTest {
             + Arrays.toString(clamp);
         ExecutionContext ctx = new ExecutionContext();
         ConvPlan plan = ConvPlan.blocked(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel, oneSample);
-        assertTrue(plan.toString().contains("WINOGRAD 4x4, blocked"), what + ": " + plan);
+        int m = k == 3 ? 4 : 2;
+        assertTrue(plan.toString().contains("WINOGRAD " + m + "x" + m + ", blocked"), what + ": " + plan);
         plans.add(plan);
         int inSize = kernel.blockedSize(c[0], positions);
         float[] in = new float[batch * inSize];

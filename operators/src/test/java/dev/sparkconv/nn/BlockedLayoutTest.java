@@ -184,22 +184,29 @@ class BlockedLayoutTest {
         ExecutionContext ctx = new ExecutionContext();
         ConvPlan plan = ConvPlan.blocked(conv, sample, 0f, Float.POSITIVE_INFINITY, ctx.gemm(), kernel, false);
         assertTrue(plan.toString().contains("WINOGRAD 4x4, blocked"), what + ": " + plan);
-        int inSize = kernel.blockedSize(c[0], positions);
-        float[] in = new float[batch * inSize];
-        for (int n = 0; n < batch; n++) {
-          kernel.toBlocked(input, n * c[0] * positions, c[0], positions, in, n * inSize);
-        }
-        int outSize = kernel.blockedSize(c[1], outPositions);
-        float[] out = new float[batch * outSize];
-        Arrays.fill(out, Float.NaN);
-        plan.run(in, out, batch, ctx);
-        float[] actual = new float[expected.length];
-        for (int n = 0; n < batch; n++) {
-          kernel.toPlain(out, n * outSize, c[1], outPositions, actual, n * c[1] * outPositions);
-        }
+        float[] actual = runBlocked(plan, kernel, input, batch, c[0], positions, c[1], outPositions, ctx);
         assertClose(expected, actual, rms(expected), what);
       }
     }
+  }
+
+  /** A batch of plain {@code input} through a blocked plan: converted to blocked, run, converted back to plain. */
+  private static float[] runBlocked(ConvPlan plan, Nchwc kernel, float[] input, int batch, int inC, int positions,
+      int outC, int outPositions, ExecutionContext ctx) {
+    int inSize = kernel.blockedSize(inC, positions);
+    float[] in = new float[batch * inSize];
+    for (int n = 0; n < batch; n++) {
+      kernel.toBlocked(input, n * inC * positions, inC, positions, in, n * inSize);
+    }
+    int outSize = kernel.blockedSize(outC, outPositions);
+    float[] out = new float[batch * outSize];
+    Arrays.fill(out, Float.NaN);
+    plan.run(in, out, batch, ctx);
+    float[] plain = new float[batch * outC * outPositions];
+    for (int n = 0; n < batch; n++) {
+      kernel.toPlain(out, n * outSize, outC, outPositions, plain, n * outC * outPositions);
+    }
+    return plain;
   }
 
   /**
@@ -253,19 +260,7 @@ class BlockedLayoutTest {
         int m = k == 3 ? 4 : 2;
         assertTrue(plan.toString().contains("WINOGRAD " + m + "x" + m + ", blocked"), what + ": " + plan);
         plans.add(plan);
-        int inSize = kernel.blockedSize(c[0], positions);
-        float[] in = new float[batch * inSize];
-        for (int n = 0; n < batch; n++) {
-          kernel.toBlocked(input, n * c[0] * positions, c[0], positions, in, n * inSize);
-        }
-        int outSize = kernel.blockedSize(c[1], outPositions);
-        float[] out = new float[batch * outSize];
-        Arrays.fill(out, Float.NaN);
-        plan.run(in, out, batch, ctx);
-        float[] actual = new float[expected.length];
-        for (int n = 0; n < batch; n++) {
-          kernel.toPlain(out, n * outSize, c[1], outPositions, actual, n * c[1] * outPositions);
-        }
+        float[] actual = runBlocked(plan, kernel, input, batch, c[0], positions, c[1], outPositions, ctx);
         assertClose(expected, actual, rms(definition), what);
       }
     }

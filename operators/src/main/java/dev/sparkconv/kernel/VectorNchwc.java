@@ -1133,6 +1133,8 @@ public final class VectorNchwc implements Nchwc {
   @Override
   public void winogradInput(float[] in, int inOff, int blocks, Window g, int first, int count, float[] v, int vOff,
       int vStride) {
+    // The two passes are written out: through one helper for both, 64c56 read 0.46-0.61 ms against 0.46-0.48
+    // (three alternating pairs).
     float[] t = new float[36 * L]; // B^T d of one tile and block, in L1
     int pitch = g.inW() * L;
     int plane = g.inH() * pitch;

@@ -215,8 +215,12 @@ public interface Nchwc {
   }
 
   /** Outputs a side of a blocked Winograd tile, m of F(m x m, r x r) with 6x6 input tiles: 4 for r = 3, 2 for 5. */
+  static int winogradTileSize(int r) {
+    return 7 - r;
+  }
+
   static int winogradTileSize(Window g) {
-    return 7 - g.kH();
+    return winogradTileSize(g.kH());
   }
 
   /** B^T of {@link #winogradInput} times the six values d, to out[at + i * step]. */

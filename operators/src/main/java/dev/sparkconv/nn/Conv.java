@@ -269,7 +269,7 @@ public final class Conv extends BaseLayer implements Windowed {
     WinogradWeights u = blockedWinograd;
     if (u == null || u.block() != block) {
       u = new WinogradWeights(block, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, groups,
-          kernel[0], 7 - kernel[1], kernel[1], block), Nchwc.padBias(bias, outChannels, block),
+          kernel[0], Nchwc.winogradTileSize(kernel[1]), kernel[1], block), Nchwc.padBias(bias, outChannels, block),
           new float[Nchwc.blocks(outChannels / groups, block) * block]);
       blockedWinograd = u;
     }

@@ -238,7 +238,7 @@ final class ConvPlan {
     // A direct input is zero-padded first, so that every output is an interior one (a depthwise kernel pads its
     // input rows one at a time, in its own scratch); a Winograd one so that every 6x6 tile is inside.
     int back = Math.max(0, (outDims[0] - 1) * s[0] + (k[0] - 1) * d[0] + 1 - dims[0] - pad[0]);
-    int m = 7 - k[1]; // blocked Winograd's outputs a tile side: 6 inputs
+    int m = Nchwc.winogradTileSize(k[1]); // blocked Winograd's outputs a tile side, of 6 inputs
     int bottom = winogradBlocked ? m * Winograd.tiles(outDims[1], m) + 6 - m - dims[1] - pad[1]
         : Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
     int right = winogradBlocked ? m * Winograd.tiles(outDims[2], m) + 6 - m - dims[2] - pad[2]
@@ -258,7 +258,7 @@ final class ConvPlan {
     int chunkTiles = Math.max(BLOCKED_WINOGRAD_MIN_CHUNK_TILES, roundDown(BLOCKED_WINOGRAD_CHUNK_FLOATS
         / (Winograd.positions(4, 3) * (k[0] * Nchwc.blocks(conv.inChannels, b) + Nchwc.blocks(conv.outChannels, b))
         * b), nchwc));
-    int sampleTiles = winogradBlocked ? blockedWinogradTiles(conv, outDims) : 1;
+    int sampleTiles = winogradBlocked ? winogradTiles(outDims, m) : 1;
     // Samples of fewer tiles than a chunk go through together, padded side by side: their chunks whole samples.
     this.blockedWinogradSamples = winogradBlocked ? Math.max(1, (chunkTiles + sampleTiles - 1) / sampleTiles) : 0;
     this.blockedWinogradChunk = !winogradBlocked ? 0
@@ -279,12 +279,11 @@ final class ConvPlan {
   }
 
   /**
-   * Blocked F(4x4, 3x3) or F(2x2, 5x5) ({@link Winograd#runBlocked}): a 3x3 or 5x5 convolution in H and W, stride
-   * 1 and undilated there,
-   * zero padding; 2-D, ungrouped with at least {@code block} input channels or grouped with whole blocks of input and
-   * output channels a group, or 3-D (any kernel, stride and dilation along T), ungrouped, with whole blocks of input
-   * channels; with at least {@link #WINOGRAD_MIN_TILES} output tiles a sample (over its frames), or any number
-   * in a plan for batches of several samples (whose tiles then share the chunks).
+   * Blocked F(4x4, 3x3) or F(2x2, 5x5) ({@link Winograd#runBlocked}): a 3x3 or 5x5 convolution in H and W, stride 1
+   * and undilated there, zero padding; 2-D, ungrouped with at least {@code block} input channels or grouped with
+   * whole blocks of input and output channels a group, or 3-D (any kernel, stride and dilation along T), ungrouped,
+   * with whole blocks of input channels; with at least {@link #WINOGRAD_MIN_TILES} output tiles a sample (over its
+   * frames), or any number in a plan for batches of several samples (whose tiles then share the chunks).
    */
   static boolean blockedWinogradApplies(Conv conv, int[] outDims, int block, boolean oneSample) {
     boolean wholeBlocks = conv.rank == 3 ? conv.groups == 1 && conv.inChannels % block == 0
@@ -295,13 +294,7 @@ final class ConvPlan {
         && conv.stride[1] == 1 && conv.stride[2] == 1
         && conv.dilation[1] == 1 && conv.dilation[2] == 1
         && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
-        && (!oneSample || blockedWinogradTiles(conv, outDims) >= WINOGRAD_MIN_TILES);
-  }
-
-  /** Output tiles of a sample (over its frames) in blocked Winograd: 4x4 for a 3x3 kernel, 2x2 for 5x5. */
-  private static int blockedWinogradTiles(Conv conv, int[] outDims) {
-    int m = 7 - conv.kernel[1];
-    return outDims[0] * Winograd.tiles(outDims[1], m) * Winograd.tiles(outDims[2], m);
+        && (!oneSample || winogradTiles(outDims, Nchwc.winogradTileSize(conv.kernel[1])) >= WINOGRAD_MIN_TILES);
   }
 
   /** {@code positions} rounded down to whole tiles of {@code nchwc}'s kernels, at least one tile. */
@@ -363,8 +356,8 @@ final class ConvPlan {
    * 0.75-0.85 / 0.84-0.85.
    */
   static boolean readsPlainPays(Conv conv, int[] sample, Nchwc nchwc, boolean oneSample) {
-    return fromPlainApplies(conv) && !isPointwise(conv) && !blockedWinogradPays(conv, sample, nchwc.block(), oneSample)
-        && blockedPaysAlone(conv, sample, nchwc, oneSample)
+    return fromPlainApplies(conv) && !isPointwise(conv) && !blockedWinogradPays(conv, sample, nchwc.block(),
+        oneSample) && blockedPaysAlone(conv, sample, nchwc, oneSample)
         && conv.macs(sample) <= (long) READ_PLAIN_MAX_MACS_PER_FLOAT * Shapes.size(sample);
   }
 
@@ -457,12 +450,12 @@ final class ConvPlan {
    * batch 8 1.53, but at batch 1 (4 tiles) im2col runs instead, 0.65. Its weights are 36 matrices, not 16.
    */
   private static int winogradTile(int[] outDims) {
-    return WINOGRAD_6X6_TILES && winogradTiles4(outDims) >= WINOGRAD_MIN_TILES ? 4 : 2;
+    return WINOGRAD_6X6_TILES && winogradTiles(outDims, 4) >= WINOGRAD_MIN_TILES ? 4 : 2;
   }
 
-  /** 4x4 output tiles of a sample, over all its frames. */
-  private static int winogradTiles4(int[] outDims) {
-    return outDims[0] * Winograd.tiles(outDims[1], 4) * Winograd.tiles(outDims[2], 4);
+  /** m x m output tiles of a sample, over all its frames. */
+  private static int winogradTiles(int[] outDims, int m) {
+    return outDims[0] * Winograd.tiles(outDims[1], m) * Winograd.tiles(outDims[2], m);
   }
 
   /** Fewer 2x2 output tiles per sample (over all its frames) than {@link #WINOGRAD_NARROW_TILES}. */
@@ -638,9 +631,10 @@ final class ConvPlan {
   @Override
   public String toString() {
     if (nchwc != null) {
-      int m = 7 - conv.kernel[1];
-      return conv.name() + ": " + (plainInput ? "DIRECT from plain" : blockedWinograd != null ? Algorithm.WINOGRAD
-          + " " + m + "x" + m : window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm) + ", blocked";
+      int m = Nchwc.winogradTileSize(conv.kernel[1]);
+      Object path = plainInput ? "DIRECT from plain" : blockedWinograd != null ? Algorithm.WINOGRAD + " " + m + "x" + m
+          : window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm;
+      return conv.name() + ": " + path + ", blocked";
     }
     String winograd = Algorithm.WINOGRAD + " " + winogradTile + "x" + winogradTile;
     return conv.name() + ": " + (winogradFromBatch <= 1 ? winograd : algorithm

@@ -66,10 +66,10 @@ final class Winograd {
   }
 
   /**
-   * U of F(4x4, 3x3) or F(2x2, 5x5) (m, r) for a 2-D or (kT, r, r) 3-D layer, per group its 36 matrices (outC / groups x kT inC / groups)
-   * each packed for the blocked pointwise kernel of block {@code block} ({@link Nchwc#packPointwise}), group-major:
-   * the blocked Winograd's GEMMs. With whole blocks of input channels, input block dt x inC / B + cb of V (frame tap
-   * dt) meets U's columns of that tap.
+   * U of F(4x4, 3x3) or F(2x2, 5x5) (m, r) for a 2-D or (kT, r, r) 3-D layer, per group its 36 matrices (outC /
+   * groups x kT inC / groups) each packed for the blocked pointwise kernel of block {@code block}
+   * ({@link Nchwc#packPointwise}), group-major: the blocked Winograd's GEMMs. With whole blocks of input channels,
+   * input block dt x inC / B + cb of V (frame tap dt) meets U's columns of that tap.
    */
   static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int groups,
       int frameTaps, int m, int r, int block) {
@@ -173,12 +173,12 @@ final class Winograd {
   }
 
   /**
-   * {@code samples} blocked samples through F(4x4, 3x3) or F(2x2, 5x5), their input zero-padded to the plan's window so that every
-   * tile's 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}; the samples' tiles one
-   * after the other, output frame by frame, {@link Nchwc#winogradTile}), the input transform into V (a 3-D tile's
-   * kT input frames one after the other), per position and group one {@link Nchwc#pointwise} product over the
-   * group's input blocks (V as a blocked map of the chunk's tiles) into M, and the output transform with bias and
-   * clamp. Every step runs on B channels a vector, where the plain path's transforms run channel by channel.
+   * {@code samples} blocked samples through F(4x4, 3x3) or F(2x2, 5x5), their input zero-padded to the plan's window
+   * so that every tile's 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}; the
+   * samples' tiles one after the other, output frame by frame, {@link Nchwc#winogradTile}), the input transform into
+   * V (a 3-D tile's kT input frames one after the other), per position and group one {@link Nchwc#pointwise} product
+   * over the group's input blocks (V as a blocked map of the chunk's tiles) into M, and the output transform with
+   * bias and clamp. Every step runs on B channels a vector, where the plain path's transforms run channel by channel.
    */
   static void runBlocked(ConvPlan plan, float[] in, int inOff, int samples, float[] out, int outOff,
       ExecutionContext ctx) {

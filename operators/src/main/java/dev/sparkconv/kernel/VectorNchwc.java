@@ -1188,9 +1188,11 @@ public final class VectorNchwc implements Nchwc {
   @Override
   public void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, Window g, int first, int count,
       float[] bias, float lo, float hi, float[] out, int outOff) {
-    float[] s = new float[24 * L]; // A^T M of one tile and block, in L1
-    FloatVector low = FloatVector.broadcast(S, lo);
-    FloatVector high = FloatVector.broadcast(S, hi);
+    // Whole tiles and cropped ones in methods of their own, each with branches every tile takes both ways: C2
+    // compiles untaken branches as traps, and the first map with cropped tiles (ResNet-18's 14x14, after 56x56 and
+    // 28x28) threw one method for all tiles back to the interpreter, where the Vector API runs boxed, until C2
+    // compiled it again (three times in a fresh JVM's first forward). Now only this loop's index arithmetic is.
+    float[] s = new float[28 * L]; // A^T M of one tile and block, and a row of outputs, in L1
     int outH = g.outH();
     int outW = g.outW();
     int blockFloats = g.outD() * outH * outW * L;
@@ -1205,52 +1207,93 @@ public final class VectorNchwc implements Nchwc {
       if (tile == 2) {
         winogradOutput2(m, mOff + j * L, mStride, count, outBlocks, bias, lo, hi, out, corner, blockFloats, outW,
             rows, cols, s);
-        continue;
+      } else if (rows == 4 && cols == 4) {
+        winogradOutput4(m, mOff + j * L, mStride, count, outBlocks, bias, lo, hi, out, corner, blockFloats, outW, s);
+      } else {
+        winogradOutput4Cropped(m, mOff + j * L, mStride, count, outBlocks, bias, lo, hi, out, corner, blockFloats,
+            outW, rows, cols, s);
       }
-      for (int ob = 0; ob < outBlocks; ob++) {
-        int k = mOff + (ob * count + j) * L;
-        for (int col = 0; col < 6; col++, k += mStride) { // A^T M: column by column
-          FloatVector m0 = FloatVector.fromArray(S, m, k);
-          FloatVector m1 = FloatVector.fromArray(S, m, k + 6 * mStride);
-          FloatVector m2 = FloatVector.fromArray(S, m, k + 12 * mStride);
-          FloatVector m3 = FloatVector.fromArray(S, m, k + 18 * mStride);
-          FloatVector m4 = FloatVector.fromArray(S, m, k + 24 * mStride);
-          FloatVector m5 = FloatVector.fromArray(S, m, k + 30 * mStride);
-          FloatVector a = m1.add(m2);
-          FloatVector b = m1.sub(m2);
-          FloatVector c = m3.add(m4);
-          FloatVector d = m3.sub(m4);
-          m0.add(a).add(c).intoArray(s, col * L);
-          d.mul(2f).add(b).intoArray(s, (6 + col) * L);
-          c.mul(4f).add(a).intoArray(s, (12 + col) * L);
-          d.mul(8f).add(b).add(m5).intoArray(s, (18 + col) * L);
-        }
-        FloatVector bv = FloatVector.fromArray(S, bias, ob * L);
-        for (int i = 0; i < rows; i++) { // (A^T M) A: row by row
-          FloatVector m0 = FloatVector.fromArray(S, s, 6 * i * L);
-          FloatVector m1 = FloatVector.fromArray(S, s, (6 * i + 1) * L);
-          FloatVector m2 = FloatVector.fromArray(S, s, (6 * i + 2) * L);
-          FloatVector m3 = FloatVector.fromArray(S, s, (6 * i + 3) * L);
-          FloatVector m4 = FloatVector.fromArray(S, s, (6 * i + 4) * L);
-          FloatVector m5 = FloatVector.fromArray(S, s, (6 * i + 5) * L);
-          FloatVector a = m1.add(m2);
-          FloatVector b = m1.sub(m2);
-          FloatVector c = m3.add(m4);
-          FloatVector d = m3.sub(m4);
-          int o = corner + ob * blockFloats + i * outW * L;
-          high.min(low.max(m0.add(a).add(c).add(bv))).intoArray(out, o);
-          if (cols == 4) {
-            high.min(low.max(d.mul(2f).add(b).add(bv))).intoArray(out, o + L);
-            high.min(low.max(c.mul(4f).add(a).add(bv))).intoArray(out, o + 2 * L);
-            high.min(low.max(d.mul(8f).add(b).add(m5).add(bv))).intoArray(out, o + 3 * L);
-          } else {
-            if (cols > 1) {
-              high.min(low.max(d.mul(2f).add(b).add(bv))).intoArray(out, o + L);
-            }
-            if (cols > 2) {
-              high.min(low.max(c.mul(4f).add(a).add(bv))).intoArray(out, o + 2 * L);
-            }
-          }
+    }
+  }
+
+  /**
+   * A^T M of {@link #winogradOutput}'s F(4x4, 3x3) tile, block {@code ob}: into s[0, 24 B), row by row. Position xi
+   * of the block at m[k + xi * mStride].
+   */
+  private static void winogradColumns4(float[] m, int k, int mStride, float[] s) {
+    for (int col = 0; col < 6; col++, k += mStride) { // A^T M: column by column
+      FloatVector m0 = FloatVector.fromArray(S, m, k);
+      FloatVector m1 = FloatVector.fromArray(S, m, k + 6 * mStride);
+      FloatVector m2 = FloatVector.fromArray(S, m, k + 12 * mStride);
+      FloatVector m3 = FloatVector.fromArray(S, m, k + 18 * mStride);
+      FloatVector m4 = FloatVector.fromArray(S, m, k + 24 * mStride);
+      FloatVector m5 = FloatVector.fromArray(S, m, k + 30 * mStride);
+      FloatVector a = m1.add(m2);
+      FloatVector b = m1.sub(m2);
+      FloatVector c = m3.add(m4);
+      FloatVector d = m3.sub(m4);
+      m0.add(a).add(c).intoArray(s, col * L);
+      d.mul(2f).add(b).intoArray(s, (6 + col) * L);
+      c.mul(4f).add(a).intoArray(s, (12 + col) * L);
+      d.mul(8f).add(b).add(m5).intoArray(s, (18 + col) * L);
+    }
+  }
+
+  /** {@link #winogradOutput}'s whole F(4x4, 3x3) tile: its 4 x 4 outputs of every block from {@code o}. */
+  private static void winogradOutput4(float[] m, int k, int mStride, int count, int outBlocks, float[] bias,
+      float lo, float hi, float[] out, int o, int blockFloats, int outW, float[] s) {
+    FloatVector low = FloatVector.broadcast(S, lo);
+    FloatVector high = FloatVector.broadcast(S, hi);
+    for (int ob = 0; ob < outBlocks; ob++, k += count * L, o += blockFloats) {
+      winogradColumns4(m, k, mStride, s);
+      FloatVector bv = FloatVector.fromArray(S, bias, ob * L);
+      for (int i = 0, x = o; i < 4; i++, x += outW * L) { // (A^T M) A: row by row
+        FloatVector m0 = FloatVector.fromArray(S, s, 6 * i * L);
+        FloatVector m1 = FloatVector.fromArray(S, s, (6 * i + 1) * L);
+        FloatVector m2 = FloatVector.fromArray(S, s, (6 * i + 2) * L);
+        FloatVector m3 = FloatVector.fromArray(S, s, (6 * i + 3) * L);
+        FloatVector m4 = FloatVector.fromArray(S, s, (6 * i + 4) * L);
+        FloatVector m5 = FloatVector.fromArray(S, s, (6 * i + 5) * L);
+        FloatVector a = m1.add(m2);
+        FloatVector b = m1.sub(m2);
+        FloatVector c = m3.add(m4);
+        FloatVector d = m3.sub(m4);
+        high.min(low.max(m0.add(a).add(c).add(bv))).intoArray(out, x);
+        high.min(low.max(d.mul(2f).add(b).add(bv))).intoArray(out, x + L);
+        high.min(low.max(c.mul(4f).add(a).add(bv))).intoArray(out, x + 2 * L);
+        high.min(low.max(d.mul(8f).add(b).add(m5).add(bv))).intoArray(out, x + 3 * L);
+      }
+    }
+  }
+
+  /**
+   * {@link #winogradOutput}'s F(4x4, 3x3) tile cropped at the map's edges: its {@code rows} x {@code cols} outputs of
+   * every block from {@code o}, each row through s[24 B, 28 B) and copied {@code cols} wide (no branch on cols).
+   */
+  private static void winogradOutput4Cropped(float[] m, int k, int mStride, int count, int outBlocks, float[] bias,
+      float lo, float hi, float[] out, int o, int blockFloats, int outW, int rows, int cols, float[] s) {
+    FloatVector low = FloatVector.broadcast(S, lo);
+    FloatVector high = FloatVector.broadcast(S, hi);
+    for (int ob = 0; ob < outBlocks; ob++, k += count * L, o += blockFloats) {
+      winogradColumns4(m, k, mStride, s);
+      FloatVector bv = FloatVector.fromArray(S, bias, ob * L);
+      for (int i = 0, x = o; i < rows; i++, x += outW * L) { // (A^T M) A: row by row
+        FloatVector m0 = FloatVector.fromArray(S, s, 6 * i * L);
+        FloatVector m1 = FloatVector.fromArray(S, s, (6 * i + 1) * L);
+        FloatVector m2 = FloatVector.fromArray(S, s, (6 * i + 2) * L);
+        FloatVector m3 = FloatVector.fromArray(S, s, (6 * i + 3) * L);
+        FloatVector m4 = FloatVector.fromArray(S, s, (6 * i + 4) * L);
+        FloatVector m5 = FloatVector.fromArray(S, s, (6 * i + 5) * L);
+        FloatVector a = m1.add(m2);
+        FloatVector b = m1.sub(m2);
+        FloatVector c = m3.add(m4);
+        FloatVector d = m3.sub(m4);
+        high.min(low.max(m0.add(a).add(c).add(bv))).intoArray(s, 24 * L);
+        high.min(low.max(d.mul(2f).add(b).add(bv))).intoArray(s, 25 * L);
+        high.min(low.max(c.mul(4f).add(a).add(bv))).intoArray(s, 26 * L);
+        high.min(low.max(d.mul(8f).add(b).add(m5).add(bv))).intoArray(s, 27 * L);
+        for (int q = 0; q < cols; q++) {
+          FloatVector.fromArray(S, s, (24 + q) * L).intoArray(out, x + q * L);
         }
       }
     }

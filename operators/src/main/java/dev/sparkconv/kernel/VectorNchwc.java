@@ -1191,7 +1191,7 @@ public final class VectorNchwc implements Nchwc {
     // Whole tiles and cropped ones in methods of their own, each with branches every tile takes both ways: C2
     // compiles untaken branches as traps, and the first map with cropped tiles (ResNet-18's 14x14, after 56x56 and
     // 28x28) threw one method for all tiles back to the interpreter, where the Vector API runs boxed, until C2
-    // compiled it again (three times in a fresh JVM's first forward). Now only this loop's index arithmetic is.
+    // compiled it again (three times in a fresh JVM's first forward). Now only this loop, index arithmetic, goes back.
     float[] s = new float[28 * L]; // A^T M of one tile and block, and a row of outputs, in L1
     int outH = g.outH();
     int outW = g.outW();
@@ -1217,8 +1217,8 @@ public final class VectorNchwc implements Nchwc {
   }
 
   /**
-   * A^T M of {@link #winogradOutput}'s F(4x4, 3x3) tile, block {@code ob}: into s[0, 24 B), row by row. Position xi
-   * of the block at m[k + xi * mStride].
+   * A^T M of one block of {@link #winogradOutput}'s F(4x4, 3x3) tile: into s[0, 24 B), row by row. Position xi of
+   * the block at m[k + xi * mStride].
    */
   private static void winogradColumns4(float[] m, int k, int mStride, float[] s) {
     for (int col = 0; col < 6; col++, k += mStride) { // A^T M: column by column

@@ -90,6 +90,8 @@ public final class SparkBench {
         throw new IllegalStateException("the job wrote " + summary.ok() + " of " + count + " rows: " + summary);
       }
       System.out.println("# " + summary.toString().replace("\n", "\n# "));
+      System.out.printf(Locale.ROOT, "# run %d: %.2f s, %.2f cpu s, jit %.2f s%n", run + 1, seconds,
+          (processCpuNanos() - cpuStart) / 1e9, (jitMillis() - jitStart) / 1e3);
       if (run == 0) {
         jobSeconds = seconds;
         jobCpu = (processCpuNanos() - cpuStart) / 1e9;

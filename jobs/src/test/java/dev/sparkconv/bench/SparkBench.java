@@ -28,7 +28,8 @@ import picocli.CommandLine;
  * size. The job runs first, from a cold JIT, as a user's job would; the kernel gets one untimed batch per thread.
  * Prints both images/s, ratio = job / kernel, and cpu_ratio = kernel CPU seconds / job CPU seconds (the JVM's,
  * every thread), which a loaded machine moves less than wall time; jit is the compiler threads' time within it.
- * With --runs N the job runs N times; the last run's figure, from a warm JIT, is printed as warm_ratio.
+ * With --runs N the job runs N times; the last run's figure, from a warm JIT, is printed as warm_ratio. Each run's
+ * seconds, CPU seconds and JIT seconds come first, as "# run N:" lines: a warm run still pays the JIT for Spark's code.
  * Args: WORK_DIR MODEL [--count 1024] [--batch-size 32] [--threads 2] [--runs 1]
  */
 public final class SparkBench {

@@ -87,16 +87,17 @@ public final class SparkBench {
       long jitStart = jitMillis();
       RunSummary summary = InferenceJob.run(spark, network, opts);
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = (processCpuNanos() - cpuStart) / 1e9;
+      double jit = (jitMillis() - jitStart) / 1e3;
       if (summary.ok() != count) {
         throw new IllegalStateException("the job wrote " + summary.ok() + " of " + count + " rows: " + summary);
       }
       System.out.println("# " + summary.toString().replace("\n", "\n# "));
-      System.out.printf(Locale.ROOT, "# run %d: %.2f s, %.2f cpu s, jit %.2f s%n", run + 1, seconds,
-          (processCpuNanos() - cpuStart) / 1e9, (jitMillis() - jitStart) / 1e3);
+      System.out.printf(Locale.ROOT, "# run %d: %.2f s, %.2f cpu s, jit %.2f s%n", run + 1, seconds, cpu, jit);
       if (run == 0) {
         jobSeconds = seconds;
-        jobCpu = (processCpuNanos() - cpuStart) / 1e9;
-        jobJit = (jitMillis() - jitStart) / 1e3;
+        jobCpu = cpu;
+        jobJit = jit;
       } else {
         warmSeconds = seconds;
       }

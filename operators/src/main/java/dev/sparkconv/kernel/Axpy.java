@@ -63,6 +63,13 @@ public interface Axpy {
   void dots4(int n, float[] x, int x0, int ldx, float[] y, int yOff, float[] out, int outOff, int ldo);
 
   /**
+   * The sixteen dot products of rows x[x0 + r * ldx ..] (r < 4) with rows y[y0 + c * ldy ..] (c < 4), into
+   * out[outOff + 4r + c]: the last few columns of a GEMM, four rows of A against four columns of B. A vector
+   * implementation sums its sixteen accumulators in one tree of lane swaps, not sixteen lane reductions.
+   */
+  void dots4x4(int n, float[] x, int x0, int ldx, float[] y, int y0, int ldy, float[] out, int outOff);
+
+  /**
    * y[yOff + i] = 1 / (1 + exp(-x[xOff + i])): the logistic sigmoid (SiLU's and squeeze-and-excitation's), within
    * a few float ulps; the scalar loop computes it in double, one exp per element, which profiled at two thirds of
    * EfficientNet-B0's time.

@@ -314,6 +314,8 @@ public final class Gemm {
             bColumns[d + p] = bPack[src];
           }
         }
+        // dots4x4 reads whole quads of columns.
+        Arrays.fill(bColumns, (n - dotFrom) * kc, roundUp(n - dotFrom, 4) * kc, 0f);
       }
       float blockBeta = pc == 0 ? beta : 1f;
       for (int ir = 0; ir < mFull; ir += mr) {
@@ -337,9 +339,8 @@ public final class Gemm {
 
   /**
    * Columns [nFull, n) of MR rows of C, fewer than NR: a half-width tile straight into C when at least NR/2 are
-   * left, then the rest from {@code dotFrom} on by dot products over K (a tile of NR/2 columns for one or two
-   * columns costs 8-16x their FMAs) or, when more than {@link BlockSizes#TAIL_DOT_COLUMNS} are left, a half tile
-   * through the edge buffer.
+   * left, then the rest from {@code dotFrom} on by dot products over K, or, when more than
+   * {@link BlockSizes#TAIL_DOT_COLUMNS} are left, a half tile through the edge buffer.
    */
   private void tailRows(int kc, float[] a, int aBlock, int lda, int nFull, int dotFrom, int n, boolean dots,
       float alpha, float beta, float[] c, int cRow, int ldc) {
@@ -350,20 +351,15 @@ public final class Gemm {
           scalars(alpha, beta, lo, hi));
     }
     if (dots) {
-      // Four columns at a time against each row of A: one load of A per four FMAs, four chains (one column at a
-      // time, two loads an FMA, took 11% of (256,2304,196) for its four last columns).
-      int quads = dotFrom + (n - dotFrom) / 4 * 4;
-      for (int i = 0; i < mr; i++) {
-        int aRow = aBlock + i * lda;
-        int ci = cRow + i * ldc;
-        for (int j = dotFrom; j < quads; j += 4) {
-          rows.dots4(kc, bColumns, (j - dotFrom) * kc, kc, a, aRow, tile, 0, 1);
-          for (int q = 0; q < 4; q++) {
-            store(c, ci + j + q, alpha * tile[q], beta);
+      // Four rows of A against four columns at a time (the columns past n zero), sixteen sums from one call.
+      for (int i = 0; i < mr; i += 4) {
+        for (int j = dotFrom; j < n; j += 4) {
+          rows.dots4x4(kc, a, aBlock + i * lda, lda, bColumns, (j - dotFrom) * kc, kc, tile, 0);
+          for (int r = 0; r < 4; r++) {
+            for (int q = 0; q < Math.min(4, n - j); q++) {
+              store(c, cRow + (i + r) * ldc + j + q, alpha * tile[4 * r + q], beta);
+            }
           }
-        }
-        for (int j = quads; j < n; j++) {
-          store(c, ci + j, alpha * rows.dot(kc, a, aRow, bColumns, (j - dotFrom) * kc), beta);
         }
       }
     } else {

@@ -83,6 +83,15 @@ final class ScalarAxpy implements Axpy {
       out[outOff + r * ldo] = dot(n, x, x0 + r * ldx, y, yOff);
     }
   }
+  @Override
+  public void dots4x4(int n, float[] x, int x0, int ldx, float[] y, int y0, int ldy, float[] out, int outOff) {
+    for (int r = 0; r < 4; r++) {
+      for (int c = 0; c < 4; c++) {
+        out[outOff + 4 * r + c] = dot(n, x, x0 + r * ldx, y, y0 + c * ldy);
+      }
+    }
+  }
+
 
   @Override
   public void sigmoid(int n, float[] x, int xOff, float[] y, int yOff) {

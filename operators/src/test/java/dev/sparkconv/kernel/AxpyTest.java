@@ -136,6 +136,19 @@ class AxpyTest {
       }
       assertEquals(expected, dots[2 + 3 * r], 1e-4 * (1 + n), "dots4 row " + r);
     }
+    // Those four rows against four rows of y, n + 5 apart from index 2; sixteen results from index 1.
+    float[] cols4 = random(rnd, 2 + 4 * (n + 5));
+    float[] dots16 = new float[1 + 16];
+    impl.dots4x4(n, rows4, 1, n + 9, cols4, 2, n + 5, dots16, 1);
+    for (int r = 0; r < 4; r++) {
+      for (int c = 0; c < 4; c++) {
+        double expected = 0;
+        for (int i = 0; i < n; i++) {
+          expected += (double) rows4[1 + r * (n + 9) + i] * cols4[2 + c * (n + 5) + i];
+        }
+        assertEquals(expected, dots16[1 + 4 * r + c], 1e-4 * (1 + n), "dots4x4 row " + r + " column " + c);
+      }
+    }
     // Two rows of a 3x3 window with column dilation 2 over input rows 7 apart, written n + 3 apart.
     float[] big = random(rnd, 4 * 7 + n + 8);
     float[] two = new float[2 * (n + 3) + 1];

@@ -301,6 +301,7 @@ public final class VectorAxpy implements Axpy {
       s32 = r.fma(c2, s32);
       s33 = r.fma(c3, s33);
     }
+    // The tree written out: through a helper taking and returning vectors, C2 boxed them ((384, 64, 4) 27 us, not 5.7).
     FloatVector p00 = s00.blend(s01, BIT1).add(s01.blend(s00, BIT1).rearrange(SWAP1));
     FloatVector p01 = s02.blend(s03, BIT1).add(s03.blend(s02, BIT1).rearrange(SWAP1));
     FloatVector r0 = p00.blend(p01, BIT2).add(p01.blend(p00, BIT2).rearrange(SWAP2));

@@ -27,7 +27,7 @@ public final class VectorAxpy implements Axpy {
   private static final VectorMask<Float> BIT8 = VectorMask.fromLong(S, 0xFF00_FF00_FF00_FF00L);
   private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, j -> j ^ 1);
   private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, j -> j ^ 2);
-  private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, j -> j ^ 4);
+  private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, j -> (j ^ 4) & (L - 1));
   private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(S, j -> (j ^ 8) & (L - 1));
 
   @Override

@@ -355,8 +355,9 @@ public final class Gemm {
       for (int i = 0; i < mr; i += 4) {
         for (int j = dotFrom; j < n; j += 4) {
           rows.dots4x4(kc, a, aBlock + i * lda, lda, bColumns, (j - dotFrom) * kc, kc, tile, 0);
+          int columns = Math.min(4, n - j);
           for (int r = 0; r < 4; r++) {
-            for (int q = 0; q < Math.min(4, n - j); q++) {
+            for (int q = 0; q < columns; q++) {
               store(c, cRow + (i + r) * ldc + j + q, alpha * tile[4 * r + q], beta);
             }
           }

@@ -83,6 +83,7 @@ final class ScalarAxpy implements Axpy {
       out[outOff + r * ldo] = dot(n, x, x0 + r * ldx, y, yOff);
     }
   }
+
   @Override
   public void dots4x4(int n, float[] x, int x0, int ldx, float[] y, int y0, int ldy, float[] out, int outOff) {
     for (int r = 0; r < 4; r++) {
@@ -91,7 +92,6 @@ final class ScalarAxpy implements Axpy {
       }
     }
   }
-
 
   @Override
   public void sigmoid(int n, float[] x, int xOff, float[] y, int yOff) {

@@ -253,6 +253,7 @@ public final class VectorAxpy implements Axpy {
     out[outOff + 2 * ldo] = s2;
     out[outOff + 3 * ldo] = s3;
   }
+
   /**
    * Sixteen accumulators, then one tree: each step pairs two vectors, a lane keeping the sum of itself and its
    * partner across one index bit from the first vector where that bit is clear and from the second where it is

@@ -215,7 +215,9 @@ final class ConvPlan {
         ConvKernels.depthwisePlaneSize(outDims, k, s, d)) : 0;
     this.rowsSize = depthwise
         ? Math.max(2 * outDims[2], outDims[1] * ConvKernels.depthwisePhasePitch(outDims, k, s, d)) : 0;
-    this.winogradWeights = winograd ? conv.winogradWeights(gemm, winogradTile) : null;
+    // A blocked plan runs its own Winograd (blockedWinograd, below): the GEMM one's U would be 150 MB of ResNet-18
+    // made for nothing.
+    this.winogradWeights = winograd && nchwc == null ? conv.winogradWeights(gemm, winogradTile) : null;
     boolean gemmPath = algorithm != Algorithm.DEPTHWISE && winogradFromBatch > 1 && nchwc == null;
     this.packed = gemmPath ? conv.packedWeights(gemm) : null;
     int outPerGroup = conv.outChannels / conv.groups;

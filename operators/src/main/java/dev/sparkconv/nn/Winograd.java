@@ -69,57 +69,91 @@ final class Winograd {
    * U of F(4x4, 3x3) or F(2x2, 5x5) (m, r) for a 2-D or (kT, r, r) 3-D layer, per group its 36 matrices (outC /
    * groups x kT inC / groups) each packed for the blocked pointwise kernel of block {@code block}
    * ({@link Nchwc#packPointwise}), group-major: the blocked Winograd's GEMMs. With whole blocks of input channels,
-   * input block dt x inC / B + cb of V (frame tap dt) meets U's columns of that tap.
+   * input block dt x inC / B + cb of V (frame tap dt) meets U's columns of that tap. Each pair's 36 values go
+   * straight to their packed places: ResNet-18's U is 150 MB, and an unpacked copy first doubled what the plan
+   * allocated, zeroed and copied.
    */
   static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int groups,
       int frameTaps, int m, int r, int block) {
-    float[][] packed = new float[groups * 36][];
+    int alpha = m + r - 1;
+    int positions = alpha * alpha;
+    int inPerGroup = inChannels / groups;
+    int outPerGroup = outChannels / groups;
+    int depth = frameTaps * inPerGroup;
+    int depthPadded = Nchwc.blocks(depth, block) * block; // Nchwc#packPointwise's layout, one tap
+    int outPadded = Nchwc.blocks(outPerGroup, block) * block;
+    float[][] packed = new float[groups * positions][];
+    double[] gg = new double[alpha * r];
+    float[] u = new float[positions];
     for (int group = 0; group < groups; group++) {
-      float[][] u = transformGroup(weight, outChannels, inChannels, groups, frameTaps, m, r, group);
-      for (int xi = 0; xi < 36; xi++) {
-        packed[group * 36 + xi] = Nchwc.packPointwise(u[xi], outChannels / groups, frameTaps * inChannels / groups,
-            block);
+      for (int xi = 0; xi < positions; xi++) {
+        packed[group * positions + xi] = new float[outPadded * depthPadded];
+      }
+      for (int col = 0; col < depth; col++) { // U's column dt x inC / groups + c
+        for (int o = 0; o < outPerGroup; o++) {
+          int pairStart = o / (2 * block) * 2 * block;
+          int width = Math.min(2 * block, outPadded - pairStart);
+          transformPair(weight, weightOffset(group * outPerGroup + o, col, inPerGroup, frameTaps, r), m, r, gg, u);
+          int at = pairStart * depthPadded + col * width + o - pairStart;
+          for (int xi = 0; xi < positions; xi++) {
+            packed[group * positions + xi][at] = u[xi];
+          }
+        }
       }
     }
     return packed;
   }
 
-  /** U of one group, per position an (outC / groups) x (kT inC / groups) matrix; computed in double. */
+  /** U of one group, per position an (outC / groups) x (kT inC / groups) matrix. */
   private static float[][] transformGroup(float[] weight, int outChannels, int inChannels, int groups,
       int frameTaps, int m, int r, int group) {
-    double[][] g = r == 5 ? G25 : m == 2 ? G2 : G4;
     int alpha = m + r - 1;
     int inPerGroup = inChannels / groups;
     int outPerGroup = outChannels / groups;
     int depth = frameTaps * inPerGroup;
     float[][] u = new float[alpha * alpha][outPerGroup * depth];
     double[] gg = new double[alpha * r];
+    float[] pairU = new float[alpha * alpha];
     for (int pair = 0; pair < outPerGroup * depth; pair++) {
-      // Weights are (outC, inC / groups, kT, r, r); U's column dt x inC / groups + c (the row of V that frame tap
-      // reads).
       int o = group * outPerGroup + pair / depth;
-      int dt = pair % depth / inPerGroup;
-      int w = ((o * inPerGroup + pair % inPerGroup) * frameTaps + dt) * r * r;
-      for (int i = 0; i < alpha; i++) { // G g
-        for (int j = 0; j < r; j++) {
-          double sum = 0;
-          for (int q = 0; q < r; q++) {
-            sum += g[i][q] * weight[w + q * r + j];
-          }
-          gg[r * i + j] = sum;
-        }
-      }
-      for (int i = 0; i < alpha; i++) { // (G g) G^T
-        for (int j = 0; j < alpha; j++) {
-          double sum = 0;
-          for (int q = 0; q < r; q++) {
-            sum += gg[r * i + q] * g[j][q];
-          }
-          u[alpha * i + j][pair] = (float) sum;
-        }
+      transformPair(weight, weightOffset(o, pair % depth, inPerGroup, frameTaps, r), m, r, gg, pairU);
+      for (int xi = 0; xi < pairU.length; xi++) {
+        u[xi][pair] = pairU[xi];
       }
     }
     return u;
+  }
+
+  /**
+   * Where output channel {@code o}'s r x r kernel for U's column {@code col} = dt x inC / groups + c (the row of V
+   * that frame tap dt reads) starts in weights (outC, inC / groups, kT, r, r).
+   */
+  private static int weightOffset(int o, int col, int inPerGroup, int frameTaps, int r) {
+    return ((o * inPerGroup + col % inPerGroup) * frameTaps + col / inPerGroup) * r * r;
+  }
+
+  /** U = G g G^T of the r x r kernel at {@code w} into {@code u} (alpha x alpha), computed in double. */
+  private static void transformPair(float[] weight, int w, int m, int r, double[] gg, float[] u) {
+    double[][] g = r == 5 ? G25 : m == 2 ? G2 : G4;
+    int alpha = m + r - 1;
+    for (int i = 0; i < alpha; i++) { // G g
+      for (int j = 0; j < r; j++) {
+        double sum = 0;
+        for (int q = 0; q < r; q++) {
+          sum += g[i][q] * weight[w + q * r + j];
+        }
+        gg[r * i + j] = sum;
+      }
+    }
+    for (int i = 0; i < alpha; i++) { // (G g) G^T
+      for (int j = 0; j < alpha; j++) {
+        double sum = 0;
+        for (int q = 0; q < r; q++) {
+          sum += gg[r * i + q] * g[j][q];
+        }
+        u[alpha * i + j] = (float) sum;
+      }
+    }
   }
 
   /**

@@ -259,6 +259,7 @@ class BlockedLayoutTest {
         ConvPlan plan = ConvPlan.blocked(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel, oneSample);
         int m = k == 3 ? 4 : 2;
         assertTrue(plan.toString().contains("WINOGRAD " + m + "x" + m + ", blocked"), what + ": " + plan);
+        assertTrue(plan.winogradWeights == null, what + ": a blocked plan holds the GEMM Winograd's weights too");
         plans.add(plan);
         float[] actual = runBlocked(plan, kernel, input, batch, c[0], positions, c[1], outPositions, ctx);
         assertClose(expected, actual, rms(definition), what);

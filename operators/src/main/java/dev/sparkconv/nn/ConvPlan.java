@@ -215,8 +215,8 @@ final class ConvPlan {
         ConvKernels.depthwisePlaneSize(outDims, k, s, d)) : 0;
     this.rowsSize = depthwise
         ? Math.max(2 * outDims[2], outDims[1] * ConvKernels.depthwisePhasePitch(outDims, k, s, d)) : 0;
-    // A blocked plan runs its own Winograd (blockedWinograd, below): the GEMM one's U would be 150 MB of ResNet-18
-    // made for nothing.
+    // A blocked plan runs its own Winograd (blockedWinograd, below): the GEMM one's U would be made for nothing
+    // (ResNet-18's held 89 MB).
     this.winogradWeights = winograd && nchwc == null ? conv.winogradWeights(gemm, winogradTile) : null;
     boolean gemmPath = algorithm != Algorithm.DEPTHWISE && winogradFromBatch > 1 && nchwc == null;
     this.packed = gemmPath ? conv.packedWeights(gemm) : null;

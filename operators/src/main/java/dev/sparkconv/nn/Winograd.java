@@ -70,8 +70,7 @@ final class Winograd {
    * groups x kT inC / groups) each packed for the blocked pointwise kernel of block {@code block}
    * ({@link Nchwc#packPointwise}), group-major: the blocked Winograd's GEMMs. With whole blocks of input channels,
    * input block dt x inC / B + cb of V (frame tap dt) meets U's columns of that tap. Each pair's 36 values go
-   * straight to their packed places: ResNet-18's U is 150 MB, and an unpacked copy first doubled what the plan
-   * allocated, zeroed and copied.
+   * straight to their packed places: an unpacked copy first doubled what a plan allocated, zeroed and copied.
    */
   static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int groups,
       int frameTaps, int m, int r, int block) {

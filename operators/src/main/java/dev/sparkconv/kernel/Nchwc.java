@@ -387,16 +387,23 @@ public interface Nchwc {
     int outPadded = blocks(outChannels, block) * block;
     float[] packed = new float[outPadded * inPadded * taps];
     for (int o = 0; o < outChannels; o++) {
-      int pairStart = o / (2 * block) * 2 * block;
-      int width = Math.min(2 * block, outPadded - pairStart);
       for (int i = 0; i < inChannels; i++) {
         for (int t = 0; t < taps; t++) {
-          packed[pairStart * inPadded * taps + ((i / inBlock * taps + t) * inBlock + i % inBlock) * width + o
-              - pairStart] = weight[wOff + (o * inChannels + i) * taps + t];
+          packed[packedIndex(o, (i / inBlock * taps + t) * inBlock + i % inBlock, outPadded, inPadded * taps, block)] =
+              weight[wOff + (o * inChannels + i) * taps + t];
         }
       }
     }
     return packed;
+  }
+
+  /**
+   * Where weight (o, column) goes in {@link #packDirect}'s layout, a column being (input block, tap, channel of the
+   * block); {@code outPadded} and {@code columns}: the packed matrix's sizes.
+   */
+  static int packedIndex(int o, int column, int outPadded, int columns, int block) {
+    int pairStart = o / (2 * block) * 2 * block;
+    return pairStart * columns + column * Math.min(2 * block, outPadded - pairStart) + o - pairStart;
   }
 
   /** The bias (null for none) padded with zeros to whole blocks. */

@@ -90,10 +90,8 @@ final class Winograd {
       }
       for (int col = 0; col < depth; col++) { // U's column dt x inC / groups + c
         for (int o = 0; o < outPerGroup; o++) {
-          int pairStart = o / (2 * block) * 2 * block;
-          int width = Math.min(2 * block, outPadded - pairStart);
           transformPair(weight, weightOffset(group * outPerGroup + o, col, inPerGroup, frameTaps, r), m, r, gg, u);
-          int at = pairStart * depthPadded + col * width + o - pairStart;
+          int at = Nchwc.packedIndex(o, col, outPadded, depthPadded, block);
           for (int xi = 0; xi < positions; xi++) {
             packed[group * positions + xi][at] = u[xi];
           }

@@ -158,42 +158,39 @@ public interface Nchwc {
       float lo, float hi, int chunk, float[] out, int outOff);
 
   /**
-   * Winograd F(4x4, 3x3) or F(2x2, 5x5) (g.kH() 3 or 5: the same 6x6 input tiles, {@link #winogradTileSize}
-   * outputs a side) on blocked layout, first step: V = B^T d B of tiles [first, first + count) of a batch of
-   * samples of {@code blocks} blocks, each a map of g.inD() x g.inH() x g.inW() zero-padded so that every tile's 6x6
-   * window is inside (g's padding is ignored; {@link #winogradTile} numbers the tiles), B^T = [[4, 0, -5, 0, 1, 0],
-   * [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]].
-   * A 3-D tile transforms the g.kD() input frames its output frame reads (g.sD() frames a step, g.dD() a tap).
-   * Position xi's values go to {@code v} from {@code vOff + xi * vStride} as a blocked map of {@code count}
-   * positions ([kD blocks][count][B], frame tap by frame tap): the input of {@link #pointwise}, whose 36 products
-   * over the input channels (and frame taps) are Winograd's GEMMs.
+   * Winograd F(4x4, 3x3) or F(2x2, 5x5) (g.kH() 3 or 5, {@code tile} 4 or 2: the same 6x6 input tiles), or F(2x2,
+   * 3x3) ({@code tile} 2, g.kH() 3: 4x4 input tiles) on blocked layout, first step: V = B^T d B of tiles [first,
+   * first + count) of a batch of samples of {@code blocks} blocks, each a map of g.inD() x g.inH() x g.inW()
+   * zero-padded so that every tile's input window is inside (g's padding is ignored; {@link #winogradTile} numbers
+   * the tiles), B^T {@link WinogradMatrices#BT6} or {@link WinogradMatrices#BT4}. A 3-D tile transforms the g.kD()
+   * input frames its output frame reads (g.sD() frames a step, g.dD() a tap). Position xi's values go to {@code v}
+   * from {@code vOff + xi * vStride} as a blocked map of {@code count} positions ([kD blocks][count][B], frame tap
+   * by frame tap): the input of {@link #pointwise}, whose 36 (or 16) products over the input channels (and frame
+   * taps) are Winograd's GEMMs.
    */
-  default void winogradInput(float[] in, int inOff, int blocks, Window g, int first, int count, float[] v, int vOff,
-      int vStride) {
+  default void winogradInput(float[] in, int inOff, int blocks, Window g, int tile, int first, int count, float[] v,
+      int vOff, int vStride) {
     int b = block();
+    int alpha = tile + g.kH() - 1;
+    float[][] bt = alpha == 4 ? WinogradMatrices.BT4 : WinogradMatrices.BT6;
     int plane = g.inH() * g.inW() * b;
     int blockFloats = g.inD() * plane;
-    float[] d = new float[6];
-    float[] t = new float[36];
-    float[] row = new float[6];
+    float[] d = new float[alpha * alpha];
+    float[] t = new float[alpha * alpha];
     for (int j = 0; j < count; j++) {
-      int corner = inOff + winogradTile(first + j, g, g.sD() * plane / b, g.inW(), blocks * blockFloats, b);
+      int corner = inOff + winogradTile(first + j, g, tile, g.sD() * plane / b, g.inW(), blocks * blockFloats, b);
       for (int tap = 0; tap < g.kD() * blocks; tap++) {
         for (int c = 0; c < b; c++) {
           int x0 = corner + tap / blocks * g.dD() * plane + tap % blocks * blockFloats + c;
-          for (int col = 0; col < 6; col++) { // B^T d: column by column
-            for (int r = 0; r < 6; r++) {
-              d[r] = in[x0 + (r * g.inW() + col) * b];
+          for (int r = 0; r < alpha; r++) {
+            for (int col = 0; col < alpha; col++) {
+              d[r * alpha + col] = in[x0 + (r * g.inW() + col) * b];
             }
-            winogradInputPoints(d, t, col, 6);
           }
+          WinogradMatrices.sandwich(bt, d, alpha, t);
           int o = vOff + (tap * count + j) * b + c;
-          for (int r = 0; r < 6; r++) { // (B^T d) B: row by row
-            System.arraycopy(t, 6 * r, d, 0, 6);
-            winogradInputPoints(d, row, 0, 1);
-            for (int col = 0; col < 6; col++) {
-              v[o + (6 * r + col) * vStride] = row[col];
-            }
+          for (int xi = 0; xi < alpha * alpha; xi++) {
+            v[o + xi * vStride] = t[xi];
           }
         }
       }
@@ -203,84 +200,56 @@ public interface Nchwc {
   /**
    * Offset of tile t's first position in a batch of blocked samples {@code sampleFloats} apart: the tiles of a
    * batch are numbered sample by sample, output frame by frame (g.outD() a sample, {@code frameStep} positions
-   * apart), row by row of the frame's grid of 4x4 tiles (over g.outH() x g.outW()), in maps {@code w} positions wide.
+   * apart), row by row of the frame's grid of {@code tile} x {@code tile} tiles (over g.outH() x g.outW()), in maps
+   * {@code w} positions wide.
    */
-  static int winogradTile(int t, Window g, int frameStep, int w, int sampleFloats, int b) {
-    int m = winogradTileSize(g);
-    int tilesW = (g.outW() + m - 1) / m;
-    int perFrame = (g.outH() + m - 1) / m * tilesW;
+  static int winogradTile(int t, Window g, int tile, int frameStep, int w, int sampleFloats, int b) {
+    int tilesW = (g.outW() + tile - 1) / tile;
+    int perFrame = (g.outH() + tile - 1) / tile * tilesW;
     int r = t % perFrame;
     return t / (g.outD() * perFrame) * sampleFloats
-        + (t / perFrame % g.outD() * frameStep + m * (r / tilesW) * w + m * (r % tilesW)) * b;
+        + (t / perFrame % g.outD() * frameStep + tile * (r / tilesW) * w + tile * (r % tilesW)) * b;
   }
 
-  /** Outputs a side of a blocked Winograd tile, m of F(m x m, r x r) with 6x6 input tiles: 4 for r = 3, 2 for 5. */
+  /** Outputs a side of a blocked Winograd tile of 6x6 inputs, m of F(m x m, r x r): 4 for r = 3, 2 for 5. */
   static int winogradTileSize(int r) {
     return 7 - r;
   }
 
-  static int winogradTileSize(Window g) {
-    return winogradTileSize(g.kH());
-  }
-
-  /** B^T of {@link #winogradInput} times the six values d, to out[at + i * step]. */
-  private static void winogradInputPoints(float[] d, float[] out, int at, int step) {
-    float a = d[4] - 4 * d[2];
-    float b = 4 * d[1] - d[3];
-    float c = d[4] - d[2];
-    float e = 2 * (d[1] - d[3]);
-    out[at] = 4 * d[0] - 5 * d[2] + d[4];
-    out[at + step] = a - b;
-    out[at + 2 * step] = a + b;
-    out[at + 3 * step] = c - e;
-    out[at + 4 * step] = c + e;
-    out[at + 5 * step] = 4 * d[1] - 5 * d[3] + d[5];
-  }
-
   /**
-   * Winograd F(4x4, 3x3) or F(2x2, 5x5) on blocked layout, last step: Y = A^T M A + bias, clamped to [lo, hi], A^T =
-   * [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]] (F(2x2, 5x5): [[1, 1, 1, 1,
-   * 1, 0], [0, 1, -1, 2, -2, 1]], the same points), for tiles [first, first + count) of a
-   * batch ({@link #winogradTile}) into samples of {@code outBlocks} blocks of g.outD() x g.outH() x g.outW() (tiles
-   * past the edges cropped). Position xi of the chunk's tile j, block ob, is at
-   * {@code m[mOff + xi * mStride + (ob * count + j) * B]} (the output of {@link #pointwise}); the bias is padded to
-   * whole blocks.
+   * Winograd on blocked layout ({@link #winogradInput}), last step: Y = A^T M A + bias, clamped to [lo, hi], A^T
+   * {@link WinogradMatrices#AT43}, {@link WinogradMatrices#AT25} or {@link WinogradMatrices#AT23}, for tiles
+   * [first, first + count) of a batch ({@link #winogradTile}) into samples of {@code outBlocks} blocks of g.outD() x
+   * g.outH() x g.outW() (tiles past the edges cropped). Position xi of the chunk's tile j, block ob, is at
+   * {@code m[mOff + xi * mStride + (ob * count + j) * B]} (the output of {@link #pointwise}); the bias is padded
+   * to whole blocks.
    */
-  default void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, Window g, int first, int count,
-      float[] bias, float lo, float hi, float[] out, int outOff) {
+  default void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, Window g, int tile, int first,
+      int count, float[] bias, float lo, float hi, float[] out, int outOff) {
     int b = block();
     int outH = g.outH();
     int outW = g.outW();
+    int alpha = tile + g.kH() - 1;
+    float[][] at = tile == 4 ? WinogradMatrices.AT43 : alpha == 6 ? WinogradMatrices.AT25 : WinogradMatrices.AT23;
     int blockFloats = g.outD() * outH * outW * b;
-    int tile = winogradTileSize(g);
     int tilesW = (outW + tile - 1) / tile;
-    float last = tile == 2 ? 1 : 0; // F(2x2, 5x5): row and column 1 take m5
-    float[] s = new float[24];
+    float[] x = new float[alpha * alpha];
+    float[] y = new float[tile * tile];
     for (int j = 0; j < count; j++) {
-      int y = tile * ((first + j) % ((outH + tile - 1) / tile * tilesW) / tilesW);
-      int x = tile * ((first + j) % tilesW);
-      int corner = outOff + winogradTile(first + j, g, outH * outW, outW, outBlocks * blockFloats, b);
+      int row0 = tile * ((first + j) % ((outH + tile - 1) / tile * tilesW) / tilesW);
+      int col0 = tile * ((first + j) % tilesW);
+      int corner = outOff + winogradTile(first + j, g, tile, outH * outW, outW, outBlocks * blockFloats, b);
       for (int ob = 0; ob < outBlocks; ob++) {
         for (int c = 0; c < b; c++) {
           int k = mOff + (ob * count + j) * b + c;
-          for (int col = 0; col < 6; col++) { // A^T M: column by column
-            float m1 = m[k + (6 + col) * mStride];
-            float m2 = m[k + (12 + col) * mStride];
-            float m3 = m[k + (18 + col) * mStride];
-            float m4 = m[k + (24 + col) * mStride];
-            s[col] = m[k + col * mStride] + m1 + m2 + m3 + m4;
-            s[6 + col] = m1 - m2 + 2 * (m3 - m4) + last * m[k + (30 + col) * mStride];
-            s[12 + col] = m1 + m2 + 4 * (m3 + m4);
-            s[18 + col] = m1 - m2 + 8 * (m3 - m4) + m[k + (30 + col) * mStride];
+          for (int xi = 0; xi < alpha * alpha; xi++) {
+            x[xi] = m[k + xi * mStride];
           }
-          for (int i = 0; i < Math.min(tile, outH - y); i++) { // (A^T M) A: row by row
-            float[] row = {s[6 * i] + s[6 * i + 1] + s[6 * i + 2] + s[6 * i + 3] + s[6 * i + 4],
-                s[6 * i + 1] - s[6 * i + 2] + 2 * (s[6 * i + 3] - s[6 * i + 4]) + last * s[6 * i + 5],
-                s[6 * i + 1] + s[6 * i + 2] + 4 * (s[6 * i + 3] + s[6 * i + 4]),
-                s[6 * i + 1] - s[6 * i + 2] + 8 * (s[6 * i + 3] - s[6 * i + 4]) + s[6 * i + 5]};
-            for (int q = 0; q < Math.min(tile, outW - x); q++) {
+          WinogradMatrices.sandwich(at, x, alpha, y);
+          for (int i = 0; i < Math.min(tile, outH - row0); i++) {
+            for (int q = 0; q < Math.min(tile, outW - col0); q++) {
               out[corner + ob * blockFloats + (i * outW + q) * b + c] =
-                  Math.min(Math.max(row[q] + bias[ob * b + c], lo), hi);
+                  Math.min(Math.max(y[i * tile + q] + bias[ob * b + c], lo), hi);
             }
           }
         }

@@ -1130,8 +1130,12 @@ public final class VectorNchwc implements Nchwc {
   }
 
   @Override
-  public void winogradInput(float[] in, int inOff, int blocks, Window g, int first, int count, float[] v, int vOff,
-      int vStride) {
+  public void winogradInput(float[] in, int inOff, int blocks, Window g, int tile, int first, int count, float[] v,
+      int vOff, int vStride) {
+    if (tile + g.kH() - 1 == 4) {
+      winogradInput4(in, inOff, blocks, g, first, count, v, vOff, vStride);
+      return;
+    }
     // The two passes are written out: through one helper for both, 64c56 read 0.46-0.61 ms against 0.46-0.48
     // (three alternating pairs).
     float[] t = new float[36 * L]; // B^T d of one tile and block, in L1
@@ -1139,8 +1143,8 @@ public final class VectorNchwc implements Nchwc {
     int plane = g.inH() * pitch;
     int blockFloats = g.inD() * plane;
     for (int j = 0; j < count; j++) {
-      int corner = inOff + Nchwc.winogradTile(first + j, g, g.sD() * g.inH() * g.inW(), g.inW(), blocks * blockFloats,
-          L);
+      int corner = inOff + Nchwc.winogradTile(first + j, g, tile, g.sD() * g.inH() * g.inW(), g.inW(),
+          blocks * blockFloats, L);
       for (int tap = 0; tap < g.kD() * blocks; tap++) { // frame tap by frame tap, block by block
         int x0 = corner + tap / blocks * g.dD() * plane + tap % blocks * blockFloats;
         for (int col = 0, x = x0; col < 6; col++, x += L) { // B^T d: column by column
@@ -1185,8 +1189,8 @@ public final class VectorNchwc implements Nchwc {
   }
 
   @Override
-  public void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, Window g, int first, int count,
-      float[] bias, float lo, float hi, float[] out, int outOff) {
+  public void winogradOutput(float[] m, int mOff, int mStride, int outBlocks, Window g, int tile, int first,
+      int count, float[] bias, float lo, float hi, float[] out, int outOff) {
     // Whole tiles and cropped ones in methods of their own, each with branches every tile takes both ways: C2
     // compiles untaken branches as traps, and the first map with cropped tiles (ResNet-18's 14x14, after 56x56 and
     // 28x28) threw one method for all tiles back to the interpreter, where the Vector API runs boxed, until C2
@@ -1195,15 +1199,17 @@ public final class VectorNchwc implements Nchwc {
     int outH = g.outH();
     int outW = g.outW();
     int blockFloats = g.outD() * outH * outW * L;
-    int tile = Nchwc.winogradTileSize(g);
     int tilesW = (outW + tile - 1) / tile;
     for (int j = 0; j < count; j++) {
       int y = tile * ((first + j) % ((outH + tile - 1) / tile * tilesW) / tilesW);
       int x = tile * ((first + j) % tilesW);
-      int corner = outOff + Nchwc.winogradTile(first + j, g, outH * outW, outW, outBlocks * blockFloats, L);
+      int corner = outOff + Nchwc.winogradTile(first + j, g, tile, outH * outW, outW, outBlocks * blockFloats, L);
       int rows = Math.min(tile, outH - y);
       int cols = Math.min(tile, outW - x);
-      if (tile == 2) {
+      if (g.kH() == 3 && tile == 2) {
+        winogradOutput23(m, mOff + j * L, mStride, count, outBlocks, bias, lo, hi, out, corner, blockFloats, outW,
+            rows, cols);
+      } else if (tile == 2) {
         winogradOutput2(m, mOff + j * L, mStride, count, outBlocks, bias, lo, hi, out, corner, blockFloats, outW,
             rows, cols, s);
       } else if (rows == 4 && cols == 4) {
@@ -1213,6 +1219,92 @@ public final class VectorNchwc implements Nchwc {
             outW, rows, cols, s);
       }
     }
+  }
+
+  /**
+   * {@link #winogradInput} of F(2x2, 3x3): 4x4 input tiles, B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1,
+   * 0, -1]], a tile's 16 vectors in registers.
+   */
+  private static void winogradInput4(float[] in, int inOff, int blocks, Window g, int first, int count, float[] v,
+      int vOff, int vStride) {
+    int pitch = g.inW() * L;
+    int plane = g.inH() * pitch;
+    int blockFloats = g.inD() * plane;
+    for (int j = 0; j < count; j++) {
+      int corner = inOff + Nchwc.winogradTile(first + j, g, 2, g.sD() * g.inH() * g.inW(), g.inW(),
+          blocks * blockFloats, L);
+      for (int tap = 0; tap < g.kD() * blocks; tap++) { // frame tap by frame tap, block by block
+        int x = corner + tap / blocks * g.dD() * plane + tap % blocks * blockFloats;
+        int o = vOff + (tap * count + j) * L;
+        for (int col = 0; col < 4; col++, x += L, o += vStride) { // B^T d, column by column, then its row's B
+          FloatVector d0 = FloatVector.fromArray(S, in, x);
+          FloatVector d1 = FloatVector.fromArray(S, in, x + pitch);
+          FloatVector d2 = FloatVector.fromArray(S, in, x + 2 * pitch);
+          FloatVector d3 = FloatVector.fromArray(S, in, x + 3 * pitch);
+          d0.sub(d2).intoArray(v, o);
+          d1.add(d2).intoArray(v, o + 4 * vStride);
+          d2.sub(d1).intoArray(v, o + 8 * vStride);
+          d1.sub(d3).intoArray(v, o + 12 * vStride);
+        }
+        o -= 4 * vStride;
+        for (int r = 0; r < 4; r++, o += 4 * vStride) { // (B^T d) B, row by row, in place
+          FloatVector t0 = FloatVector.fromArray(S, v, o);
+          FloatVector t1 = FloatVector.fromArray(S, v, o + vStride);
+          FloatVector t2 = FloatVector.fromArray(S, v, o + 2 * vStride);
+          FloatVector t3 = FloatVector.fromArray(S, v, o + 3 * vStride);
+          t0.sub(t2).intoArray(v, o);
+          t1.add(t2).intoArray(v, o + vStride);
+          t2.sub(t1).intoArray(v, o + 2 * vStride);
+          t1.sub(t3).intoArray(v, o + 3 * vStride);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #winogradOutput}'s F(2x2, 3x3) tile, A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]: its {@code rows} x
+   * {@code cols} (1 or 2) outputs of every block from {@code o}, position xi of block ob at m[k + xi * mStride + ob *
+   * count * L].
+   */
+  private static void winogradOutput23(float[] m, int k, int mStride, int count, int outBlocks, float[] bias,
+      float lo, float hi, float[] out, int o, int blockFloats, int outW, int rows, int cols) {
+    FloatVector low = FloatVector.broadcast(S, lo);
+    FloatVector high = FloatVector.broadcast(S, hi);
+    int step = 4 * mStride; // from one row of M to the next
+    for (int ob = 0; ob < outBlocks; ob++, k += count * L, o += blockFloats) {
+      FloatVector bv = FloatVector.fromArray(S, bias, ob * L);
+      FloatVector s00 = firstRow23(m, k, step); // A^T M, row by column
+      FloatVector s01 = firstRow23(m, k + mStride, step);
+      FloatVector s02 = firstRow23(m, k + 2 * mStride, step);
+      FloatVector s03 = firstRow23(m, k + 3 * mStride, step);
+      high.min(low.max(s00.add(s01).add(s02).add(bv))).intoArray(out, o);
+      if (cols > 1) {
+        high.min(low.max(s01.sub(s02).sub(s03).add(bv))).intoArray(out, o + L);
+      }
+      if (rows > 1) {
+        FloatVector s10 = secondRow23(m, k, step);
+        FloatVector s11 = secondRow23(m, k + mStride, step);
+        FloatVector s12 = secondRow23(m, k + 2 * mStride, step);
+        FloatVector s13 = secondRow23(m, k + 3 * mStride, step);
+        int x = o + outW * L;
+        high.min(low.max(s10.add(s11).add(s12).add(bv))).intoArray(out, x);
+        if (cols > 1) {
+          high.min(low.max(s11.sub(s12).sub(s13).add(bv))).intoArray(out, x + L);
+        }
+      }
+    }
+  }
+
+  /** Row 0 of F(2x2, 3x3)'s A^T M at the column whose row 0 is at m[q]: M0 + M1 + M2. */
+  private static FloatVector firstRow23(float[] m, int q, int step) {
+    return FloatVector.fromArray(S, m, q).add(FloatVector.fromArray(S, m, q + step))
+        .add(FloatVector.fromArray(S, m, q + 2 * step));
+  }
+
+  /** Row 1 of F(2x2, 3x3)'s A^T M at the column whose row 0 is at m[q]: M1 - M2 - M3. */
+  private static FloatVector secondRow23(float[] m, int q, int step) {
+    return FloatVector.fromArray(S, m, q + step).sub(FloatVector.fromArray(S, m, q + 2 * step))
+        .sub(FloatVector.fromArray(S, m, q + 3 * step));
   }
 
   /**

@@ -45,6 +45,7 @@ public final class Conv extends BaseLayer implements Windowed {
   /** Weights packed for the blocked kernels, made on first use (not shipped with a broadcast layer). */
   private transient volatile BlockedWeights blockedWeights;
   private transient volatile WinogradWeights blockedWinograd;
+  private transient volatile WinogradWeights blockedWinograd2x2;
 
   /** Zero padding, cross-correlation. {@code padding}: one entry per axis (both sides) or {begin..., end...}. */
   public Conv(String name, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
@@ -259,19 +260,27 @@ public final class Conv extends BaseLayer implements Windowed {
   }
 
   /**
-   * Blocked Winograd's U (F(4x4, 3x3) or F(2x2, 5x5)), per position packed for block {@code block}; the bias padded to it, and the
-   * zeros of a group's blocks (the bias of its products, whose sums it joins only after the output transform).
+   * Blocked Winograd's U (F(tile x tile, r x r)), per position packed for block {@code block}; the bias padded to it,
+   * and the zeros of a group's blocks (the bias of its products, whose sums it joins only after the output transform).
    */
-  record WinogradWeights(int block, float[][] positions, float[] bias, float[] noBias) {}
+  record WinogradWeights(int block, int tile, float[][] positions, float[] bias, float[] noBias) {}
 
-  /** {@link WinogradWeights} for block {@code block} ({@link Winograd#transformWeightsBlocked}). */
-  WinogradWeights blockedWinogradWeights(int block) {
-    WinogradWeights u = blockedWinograd;
+  /**
+   * {@link WinogradWeights} for block {@code block} ({@link Winograd#transformWeightsBlocked}), of F(4x4, 3x3) or
+   * F(2x2, 5x5) ({@code tile} {@link Nchwc#winogradTileSize}) or F(2x2, 3x3) ({@code tile} 2 for a 3x3 kernel).
+   */
+  WinogradWeights blockedWinogradWeights(int block, int tile) {
+    boolean small = tile == 2 && kernel[1] == 3;
+    WinogradWeights u = small ? blockedWinograd2x2 : blockedWinograd;
     if (u == null || u.block() != block) {
-      u = new WinogradWeights(block, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, groups,
-          kernel[0], Nchwc.winogradTileSize(kernel[1]), kernel[1], block), Nchwc.padBias(bias, outChannels, block),
+      u = new WinogradWeights(block, tile, Winograd.transformWeightsBlocked(weight, outChannels, inChannels, groups,
+          kernel[0], tile, kernel[1], block), Nchwc.padBias(bias, outChannels, block),
           new float[Nchwc.blocks(outChannels / groups, block) * block]);
-      blockedWinograd = u;
+      if (small) {
+        blockedWinograd2x2 = u;
+      } else {
+        blockedWinograd = u;
+      }
     }
     return u;
   }

@@ -233,17 +233,17 @@ final class ConvPlan {
     }
     int b = nchwc == null ? 1 : nchwc.block();
     int inBlock = plainInput ? 1 : b;
-    boolean winogradBlocked = nchwc != null && !plainInput && blockedWinogradApplies(conv, outDims, b, oneSample);
+    int m = nchwc == null || plainInput ? 0 : blockedWinogradTile(conv, outDims, b, oneSample);
+    boolean winogradBlocked = m > 0; // m x m output tiles of (m + 2 or 4)^2 inputs
     this.blocked = nchwc == null || winogradBlocked ? null : conv.blockedWeights(b, inBlock, depthwise);
-    this.blockedWinograd = winogradBlocked ? conv.blockedWinogradWeights(b) : null;
+    this.blockedWinograd = winogradBlocked ? conv.blockedWinogradWeights(b, m) : null;
     boolean direct = nchwc != null && !depthwise && (plainInput || !isPointwise(conv));
     // A direct input is zero-padded first, so that every output is an interior one (a depthwise kernel pads its
-    // input rows one at a time, in its own scratch); a Winograd one so that every 6x6 tile is inside.
+    // input rows one at a time, in its own scratch); a Winograd one so that every input tile is inside.
     int back = Math.max(0, (outDims[0] - 1) * s[0] + (k[0] - 1) * d[0] + 1 - dims[0] - pad[0]);
-    int m = Nchwc.winogradTileSize(k[1]); // blocked Winograd's outputs a tile side, of 6 inputs
-    int bottom = winogradBlocked ? m * Winograd.tiles(outDims[1], m) + 6 - m - dims[1] - pad[1]
+    int bottom = winogradBlocked ? m * Winograd.tiles(outDims[1], m) + k[1] - 1 - dims[1] - pad[1]
         : Math.max(0, (outDims[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1 - dims[1] - pad[1]);
-    int right = winogradBlocked ? m * Winograd.tiles(outDims[2], m) + 6 - m - dims[2] - pad[2]
+    int right = winogradBlocked ? m * Winograd.tiles(outDims[2], m) + k[2] - 1 - dims[2] - pad[2]
         : Math.max(0, (outDims[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1 - dims[2] - pad[2]);
     boolean padFirst = (direct || winogradBlocked) && pad[0] + back + pad[1] + bottom + pad[2] + right > 0;
     this.blockedPadding = padFirst ? new int[] {pad[0], back, pad[1], bottom, pad[2], right} : null;
@@ -257,9 +257,9 @@ final class ConvPlan {
     this.chunk = direct
         ? roundDown(BLOCKED_DIRECT_CHUNK_FLOATS / (blocks * inBlock * window.inW() * s[1]) * outDims[2], nchwc)
         : roundDown(BLOCKED_POINTWISE_CHUNK_FLOATS / (Nchwc.blocks(conv.inChannels, b) * b), nchwc);
+    int positions = winogradBlocked ? Winograd.positions(m, k[1]) : 1;
     int chunkTiles = Math.max(BLOCKED_WINOGRAD_MIN_CHUNK_TILES, roundDown(BLOCKED_WINOGRAD_CHUNK_FLOATS
-        / (Winograd.positions(4, 3) * (k[0] * Nchwc.blocks(conv.inChannels, b) + Nchwc.blocks(conv.outChannels, b))
-        * b), nchwc));
+        / (positions * (k[0] * Nchwc.blocks(conv.inChannels, b) + Nchwc.blocks(conv.outChannels, b)) * b), nchwc));
     int sampleTiles = winogradBlocked ? winogradTiles(outDims, m) : 1;
     // Samples of fewer tiles than a chunk go through together, padded side by side: their chunks whole samples.
     this.blockedWinogradSamples = winogradBlocked ? Math.max(1, (chunkTiles + sampleTiles - 1) / sampleTiles) : 0;
@@ -277,26 +277,38 @@ final class ConvPlan {
    * 452 GFLOPS against 151 direct.
    */
   static boolean blockedWinogradPays(Conv conv, int[] sample, int block, boolean oneSample) {
-    return blockedWinogradApplies(conv, conv.normalised(conv.outputShape(sample)), block, oneSample);
+    return blockedWinogradTile(conv, conv.normalised(conv.outputShape(sample)), block, oneSample) > 0;
   }
 
   /**
-   * Blocked F(4x4, 3x3) or F(2x2, 5x5) ({@link Winograd#runBlocked}): a 3x3 or 5x5 convolution in H and W, stride 1
-   * and undilated there, zero padding; 2-D, ungrouped with at least {@code block} input channels or grouped with
-   * whole blocks of input and output channels a group, or 3-D (any kernel, stride and dilation along T), ungrouped,
-   * with whole blocks of input channels; with at least {@link #WINOGRAD_MIN_TILES} output tiles a sample (over its
-   * frames), or any number in a plan for batches of several samples (whose tiles then share the chunks).
+   * The output tile side m of the blocked Winograd F(m x m, r x r) ({@link Winograd#runBlocked}) that runs
+   * {@code conv}, or 0 where none does: a 3x3 or 5x5 convolution in H and W, stride 1 and undilated there, zero
+   * padding; 2-D, ungrouped with at least {@code block} input channels or grouped with whole blocks of input and
+   * output channels a group, or 3-D (any kernel, stride and dilation along T), ungrouped, with whole blocks of input
+   * channels. F(4x4, 3x3) or F(2x2, 5x5) (6x6 input tiles) where a sample has at least {@link #WINOGRAD_MIN_TILES}
+   * output tiles (over its frames), or in a plan for batches of several samples (whose tiles then share the chunks);
+   * else F(2x2, 3x3) (4x4 input tiles) where a sample has that many 2x2 tiles: a 7x7 or 8x8 map at batch 1. Zen 5,
+   * one sample, against the direct kernel: 512 channels at 7x7 alone 250-261 effective GFLOPS against 143-174
+   * (its 16 GEMMs, 512 x 512 over 16 tiles, 0.77-0.84 ms); in {@code scripts/bench conv} 1.15-1.26 of ONNX Runtime
+   * against 0.74-0.96; in ResNet-18 (its U, 16.8 MB a layer against 9.4, then comes from memory) 1.62-1.71 ms a
+   * layer against 1.86-2.19; r3d_18's 512 channels at 2x7x7 6.6-7.0 ms against 7.2-7.4.
    */
-  static boolean blockedWinogradApplies(Conv conv, int[] outDims, int block, boolean oneSample) {
+  static int blockedWinogradTile(Conv conv, int[] outDims, int block, boolean oneSample) {
     boolean wholeBlocks = conv.rank == 3 ? conv.groups == 1 && conv.inChannels % block == 0
         : conv.groups == 1 ? conv.inChannels >= block
         : conv.inChannels / conv.groups % block == 0 && conv.outChannels / conv.groups % block == 0;
-    return WINOGRAD_BLOCKED && !DIRECT_ALL && conv.rank >= 2 && wholeBlocks
+    boolean applies = WINOGRAD_BLOCKED && !DIRECT_ALL && conv.rank >= 2 && wholeBlocks
         && conv.kernel[1] == conv.kernel[2] && (conv.kernel[1] == 3 || conv.kernel[1] == 5)
         && conv.stride[1] == 1 && conv.stride[2] == 1
         && conv.dilation[1] == 1 && conv.dilation[2] == 1
-        && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd))
-        && (!oneSample || winogradTiles(outDims, Nchwc.winogradTileSize(conv.kernel[1])) >= WINOGRAD_MIN_TILES);
+        && (conv.paddingMode == PaddingMode.ZEROS || allZero(conv.padBegin, conv.padEnd));
+    int m = Nchwc.winogradTileSize(conv.kernel[1]);
+    if (!applies) {
+      return 0;
+    } else if (!oneSample || winogradTiles(outDims, m) >= WINOGRAD_MIN_TILES) {
+      return m;
+    }
+    return conv.kernel[1] == 3 && winogradTiles(outDims, 2) >= WINOGRAD_MIN_TILES ? 2 : 0;
   }
 
   /** {@code positions} rounded down to whole tiles of {@code nchwc}'s kernels, at least one tile. */
@@ -633,7 +645,7 @@ final class ConvPlan {
   @Override
   public String toString() {
     if (nchwc != null) {
-      int m = Nchwc.winogradTileSize(conv.kernel[1]);
+      int m = blockedWinograd == null ? 0 : blockedWinograd.tile();
       Object path = plainInput ? "DIRECT from plain" : blockedWinograd != null ? Algorithm.WINOGRAD + " " + m + "x" + m
           : window != null && algorithm != Algorithm.DEPTHWISE ? "DIRECT" : algorithm;
       return conv.name() + ": " + path + ", blocked";

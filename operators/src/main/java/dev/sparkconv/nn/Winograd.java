@@ -66,10 +66,10 @@ final class Winograd {
   }
 
   /**
-   * U of F(4x4, 3x3) or F(2x2, 5x5) (m, r) for a 2-D or (kT, r, r) 3-D layer, per group its 36 matrices (outC /
-   * groups x kT inC / groups) each packed for the blocked pointwise kernel of block {@code block}
+   * U of F(4x4, 3x3), F(2x2, 5x5) or F(2x2, 3x3) (m, r) for a 2-D or (kT, r, r) 3-D layer, per group its 36 (or 16)
+   * matrices (outC / groups x kT inC / groups) each packed for the blocked pointwise kernel of block {@code block}
    * ({@link Nchwc#packPointwise}), group-major: the blocked Winograd's GEMMs. With whole blocks of input channels,
-   * input block dt x inC / B + cb of V (frame tap dt) meets U's columns of that tap. Each pair's 36 values go
+   * input block dt x inC / B + cb of V (frame tap dt) meets U's columns of that tap. Each pair's values go
    * straight to their packed places: an unpacked copy first doubled what a plan allocated, zeroed and copied.
    */
   static float[][] transformWeightsBlocked(float[] weight, int outChannels, int inChannels, int groups,
@@ -204,12 +204,12 @@ final class Winograd {
   }
 
   /**
-   * {@code samples} blocked samples through F(4x4, 3x3) or F(2x2, 5x5), their input zero-padded to the plan's window
-   * so that every tile's 6x6 window is inside: per chunk of tiles ({@link ConvPlan#blockedWinogradChunk}; the
-   * samples' tiles one after the other, output frame by frame, {@link Nchwc#winogradTile}), the input transform into
-   * V (a 3-D tile's kT input frames one after the other), per position and group one {@link Nchwc#pointwise} product
-   * over the group's input blocks (V as a blocked map of the chunk's tiles) into M, and the output transform with
-   * bias and clamp. Every step runs on B channels a vector, where the plain path's transforms run channel by channel.
+   * {@code samples} blocked samples through F(4x4, 3x3), F(2x2, 5x5) or F(2x2, 3x3), their input zero-padded to the
+   * plan's window so that every tile's input window is inside: per chunk of tiles
+   * ({@link ConvPlan#blockedWinogradChunk}; the samples' tiles one after the other, output frame by frame,
+   * {@link Nchwc#winogradTile}), the input transform into V (a 3-D tile's kT input frames one after the other), per
+   * position and group one {@link Nchwc#pointwise} product over the group's input blocks (V as a blocked map of the
+   * chunk's tiles) into M, and the output transform with bias and clamp. Every step runs on B channels a vector, where the plain path's transforms run channel by channel.
    */
   static void runBlocked(ConvPlan plan, float[] in, int inOff, int samples, float[] out, int outOff,
       ExecutionContext ctx) {
@@ -223,24 +223,26 @@ final class Winograd {
     int depthBlocks = g.kD() * inBlocks; // V's blocks a tile: kD is 1 where groups are more
     int groupIn = depthBlocks / conv.groups; // whole blocks each
     int groupOut = outBlocks / conv.groups;
-    int tile = Nchwc.winogradTileSize(g);
+    int tile = u.tile();
+    int positions = positions(tile, g.kH());
     int tiles = samples * g.outD() * tiles(g.outH(), tile) * tiles(g.outW(), tile);
     int chunk = plan.blockedWinogradChunk;
     int vStride = positionStride(depthBlocks * b, chunk);
     int mStride = positionStride(outBlocks * b, chunk);
-    float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, 36 * vStride);
-    float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, 36 * mStride);
+    float[] v = ctx.scratch(ScratchSlots.WINOGRAD_INPUT, positions * vStride);
+    float[] m = ctx.scratch(ScratchSlots.WINOGRAD_PRODUCTS, positions * mStride);
     for (int first = 0; first < tiles; first += chunk) {
       int count = Math.min(chunk, tiles - first);
-      nchwc.winogradInput(in, inOff, inBlocks, g, first, count, v, 0, vStride);
-      for (int xi = 0; xi < 36; xi++) {
+      nchwc.winogradInput(in, inOff, inBlocks, g, tile, first, count, v, 0, vStride);
+      for (int xi = 0; xi < positions; xi++) {
         for (int group = 0; group < conv.groups; group++) {
-          nchwc.pointwise(v, xi * vStride + group * groupIn * count * b, groupIn, count, u.positions()[group * 36 + xi],
-              u.noBias(), groupOut, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, count, m,
-              xi * mStride + group * groupOut * count * b);
+          nchwc.pointwise(v, xi * vStride + group * groupIn * count * b, groupIn, count,
+              u.positions()[group * positions + xi], u.noBias(), groupOut, Float.NEGATIVE_INFINITY,
+              Float.POSITIVE_INFINITY, count, m, xi * mStride + group * groupOut * count * b);
         }
       }
-      nchwc.winogradOutput(m, 0, mStride, outBlocks, g, first, count, u.bias(), plan.lo, plan.hi, out, outOff);
+      nchwc.winogradOutput(m, 0, mStride, outBlocks, g, tile, first, count, u.bias(), plan.lo, plan.hi, out,
+          outOff);
     }
   }
 

@@ -133,7 +133,25 @@ class BlockedLayoutTest {
         {64, 64, 14, 14, 2, 2, 2, 2}, {20, 17, 30, 30, 1, 1, 1, 1}, {16, 48, 18, 16, 1, 0, 2, 1},
         {96, 96, 13, 13, 1, 1, 1, 1, 2}, {144, 144, 15, 14, 1, 1, 1, 1, 3}};
     for (int[] c : cases) {
-      assertBlockedWinogradMatchesTheDefinition(c, 3, 2, true);
+      assertBlockedWinogradMatchesTheDefinition(c, 3, 4, 2, true);
+    }
+  }
+
+  /**
+   * In a plan for batches of one sample, 3x3 stride-1 layers with fewer than 16 4x4 output tiles but at least 16
+   * 2x2 ones (7x7 and 8x8 maps) run blocked F(2x2, 3x3), 4x4 input tiles: against the definition, channels that
+   * fill no block (17, 33, 20) or whole blocks (64 at 8x8, 96 in two groups), cropped last tiles (7x7, 7x8),
+   * same, valid and asymmetric padding, two groups of whole blocks, batches of one and two, a ReLU and a clip.
+   */
+  @Test
+  void blockedWinograd2x2MatchesTheDefinition() {
+    int[][] cases = { // in, out, h, w, top, left, bottom, right[, groups]
+        {17, 33, 7, 7, 1, 1, 1, 1}, {64, 64, 8, 8, 1, 1, 1, 1}, {33, 20, 10, 10, 0, 0, 0, 0},
+        {20, 17, 7, 8, 0, 1, 2, 1}, {96, 96, 7, 7, 1, 1, 1, 1, 2}};
+    for (int[] c : cases) {
+      for (int batch : new int[] {1, 2}) {
+        assertBlockedWinogradMatchesTheDefinition(c, 3, 2, batch, true);
+      }
     }
   }
 
@@ -147,7 +165,7 @@ class BlockedLayoutTest {
         {17, 33, 15, 17, 2, 2, 2, 2}, {96, 96, 13, 13, 2, 2, 2, 2, 2}, {16, 20, 12, 13, 0, 0, 0, 0},
         {20, 16, 14, 13, 1, 2, 3, 2}};
     for (int[] c : cases) {
-      assertBlockedWinogradMatchesTheDefinition(c, 5, 2, true);
+      assertBlockedWinogradMatchesTheDefinition(c, 5, 2, 2, true);
     }
   }
 
@@ -155,13 +173,15 @@ class BlockedLayoutTest {
    * 3-D layers with a (kT, 3, 3) kernel, stride 1 in H and W, run blocked Winograd: each tile transforms the kT input
    * frames its output frame reads, whose blocks are the rows of one product per position. Against the definition:
    * kT 3 and 1, frame stride 2, frame dilation 2, frame padding 0 to 2, cropped tiles, 48 input channels (whole
-   * blocks for B = 16, 8 and 3).
+   * blocks for B = 16, 8 and 3). In plans for batches of one sample, a map of fewer than 16 4x4 tiles over its
+   * frames (2 frames of 7x7: 8) runs F(2x2, 3x3), one of more (5 of 9x10: 45) F(4x4, 3x3).
    */
   @Test
   void blockedWinograd3dMatchesTheDefinition() {
-    int[][] cases = { // in, out, T, H, W, kT, stride T, dilation T, pad T, pad H and W
-        {48, 20, 5, 9, 10, 3, 1, 1, 1, 1}, {48, 48, 6, 13, 12, 3, 2, 1, 1, 1}, {48, 17, 7, 8, 8, 3, 1, 2, 2, 1},
-        {48, 16, 4, 6, 7, 1, 1, 1, 0, 1}};
+    int[][] cases = { // in, out, T, H, W, kT, stride T, dilation T, pad T, pad H and W, one sample, m
+        {48, 20, 5, 9, 10, 3, 1, 1, 1, 1, 0, 4}, {48, 48, 6, 13, 12, 3, 2, 1, 1, 1, 0, 4},
+        {48, 17, 7, 8, 8, 3, 1, 2, 2, 1, 0, 4}, {48, 16, 4, 6, 7, 1, 1, 1, 0, 1, 0, 4},
+        {48, 20, 2, 7, 7, 3, 1, 1, 1, 1, 1, 2}, {48, 20, 5, 9, 10, 3, 1, 1, 1, 1, 1, 4}};
     int batch = 2;
     for (int[] c : cases) {
       int[] k = {c[5], 3, 3};
@@ -182,8 +202,8 @@ class BlockedLayoutTest {
       for (Nchwc kernel : kernels()) {
         String what = Arrays.toString(c) + " B=" + kernel.block();
         ExecutionContext ctx = new ExecutionContext();
-        ConvPlan plan = ConvPlan.blocked(conv, sample, 0f, Float.POSITIVE_INFINITY, ctx.gemm(), kernel, false);
-        assertTrue(plan.toString().contains("WINOGRAD 4x4, blocked"), what + ": " + plan);
+        ConvPlan plan = ConvPlan.blocked(conv, sample, 0f, Float.POSITIVE_INFINITY, ctx.gemm(), kernel, c[10] == 1);
+        assertTrue(plan.toString().contains("WINOGRAD " + c[11] + "x" + c[11] + ", blocked"), what + ": " + plan);
         float[] actual = runBlocked(plan, kernel, input, batch, c[0], positions, c[1], outPositions, ctx);
         assertClose(expected, actual, rms(expected), what);
       }
@@ -217,7 +237,7 @@ class BlockedLayoutTest {
   @Test
   void blockedWinogradRunsTheTilesOfSeveralSamplesTogether() {
     int[] c = {256, 256, 3, 3, 1, 1, 1, 1};
-    for (ConvPlan plan : assertBlockedWinogradMatchesTheDefinition(c, 3, 19, false)) {
+    for (ConvPlan plan : assertBlockedWinogradMatchesTheDefinition(c, 3, 4, 19, false)) {
       assertEquals(18, plan.blockedWinogradSamples, plan.toString());
     }
     Conv conv = new Conv("winograd", 256, 256, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
@@ -229,9 +249,10 @@ class BlockedLayoutTest {
 
   /**
    * Case c (in, out, h, w, top, left, bottom, right[, groups]) with a k x k kernel, a batch of {@code batch}, against
-   * the definition, with a ReLU and a clip, on every kernel; the plans, which must say Winograd, are returned.
+   * the definition, with a ReLU and a clip, on every kernel; the plans, which must say Winograd with m x m output
+   * tiles, are returned.
    */
-  private static List<ConvPlan> assertBlockedWinogradMatchesTheDefinition(int[] c, int k, int batch,
+  private static List<ConvPlan> assertBlockedWinogradMatchesTheDefinition(int[] c, int k, int m, int batch,
       boolean oneSample) {
     int[] pad = {c[4], c[5], c[6], c[7]};
     int groups = c.length > 8 ? c[8] : 1;
@@ -257,7 +278,6 @@ class BlockedLayoutTest {
             + Arrays.toString(clamp);
         ExecutionContext ctx = new ExecutionContext();
         ConvPlan plan = ConvPlan.blocked(conv, sample, clamp[0], clamp[1], ctx.gemm(), kernel, oneSample);
-        int m = k == 3 ? 4 : 2;
         assertTrue(plan.toString().contains("WINOGRAD " + m + "x" + m + ", blocked"), what + ": " + plan);
         assertTrue(plan.winogradWeights == null, what + ": a blocked plan holds the GEMM Winograd's weights too");
         plans.add(plan);
@@ -836,15 +856,15 @@ class BlockedLayoutTest {
   }
 
   /**
-   * A 3x3 stride-1 layer of more than {@link ConvPlan#DIRECT_MAX_WINOGRAD_CHANNELS} input channels with fewer 2x2
-   * tiles than {@link ConvPlan#WINOGRAD_NARROW_TILES} (a 7x7 map: 16) runs direct, blocked, in a plan for batches
-   * of one sample, and blocked Winograd in a plan for more (the tiles of several samples together); a 14x14 map (16
-   * 4x4 tiles) runs blocked Winograd in both; batches of one and of three agree with the plain plan. With 64 input
-   * channels it is blocked in both.
+   * A 3x3 stride-1 layer of more than {@link ConvPlan#DIRECT_MAX_WINOGRAD_CHANNELS} input channels, in a plan for
+   * batches of one sample: on a 6x6 map (9 2x2 tiles, fewer than {@link ConvPlan#WINOGRAD_MIN_TILES}) it runs
+   * direct, blocked; on a 7x7 map (16 2x2 tiles, 4 4x4 ones) blocked F(2x2, 3x3); on a 14x14 map (16 4x4 tiles)
+   * blocked F(4x4, 3x3). A plan for more samples runs F(4x4, 3x3) on all three (the tiles of several samples
+   * together). Batches of one and of three agree with the plain plan. With 64 input channels it is blocked in both.
    */
   @Test
-  void oneSamplePlansRunNarrowWinogradLayersDirect() {
-    for (int side : new int[] {7, 14}) {
+  void oneSamplePlansPickWinogradByTheirTiles() {
+    for (int side : new int[] {6, 7, 14}) {
       Network net = isolated(conv("conv", 80, 48, 3, 1, 1, 1, 45), 80, side);
       int[] target = {indexOf(net, "flat")};
       for (Nchwc kernel : kernels()) {
@@ -853,8 +873,10 @@ class BlockedLayoutTest {
         ExecutionPlan many = ExecutionPlan.of(net, net.inputShape(), target, false, ctx.gemm(), kernel);
         int conv = indexOf(net, "conv");
         String what = side + "x" + side + ", B=" + kernel.block();
-        assertEquals(side == 14 || kernel.directCompetes(), one.blocked[conv], what + " one sample");
-        assertEquals(side == 14, one.convPlans[conv].toString().contains("WINOGRAD 4x4, blocked"), what);
+        assertEquals(side > 6 || kernel.directCompetes(), one.blocked[conv], what + " one sample");
+        String plan = one.convPlans[conv].toString();
+        assertEquals(side == 14 ? 4 : side == 7 ? 2 : 0, plan.contains("WINOGRAD 4x4, blocked") ? 4
+            : plan.contains("WINOGRAD 2x2, blocked") ? 2 : 0, what + ": " + plan);
         assertTrue(many.convPlans[conv].toString().contains("WINOGRAD 4x4, blocked"), what + " many samples");
         for (int batch : new int[] {1, 3}) {
           Tensor input = Tensor.view(Naive.random(9, batch * Shapes.size(net.inputShape())),

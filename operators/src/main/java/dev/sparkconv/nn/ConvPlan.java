@@ -422,7 +422,8 @@ final class ConvPlan {
    *       at 56x56 169 vs 138, 128 at 28x28 178 vs 193, 256 at 14x14 150 vs 204, 512 at 7x7 139 vs 109 (16
    *       tiles: Winograd's GEMMs 16 columns wide). So Winograd's shapes stay Winograd's above
    *       {@link #DIRECT_MAX_WINOGRAD_CHANNELS} input channels, but for a batch of one sample on its narrowest
-   *       ({@link #WINOGRAD_NARROW_TILES}).
+   *       ({@link #WINOGRAD_NARROW_TILES}). Those figures are the plain Winograd's: the blocked one comes first,
+   *       F(2x2, 3x3) on 7x7 maps at batch 1 too ({@link #blockedWinogradTile}).
    * </ul>
    * 64->128 at 112x112 ran the same with output-row chunks ({@link #BLOCKED_DIRECT_CHUNK_FLOATS}) and without.
    * <p>With 8-float blocks (AVX2: five-position pair tiles, {@link Nchwc#directCompetes} false) the direct kernel

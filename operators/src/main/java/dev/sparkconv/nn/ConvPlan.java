@@ -287,8 +287,9 @@ final class ConvPlan {
    * output channels a group, or 3-D (any kernel, stride and dilation along T), ungrouped, with whole blocks of input
    * channels. F(4x4, 3x3) or F(2x2, 5x5) (6x6 input tiles) where a sample has at least {@link #WINOGRAD_MIN_TILES}
    * output tiles (over its frames), or in a plan for batches of several samples (whose tiles then share the chunks);
-   * else F(2x2, 3x3) (4x4 input tiles) where a sample has that many 2x2 tiles: a 7x7 or 8x8 map at batch 1. Zen 5,
-   * one sample, against the direct kernel: 512 channels at 7x7 alone 250-261 effective GFLOPS against 143-174
+   * else F(2x2, 3x3) (4x4 input tiles) where a sample has that many 2x2 tiles: maps of 7 to 12 a side at batch 1.
+   * Zen 5, one sample, against the direct kernel: 64 and 256 channels at 10x10 284 and 370 effective GFLOPS against
+   * 160 and 173, at 12x12 291 and 391 against 174 and 234; 512 channels at 7x7 alone 250-261 against 143-174
    * (its 16 GEMMs, 512 x 512 over 16 tiles, 0.77-0.84 ms); in {@code scripts/bench conv} 1.15-1.26 of ONNX Runtime
    * against 0.74-0.96; in ResNet-18 (its U, 16.8 MB a layer against 9.4, then comes from memory) 1.62-1.71 ms a
    * layer against 1.86-2.19; r3d_18's 512 channels at 2x7x7 6.6-7.0 ms against 7.2-7.4.

@@ -139,15 +139,15 @@ class BlockedLayoutTest {
 
   /**
    * In a plan for batches of one sample, 3x3 stride-1 layers with fewer than 16 4x4 output tiles but at least 16
-   * 2x2 ones (7x7 and 8x8 maps) run blocked F(2x2, 3x3), 4x4 input tiles: against the definition, channels that
-   * fill no block (17, 33, 20) or whole blocks (64 at 8x8, 96 in two groups), cropped last tiles (7x7, 7x8),
-   * same, valid and asymmetric padding, two groups of whole blocks, batches of one and two, a ReLU and a clip.
+   * 2x2 ones (maps of 7 to 12 a side) run blocked F(2x2, 3x3), 4x4 input tiles: against the definition, channels
+   * that fill no block (17, 33, 20) or whole blocks (64 at 8x8, 96 in two groups), cropped last tiles (7x7, 7x8,
+   * 11x11), same, valid and asymmetric padding, two groups of whole blocks, batches of one and two, a ReLU and a clip.
    */
   @Test
   void blockedWinograd2x2MatchesTheDefinition() {
     int[][] cases = { // in, out, h, w, top, left, bottom, right[, groups]
         {17, 33, 7, 7, 1, 1, 1, 1}, {64, 64, 8, 8, 1, 1, 1, 1}, {33, 20, 10, 10, 0, 0, 0, 0},
-        {20, 17, 7, 8, 0, 1, 2, 1}, {96, 96, 7, 7, 1, 1, 1, 1, 2}};
+        {20, 17, 7, 8, 0, 1, 2, 1}, {96, 96, 7, 7, 1, 1, 1, 1, 2}, {20, 20, 11, 11, 1, 1, 1, 1}};
     for (int[] c : cases) {
       for (int batch : new int[] {1, 2}) {
         assertBlockedWinogradMatchesTheDefinition(c, 3, 2, batch, true);

@@ -1206,7 +1206,7 @@ public final class VectorNchwc implements Nchwc {
       int corner = outOff + Nchwc.winogradTile(first + j, g, tile, outH * outW, outW, outBlocks * blockFloats, L);
       int rows = Math.min(tile, outH - y);
       int cols = Math.min(tile, outW - x);
-      if (g.kH() == 3 && tile == 2) {
+      if (tile + g.kH() - 1 == 4) { // F(2x2, 3x3), as winogradInput dispatches
         winogradOutput23(m, mOff + j * L, mStride, count, outBlocks, bias, lo, hi, out, corner, blockFloats, outW,
             rows, cols);
       } else if (tile == 2) {

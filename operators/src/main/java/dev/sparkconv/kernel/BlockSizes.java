@@ -35,8 +35,8 @@ public record BlockSizes(int mc, int kc, int nc) {
 
   /**
    * At most this many rows of C with B stored n x k (a fully connected layer's weights, a batch of up to 16): dot
-   * products, four rows of A against each row of B as it is read once ({@link Axpy#dots4}). Blocked, B^T would be
-   * packed, every weight on every call: VGG's 25088 -> 4096 layer at batch 8 then ran at 8.5 GFLOPS.
+   * products, four rows of A against four rows of B as they are read once ({@link Axpy#dots4x4}). Blocked, B^T
+   * would be packed, every weight on every call: VGG's 25088 -> 4096 layer at batch 8 then ran at 8.5 GFLOPS.
    */
   public static final int SKINNY_DOT_ROWS = 16;
 

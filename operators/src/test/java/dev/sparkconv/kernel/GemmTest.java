@@ -52,10 +52,11 @@ class GemmTest {
   // end in: a half tile and one dot column (N = 49, K = 600 in two K blocks, M = 61: one row past whole MR panels),
   // four dot columns (196), eight (40, the most), a half tile through the edge buffer (25 = 16 + 9; 9 = 0 + 9; 13).
   // Untransposed B under one block of A (M <= MC, packed A or N > 256) is read in place: {37, 301, 530} has rows past
-  // whole MR panels, columns past whole NR panels (packed) and two K blocks.
+  // whole MR panels, columns past whole NR panels (packed) and two K blocks. B stored n x k under 17 rows of A takes
+  // four rows of B against four of A and then each of the last m mod 4 ({13, 40, 600}, {16, 11, 37}: none left).
   private static final int[][] LARGE_SHAPES = {
       {255, 257, 13}, {257, 33, 257}, {37, 255, 255}, {200, 71, 300}, {13, 40, 600}, {30, 48, 70},
-      {61, 49, 600}, {20, 196, 70}, {13, 40, 30}, {13, 25, 30}, {7, 9, 5}, {37, 301, 530}};
+      {61, 49, 600}, {20, 196, 70}, {13, 40, 30}, {13, 25, 30}, {7, 9, 5}, {37, 301, 530}, {16, 11, 37}};
   private static final float[][] SCALARS = {
       {1f, 0f}, {1f, 1f}, {1f, -0.3f}, {0.5f, 0f}, {0.5f, 1f}, {0.5f, -0.3f}};
 

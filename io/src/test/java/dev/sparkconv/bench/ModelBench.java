@@ -213,6 +213,14 @@ public final class ModelBench {
     return node.op();
   }
 
+  /** {@code title}, then each key's share of {@code total}, largest first. */
+  private static String shares(String title, Map<String, Long> times, long total) {
+    StringBuilder line = new StringBuilder(title);
+    times.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e ->
+        line.append(String.format(Locale.ROOT, " %s %.1f%%", e.getKey(), 100.0 * e.getValue() / total)));
+    return line.toString();
+  }
+
   /**
    * ONNX Runtime's slowest nodes at this batch (its own profiler, a second session on the same model, {@code runs}
    * profiled runs after as many unprofiled ones): each node's median time per run, beside ours, so a gap can be put
@@ -252,6 +260,9 @@ public final class ModelBench {
     });
     long total = median.values().stream().mapToLong(Long::longValue).sum();
     System.out.printf(Locale.ROOT, "  onnxruntime: %d nodes, %.0f us a run%n", median.size(), (double) total);
+    Map<String, Long> byOp = new java.util.TreeMap<>();
+    median.forEach((node, time) -> byOp.merge(ops.get(node), time, Long::sum));
+    System.out.println(shares("  by op:", byOp, total));
     median.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(25).forEach(e ->
         System.out.printf(Locale.ROOT, "  %5.1f%% %7d us %s %s%n", 100.0 * e.getValue() / total, e.getValue(),
             ops.get(e.getKey()), e.getKey()));
@@ -287,10 +298,7 @@ public final class ModelBench {
     for (int i = 0; i < nanos.length; i++) {
       byKind.merge(kind(nodes.get(i)), nanos[i], Long::sum);
     }
-    StringBuilder kinds = new StringBuilder("  by kind:");
-    byKind.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e ->
-        kinds.append(String.format(Locale.ROOT, " %s %.1f%%", e.getKey(), 100.0 * e.getValue() / total)));
-    System.out.println(kinds);
+    System.out.println(shares("  by kind:", byKind, total));
     for (int r = 0; r < Math.min(25, order.length); r++) {
       int i = order[r];
       Node node = nodes.get(i);

@@ -209,7 +209,8 @@ final class Winograd {
    * ({@link ConvPlan#blockedWinogradChunk}; the samples' tiles one after the other, output frame by frame,
    * {@link Nchwc#winogradTile}), the input transform into V (a 3-D tile's kT input frames one after the other), per
    * position and group one {@link Nchwc#pointwise} product over the group's input blocks (V as a blocked map of the
-   * chunk's tiles) into M, and the output transform with bias and clamp. Every step runs on B channels a vector, where the plain path's transforms run channel by channel.
+   * chunk's tiles) into M, and the output transform with bias and clamp. Every step runs on B channels a vector,
+   * where the plain path's transforms run channel by channel.
    */
   static void runBlocked(ConvPlan plan, float[] in, int inOff, int samples, float[] out, int outOff,
       ExecutionContext ctx) {

@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * of the largest apart, or the bench stops); then the warm-up ({@link #warmUp}) and the
  * best of --reps (15), the two engines' reps interleaved so load changes hit both alike: this machine's speed
  * drifts for seconds to minutes at a time, and a best of 5 (about 0.2 s of ResNet-18) often fell in one slow
- * spell. --profile prints our slowest layers over the timed reps, then ONNX Runtime's from its own profiler.
+ * spell. --profile prints our slowest layers over as many reps run back to back, then ONNX Runtime's from its own
+ * profiler over runs back to back too: interleaved, each engine's run evicts the other's weights and activations,
+ * and memory-bound layers slow down (ShuffleNetV2's classifier at batch 1: 174 us interleaved, 142 back to back).
  * PyTorch's own timings (one thread), from SUITE_DIR/pytorch.tsv when gen_bench_models.py wrote it, are printed
  * beside with ratio_pytorch.
  * Args: SUITE_DIR [--reps N] [--batches 1,8] [--profile] [--no-pytorch]
@@ -143,7 +145,6 @@ public final class ModelBench {
           throw new IllegalStateException(e);
         }
       });
-      long[] warm = ctx.nodeNanos();
       double oursBest = Double.MAX_VALUE;
       double ortBest = Double.MAX_VALUE;
       for (int r = 0; r < reps; r++) { // interleaved, so load changes hit both alike
@@ -157,8 +158,12 @@ public final class ModelBench {
         oursBest = Math.min(oursBest, oursSeconds);
       }
       double ratio = ortBest / oursBest;
-      if (profile) {
-        printProfile(ours, ctx.nodeNanos(), warm, batch, reps);
+      if (profile) { // runs back to back, as ONNX Runtime's profile (see the class comment)
+        long[] alone = ctx.nodeNanos();
+        for (int r = 0; r < reps; r++) {
+          ours.forward(in, ctx);
+        }
+        printProfile(ours, ctx.nodeNanos(), alone, batch, reps);
         printOnnxRuntimeProfile(env, model, feed, reps);
       }
       double pytorchRatio = pytorchSeconds == null ? Double.NaN : pytorchSeconds / oursBest;
@@ -279,12 +284,12 @@ public final class ModelBench {
   }
 
   /**
-   * Our slowest nodes over the timed runs (after the warm-up): share of the time, time per run, GFLOPS, and what the
-   * node is.
+   * Our slowest nodes over {@code runs} runs ({@code nanos} less {@code before}): share of the time, time per run,
+   * GFLOPS, and what the node is.
    */
-  private static void printProfile(Network network, long[] nanos, long[] warm, int batch, int runs) {
-    for (int i = 0; i < warm.length; i++) {
-      nanos[i] -= warm[i];
+  private static void printProfile(Network network, long[] nanos, long[] before, int batch, int runs) {
+    for (int i = 0; i < before.length; i++) {
+      nanos[i] -= before[i];
     }
     long total = java.util.Arrays.stream(nanos).sum();
     NetworkSummary summary = NetworkSummary.of(network, network.inputShape());
